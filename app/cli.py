@@ -1,0 +1,141 @@
+"""The `myocase` command line: parse, call a service, print. Without a subcommand it opens the GUI."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_path
+
+from app import __version__
+from app.domain.validation import ValidationError
+from app.services import demo, info
+from app.store.casebook import Casebook
+from app.store.database import StorageError
+
+log = logging.getLogger("myocase")
+
+
+class CommandError(Exception):
+    """A user-facing failure: printed as one line, exit status 1."""
+
+
+def default_db_path() -> Path:
+    """Where the case series lives unless --db says otherwise."""
+    return user_data_path("MyoCase", appauthor=False) / "myocase.sqlite"
+
+
+def _db_argument(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
+    parser.add_argument(
+        "--db",
+        type=Path,
+        required=required,
+        metavar="PATH",
+        help="the case-series database file" + ("" if required else f" (default: {default_db_path()})"),
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="myocase",
+        description="MyoCase: case records, timelines, analysis and reports for myositis case series. "
+        "Without a command, opens the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"MyoCase {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show full error details")
+    _db_argument(parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = commands.add_parser("demo", help="write the synthetic demonstration case series into a new database")
+    p.add_argument(
+        "--db",
+        type=Path,
+        metavar="PATH",
+        default=None,
+        help=f"the new database file (default: {default_db_path().with_name('demo.sqlite')})",
+    )
+    p.add_argument(
+        "--open", action="store_true", help="then open it in the app (reuses an existing demo file)"
+    )
+    p.set_defaults(handler=_cmd_demo)
+
+    p = commands.add_parser("info", help="schema version and record counts of a database")
+    _db_argument(p, required=True)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(handler=_cmd_info)
+    return parser
+
+
+def _open_existing(path: Path) -> Casebook:
+    return Casebook.open(path, create=False)
+
+
+def _cmd_info(args: argparse.Namespace) -> int:
+    book = _open_existing(args.db)
+    try:
+        summary = info.describe(book)
+    finally:
+        book.close()
+    print(json.dumps(summary, ensure_ascii=False, indent=2) if args.json else info.as_text(summary))
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    args.db = args.db or default_db_path().with_name("demo.sqlite")
+    book = Casebook.open(args.db)
+    try:
+        if args.open and book.settings().is_demo:
+            print(f"Opening the existing synthetic demo series in {args.db}")
+        else:
+            demo.write_demo(book)
+            counts = book.counts()
+            print(
+                f"Wrote the SYNTHETIC demonstration series to {args.db}: {counts.patients} invented "
+                f"patients, {counts.medication_courses} medication courses, {counts.assessments} "
+                f"assessments, {counts.adverse_events} adverse events."
+            )
+    except demo.DemoRefused as exc:
+        raise CommandError(str(exc)) from exc
+    finally:
+        book.close()
+    return _run_gui(args.db) if args.open else 0
+
+
+def _run_gui(path: Path) -> int:
+    from app.ui.platform_check import display_problem
+
+    problem = display_problem()
+    if problem:
+        raise CommandError(problem)
+    from app.ui.application import run
+
+    return run(path)
+
+
+def _handle(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    try:
+        return handler(args)
+    except (StorageError, ValidationError, CommandError) as exc:
+        print(f"myocase: error: {exc}", file=sys.stderr)
+    except OSError as exc:
+        print(f"myocase: error: {exc.strerror or exc} ({exc.filename or args.db})", file=sys.stderr)
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(f"myocase: unexpected error: {exc!r} (run with --debug for details)", file=sys.stderr)
+    return 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    handler: Any = getattr(args, "handler", None)
+    if handler is None:
+        args.db = args.db or default_db_path()
+        return _handle(lambda a: _run_gui(a.db), args)
+    return _handle(handler, args)

@@ -1,0 +1,257 @@
+"""Frozen records of a case series: what the storage hands out and the GUI shows.
+
+Records are plain values. ``id`` is ``None`` for a record not yet stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from app.domain.dates import PartialDate
+from app.domain.vocab import (
+    AeAction,
+    AeOutcome,
+    AntibodyStatus,
+    DrugClass,
+    Sex,
+    StopReason,
+    Subtype,
+    TriState,
+)
+
+
+@dataclass(frozen=True)
+class AntibodyResult:
+    antibody: str
+    status: AntibodyStatus
+    tested_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Patient:
+    study_id: str
+    subtype: Subtype
+    sex: Sex = Sex.UNKNOWN
+    birth_year: int | None = None
+    age_at_onset: int | None = None
+    diagnosis_date: PartialDate | None = None
+    antibodies: tuple[AntibodyResult, ...] = ()
+    ild: TriState = TriState.UNKNOWN
+    malignancy: TriState = TriState.UNKNOWN
+    vignette: str = ""
+    id: int | None = None
+
+    def antibody(self, name: str) -> AntibodyResult | None:
+        return next((a for a in self.antibodies if a.antibody == name), None)
+
+    @property
+    def positive_antibodies(self) -> tuple[str, ...]:
+        return tuple(a.antibody for a in self.antibodies if a.status is AntibodyStatus.POSITIVE)
+
+
+@dataclass(frozen=True)
+class Identifiers:
+    """Identifying data, kept apart from the case record so exports can leave it out."""
+
+    patient_id: int
+    full_name: str = ""
+    mrn: str = ""
+    date_of_birth: date | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.full_name or self.mrn or self.date_of_birth)
+
+
+IDENTIFYING_FIELDS: tuple[str, ...] = ("full_name", "mrn", "date_of_birth")
+
+
+@dataclass(frozen=True)
+class MedicationCourse:
+    patient_id: int
+    drug: str
+    drug_class: DrugClass
+    start: PartialDate
+    stop: PartialDate | None = None
+    stop_reason: StopReason | None = None
+    dose: float | None = None
+    unit: str = ""
+    frequency: str = ""
+    notes: str = ""
+    id: int | None = None
+
+    def is_on(self, day: date) -> bool:
+        """On the drug that day: from the earliest start to the latest possible stop."""
+        if self.start.earliest() > day:
+            return False
+        return self.stop is None or self.stop.latest() >= day
+
+    def ongoing_at(self, cutoff: date) -> bool:
+        return self.is_on(cutoff)
+
+    @property
+    def dose_text(self) -> str:
+        if self.dose is None:
+            return self.frequency
+        dose = f"{self.dose:g} {self.unit}".strip()
+        return f"{dose} {self.frequency}".strip()
+
+
+@dataclass(frozen=True)
+class Assessment:
+    patient_id: int
+    assessed_on: date
+    cdasi_activity: int | None = None
+    cdasi_damage: int | None = None
+    mmt8_total: int | None = None
+    mmt8_max: int | None = None
+    ck: float | None = None
+    ck_uln: float | None = None
+    aldolase: float | None = None
+    aldolase_uln: float | None = None
+    alt: float | None = None
+    alt_uln: float | None = None
+    ast: float | None = None
+    ast_uln: float | None = None
+    ldh: float | None = None
+    ldh_uln: float | None = None
+    physician_global: float | None = None
+    patient_global: float | None = None
+    extramuscular_global: float | None = None
+    haq: float | None = None
+    pruritus: float | None = None
+    prednisone_mg: float | None = None
+    fvc_pct: float | None = None
+    dlco_pct: float | None = None
+    notes: str = ""
+    id: int | None = None
+
+    def enzyme(self, name: str) -> tuple[float | None, float | None]:
+        """(value, upper limit of normal) of one muscle enzyme."""
+        return getattr(self, name), getattr(self, f"{name}_uln")
+
+    @property
+    def measured(self) -> tuple[str, ...]:
+        """Names of the fields that hold a value (not the date, notes or ids)."""
+        skip = {"patient_id", "assessed_on", "notes", "id"}
+        return tuple(f.name for f in fields(self) if f.name not in skip and getattr(self, f.name) is not None)
+
+
+@dataclass(frozen=True)
+class AdverseEvent:
+    patient_id: int
+    term: str
+    grade: int
+    onset: date
+    resolution: date | None = None
+    serious: bool = False
+    suspected_drug: str = ""
+    action: AeAction = AeAction.NONE
+    outcome: AeOutcome = AeOutcome.UNKNOWN
+    notes: str = ""
+    id: int | None = None
+
+
+class Consent(StrEnum):
+    YES = "yes"
+    NO = "no"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A clinical photo's description; its pixels stay in storage until asked for."""
+
+    patient_id: int
+    sha256: str
+    media_type: str
+    width: int
+    height: int
+    taken_on: date | None = None
+    assessment_id: int | None = None
+    body_site: str = ""
+    caption: str = ""
+    consent: Consent = Consent.UNKNOWN
+    identifiable: bool = False
+    in_report: bool = False
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class SeriesSettings:
+    """The case series itself: judged at ``cutoff`` against ``index_drug``."""
+
+    name: str = "Untitled case series"
+    cutoff: date | None = None
+    index_drug: str = "upadacitinib"
+    is_demo: bool = False
+
+    def cutoff_or(self, today: date) -> date:
+        return self.cutoff or today
+
+
+@dataclass(frozen=True)
+class PatientSummary:
+    """One row of the patient list."""
+
+    id: int
+    study_id: str
+    subtype: Subtype
+    sex: Sex
+    positive_antibodies: tuple[str, ...]
+    current_drugs: tuple[str, ...]
+    last_assessment: date | None
+    assessments: int
+
+
+@dataclass(frozen=True)
+class PatientRecord:
+    """Everything stored about one patient; what is deleted and restored together."""
+
+    patient: Patient
+    identifiers: Identifiers | None = None
+    courses: tuple[MedicationCourse, ...] = ()
+    assessments: tuple[Assessment, ...] = ()
+    adverse_events: tuple[AdverseEvent, ...] = ()
+    photos: tuple[Photo, ...] = ()
+    photo_data: dict[int, tuple[bytes, bytes]] = field(default_factory=dict, repr=False)
+    """Image and thumbnail bytes by photo id; filled only when a patient is deleted."""
+
+
+@dataclass(frozen=True)
+class Counts:
+    patients: int
+    medication_courses: int
+    assessments: int
+    adverse_events: int
+    photos: int
+    by_subtype: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: str
+    os_user: str
+    action: str
+    entity: str
+    record_id: int
+    field: str
+    old_value: str | None
+    new_value: str | None
+    study_id: str = ""
+
+
+def as_plain(value: Any) -> Any:
+    """A JSON-friendly form of a record field's value."""
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, (date, PartialDate)):
+        return str(value)
+    if isinstance(value, tuple):
+        return [as_plain(v) for v in value]
+    if hasattr(value, "__dataclass_fields__"):
+        return {f.name: as_plain(getattr(value, f.name)) for f in fields(value)}
+    return value

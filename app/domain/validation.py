@@ -1,0 +1,187 @@
+"""The one set of rules every record passes before it is stored.
+
+Forms call these as the user types; the storage facade calls them again before any
+write, so an importer or script gets the same messages. Each problem names its field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from app.domain.dates import PartialDate
+from app.domain.records import (
+    AdverseEvent,
+    Assessment,
+    Identifiers,
+    MedicationCourse,
+    Patient,
+    SeriesSettings,
+)
+from app.domain.scales import ENZYME_FIELDS, MMT8_MAXIMA, SCALES, ULN_SUFFIX
+from app.domain.vocab import CTCAE_GRADES, AeOutcome
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str
+    message: str
+
+
+class ValidationError(ValueError):
+    """A record broke one or more rules; nothing was written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(p.message for p in problems))
+
+    def for_field(self, name: str) -> str | None:
+        return next((p.message for p in self.problems if p.field == name), None)
+
+
+STUDY_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
+
+
+def _not_future(problems: list[Problem], name: str, label: str, value: date | None, today: date) -> None:
+    if value is not None and value > today:
+        problems.append(Problem(name, f"{label} ({value}) is in the future: today is {today}."))
+
+
+def _partial_not_future(
+    problems: list[Problem], name: str, label: str, value: PartialDate | None, today: date
+) -> None:
+    if value is not None and value.earliest() > today:
+        problems.append(Problem(name, f"{label} ({value}) is in the future: today is {today}."))
+
+
+def raise_if(problems: list[Problem]) -> None:
+    if problems:
+        raise ValidationError(problems)
+
+
+def validate_patient(patient: Patient, today: date) -> list[Problem]:
+    problems: list[Problem] = []
+    study_id = patient.study_id.strip()
+    if not study_id:
+        problems.append(Problem("study_id", "Study ID is required (for example MYO-01)."))
+    elif not STUDY_ID_PATTERN.match(study_id):
+        problems.append(
+            Problem(
+                "study_id",
+                "Study ID may hold letters, digits, '.', '_' and '-' only (at most 32), "
+                "and must start with a letter or digit: it identifies the case, not the person.",
+            )
+        )
+    if patient.birth_year is not None and not 1900 <= patient.birth_year <= today.year:
+        problems.append(Problem("birth_year", f"Year of birth must be between 1900 and {today.year}."))
+    if patient.age_at_onset is not None and not 0 <= patient.age_at_onset <= 120:
+        problems.append(Problem("age_at_onset", "Age at onset must be between 0 and 120 years."))
+    _partial_not_future(problems, "diagnosis_date", "Diagnosis date", patient.diagnosis_date, today)
+    if (
+        patient.diagnosis_date is not None
+        and patient.birth_year is not None
+        and patient.diagnosis_date.value.year < patient.birth_year
+    ):
+        problems.append(Problem("diagnosis_date", "Diagnosis date is before the year of birth."))
+    seen: set[str] = set()
+    for result in patient.antibodies:
+        if result.antibody in seen:
+            problems.append(Problem("antibodies", f"{result.antibody} is listed twice."))
+        seen.add(result.antibody)
+        _not_future(problems, "antibodies", f"{result.antibody} test date", result.tested_on, today)
+    return problems
+
+
+def validate_identifiers(identifiers: Identifiers, today: date) -> list[Problem]:
+    problems: list[Problem] = []
+    _not_future(problems, "date_of_birth", "Date of birth", identifiers.date_of_birth, today)
+    if len(identifiers.full_name) > 200:
+        problems.append(Problem("full_name", "Name is longer than 200 characters."))
+    if len(identifiers.mrn) > 64:
+        problems.append(Problem("mrn", "Record number is longer than 64 characters."))
+    return problems
+
+
+def validate_course(course: MedicationCourse, today: date) -> list[Problem]:
+    problems: list[Problem] = []
+    if not course.drug.strip():
+        problems.append(Problem("drug", "Drug is required."))
+    _partial_not_future(problems, "start", "Start date", course.start, today)
+    _partial_not_future(problems, "stop", "Stop date", course.stop, today)
+    if course.stop is not None and course.stop.latest() < course.start.earliest():
+        problems.append(Problem("stop", f"Stop date is before the start date ({course.start})."))
+    if course.stop is not None and course.stop_reason is None:
+        problems.append(Problem("stop_reason", "Say why the course stopped, or clear the stop date."))
+    if course.stop is None and course.stop_reason is not None:
+        problems.append(Problem("stop", "A stopped course needs its stop date (a year is enough)."))
+    if course.dose is not None and not 0 < course.dose <= 100_000:
+        problems.append(Problem("dose", "Dose must be a positive number."))
+    return problems
+
+
+def _check_scale(problems: list[Problem], name: str, value: float | None, high: float | None = None) -> None:
+    if value is None:
+        return
+    scale = SCALES[name]
+    top = scale.high if high is None else high
+    if scale.integer and value != int(value):
+        problems.append(Problem(name, f"{scale.label} is a whole number ({scale.low:g}–{top:g})."))
+    elif not scale.low <= value <= top:
+        unit = f" {scale.unit}" if scale.unit else ""
+        problems.append(Problem(name, f"{scale.label} must be between {scale.low:g} and {top:g}{unit}."))
+
+
+def validate_assessment(assessment: Assessment, today: date) -> list[Problem]:
+    problems: list[Problem] = []
+    _not_future(problems, "assessed_on", "Assessment date", assessment.assessed_on, today)
+    for name in SCALES:
+        if name == "mmt8_total":
+            continue
+        _check_scale(problems, name, getattr(assessment, name))
+    if assessment.mmt8_total is not None:
+        if assessment.mmt8_max not in MMT8_MAXIMA:
+            problems.append(
+                Problem("mmt8_max", "Choose the MMT-8 maximum: 80 (one side) or 150 (both sides).")
+            )
+        else:
+            _check_scale(problems, "mmt8_total", assessment.mmt8_total, assessment.mmt8_max)
+    for enzyme in ENZYME_FIELDS:
+        value, uln = assessment.enzyme(enzyme)
+        label = SCALES[enzyme].label
+        if value is not None and uln is None:
+            problems.append(
+                Problem(enzyme + ULN_SUFFIX, f"Give the lab's upper limit of normal for {label}.")
+            )
+        if uln is not None and not 0 < uln <= 100_000:
+            problems.append(Problem(enzyme + ULN_SUFFIX, f"{label} upper limit of normal must be above 0."))
+    if not assessment.measured and not assessment.notes.strip():
+        problems.append(Problem("assessed_on", "Enter at least one score, result or note."))
+    return problems
+
+
+def validate_adverse_event(event: AdverseEvent, today: date) -> list[Problem]:
+    problems: list[Problem] = []
+    if not event.term.strip():
+        problems.append(Problem("term", "Describe the event (for example “acneiform eruption”)."))
+    if event.grade not in CTCAE_GRADES:
+        problems.append(Problem("grade", "CTCAE grade must be 1, 2, 3, 4 or 5."))
+    _not_future(problems, "onset", "Onset date", event.onset, today)
+    _not_future(problems, "resolution", "Resolution date", event.resolution, today)
+    if event.resolution is not None and event.resolution < event.onset:
+        problems.append(Problem("resolution", f"Resolution date is before the onset ({event.onset})."))
+    if event.grade == 5 and event.outcome is not AeOutcome.FATAL:
+        problems.append(Problem("outcome", "A grade 5 event is fatal: set the outcome to Fatal."))
+    if event.outcome is AeOutcome.FATAL and event.grade != 5:
+        problems.append(Problem("grade", "A fatal outcome is CTCAE grade 5."))
+    return problems
+
+
+def validate_settings(settings: SeriesSettings, today: date) -> list[Problem]:
+    problems: list[Problem] = []
+    if not settings.name.strip():
+        problems.append(Problem("name", "The case series needs a name."))
+    if not settings.index_drug.strip():
+        problems.append(Problem("index_drug", "Name the index drug (for example upadacitinib)."))
+    _not_future(problems, "cutoff", "Data cut-off", settings.cutoff, today)
+    return problems

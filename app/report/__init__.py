@@ -1,0 +1,1 @@
+"""The PDF case-series report, drawn with reportlab from plain records."""

@@ -1,0 +1,1 @@
+"""Storage: the one facade over SQLAlchemy that hands out plain records."""

@@ -1,0 +1,198 @@
+"""Opening a case-series database: engine set-up, version check, backup and migration.
+
+The only SQLite-specific code of the store lives here, in connection set-up and the
+backup copy; everything else is dialect-neutral SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.request import pathname2url
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.pool import NullPool
+
+from app import assets
+
+log = logging.getLogger(__name__)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+
+
+class StorageError(Exception):
+    """The database cannot be used; the message says why and what to do."""
+
+
+class NewerDatabaseError(StorageError):
+    """The database was written by a newer MyoCase."""
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(assets.migrations_dir()))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def known_revisions() -> set[str]:
+    script = ScriptDirectory.from_config(alembic_config())
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    # Take transaction control from the driver (pitfall 3.2), then turn on foreign keys
+    # and the write-ahead log. synchronous=FULL: a committed save survives power loss.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.close()
+
+
+def _on_sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: URL) -> Engine:
+    """An engine for a case-series database, SQLite connection pragmas applied."""
+    if url.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    event.listen(engine, "connect", _on_sqlite_connect)
+    event.listen(engine, "begin", _on_sqlite_begin)
+    return engine
+
+
+def sqlite_url(path: Path) -> URL:
+    return URL.create("sqlite", database=str(path))
+
+
+def _read_only_engine(path: Path) -> Engine:
+    uri = "file:" + pathname2url(str(path.resolve())) + "?mode=ro"
+    return create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True), poolclass=NullPool)
+
+
+def inspect_revision(path: Path) -> tuple[str | None, set[str]]:
+    """(stored Alembic revision, table names) read without writing a byte."""
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if header and header != SQLITE_HEADER:
+        raise StorageError(f"{path} is not a MyoCase database (not an SQLite file, or damaged).")
+    if not header:
+        return None, set()
+    engine = _read_only_engine(path)
+    try:
+        with engine.connect() as connection:
+            tables = set(inspect(connection).get_table_names())
+            revision = MigrationContext.configure(connection).get_current_revision()
+            return revision, tables
+    except DatabaseError as exc:
+        raise StorageError(f"{path} cannot be read: it looks damaged ({exc.orig}).") from exc
+    finally:
+        engine.dispose()
+
+
+def backup_path_for(path: Path, when: datetime | None = None) -> Path:
+    stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    candidate = path.with_name(f"{path.stem}.backup-{stamp}{path.suffix or '.sqlite'}")
+    n = 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.stem}.backup-{stamp}-{n}{path.suffix or '.sqlite'}")
+    return candidate
+
+
+def backup_database(path: Path, target: Path | None = None) -> Path:
+    """A consistent copy through SQLite's backup API (WAL content included)."""
+    target = target or backup_path_for(path)
+    source = sqlite3.connect(path)
+    try:
+        dest = sqlite3.connect(target)
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        source.close()
+    return target
+
+
+@contextmanager
+def _migration_connection(path: Path) -> Iterator[Any]:
+    # Foreign keys off *before* the transaction: batch ALTERs on SQLite copy and drop
+    # tables, and an enforced cascade would empty the children (pitfall 3.9).
+    engine = create_engine(sqlite_url(path), poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+            yield connection
+            problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if problems:
+                raise StorageError(f"Migration left broken references: {problems[:3]}")
+    finally:
+        engine.dispose()
+
+
+def upgrade(path: Path, revision: str = "head") -> None:
+    config = alembic_config()
+    with _migration_connection(path) as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+        connection.commit()
+
+
+def prepare_database(path: Path, *, create: bool) -> Path | None:
+    """Check a database and bring it to the current schema; return the backup made, if any.
+
+    A newer, foreign or damaged database is refused with a ``StorageError`` and is left
+    exactly as it was: it is only read, through a read-only connection.
+    """
+    if not path.exists():
+        if not create:
+            raise StorageError(
+                f"No database at {path}. Check the path, or create one with `myocase --db {path}`."
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        revision, tables = None, set()
+    elif path.is_dir():
+        raise StorageError(f"{path} is a folder, not a database file.")
+    else:
+        revision, tables = inspect_revision(path)
+    if revision is not None and revision not in known_revisions():
+        raise NewerDatabaseError(
+            f"{path} was written by a newer version of MyoCase (schema {revision}). "
+            "Install the newer MyoCase to open it; this file was not changed."
+        )
+    if revision is None and tables - {"alembic_version"}:
+        raise StorageError(f"{path} is an SQLite database but not a MyoCase case series; it was not changed.")
+    if revision == head_revision():
+        return None
+    backup = backup_database(path) if revision is not None else None
+    if backup:
+        log.info("Backed up %s to %s before migrating", path, backup)
+    try:
+        upgrade(path)
+    except OperationalError as exc:
+        raise StorageError(f"Could not update {path}: {exc.orig}. The backup is {backup}.") from exc
+    return backup

@@ -1,0 +1,186 @@
+"""Conversions between ORM rows and the domain's frozen records."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from app.domain.dates import PartialDate, Precision
+from app.domain.records import (
+    AdverseEvent,
+    AntibodyResult,
+    Assessment,
+    Consent,
+    Identifiers,
+    MedicationCourse,
+    Patient,
+    Photo,
+)
+from app.domain.vocab import (
+    AeAction,
+    AeOutcome,
+    AntibodyStatus,
+    DrugClass,
+    Sex,
+    StopReason,
+    Subtype,
+    TriState,
+)
+from app.store.tables import (
+    AdverseEventRow,
+    AntibodyRow,
+    AssessmentRow,
+    CourseRow,
+    IdentifierRow,
+    PatientRow,
+    PhotoRow,
+)
+
+
+def _partial(value: date | None, precision: str | None) -> PartialDate | None:
+    if value is None:
+        return None
+    return PartialDate(value, Precision(precision or Precision.DAY))
+
+
+def patient_record(row: PatientRow) -> Patient:
+    return Patient(
+        id=row.id,
+        study_id=row.study_id,
+        sex=Sex(row.sex),
+        birth_year=row.birth_year,
+        age_at_onset=row.age_at_onset,
+        subtype=Subtype(row.subtype),
+        diagnosis_date=_partial(row.diagnosis_date, row.diagnosis_precision),
+        antibodies=tuple(
+            AntibodyResult(a.antibody, AntibodyStatus(a.status), a.tested_on) for a in row.antibodies
+        ),
+        ild=TriState(row.ild),
+        malignancy=TriState(row.malignancy),
+        vignette=row.vignette,
+    )
+
+
+def fill_patient_row(row: PatientRow, patient: Patient) -> None:
+    row.study_id = patient.study_id.strip()
+    row.sex = patient.sex.value
+    row.birth_year = patient.birth_year
+    row.age_at_onset = patient.age_at_onset
+    row.subtype = patient.subtype.value
+    row.diagnosis_date = patient.diagnosis_date.value if patient.diagnosis_date else None
+    row.diagnosis_precision = patient.diagnosis_date.precision.value if patient.diagnosis_date else None
+    row.ild = patient.ild.value
+    row.malignancy = patient.malignancy.value
+    row.vignette = patient.vignette
+    existing = {a.antibody: a for a in row.antibodies}
+    wanted = {a.antibody for a in patient.antibodies}
+    for name, antibody_row in existing.items():
+        if name not in wanted:
+            row.antibodies.remove(antibody_row)
+    for result in patient.antibodies:
+        antibody_row = existing.get(result.antibody)
+        if antibody_row is None:
+            antibody_row = AntibodyRow(antibody=result.antibody)
+            row.antibodies.append(antibody_row)
+        antibody_row.status = result.status.value
+        antibody_row.tested_on = result.tested_on
+
+
+def identifiers_record(row: IdentifierRow) -> Identifiers:
+    return Identifiers(
+        patient_id=row.patient_id, full_name=row.full_name, mrn=row.mrn, date_of_birth=row.date_of_birth
+    )
+
+
+def fill_identifier_row(row: IdentifierRow, identifiers: Identifiers) -> None:
+    row.full_name = identifiers.full_name.strip()
+    row.mrn = identifiers.mrn.strip()
+    row.date_of_birth = identifiers.date_of_birth
+
+
+def course_record(row: CourseRow) -> MedicationCourse:
+    start = _partial(row.start_date, row.start_precision)
+    assert start is not None
+    return MedicationCourse(
+        id=row.id,
+        patient_id=row.patient_id,
+        drug=row.drug,
+        drug_class=DrugClass(row.drug_class),
+        dose=row.dose,
+        unit=row.unit,
+        frequency=row.frequency,
+        start=start,
+        stop=_partial(row.stop_date, row.stop_precision),
+        stop_reason=StopReason(row.stop_reason) if row.stop_reason else None,
+        notes=row.notes,
+    )
+
+
+def fill_course_row(row: CourseRow, course: MedicationCourse) -> None:
+    row.patient_id = course.patient_id
+    row.drug = course.drug.strip()
+    row.drug_class = course.drug_class.value
+    row.dose = course.dose
+    row.unit = course.unit
+    row.frequency = course.frequency
+    row.start_date = course.start.value
+    row.start_precision = course.start.precision.value
+    row.stop_date = course.stop.value if course.stop else None
+    row.stop_precision = course.stop.precision.value if course.stop else None
+    row.stop_reason = course.stop_reason.value if course.stop_reason else None
+    row.notes = course.notes
+
+
+_ASSESSMENT_COPIED = [name for name in Assessment.__dataclass_fields__ if name not in ("id",)]
+
+
+def assessment_record(row: AssessmentRow) -> Assessment:
+    return Assessment(id=row.id, **{name: getattr(row, name) for name in _ASSESSMENT_COPIED})
+
+
+def fill_assessment_row(row: AssessmentRow, assessment: Assessment) -> None:
+    for name in _ASSESSMENT_COPIED:
+        setattr(row, name, getattr(assessment, name))
+
+
+def adverse_event_record(row: AdverseEventRow) -> AdverseEvent:
+    return AdverseEvent(
+        id=row.id,
+        patient_id=row.patient_id,
+        term=row.term,
+        grade=row.grade,
+        onset=row.onset_date,
+        resolution=row.resolution_date,
+        serious=row.serious,
+        suspected_drug=row.suspected_drug,
+        action=AeAction(row.action),
+        outcome=AeOutcome(row.outcome),
+        notes=row.notes,
+    )
+
+
+def fill_adverse_event_row(row: AdverseEventRow, event: AdverseEvent) -> None:
+    row.patient_id = event.patient_id
+    row.term = event.term.strip()
+    row.grade = event.grade
+    row.onset_date = event.onset
+    row.resolution_date = event.resolution
+    row.serious = event.serious
+    row.suspected_drug = event.suspected_drug.strip()
+    row.action = event.action.value
+    row.outcome = event.outcome.value
+    row.notes = event.notes
+
+
+_PHOTO_COPIED = [name for name in Photo.__dataclass_fields__ if name not in ("id", "consent")]
+
+
+def photo_record(row: PhotoRow) -> Photo:
+    values: dict[str, Any] = {name: getattr(row, name) for name in _PHOTO_COPIED}
+    return Photo(id=row.id, consent=Consent(row.consent), **values)
+
+
+def fill_photo_row(row: PhotoRow, photo: Photo) -> None:
+    for name in _PHOTO_COPIED:
+        setattr(row, name, getattr(photo, name))
+    row.consent = photo.consent.value

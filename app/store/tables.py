@@ -1,0 +1,213 @@
+"""ORM tables (…Row). Dialect-neutral: the same schema serves SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores aware datetimes as naive UTC and hands them back aware (pitfall 3.6)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("UTCDateTime needs an aware datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class SettingRow(Base):
+    """Series-level settings as JSON values under a key: new settings need no migration."""
+
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class PatientRow(Base):
+    __tablename__ = "patient"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    study_id: Mapped[str] = mapped_column(String(32), unique=True)
+    sex: Mapped[str] = mapped_column(String(1))
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    age_at_onset: Mapped[int | None] = mapped_column(Integer)
+    subtype: Mapped[str] = mapped_column(String(16))
+    diagnosis_date: Mapped[date | None] = mapped_column(Date)
+    diagnosis_precision: Mapped[str | None] = mapped_column(String(8))
+    ild: Mapped[str] = mapped_column(String(8))
+    malignancy: Mapped[str] = mapped_column(String(8))
+    vignette: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    antibodies: Mapped[list[AntibodyRow]] = relationship(
+        back_populates="patient", cascade="all, delete-orphan", order_by="AntibodyRow.id"
+    )
+
+
+class IdentifierRow(Base):
+    """Identifying fields, one row per patient, kept apart from the case record."""
+
+    __tablename__ = "patient_identifier"
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"), primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    mrn: Mapped[str] = mapped_column(String(64), default="")
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+
+
+class AntibodyRow(Base):
+    __tablename__ = "antibody_result"
+    __table_args__ = (UniqueConstraint("patient_id", "antibody", name="uq_antibody_result_patient_antibody"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"), index=True)
+    antibody: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    tested_on: Mapped[date | None] = mapped_column(Date)
+
+    patient: Mapped[PatientRow] = relationship(back_populates="antibodies")
+
+
+class CourseRow(Base):
+    __tablename__ = "medication_course"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"), index=True)
+    drug: Mapped[str] = mapped_column(String(80))
+    drug_class: Mapped[str] = mapped_column(String(40))
+    dose: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(16), default="")
+    frequency: Mapped[str] = mapped_column(String(64), default="")
+    start_date: Mapped[date] = mapped_column(Date)
+    start_precision: Mapped[str] = mapped_column(String(8))
+    stop_date: Mapped[date | None] = mapped_column(Date)
+    stop_precision: Mapped[str | None] = mapped_column(String(8))
+    stop_reason: Mapped[str | None] = mapped_column(String(32))
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class AssessmentRow(Base):
+    __tablename__ = "assessment"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"), index=True)
+    assessed_on: Mapped[date] = mapped_column(Date)
+    cdasi_activity: Mapped[int | None] = mapped_column(Integer)
+    cdasi_damage: Mapped[int | None] = mapped_column(Integer)
+    mmt8_total: Mapped[int | None] = mapped_column(Integer)
+    mmt8_max: Mapped[int | None] = mapped_column(Integer)
+    ck: Mapped[float | None] = mapped_column(Float)
+    ck_uln: Mapped[float | None] = mapped_column(Float)
+    aldolase: Mapped[float | None] = mapped_column(Float)
+    aldolase_uln: Mapped[float | None] = mapped_column(Float)
+    alt: Mapped[float | None] = mapped_column(Float)
+    alt_uln: Mapped[float | None] = mapped_column(Float)
+    ast: Mapped[float | None] = mapped_column(Float)
+    ast_uln: Mapped[float | None] = mapped_column(Float)
+    ldh: Mapped[float | None] = mapped_column(Float)
+    ldh_uln: Mapped[float | None] = mapped_column(Float)
+    physician_global: Mapped[float | None] = mapped_column(Float)
+    patient_global: Mapped[float | None] = mapped_column(Float)
+    extramuscular_global: Mapped[float | None] = mapped_column(Float)
+    haq: Mapped[float | None] = mapped_column(Float)
+    pruritus: Mapped[float | None] = mapped_column(Float)
+    prednisone_mg: Mapped[float | None] = mapped_column(Float)
+    fvc_pct: Mapped[float | None] = mapped_column(Float)
+    dlco_pct: Mapped[float | None] = mapped_column(Float)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class AdverseEventRow(Base):
+    __tablename__ = "adverse_event"
+    __table_args__ = (CheckConstraint("grade BETWEEN 1 AND 5", name="grade_range"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"), index=True)
+    term: Mapped[str] = mapped_column(String(120))
+    grade: Mapped[int] = mapped_column(Integer)
+    onset_date: Mapped[date] = mapped_column(Date)
+    resolution_date: Mapped[date | None] = mapped_column(Date)
+    serious: Mapped[bool] = mapped_column(Boolean, default=False)
+    suspected_drug: Mapped[str] = mapped_column(String(80), default="")
+    action: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str] = mapped_column(String(32))
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class PhotoRow(Base):
+    """A photo's description. Its bytes live in ``photo_data`` so listing never loads them."""
+
+    __tablename__ = "photo"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"), index=True)
+    assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id", ondelete="SET NULL"))
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    media_type: Mapped[str] = mapped_column(String(32))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    taken_on: Mapped[date | None] = mapped_column(Date)
+    body_site: Mapped[str] = mapped_column(String(80), default="")
+    caption: Mapped[str] = mapped_column(Text, default="")
+    consent: Mapped[str] = mapped_column(String(8))
+    identifiable: Mapped[bool] = mapped_column(Boolean, default=False)
+    in_report: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PhotoDataRow(Base):
+    __tablename__ = "photo_data"
+    photo_id: Mapped[int] = mapped_column(ForeignKey("photo.id", ondelete="CASCADE"), primary_key=True)
+    image: Mapped[bytes] = mapped_column(LargeBinary)
+    thumbnail: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class AuditRow(Base):
+    """One row per changed field. No foreign key: the trail outlives what it describes."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    os_user: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(8))
+    entity: Mapped[str] = mapped_column(String(32))
+    record_id: Mapped[int] = mapped_column(Integer)
+    patient_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    field: Mapped[str] = mapped_column(String(64))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,1 @@
+"""Entry forms for each kind of record."""

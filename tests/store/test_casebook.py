@@ -1,0 +1,153 @@
+"""The storage facade: saves, validation before writing, audit trail, undo support, batches."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from app.domain.dates import PartialDate
+from app.domain.records import Assessment, Identifiers, MedicationCourse, SeriesSettings
+from app.domain.validation import ValidationError
+from app.domain.vocab import StopReason, Subtype
+from app.store.casebook import Casebook
+from tests.factories import make_assessment, make_course, make_event, make_patient
+
+
+def test_patient_round_trip_with_antibodies_and_identifiers(book: Casebook) -> None:
+    patient = book.save_patient(
+        make_patient(diagnosis_date=PartialDate.parse("2019-03")),
+        Identifiers(0, full_name="Ana Müller", mrn="MRN-778", date_of_birth=date(1970, 2, 3)),
+    )
+    assert patient.id is not None
+    assert book.patient(patient.id) == patient
+    assert book.patient(patient.id).diagnosis_date == PartialDate.parse("2019-03")
+    assert book.identifiers(patient.id) == Identifiers(patient.id, "Ana Müller", "MRN-778", date(1970, 2, 3))
+
+
+def test_study_ids_are_unique_regardless_of_case(book: Casebook) -> None:
+    book.save_patient(make_patient("MYO-01"))
+    with pytest.raises(ValidationError) as err:
+        book.save_patient(make_patient("myo-01"))
+    assert "already used" in (err.value.for_field("study_id") or "")
+    assert book.counts().patients == 1
+
+
+def test_invalid_record_writes_nothing(book: Casebook) -> None:
+    pid = book.save_patient(make_patient()).id
+    assert pid is not None
+    bad = make_assessment(pid, cdasi_activity=120)
+    with pytest.raises(ValidationError) as err:
+        book.save(bad)
+    assert err.value.for_field("cdasi_activity") == "CDASI activity must be between 0 and 100."
+    assert book.assessments(pid) == []
+    assert [e.entity for e in book.audit_trail()].count("assessment") == 0
+
+
+def test_future_dates_are_refused(book: Casebook) -> None:
+    pid = book.save_patient(make_patient()).id
+    assert pid is not None
+    with pytest.raises(ValidationError, match="in the future"):
+        book.save(make_assessment(pid, on="2024-01-16"))  # 'today' is pinned to 2024-01-15
+
+
+def test_stop_before_start_is_refused(book: Casebook) -> None:
+    pid = book.save_patient(make_patient()).id
+    assert pid is not None
+    course = make_course(
+        pid, start="2021-03-01", stop=PartialDate.parse("2021-02"), stop_reason=StopReason.OTHER
+    )
+    with pytest.raises(ValidationError) as err:
+        book.save(course)
+    assert err.value.for_field("stop") == "Stop date is before the start date (2021-03-01)."
+
+
+def test_audit_trail_holds_old_and_new_values(book: Casebook) -> None:
+    pid = book.save_patient(make_patient()).id
+    assert pid is not None
+    saved = book.save(make_assessment(pid, cdasi_activity=20))
+    book.save(Assessment(**{**saved.__dict__, "cdasi_activity": 12}))
+    book.delete(Assessment, saved.id or 0)
+    trail = [e for e in book.audit_trail(pid) if e.entity == "assessment" and e.field == "cdasi_activity"]
+    assert [(e.action, e.old_value, e.new_value) for e in reversed(trail)] == [
+        ("create", None, "20"),
+        ("update", "20", "12"),
+        ("delete", "12", None),
+    ]
+    assert all(e.os_user for e in trail)
+
+
+def test_settings_are_stored_and_audited(book: Casebook) -> None:
+    book.save_settings(SeriesSettings(name="Upa series", cutoff=date(2023, 6, 30), index_drug="baricitinib"))
+    assert book.settings() == SeriesSettings("Upa series", date(2023, 6, 30), "baricitinib", False)
+    changes = {e.field: (e.old_value, e.new_value) for e in book.audit_trail() if e.entity == "settings"}
+    assert changes["index_drug"] == ("upadacitinib", "baricitinib")
+
+
+def test_delete_patient_and_restore_it_with_everything(book: Casebook) -> None:
+    pid = book.save_patient(make_patient(), Identifiers(0, full_name="X Y")).id
+    assert pid is not None
+    book.save(make_course(pid))
+    book.save(make_assessment(pid))
+    book.save(make_event(pid))
+    before = book.patient_record(pid)
+    deleted = book.delete_patient(pid)
+    assert book.counts().patients == 0 and book.counts().assessments == 0
+    book.restore_patient(deleted)
+    assert book.patient_record(pid) == before
+
+
+def test_deleted_record_is_recreated_with_its_id(book: Casebook) -> None:
+    pid = book.save_patient(make_patient()).id
+    assert pid is not None
+    course = book.save(make_course(pid))
+    removed = book.delete(MedicationCourse, course.id or 0)
+    assert book.courses(pid) == []
+    assert book.save(removed) == course
+
+
+def test_batch_is_all_or_nothing(book: Casebook) -> None:
+    with pytest.raises(ValidationError), book.batch():
+        pid = book.save_patient(make_patient("MYO-01")).id
+        assert pid is not None
+        book.save(make_assessment(pid))
+        book.save_patient(make_patient("MYO-01"))  # clashes: the whole batch goes
+    assert book.counts().patients == 0 and book.counts().assessments == 0
+
+
+def test_summaries_judge_current_drugs_at_the_cutoff(book: Casebook) -> None:
+    pid = book.save_patient(make_patient(subtype=Subtype.ADM)).id
+    assert pid is not None
+    book.save(
+        make_course(
+            pid,
+            "tofacitinib",
+            "2020-01",
+            stop=PartialDate.parse("2021-02"),
+            stop_reason=StopReason.INEFFICACY,
+        )
+    )
+    book.save(
+        make_course(
+            pid,
+            "upadacitinib",
+            "2021-03-01",
+            stop=PartialDate.parse("2023-09-01"),
+            stop_reason=StopReason.OTHER,
+        )
+    )
+    book.save(make_assessment(pid, on="2021-02-20"))
+    book.save(make_assessment(pid, on="2022-05-02"))
+    (summary,) = book.patient_summaries()
+    assert summary.current_drugs == ("upadacitinib",)  # cut-off 2023-06-30: still on it then
+    assert summary.last_assessment == date(2022, 5, 2)
+    assert summary.assessments == 2
+    assert summary.positive_antibodies == ("TIF1-γ",)
+
+
+def test_counts_by_subtype(book: Casebook) -> None:
+    for n, subtype in enumerate([Subtype.DM, Subtype.DM, Subtype.ASYS], start=1):
+        book.save_patient(make_patient(f"P-{n}", subtype))
+    counts = book.counts()
+    assert counts.patients == 3
+    assert counts.by_subtype == {"DM": 2, "ASyS": 1}
