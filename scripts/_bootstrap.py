@@ -20,7 +20,7 @@ def venv_bin(name: str) -> Path:
 
 def ensure_installed(extras: str = "") -> None:
     """Make .venv hold MyoCase and its dependencies (plus ``extras``, e.g. "test")."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this runs under whatever python3 the user has
         sys.exit(f"MyoCase needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     if not venv_bin("python").exists():
         print(f"Creating a virtual environment in {VENV} …", flush=True)

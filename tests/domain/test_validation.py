@@ -77,10 +77,27 @@ def test_empty_assessment_needs_something() -> None:
 
 
 def test_course_dates_and_reasons() -> None:
-    assert fields_of(validate_course(make_course(1, start="2021-05", stop=PartialDate.parse("2021-04-30"), stop_reason=StopReason.OTHER), TODAY)) == {"stop"}
+    assert fields_of(
+        validate_course(
+            make_course(
+                1, start="2021-05", stop=PartialDate.parse("2021-04-30"), stop_reason=StopReason.OTHER
+            ),
+            TODAY,
+        )
+    ) == {"stop"}
     # the same month at different precisions is not "before"
-    assert validate_course(make_course(1, start="2021-05-20", stop=PartialDate.parse("2021-05"), stop_reason=StopReason.OTHER), TODAY) == []
-    assert fields_of(validate_course(make_course(1, stop=PartialDate.parse("2022")), TODAY)) == {"stop_reason"}
+    assert (
+        validate_course(
+            make_course(
+                1, start="2021-05-20", stop=PartialDate.parse("2021-05"), stop_reason=StopReason.OTHER
+            ),
+            TODAY,
+        )
+        == []
+    )
+    assert fields_of(validate_course(make_course(1, stop=PartialDate.parse("2022")), TODAY)) == {
+        "stop_reason"
+    }
     assert fields_of(validate_course(make_course(1, stop_reason=StopReason.INEFFICACY), TODAY)) == {"stop"}
     assert fields_of(validate_course(make_course(1, start="2025"), TODAY)) == {"start"}
     assert fields_of(validate_course(make_course(1, drug=" ", dose=-1.0), TODAY)) == {"drug", "dose"}
@@ -88,14 +105,18 @@ def test_course_dates_and_reasons() -> None:
 
 def test_adverse_event_rules() -> None:
     assert fields_of(validate_adverse_event(make_event(1, grade=6), TODAY)) == {"grade"}
-    assert fields_of(validate_adverse_event(make_event(1, resolution=date(2021, 5, 1)), TODAY)) == {"resolution"}
+    assert fields_of(validate_adverse_event(make_event(1, resolution=date(2021, 5, 1)), TODAY)) == {
+        "resolution"
+    }
     assert fields_of(validate_adverse_event(make_event(1, grade=5), TODAY)) == {"outcome"}
     assert validate_adverse_event(make_event(1, grade=5, outcome=AeOutcome.FATAL), TODAY) == []
     assert fields_of(validate_adverse_event(make_event(1, term=""), TODAY)) == {"term"}
 
 
 def test_settings_rules() -> None:
-    assert fields_of(validate_settings(SeriesSettings(name="", index_drug="", cutoff=date(2030, 1, 1)), TODAY)) == {
+    assert fields_of(
+        validate_settings(SeriesSettings(name="", index_drug="", cutoff=date(2030, 1, 1)), TODAY)
+    ) == {
         "name",
         "index_drug",
         "cutoff",

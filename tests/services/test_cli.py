@@ -57,7 +57,10 @@ def _newer(tmp_path: Path) -> Path:
     ("make", "message"),
     [
         (lambda p: p / "missing.sqlite", "No database at"),
-        (lambda p: (p / "junk.sqlite").write_bytes(b"\x00garbage" * 100) and p / "junk.sqlite", "not a MyoCase database"),
+        (
+            lambda p: (p / "junk.sqlite").write_bytes(b"\x00garbage" * 100) and p / "junk.sqlite",
+            "not a MyoCase database",
+        ),
         (_newer, "newer version of MyoCase"),
     ],
     ids=["missing", "corrupt", "newer"],

@@ -85,7 +85,9 @@ def test_assessments_show_falling_skin_activity_and_little_muscle_disease(demo: 
     for patient in demo.patients():
         assessments = demo.assessments(patient.id)
         assert len(assessments) >= 4
-        assert all(a.mmt8_total is not None and a.mmt8_max and a.mmt8_total / a.mmt8_max >= 0.9 for a in assessments)
+        assert all(
+            a.mmt8_total is not None and a.mmt8_max and a.mmt8_total / a.mmt8_max >= 0.9 for a in assessments
+        )
         if patient.subtype in (Subtype.DM, Subtype.ADM):
             upa = _index_course(demo.courses(patient.id))
             start = upa.start.earliest()
