@@ -1,0 +1,82 @@
+"""Treatment phases, prior immunosuppressants and prior JAK inhibitors from a patient's courses."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from app.domain.dates import PartialDate
+from app.domain.phases import (
+    PhaseKind,
+    index_course,
+    prior_immunosuppressants,
+    prior_jak_courses,
+    treatment_phases,
+)
+from app.domain.vocab import DrugClass, StopReason
+from tests.factories import make_course
+
+CUTOFF = date(2023, 6, 30)
+
+
+def _stopped(drug: str, start: str, stop: str, drug_class: DrugClass = DrugClass.CONVENTIONAL):  # type: ignore[no-untyped-def]
+    return make_course(
+        1, drug, start, drug_class=drug_class, stop=PartialDate.parse(stop), stop_reason=StopReason.INEFFICACY
+    )
+
+
+SWITCHER = [
+    _stopped("hydroxychloroquine", "2017", "2018", DrugClass.ANTIMALARIAL),
+    _stopped("methotrexate", "2017-06", "2019-02"),
+    make_course(1, "prednisone", "2016-05-01", drug_class=DrugClass.GLUCOCORTICOID),
+    _stopped("tofacitinib", "2019-06-03", "2020-09-20", DrugClass.JAK),  # overlaps the switch by a week
+    make_course(1, "upadacitinib", "2020-09-14"),
+]
+
+
+def test_phases_of_a_tofacitinib_to_upadacitinib_switch() -> None:
+    phases = treatment_phases(SWITCHER, "upadacitinib", CUTOFF)
+    assert [(p.kind, p.label, p.start, p.end) for p in phases] == [
+        (PhaseKind.PRIOR, "Prior immunosuppressants", date(2017, 1, 1), date(2019, 6, 3)),
+        (PhaseKind.JAK, "tofacitinib", date(2019, 6, 3), date(2020, 9, 14)),  # clipped at the switch
+        (PhaseKind.INDEX, "upadacitinib", date(2020, 9, 14), None),
+    ]
+
+
+def test_index_drug_stopped_before_cutoff_adds_an_after_phase() -> None:
+    courses = [
+        _stopped("methotrexate", "2018", "2019"),
+        _stopped("upadacitinib", "2021-08-09", "2022-02-20", DrugClass.JAK),
+    ]
+    phases = treatment_phases(courses, "Upadacitinib", CUTOFF)
+    assert [(p.kind, p.start, p.end) for p in phases] == [
+        (PhaseKind.PRIOR, date(2018, 1, 1), date(2021, 8, 9)),
+        (PhaseKind.INDEX, date(2021, 8, 9), date(2022, 2, 20)),
+        (PhaseKind.AFTER, date(2022, 2, 20), CUTOFF),
+    ]
+    assert phases[1].contains(date(2022, 2, 20)) and not phases[1].contains(date(2022, 2, 21))
+
+
+def test_stop_after_the_cutoff_is_ongoing_at_the_cutoff() -> None:
+    courses = [_stopped("upadacitinib", "2021-01", "2023-09", DrugClass.JAK)]
+    (phase,) = treatment_phases(courses, "upadacitinib", CUTOFF)
+    assert phase.end is None and phase.end_or(CUTOFF) == CUTOFF
+
+
+def test_no_index_drug_means_no_phases() -> None:
+    assert treatment_phases([_stopped("methotrexate", "2018", "2019")], "upadacitinib", CUTOFF) == ()
+
+
+def test_prior_immunosuppressants_counts_distinct_systemic_drugs_before_the_index() -> None:
+    courses = [
+        *SWITCHER,
+        _stopped("methotrexate", "2019-05", "2019-08"),
+        make_course(1, "rituximab", "2021-01", drug_class=DrugClass.BIOLOGIC),
+    ]
+    assert prior_immunosuppressants(courses, "upadacitinib") == (
+        "hydroxychloroquine",
+        "methotrexate",
+        "tofacitinib",
+    )
+    assert [c.drug for c in prior_jak_courses(courses, "upadacitinib")] == ["tofacitinib"]
+    course = index_course(courses, "UPADACITINIB")
+    assert course is not None and course.start == PartialDate.parse("2020-09-14")
