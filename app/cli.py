@@ -13,8 +13,12 @@ from typing import Any
 from platformdirs import user_data_path
 
 from app import __version__
+from app.domain.analysis import FollowUp
+from app.domain.scales import SCALES
+from app.domain.stats import PairedTestKind
 from app.domain.validation import ValidationError
-from app.services import demo, info
+from app.domain.vocab import Subtype
+from app.services import demo, info, stats
 from app.store.casebook import Casebook
 from app.store.database import StorageError
 
@@ -68,7 +72,55 @@ def build_parser() -> argparse.ArgumentParser:
     _db_argument(p, required=True)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(handler=_cmd_info)
+
+    p = commands.add_parser("stats", help="cohort facts and baseline-versus-follow-up analysis")
+    _db_argument(p, required=True)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--drug", metavar="NAME", help="index drug (default: the series' index drug)")
+    p.add_argument("--measure", choices=sorted(SCALES), help="outcome measure (default: cdasi_activity)")
+    p.add_argument("--subtypes", metavar="LIST", type=_subtypes, help="subtypes to analyse, e.g. DM,ADM")
+    p.add_argument("--followup", choices=[f.value for f in FollowUp], help="follow-up point (default: last)")
+    p.add_argument(
+        "--test", choices=[t.value for t in PairedTestKind], help="paired test (default: wilcoxon)"
+    )
+    p.set_defaults(handler=_cmd_stats)
     return parser
+
+
+def _subtypes(text: str) -> tuple[Subtype, ...]:
+    known = {s.value.casefold(): s for s in Subtype}
+    chosen = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        if part.casefold() not in known:
+            raise argparse.ArgumentTypeError(
+                f"unknown subtype {part!r}; choose from {', '.join(s.value for s in Subtype)}"
+            )
+        chosen.append(known[part.casefold()])
+    if not chosen:
+        raise argparse.ArgumentTypeError("name at least one subtype, e.g. DM,ADM")
+    return tuple(chosen)
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    book = _open_existing(args.db)
+    try:
+        settings = stats.load_settings(
+            book,
+            index_drug=args.drug,
+            measure=args.measure,
+            subtypes=args.subtypes,
+            followup=FollowUp(args.followup) if args.followup else None,
+            test=PairedTestKind(args.test) if args.test else None,
+        )
+        result = stats.run(book, settings)
+    finally:
+        book.close()
+    print(
+        json.dumps(stats.to_json(result), ensure_ascii=False, indent=2)
+        if args.json
+        else stats.as_text(result)
+    )
+    return 0
 
 
 def _open_existing(path: Path) -> Casebook:

@@ -5,11 +5,12 @@ Records are plain values. ``id`` is ``None`` for a record not yet stored.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from app.domain.cdasi import CdasiGrid, Mmt8Scores
 from app.domain.dates import PartialDate
 from app.domain.vocab import (
     AeAction,
@@ -127,7 +128,31 @@ class Assessment:
     fvc_pct: float | None = None
     dlco_pct: float | None = None
     notes: str = ""
+    cdasi_grid: CdasiGrid | None = None
+    mmt8_groups: Mmt8Scores | None = None
     id: int | None = None
+
+    @property
+    def cdasi_source(self) -> str | None:
+        """How the CDASI totals were obtained: "grid" (computed from every item) or "totals"."""
+        if self.cdasi_grid is not None:
+            return "grid"
+        return "totals" if self.cdasi_activity is not None or self.cdasi_damage is not None else None
+
+    @property
+    def mmt8_source(self) -> str | None:
+        if self.mmt8_groups is not None:
+            return "groups"
+        return "total" if self.mmt8_total is not None else None
+
+    def with_derived_totals(self) -> Assessment:
+        """The same assessment with CDASI and MMT-8 totals computed from their items, where entered."""
+        changes: dict[str, Any] = {}
+        if self.cdasi_grid is not None:
+            changes.update(cdasi_activity=self.cdasi_grid.activity, cdasi_damage=self.cdasi_grid.damage)
+        if self.mmt8_groups is not None:
+            changes.update(mmt8_total=self.mmt8_groups.total, mmt8_max=self.mmt8_groups.maximum)
+        return replace(self, **changes) if changes else self
 
     def enzyme(self, name: str) -> tuple[float | None, float | None]:
         """(value, upper limit of normal) of one muscle enzyme."""
@@ -136,7 +161,7 @@ class Assessment:
     @property
     def measured(self) -> tuple[str, ...]:
         """Names of the fields that hold a value (not the date, notes or ids)."""
-        skip = {"patient_id", "assessed_on", "notes", "id"}
+        skip = {"patient_id", "assessed_on", "notes", "id", "cdasi_grid", "mmt8_groups", "mmt8_max"}
         return tuple(f.name for f in fields(self) if f.name not in skip and getattr(self, f.name) is not None)
 
 

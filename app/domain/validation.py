@@ -155,8 +155,35 @@ def validate_assessment(assessment: Assessment, today: date) -> list[Problem]:
             )
         if uln is not None and not 0 < uln <= 100_000:
             problems.append(Problem(enzyme + ULN_SUFFIX, f"{label} upper limit of normal must be above 0."))
+    problems += _item_problems(assessment)
     if not assessment.measured and not assessment.notes.strip():
         problems.append(Problem("assessed_on", "Enter at least one score, result or note."))
+    return problems
+
+
+def _item_problems(assessment: Assessment) -> list[Problem]:
+    """The CDASI grid and MMT-8 groups: item ranges, and totals that match them."""
+    problems: list[Problem] = []
+    grid, groups = assessment.cdasi_grid, assessment.mmt8_groups
+    if grid is not None:
+        problems += [Problem("cdasi_grid", message) for message in grid.problems()]
+        if not problems and (assessment.cdasi_activity, assessment.cdasi_damage) != (
+            grid.activity,
+            grid.damage,
+        ):
+            problems.append(
+                Problem(
+                    "cdasi_activity", f"CDASI totals must match the grid ({grid.activity} / {grid.damage})."
+                )
+            )
+    if groups is not None:
+        group_problems = [Problem("mmt8_groups", message) for message in groups.problems()]
+        problems += group_problems
+        if not group_problems and (assessment.mmt8_total, assessment.mmt8_max) != (
+            groups.total,
+            groups.maximum,
+        ):
+            problems.append(Problem("mmt8_total", "MMT-8 total must match the graded muscle groups."))
     return problems
 
 

@@ -40,6 +40,30 @@ def _values(record: object | None) -> dict[str, str | None]:
     return {f.name: _text(getattr(record, f.name)) for f in fields(record) if f.name not in _SKIPPED}  # type: ignore[arg-type]
 
 
+def add_entry(
+    session: Session,
+    action: str,
+    entity: str,
+    record_id: int,
+    patient_id: int | None,
+    field: str,
+    old_value: str | None,
+    new_value: str | None,
+) -> None:
+    session.add(
+        AuditRow(
+            os_user=os_user(),
+            action=action,
+            entity=entity,
+            record_id=record_id,
+            patient_id=patient_id,
+            field=field,
+            old_value=old_value,
+            new_value=new_value,
+        )
+    )
+
+
 def record_change(
     session: Session,
     entity: str,
@@ -54,21 +78,9 @@ def record_change(
     written = 0
     for name in dict.fromkeys([*before, *after]):
         old_value, new_value = before.get(name), after.get(name)
-        if old_value == new_value:
-            continue
-        session.add(
-            AuditRow(
-                os_user=os_user(),
-                action=action,
-                entity=entity,
-                record_id=record_id,
-                patient_id=patient_id,
-                field=name,
-                old_value=old_value,
-                new_value=new_value,
-            )
-        )
-        written += 1
+        if old_value != new_value:
+            add_entry(session, action, entity, record_id, patient_id, name, old_value, new_value)
+            written += 1
     return written
 
 

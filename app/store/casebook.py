@@ -174,6 +174,24 @@ class Casebook:
             audit.record_change(session, "settings", 0, None, old, settings)
         return settings
 
+    def preference(self, key: str) -> Any:
+        """A stored JSON value (analysis settings, thresholds, report settings), or None."""
+        with self._read() as session:
+            row = session.get(SettingRow, key)
+            return json.loads(row.value) if row else None
+
+    def save_preference(self, key: str, value: Any) -> None:
+        if key in _SETTING_KEYS:
+            raise ValueError(f"{key} is a series setting: use save_settings")
+        old = self.preference(key)
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        with self._write() as session:
+            session.merge(SettingRow(key=key, value=text))
+            if old != value:
+                old_text = None if old is None else json.dumps(old, ensure_ascii=False, sort_keys=True)
+                action = "create" if old is None else "update"
+                audit.add_entry(session, action, "settings", 0, None, key, old_text, text)
+
     # ------------------------------------------------------------ queries
     def is_empty(self) -> bool:
         with self._read() as session:
@@ -254,6 +272,37 @@ class Casebook:
             adverse_events=tuple(self.adverse_events(patient_id)),
             photos=tuple(self.photos(patient_id)),
         )
+
+    def patient_records(self) -> list[PatientRecord]:
+        """Every patient with everything recorded about them (photo pixels excepted), in 6 queries."""
+        with self._read() as session:
+            identifiers = {
+                row.patient_id: mapping.identifiers_record(row)
+                for row in session.scalars(select(IdentifierRow))
+            }
+        by_patient: dict[int, dict[str, list[Any]]] = {}
+        for name, items in (
+            ("courses", self.courses()),
+            ("assessments", self.assessments()),
+            ("adverse_events", self.adverse_events()),
+            ("photos", self.photos()),
+        ):
+            for item in items:
+                by_patient.setdefault(item.patient_id, {}).setdefault(name, []).append(item)
+        records = []
+        for patient in self.patients():
+            owned = by_patient.get(patient.id or 0, {})
+            records.append(
+                PatientRecord(
+                    patient=patient,
+                    identifiers=identifiers.get(patient.id or 0),
+                    **{
+                        name: tuple(owned.get(name, ()))
+                        for name in ("courses", "assessments", "adverse_events", "photos")
+                    },
+                )
+            )
+        return records
 
     def patient_summaries(self) -> list[PatientSummary]:
         """The patient list: one row per patient, current drugs judged at the cut-off."""

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -152,6 +154,9 @@ class AssessmentRow(Base):
     fvc_pct: Mapped[float | None] = mapped_column(Float)
     dlco_pct: Mapped[float | None] = mapped_column(Float)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Item-level entries, when the user scored the items rather than typing totals.
+    cdasi_grid: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    mmt8_groups: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class AdverseEventRow(Base):

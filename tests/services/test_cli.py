@@ -12,6 +12,7 @@ import pytest
 
 from app.cli import main
 from app.store.casebook import Casebook
+from app.store.database import head_revision
 
 
 def test_info_json_after_demo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -20,7 +21,7 @@ def test_info_json_after_demo(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert "SYNTHETIC" in capsys.readouterr().out
     assert main(["info", "--db", str(db), "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
-    assert info["schema_version"] == "0002"
+    assert info["schema_version"] == head_revision()
     assert info["patients"] == 10
     assert info["by_subtype"] == {"DM": 5, "ADM": 3, "ASyS": 2}
     assert info["medication_courses"] > 0 and info["assessments"] >= 40

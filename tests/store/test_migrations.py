@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
+from alembic.operations import Operations
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine
 
 from app.store import database
 from app.store.casebook import Casebook
 from app.store.tables import Base
+from tests.factories import make_assessment, make_patient
 
 
 def _digest(path: Path) -> str:
@@ -77,6 +79,57 @@ def test_backup_is_written_before_migrating(db_path: Path) -> None:
     assert book.schema_version() == database.head_revision()
     assert [p.study_id for p in book.patients()] == ["OLD-01"]
     book.close()
+
+
+def test_upgrade_keeps_existing_records_and_links(db_path: Path) -> None:
+    """Batch ALTERs rebuild tables; with foreign keys on that would cascade (pitfall 3.9)."""
+    database.upgrade(db_path, "0002")
+    raw = sqlite3.connect(db_path)
+    raw.executescript(
+        """
+        INSERT INTO patient (id, study_id, sex, subtype, ild, malignancy, vignette, created_at, updated_at)
+        VALUES (1, 'OLD-01', 'F', 'DM', 'no', 'no', '', '2020-01-01', '2020-01-01');
+        INSERT INTO assessment (id, patient_id, assessed_on, cdasi_activity, notes) VALUES (7, 1, '2020-02-01', 21, '');
+        INSERT INTO photo (id, patient_id, assessment_id, sha256, media_type, width, height, body_site, caption,
+                           consent, identifiable, in_report, created_at)
+        VALUES (3, 1, 7, 'abc', 'image/jpeg', 10, 10, '', '', 'yes', 0, 0, '2020-01-01');
+        """
+    )
+    raw.commit()
+    raw.close()
+    book = Casebook.open(db_path)
+    (assessment,) = book.assessments(1)
+    assert assessment.cdasi_activity == 21 and assessment.cdasi_grid is None
+    (photo,) = book.photos(1)
+    assert photo.assessment_id == 7
+    book.close()
+
+
+def test_rebuilding_a_parent_table_during_migration_keeps_its_children(book: Casebook) -> None:
+    pid = book.save_patient(make_patient()).id
+    assessment = book.save(make_assessment(pid or 0))
+    raw = sqlite3.connect(book.path or "")
+    raw.execute(
+        "INSERT INTO photo (patient_id, assessment_id, sha256, media_type, width, height, body_site, caption, "
+        "consent, identifiable, in_report, created_at) VALUES (?, ?, 'x', 'image/png', 1, 1, '', '', 'yes', 0, 0, "
+        "'2020-01-01')",
+        (pid, assessment.id),
+    )
+    raw.commit()
+    raw.close()
+    book.close()
+    with database._migration_connection(book.path or Path()) as connection:
+        with Operations(MigrationContext.configure(connection)).batch_alter_table(
+            "patient", recreate="always"
+        ):
+            pass
+        with Operations(MigrationContext.configure(connection)).batch_alter_table(
+            "assessment", recreate="always"
+        ):
+            pass
+        connection.commit()
+    assert [a.id for a in book.assessments(pid)] == [assessment.id]
+    assert [p.assessment_id for p in book.photos(pid)] == [assessment.id]
 
 
 def test_foreign_sqlite_database_is_refused(tmp_path: Path) -> None:

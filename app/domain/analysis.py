@@ -1,0 +1,325 @@
+"""Case-series analysis: baseline and follow-up per patient, the paired test, and the summary.
+
+The rules, stated once (the methods appendix and the help quote ``method_text``):
+- the index course is the patient's first course of the index drug; its start is day 0;
+- baseline is the last assessment with a value of the measure from ``window_before`` days
+  before to ``window_after`` days after day 0. An index start known only to the month widens
+  that window to the whole month; one known only to the year cannot place a baseline;
+- follow-up "last" is the last assessment with a value while on the drug, after the baseline
+  and up to the data cut-off; a time point (12, 26 or 52 weeks) takes the on-drug assessment
+  nearest day 0 + that time within ± ``tolerance`` days (the earlier one on a tie);
+- patients of other subtypes, without the drug, a baseline or a follow-up are listed as
+  excluded with the reason, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+
+from app.domain.dates import Precision
+from app.domain.phases import index_course
+from app.domain.records import Assessment, MedicationCourse, PatientRecord
+from app.domain.scales import SCALES
+from app.domain.scores import ChangeRule, cdasi_change, total_improvement_score
+from app.domain.stats import PairedTest, PairedTestKind, paired_test
+from app.domain.vocab import Subtype
+
+
+class FollowUp(StrEnum):
+    LAST = "last"
+    W12 = "12w"
+    W26 = "26w"
+    W52 = "52w"
+
+    @property
+    def days(self) -> int | None:
+        return {"12w": 84, "26w": 182, "52w": 364}.get(self.value)
+
+    @property
+    def label(self) -> str:
+        return "last assessment on the drug" if self is FollowUp.LAST else f"{self.value[:-1]} weeks"
+
+
+@dataclass(frozen=True)
+class AnalysisSettings:
+    index_drug: str = "upadacitinib"
+    measure: str = "cdasi_activity"
+    subtypes: tuple[Subtype, ...] = (Subtype.DM, Subtype.ADM)
+    window_before: int = 90
+    window_after: int = 7
+    followup: FollowUp = FollowUp.LAST
+    tolerance: int = 28
+    test: PairedTestKind = PairedTestKind.WILCOXON
+    change_rule: ChangeRule = field(default_factory=ChangeRule)
+
+    @property
+    def measure_label(self) -> str:
+        return SCALES[self.measure].label
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    patient_id: int
+    study_id: str
+    subtype: Subtype
+    index_start: str
+    baseline_date: date
+    baseline: float
+    followup_date: date
+    followup: float
+    change: float
+    percent_change: float | None
+    meaningful: bool | None  # meaningful improvement reached (CDASI activity only)
+    tis_total: float | None
+    tis_category: str | None
+    tis_missing: tuple[str, ...]
+    baseline_id: int | None = None
+    followup_id: int | None = None
+    note: str = ""
+
+    @property
+    def days_on_drug(self) -> int:
+        return (self.followup_date - self.baseline_date).days
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    patient_id: int
+    study_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    n: int
+    baseline_median: float | None
+    baseline_iqr: tuple[float, float] | None
+    followup_median: float | None
+    followup_iqr: tuple[float, float] | None
+    median_change: float | None
+    change_iqr: tuple[float, float] | None
+    test: PairedTest
+    meaningful: int | None  # patients reaching meaningful improvement (CDASI activity only)
+
+
+@dataclass(frozen=True)
+class OutcomeAnalysis:
+    settings: AnalysisSettings
+    rows: tuple[OutcomeRow, ...]
+    excluded: tuple[Exclusion, ...]
+    summary: Summary
+
+
+def _value(assessment: Assessment, measure: str) -> float | None:
+    value = getattr(assessment, measure)
+    return None if value is None else float(value)
+
+
+def _window(course: MedicationCourse, settings: AnalysisSettings) -> tuple[date, date] | None:
+    if course.start.precision is Precision.YEAR:
+        return None
+    return (
+        course.start.earliest() - timedelta(days=settings.window_before),
+        course.start.latest() + timedelta(days=settings.window_after),
+    )
+
+
+def select_baseline(
+    assessments: Sequence[Assessment], course: MedicationCourse, settings: AnalysisSettings
+) -> Assessment | None:
+    window = _window(course, settings)
+    if window is None:
+        return None
+    candidates = [
+        a
+        for a in assessments
+        if window[0] <= a.assessed_on <= window[1] and _value(a, settings.measure) is not None
+    ]
+    return max(candidates, key=lambda a: (a.assessed_on, a.id or 0), default=None)
+
+
+def select_followup(
+    assessments: Sequence[Assessment],
+    course: MedicationCourse,
+    baseline: Assessment,
+    settings: AnalysisSettings,
+    cutoff: date,
+) -> Assessment | None:
+    candidates = [
+        a
+        for a in assessments
+        if a.assessed_on > baseline.assessed_on
+        and a.assessed_on > course.start.earliest()
+        and a.assessed_on <= cutoff
+        and course.is_on(a.assessed_on)
+        and _value(a, settings.measure) is not None
+    ]
+    days = settings.followup.days
+    if days is None:
+        return max(candidates, key=lambda a: (a.assessed_on, a.id or 0), default=None)
+    target = course.start.earliest() + timedelta(days=days)
+    near = [a for a in candidates if abs((a.assessed_on - target).days) <= settings.tolerance]
+    return min(near, key=lambda a: (abs((a.assessed_on - target).days), a.assessed_on), default=None)
+
+
+def _exclusion_reason(record: PatientRecord, settings: AnalysisSettings) -> str | None:
+    patient = record.patient
+    if patient.subtype not in settings.subtypes:
+        return f"subtype {patient.subtype.value} not in the analysis"
+    course = index_course(record.courses, settings.index_drug)
+    if course is None:
+        return f"no {settings.index_drug} course"
+    if course.start.precision is Precision.YEAR:
+        return (
+            f"{settings.index_drug} start known only to the year ({course.start}): baseline cannot be placed"
+        )
+    return None
+
+
+def _row(record: PatientRecord, settings: AnalysisSettings, cutoff: date) -> OutcomeRow | Exclusion:
+    patient = record.patient
+    pid, sid = patient.id or 0, patient.study_id
+    reason = _exclusion_reason(record, settings)
+    if reason:
+        return Exclusion(pid, sid, reason)
+    course = index_course(record.courses, settings.index_drug)
+    assert course is not None
+    label = settings.measure_label
+    base = select_baseline(record.assessments, course, settings)
+    if base is None:
+        return Exclusion(
+            pid, sid,
+            f"no {label} from {settings.window_before} days before to {settings.window_after} days after the "
+            f"{settings.index_drug} start ({course.start})",
+        )  # fmt: skip
+    follow = select_followup(record.assessments, course, base, settings, cutoff)
+    if follow is None:
+        when = (
+            "after the baseline"
+            if settings.followup is FollowUp.LAST
+            else f"within {settings.tolerance} days of {settings.followup.label}"
+        )
+        return Exclusion(pid, sid, f"no {label} on {settings.index_drug} {when}")
+    b, f = _value(base, settings.measure), _value(follow, settings.measure)
+    assert b is not None and f is not None
+    tis = total_improvement_score(base, follow, juvenile=patient.subtype is Subtype.JDM)
+    meaningful = (
+        cdasi_change(b, f, settings.change_rule).meaningful_improvement
+        if settings.measure == "cdasi_activity"
+        else None
+    )
+    note = (
+        "index start known to the month: baseline window widened"
+        if course.start.precision is Precision.MONTH
+        else ""
+    )
+    return OutcomeRow(
+        pid, sid, patient.subtype, str(course.start), base.assessed_on, b, follow.assessed_on, f, f - b,
+        round((f - b) / b * 100, 1) if b else None, meaningful, tis.total, tis.category, tis.missing,
+        base.id, follow.id, note,
+    )  # fmt: skip
+
+
+def _median_iqr(values: Sequence[float]) -> tuple[float | None, tuple[float, float] | None]:
+    if not values:
+        return None, None
+    median = statistics.median(values)
+    if len(values) < 2:
+        return median, None
+    q1, _, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return median, (q1, q3)
+
+
+def analyse(records: Sequence[PatientRecord], settings: AnalysisSettings, cutoff: date) -> OutcomeAnalysis:
+    """Baseline against follow-up for every patient, and the summary with the paired test."""
+    rows: list[OutcomeRow] = []
+    excluded: list[Exclusion] = []
+    for record in sorted(records, key=lambda r: r.patient.study_id):
+        result = _row(record, settings, cutoff)
+        (rows if isinstance(result, OutcomeRow) else excluded).append(result)  # type: ignore[arg-type]
+    baselines = [r.baseline for r in rows]
+    followups = [r.followup for r in rows]
+    b_med, b_iqr = _median_iqr(baselines)
+    f_med, f_iqr = _median_iqr(followups)
+    c_med, c_iqr = _median_iqr([r.change for r in rows])
+    meaningful = sum(1 for r in rows if r.meaningful) if settings.measure == "cdasi_activity" else None
+    summary = Summary(
+        len(rows),
+        b_med,
+        b_iqr,
+        f_med,
+        f_iqr,
+        c_med,
+        c_iqr,
+        paired_test(baselines, followups, settings.test),
+        meaningful,
+    )
+    return OutcomeAnalysis(settings, tuple(rows), tuple(excluded), summary)
+
+
+def method_text(settings: AnalysisSettings) -> str:
+    """The analysis rules in words, for the help, the GUI and the report's methods appendix."""
+    followup = (
+        "the last assessment while on the drug, up to the data cut-off"
+        if settings.followup is FollowUp.LAST
+        else f"the on-drug assessment nearest {settings.followup.label} after the start (± {settings.tolerance} days)"
+    )
+    return (
+        f"Day 0 is the start of each patient's first {settings.index_drug} course. Baseline is the last "
+        f"assessment with a {settings.measure_label} value from {settings.window_before} days before to "
+        f"{settings.window_after} days after day 0 (a start known only to the month widens the window to the "
+        f"whole month). Follow-up is {followup}. Change is follow-up minus baseline; percent change is relative "
+        f"to the baseline. Medians with interquartile ranges (linear interpolation). {settings.test.description}"
+    )
+
+
+def settings_to_json(settings: AnalysisSettings) -> dict[str, object]:
+    """What is stored of the analysis settings (the index drug belongs to the series)."""
+    return {
+        "measure": settings.measure,
+        "subtypes": [s.value for s in settings.subtypes],
+        "window_before": settings.window_before,
+        "window_after": settings.window_after,
+        "followup": settings.followup.value,
+        "tolerance": settings.tolerance,
+        "test": settings.test.value,
+        "change_points": settings.change_rule.points,
+        "change_percent": settings.change_rule.percent,
+        "change_percent_above": settings.change_rule.percent_above,
+    }
+
+
+def settings_from_json(data: dict[str, object] | None, index_drug: str) -> AnalysisSettings:
+    """Stored settings back, each missing or unreadable value replaced by its default."""
+    default = AnalysisSettings(index_drug=index_drug)
+    data = data or {}
+
+    def number(key: str, fallback: float) -> float:
+        value = data.get(key)
+        return float(value) if isinstance(value, (int, float)) else fallback
+
+    subtypes = data.get("subtypes")
+    measure = data.get("measure")
+    return AnalysisSettings(
+        index_drug=index_drug,
+        measure=measure if isinstance(measure, str) and measure in SCALES else default.measure,
+        subtypes=tuple(Subtype(s) for s in subtypes if s in set(Subtype))
+        if isinstance(subtypes, list)
+        else default.subtypes,
+        window_before=int(number("window_before", default.window_before)),
+        window_after=int(number("window_after", default.window_after)),
+        followup=FollowUp(str(data["followup"]))
+        if data.get("followup") in set(FollowUp)
+        else default.followup,
+        tolerance=int(number("tolerance", default.tolerance)),
+        test=PairedTestKind(str(data["test"])) if data.get("test") in set(PairedTestKind) else default.test,
+        change_rule=ChangeRule(
+            number("change_points", default.change_rule.points),
+            number("change_percent", default.change_rule.percent),
+            number("change_percent_above", default.change_rule.percent_above),
+        ),
+    )

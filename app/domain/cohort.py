@@ -1,0 +1,149 @@
+"""Cohort facts of a case series: subtypes, prior treatment, retention at the cut-off, phase changes."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from app.domain.analysis import AnalysisSettings
+from app.domain.phases import (
+    PhaseKind,
+    index_course,
+    prior_immunosuppressants,
+    prior_jak_courses,
+    treatment_phases,
+)
+from app.domain.records import Assessment, PatientRecord
+from app.domain.vocab import AeAction, StopReason, Subtype
+
+
+@dataclass(frozen=True)
+class Discontinuation:
+    study_id: str
+    stopped: str  # the stop date as recorded (may be partial)
+    reason: str  # in words, with the adverse event when one is recorded
+
+
+@dataclass(frozen=True)
+class PhaseChange:
+    study_id: str
+    phase: str
+    start_date: date | None
+    start_value: float | None
+    end_date: date | None
+    end_value: float | None
+
+    @property
+    def change(self) -> float | None:
+        if self.start_value is None or self.end_value is None:
+            return None
+        return self.end_value - self.start_value
+
+
+@dataclass(frozen=True)
+class CohortFacts:
+    patients: int
+    by_subtype: dict[str, int]
+    with_index_drug: int
+    prior_immunosuppressants: tuple[int, ...]  # per patient with the index drug
+    prior_jak_inhibitor: int
+    on_drug_at_cutoff: int
+    discontinued: tuple[Discontinuation, ...]
+    followup_days: tuple[int, ...]  # time on the index drug, to its stop or the cut-off
+    phase_changes: tuple[PhaseChange, ...]
+
+    @property
+    def prior_immunosuppressants_mean(self) -> float | None:
+        return statistics.mean(self.prior_immunosuppressants) if self.prior_immunosuppressants else None
+
+    @property
+    def prior_immunosuppressants_range(self) -> tuple[int, int] | None:
+        values = self.prior_immunosuppressants
+        return (min(values), max(values)) if values else None
+
+    @property
+    def median_followup_days(self) -> float | None:
+        return statistics.median(self.followup_days) if self.followup_days else None
+
+
+def _discontinuation(record: PatientRecord, index_drug: str, reason: StopReason | None) -> str:
+    text = reason.label if reason else "Reason not recorded"
+    events = [
+        e
+        for e in record.adverse_events
+        if e.action is AeAction.DISCONTINUED and e.suspected_drug.casefold() == index_drug.casefold()
+    ]
+    if events:
+        text += ": " + "; ".join(f"{e.term} (grade {e.grade})" for e in events)
+    return text
+
+
+def _value(assessments: Sequence[Assessment], measure: str, first: date, last: date) -> Assessment | None:
+    within = [a for a in assessments if first <= a.assessed_on <= last and getattr(a, measure) is not None]
+    return max(within, key=lambda a: a.assessed_on, default=None)
+
+
+def _phase_changes(record: PatientRecord, settings: AnalysisSettings, cutoff: date) -> list[PhaseChange]:
+    """Measure at the start and end of each JAK inhibitor phase, with the baseline-window rule."""
+    changes = []
+    for phase in treatment_phases(record.courses, settings.index_drug, cutoff):
+        if phase.kind not in (PhaseKind.JAK, PhaseKind.INDEX):
+            continue
+        start = _value(
+            record.assessments,
+            settings.measure,
+            phase.start - timedelta(days=settings.window_before),
+            phase.start + timedelta(days=settings.window_after),
+        )
+        first_after = (start.assessed_on if start else phase.start) + timedelta(days=1)
+        end = _value(record.assessments, settings.measure, first_after, min(phase.end_or(cutoff), cutoff))
+        changes.append(
+            PhaseChange(
+                record.patient.study_id, phase.label,
+                start.assessed_on if start else None, getattr(start, settings.measure) if start else None,
+                end.assessed_on if end else None, getattr(end, settings.measure) if end else None,
+            )
+        )  # fmt: skip
+    return changes
+
+
+def cohort_facts(records: Sequence[PatientRecord], settings: AnalysisSettings, cutoff: date) -> CohortFacts:
+    """Facts of the whole series (every subtype), judged at the data cut-off."""
+    subtypes = Counter(r.patient.subtype for r in records)
+    priors, followup, discontinued, changes = [], [], [], []
+    with_drug = with_jak = on_drug = 0
+    for record in sorted(records, key=lambda r: r.patient.study_id):
+        course = index_course(record.courses, settings.index_drug)
+        if course is None:
+            continue
+        with_drug += 1
+        priors.append(len(prior_immunosuppressants(record.courses, settings.index_drug)))
+        if prior_jak_courses(record.courses, settings.index_drug):
+            with_jak += 1
+            changes += _phase_changes(record, settings, cutoff)
+        if course.ongoing_at(cutoff):
+            on_drug += 1
+        elif course.stop is not None:
+            discontinued.append(
+                Discontinuation(
+                    record.patient.study_id,
+                    str(course.stop),
+                    _discontinuation(record, settings.index_drug, course.stop_reason),
+                )
+            )
+        end = min(course.stop.latest(), cutoff) if course.stop else cutoff
+        followup.append(max(0, (end - course.start.earliest()).days))
+    return CohortFacts(
+        patients=len(records),
+        by_subtype={s.value: subtypes[s] for s in Subtype if subtypes[s]},
+        with_index_drug=with_drug,
+        prior_immunosuppressants=tuple(priors),
+        prior_jak_inhibitor=with_jak,
+        on_drug_at_cutoff=on_drug,
+        discontinued=tuple(discontinued),
+        followup_days=tuple(followup),
+        phase_changes=tuple(changes),
+    )

@@ -1,0 +1,169 @@
+"""The case-series analysis as a use case: settings from the database, results as JSON or a table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from app.domain.analysis import (
+    AnalysisSettings,
+    OutcomeAnalysis,
+    analyse,
+    settings_from_json,
+    settings_to_json,
+)
+from app.domain.cohort import CohortFacts, cohort_facts
+from app.domain.records import PatientRecord
+from app.store.casebook import Casebook
+
+PREFERENCE_KEY = "analysis"
+
+
+@dataclass(frozen=True)
+class SeriesStats:
+    cutoff: date
+    analysis: OutcomeAnalysis
+    facts: CohortFacts
+
+
+def load_settings(book: Casebook, **overrides: Any) -> AnalysisSettings:
+    """The stored analysis settings (the index drug from the series), with any overrides applied."""
+    settings = settings_from_json(book.preference(PREFERENCE_KEY), book.settings().index_drug)
+    given = {k: v for k, v in overrides.items() if v is not None}
+    return replace(settings, **given) if given else settings
+
+
+def save_settings(book: Casebook, settings: AnalysisSettings) -> None:
+    book.save_preference(PREFERENCE_KEY, settings_to_json(settings))
+
+
+def compute(records: list[PatientRecord], settings: AnalysisSettings, cutoff: date) -> SeriesStats:
+    return SeriesStats(cutoff, analyse(records, settings, cutoff), cohort_facts(records, settings, cutoff))
+
+
+def run(book: Casebook, settings: AnalysisSettings) -> SeriesStats:
+    return compute(book.patient_records(), settings, book.settings().cutoff_or(book.today()))
+
+
+def _num(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(float(value), digits)
+
+
+def to_json(result: SeriesStats) -> dict[str, Any]:
+    """One JSON object: cohort, outcome and one entry per analysed patient."""
+    facts, analysis = result.facts, result.analysis
+    summary, settings = analysis.summary, analysis.settings
+    prior_range = facts.prior_immunosuppressants_range
+    return {
+        "data_cutoff": result.cutoff.isoformat(),
+        "settings": {"index_drug": settings.index_drug, **settings_to_json(settings)},
+        "cohort": {
+            "patients": facts.patients,
+            "by_subtype": facts.by_subtype,
+            "with_index_drug": facts.with_index_drug,
+            "prior_immunosuppressants_mean": _num(facts.prior_immunosuppressants_mean),
+            "prior_immunosuppressants_range": list(prior_range) if prior_range else None,
+            "prior_jak_inhibitor": facts.prior_jak_inhibitor,
+            "on_drug_at_cutoff": facts.on_drug_at_cutoff,
+            "discontinued": [{"patient": d.study_id, "reason": d.reason, "stopped": d.stopped} for d in facts.discontinued],
+            "median_followup_days": _num(facts.median_followup_days, 1),
+            "phase_changes": [
+                {
+                    "patient": c.study_id, "phase": c.phase,
+                    "start_date": c.start_date.isoformat() if c.start_date else None, "start_value": c.start_value,
+                    "end_date": c.end_date.isoformat() if c.end_date else None, "end_value": c.end_value,
+                    "change": c.change,
+                }
+                for c in facts.phase_changes
+            ],
+        },
+        "outcome": {
+            "measure": settings.measure,
+            "followup": settings.followup.value,
+            "n": summary.n,
+            "baseline_median": _num(summary.baseline_median),
+            "baseline_iqr": list(summary.baseline_iqr) if summary.baseline_iqr else None,
+            "followup_median": _num(summary.followup_median),
+            "followup_iqr": list(summary.followup_iqr) if summary.followup_iqr else None,
+            "median_change": _num(summary.median_change),
+            "change_iqr": list(summary.change_iqr) if summary.change_iqr else None,
+            "test": summary.test.name,
+            "statistic": _num(summary.test.statistic, 4),
+            "p_value": _num(summary.test.p_value, 6),
+            "test_note": summary.test.note,
+            "meaningful_change": summary.meaningful,
+            "excluded": [{"patient": e.study_id, "reason": e.reason} for e in analysis.excluded],
+        },
+        "patients": [
+            {
+                "patient": r.study_id, "subtype": r.subtype.value, "index_start": r.index_start,
+                "baseline_date": r.baseline_date.isoformat(), "baseline": r.baseline,
+                "followup_date": r.followup_date.isoformat(), "followup": r.followup,
+                "change": r.change, "percent_change": r.percent_change, "meaningful_change": r.meaningful,
+                "tis_total": r.tis_total, "tis_category": r.tis_category, "tis_missing": list(r.tis_missing),
+                "note": r.note,
+            }
+            for r in analysis.rows
+        ],
+    }  # fmt: skip
+
+
+def _fmt(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:.0f}"
+
+
+def _iqr(iqr: tuple[float, float] | None) -> str:
+    return f"({_fmt(iqr[0])}–{_fmt(iqr[1])})" if iqr else ""
+
+
+def _p(p: float | None) -> str:
+    if p is None:
+        return "–"
+    return "< 0.001" if p < 0.001 else f"{p:.4f}"
+
+
+def as_text(result: SeriesStats) -> str:
+    """The same results as a readable table for the terminal."""
+    facts, analysis = result.facts, result.analysis
+    summary, settings = analysis.summary, analysis.settings
+    prior = facts.prior_immunosuppressants_range
+    lines = [
+        f"Cohort at the data cut-off {result.cutoff}",
+        f"  Patients                      {facts.patients}  ("
+        + ", ".join(f"{k} {v}" for k, v in facts.by_subtype.items())
+        + ")",
+        f"  Prior immunosuppressants      mean {_fmt(facts.prior_immunosuppressants_mean)}"
+        + (f" (range {prior[0]}–{prior[1]})" if prior else ""),
+        f"  Prior JAK inhibitor           {facts.prior_jak_inhibitor}",
+        f"  {'On ' + settings.index_drug + ' at cut-off':<30}{facts.on_drug_at_cutoff} of {facts.with_index_drug}",
+        f"  Median time on drug           {_fmt(facts.median_followup_days, 0)} days",
+    ]
+    lines += [
+        f"  Discontinued                  {d.study_id} ({d.stopped}): {d.reason}" for d in facts.discontinued
+    ]
+    lines += ["", f"{settings.measure_label}: baseline vs follow-up ({settings.followup.label})"]
+    header = f"  {'Patient':<10}{'Subtype':<8}{'Baseline':>18}{'Follow-up':>18}{'Change':>8}{'%':>8}  {'MCID':<5}{'TIS':<10}"
+    lines += [header, "  " + "-" * (len(header) - 2)]
+    for r in analysis.rows:
+        mcid = "–" if r.meaningful is None else "yes" if r.meaningful else "no"
+        lines.append(
+            f"  {r.study_id:<10}{r.subtype.value:<8}{_fmt(r.baseline):>6} {r.baseline_date}"
+            f"{_fmt(r.followup):>6} {r.followup_date}{_fmt(r.change):>8}{_fmt(r.percent_change):>8}  "
+            f"{mcid:<5}{r.tis_category or '–':<10}"
+        )
+    test = summary.test
+    lines += [
+        "",
+        f"  n = {summary.n}; median (IQR) baseline {_fmt(summary.baseline_median)} {_iqr(summary.baseline_iqr)}, "
+        f"follow-up {_fmt(summary.followup_median)} {_iqr(summary.followup_iqr)}; median change "
+        f"{_fmt(summary.median_change)}",
+        f"  {test.name}: statistic {_fmt(test.statistic, 2)}, p = {_p(test.p_value)}"
+        + (f" ({test.note})" if test.note else ""),
+    ]
+    if summary.meaningful is not None:
+        lines.append(f"  Meaningful improvement: {summary.meaningful} of {summary.n}")
+    lines += [f"  Excluded {e.study_id}: {e.reason}" for e in analysis.excluded]
+    return "\n".join(lines)

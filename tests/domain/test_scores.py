@@ -1,0 +1,155 @@
+"""Severity bands, meaningful change, the ACR/EULAR Total Improvement Score and IMACS improvement."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from app.domain.records import Assessment
+from app.domain.scores import (
+    ChangeRule,
+    Direction,
+    Severity,
+    SeverityBands,
+    cdasi_change,
+    imacs_improvement,
+    total_improvement_score,
+)
+
+
+def visit(**values: float) -> Assessment:
+    return Assessment(1, date(2021, 1, 1), **values)  # type: ignore[arg-type]
+
+
+FULL_BASE = dict(
+    physician_global=6.0, patient_global=7.0, mmt8_total=120, mmt8_max=150, haq=1.5,
+    ck=1700.0, ck_uln=170.0, ast=60.0, ast_uln=40.0, extramuscular_global=5.0,
+)  # fmt: skip
+FULL_FOLLOW = dict(
+    physician_global=3.0, patient_global=5.0, mmt8_total=135, mmt8_max=150, haq=1.0,
+    ck=700.0, ck_uln=170.0, ast=50.0, ast_uln=40.0, extramuscular_global=1.0,
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("activity", "severity"),
+    [
+        (0, Severity.MILD),
+        (14, Severity.MILD),
+        (15, Severity.MODERATE),
+        (26, Severity.MODERATE),
+        (27, Severity.SEVERE),
+    ],
+)
+def test_default_severity_bands(activity: int, severity: Severity) -> None:
+    assert SeverityBands().of(activity) is severity
+
+
+def test_severity_bands_are_configurable() -> None:
+    assert SeverityBands(mild_max=18, moderate_max=30).of(18) is Severity.MILD
+
+
+@pytest.mark.parametrize(
+    ("baseline", "followup", "direction"),
+    [
+        (12, 7, Direction.IMPROVED),  # 5 points, baseline ≤ 14
+        (12, 8, Direction.NONE),  # 4 points is below the default 5
+        (10, 15, Direction.WORSENED),
+        (30, 18, Direction.IMPROVED),  # exactly 40 %
+        (30, 19, Direction.NONE),  # 11 points but only 36.7 %
+        (20, 12, Direction.IMPROVED),
+    ],
+)
+def test_meaningful_change(baseline: int, followup: int, direction: Direction) -> None:
+    assert cdasi_change(baseline, followup).direction is direction
+
+
+def test_meaningful_change_point_threshold_is_configurable() -> None:
+    assert cdasi_change(12, 8, ChangeRule(points=4)).meaningful_improvement
+    change = cdasi_change(30, 18)
+    assert (change.change, change.percent) == (-12, -40.0)
+    assert "40 %" in change.rule
+
+
+def _points(result, key: str) -> float | None:  # type: ignore[no-untyped-def]
+    return next(i.points for i in result.items if i.key == key)
+
+
+@pytest.mark.parametrize(
+    ("follow", "points"),
+    [(5.5, 0), (4.5, 0), (4.4, 7.5), (3.5, 7.5), (3.4, 15), (2.5, 15), (2.4, 17.5), (1.0, 17.5), (0.9, 20)],
+)
+def test_physician_global_band_edges(follow: float, points: float) -> None:
+    # baseline 5: follow-up 4.5 would be 5 %, 3.5 → 15 %, 2.5 → 25 %, 1.0 → 40 % (edges fall low)
+    result = total_improvement_score(visit(physician_global=5.0), visit(physician_global=follow))
+    assert _points(result, "physician_global") == points
+
+
+def test_edge_is_not_pushed_over_by_floating_point() -> None:
+    # (4.5 − 3.0) / 10 × 100 is 15.000000000000002 in floating point: still the 5–15 % band
+    result = total_improvement_score(visit(physician_global=4.5), visit(physician_global=3.0))
+    item = next(i for i in result.items if i.key == "physician_global")
+    assert (item.improvement, item.points) == (15.0, 7.5)
+
+
+@pytest.mark.parametrize(
+    ("follow", "points"),
+    [(103, 0), (104, 10), (115, 10), (116, 20), (130, 20), (131, 27.5), (145, 27.5), (146, 32.5)],
+)
+def test_mmt_band_edges(follow: int, points: float) -> None:
+    # of 150: +3 is 2 %, +15 is 10 %, +30 is 20 %, +45 is 30 %
+    result = total_improvement_score(
+        visit(mmt8_total=100, mmt8_max=150), visit(mmt8_total=follow, mmt8_max=150)
+    )
+    assert _points(result, "mmt") == points
+
+
+def test_worsening_scores_zero() -> None:
+    result = total_improvement_score(
+        visit(physician_global=2.0, haq=0.5, mmt8_total=140, mmt8_max=150),
+        visit(physician_global=8.0, haq=2.5, mmt8_total=100, mmt8_max=150),
+    )
+    assert [_points(result, k) for k in ("physician_global", "haq", "mmt")] == [0, 0, 0]
+
+
+def test_worked_example_by_hand() -> None:
+    # PhGA 6→3: 30 % → 17.5 · PtGA 7→5: 20 % → 5 · MMT 120→135 of 150: 10 % (edge) → 10
+    # HAQ 1.5→1.0: 16.7 % → 7.5 · CK (10× ULN, the most abnormal) 1700→700: 1000/(170×15)
+    # = 39.2 % → 7.5 · extramuscular 5→1: 40 % (edge) → 15.  Total 62.5: major.
+    result = total_improvement_score(visit(**FULL_BASE), visit(**FULL_FOLLOW))
+    assert [i.points for i in result.items] == [17.5, 5, 10, 7.5, 7.5, 15]
+    assert result.total == 62.5 and result.category == "major" and result.missing == ()
+    enzyme = next(i for i in result.items if i.key == "enzyme")
+    assert enzyme.improvement == pytest.approx(39.2156862745) and "CK" in enzyme.detail
+
+
+def test_juvenile_thresholds() -> None:
+    result = total_improvement_score(visit(**FULL_BASE), visit(**FULL_FOLLOW), juvenile=True)
+    assert result.category == "moderate"  # 62.5 < 70
+
+
+def test_missing_measure_is_named_and_not_guessed() -> None:
+    base = {k: v for k, v in FULL_BASE.items() if k != "haq"}
+    result = total_improvement_score(visit(**base), visit(**FULL_FOLLOW))
+    assert result.missing == ("HAQ-DI",)
+    assert result.total is None and result.category is None
+    assert _points(result, "physician_global") == 17.5  # the others are still shown
+
+
+def test_imacs_definition_of_improvement() -> None:
+    result = imacs_improvement(visit(**FULL_BASE), visit(**FULL_FOLLOW))
+    assert result.met is True
+    assert "MMT-8" not in result.improved and len(result.improved) == 5
+
+
+def test_imacs_fails_when_mmt_worsens() -> None:
+    follow = {**FULL_FOLLOW, "mmt8_total": 80}
+    result = imacs_improvement(visit(**FULL_BASE), visit(**follow))
+    assert result.worsened == ("MMT-8",) and result.met is False
+
+
+def test_imacs_missing_measure() -> None:
+    follow = {k: v for k, v in FULL_FOLLOW.items() if k != "patient_global"}
+    result = imacs_improvement(visit(**FULL_BASE), visit(**follow))
+    assert result.met is None and result.missing == ("Patient global activity",)

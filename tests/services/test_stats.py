@@ -1,0 +1,123 @@
+"""The analysis use case on the demo series, and `myocase stats` in JSON and as a table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+from app.domain.analysis import AnalysisSettings, FollowUp
+from app.domain.stats import PairedTestKind
+from app.domain.vocab import Subtype
+from app.services import stats
+from app.services.demo import write_demo
+from app.store.casebook import Casebook
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path) -> Path:
+    path = tmp_path / "demo.sqlite"
+    book = Casebook.open(path)
+    write_demo(book)
+    book.close()
+    return path
+
+
+def test_demo_dm_adm_gives_eight_patients_and_a_significant_fall(demo_db: Path) -> None:
+    book = Casebook.open(demo_db)
+    result = stats.run(book, stats.load_settings(book))
+    book.close()
+    summary = result.analysis.summary
+    assert summary.n == 8
+    assert summary.test.p_value is not None and summary.test.p_value < 0.05
+    assert summary.test.p_value == pytest.approx(2 / 2**8)  # 8 untied improvements, exact
+    assert summary.meaningful == 8
+    assert {e.study_id for e in result.analysis.excluded} == {"DEMO-09", "DEMO-10"}
+    assert result.facts.prior_immunosuppressants_mean == 4
+    assert (result.facts.prior_jak_inhibitor, result.facts.on_drug_at_cutoff) == (3, 9)
+
+
+def test_stored_settings_are_the_defaults_for_every_run(demo_db: Path) -> None:
+    book = Casebook.open(demo_db)
+    stats.save_settings(
+        book, AnalysisSettings(followup=FollowUp.W12, test=PairedTestKind.TTEST, subtypes=(Subtype.DM,))
+    )
+    settings = stats.load_settings(book)
+    assert (settings.followup, settings.test, settings.subtypes) == (
+        FollowUp.W12,
+        PairedTestKind.TTEST,
+        (Subtype.DM,),
+    )
+    assert stats.load_settings(book, test=PairedTestKind.WILCOXON).test is PairedTestKind.WILCOXON
+    book.close()
+
+
+def test_stats_json_has_the_promised_keys(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", "--db", str(demo_db), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    cohort, outcome = data["cohort"], data["outcome"]
+    assert cohort["patients"] == 10 and cohort["by_subtype"] == {"DM": 5, "ADM": 3, "ASyS": 2}
+    assert cohort["prior_immunosuppressants_mean"] == 4.0
+    assert cohort["prior_jak_inhibitor"] == 3 and cohort["on_drug_at_cutoff"] == 9
+    assert cohort["discontinued"] == [
+        {
+            "patient": "DEMO-04",
+            "reason": "Adverse event: acneiform eruption (grade 3)",
+            "stopped": "2022-02-20",
+        }
+    ]
+    assert outcome["measure"] == "cdasi_activity" and outcome["n"] == 8
+    assert outcome["test"] == "Wilcoxon signed-rank (exact)" and outcome["p_value"] == 0.007812
+    for key in ("baseline_median", "followup_median", "median_change", "statistic"):
+        assert isinstance(outcome[key], float)
+    assert [e["patient"] for e in outcome["excluded"]] == ["DEMO-09", "DEMO-10"]
+    assert len(data["patients"]) == 8
+    first = data["patients"][0]
+    assert first["patient"] == "DEMO-01" and first["baseline"] == 32 and first["followup"] == 8
+    assert [c["phase"] for c in cohort["phase_changes"] if c["patient"] == "DEMO-01"] == [
+        "tofacitinib",
+        "upadacitinib",
+    ]
+
+
+def test_stats_options(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = [
+        "stats",
+        "--db",
+        str(demo_db),
+        "--json",
+        "--subtypes",
+        "DM",
+        "--followup",
+        "12w",
+        "--test",
+        "ttest",
+    ]
+    assert main(args) == 0
+    outcome = json.loads(capsys.readouterr().out)["outcome"]
+    assert outcome["test"] == "Paired t-test"
+    reasons = {e["patient"]: e["reason"] for e in outcome["excluded"]}
+    assert reasons["DEMO-06"] == "subtype ADM not in the analysis"
+    assert outcome["n"] + len(outcome["excluded"]) == 10
+    assert (
+        main(["stats", "--db", str(demo_db), "--json", "--measure", "mmt8_total", "--drug", "tofacitinib"])
+        == 0
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert data["settings"]["index_drug"] == "tofacitinib" and data["outcome"]["measure"] == "mmt8_total"
+
+
+def test_stats_table(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", "--db", str(demo_db)]) == 0
+    out = capsys.readouterr().out
+    assert "Wilcoxon signed-rank (exact): statistic 0, p = 0.0078" in out
+    assert "DEMO-04" in out and "Excluded DEMO-09: subtype ASyS not in the analysis" in out
+
+
+def test_bad_subtype_is_a_usage_error(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["stats", "--db", str(demo_db), "--subtypes", "DM,XYZ"])
+    assert exit_info.value.code == 2
+    assert "unknown subtype 'XYZ'" in capsys.readouterr().err
