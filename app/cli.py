@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +15,12 @@ from platformdirs import user_data_path
 
 from app import __version__
 from app.domain.analysis import FollowUp
+from app.domain.dates import DateParseError, parse_date
 from app.domain.scales import SCALES
 from app.domain.stats import PairedTestKind
 from app.domain.validation import ValidationError
 from app.domain.vocab import Subtype
-from app.services import demo, info, stats
+from app.services import demo, info, photos, stats
 from app.store.casebook import Casebook
 from app.store.database import StorageError
 
@@ -84,7 +86,59 @@ def build_parser() -> argparse.ArgumentParser:
         "--test", choices=[t.value for t in PairedTestKind], help="paired test (default: wilcoxon)"
     )
     p.set_defaults(handler=_cmd_stats)
+
+    p = commands.add_parser("photos", help="import photo files or export the stored photos")
+    photo_commands = p.add_subparsers(dest="photo_command", metavar="ACTION", required=True)
+    add = photo_commands.add_parser(
+        "add", help="import image files for a patient (cleaned of identifying metadata)"
+    )
+    _db_argument(add, required=True)
+    add.add_argument("--patient", required=True, metavar="STUDY_ID", help="the patient's study ID")
+    add.add_argument(
+        "--date", type=_iso_date, metavar="YYYY-MM-DD", help="photo date (default: the camera's date)"
+    )
+    add.add_argument("files", nargs="+", type=Path, metavar="FILE", help="JPEG, PNG, TIFF or HEIC files")
+    add.set_defaults(handler=_cmd_photos_add)
+    export = photo_commands.add_parser("export", help="write the stored, cleaned images as files")
+    _db_argument(export, required=True)
+    export.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder to write into")
+    export.add_argument("--patient", metavar="STUDY_ID", help="only this patient's photos")
+    export.set_defaults(handler=_cmd_photos_export)
     return parser
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return parse_date(text)
+    except DateParseError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _cmd_photos_add(args: argparse.Namespace) -> int:
+    book = _open_existing(args.db)
+    try:
+        patient = photos.find_patient(book, args.patient)
+        results = photos.import_files(
+            book, patient.id or 0, args.files, photos.PhotoDefaults(taken_on=args.date)
+        )
+    finally:
+        book.close()
+    for result in results:
+        print(result.line)
+    refused = sum(1 for r in results if r.outcome is photos.Outcome.REFUSED)
+    return 1 if refused else 0
+
+
+def _cmd_photos_export(args: argparse.Namespace) -> int:
+    book = _open_existing(args.db)
+    try:
+        written = photos.export_photos(book, args.out, args.patient)
+    finally:
+        book.close()
+    for path in written:
+        print(path)
+    print(f"{len(written)} photo(s) written to {args.out}", file=sys.stderr)
+    return 0
 
 
 def _subtypes(text: str) -> tuple[Subtype, ...]:

@@ -10,6 +10,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from app.domain.annotations import Crop, Shape
 from app.domain.cdasi import CdasiGrid, Mmt8Scores
 from app.domain.dates import PartialDate
 from app.domain.vocab import (
@@ -202,6 +203,23 @@ class Photo:
     consent: Consent = Consent.UNKNOWN
     identifiable: bool = False
     in_report: bool = False
+    annotations: tuple[Shape, ...] = ()
+    crop: Crop | None = None
+    id: int | None = None
+
+    @property
+    def label(self) -> str:
+        when = self.taken_on.isoformat() if self.taken_on else "undated"
+        return f"{when} {self.body_site}".strip()
+
+
+@dataclass(frozen=True)
+class PhotoComparison:
+    """Two to four photos of one patient shown side by side, saved under a name for the report."""
+
+    patient_id: int
+    name: str
+    photo_ids: tuple[int, ...]
     id: int | None = None
 
 
@@ -242,6 +260,7 @@ class PatientRecord:
     assessments: tuple[Assessment, ...] = ()
     adverse_events: tuple[AdverseEvent, ...] = ()
     photos: tuple[Photo, ...] = ()
+    comparisons: tuple[PhotoComparison, ...] = ()
     photo_data: dict[int, tuple[bytes, bytes]] = field(default_factory=dict, repr=False)
     """Image and thumbnail bytes by photo id; filled only when a patient is deleted."""
 

@@ -17,6 +17,8 @@ from app.domain.records import (
     Identifiers,
     MedicationCourse,
     Patient,
+    Photo,
+    PhotoComparison,
     SeriesSettings,
 )
 from app.domain.scales import ENZYME_FIELDS, MMT8_MAXIMA, SCALES, ULN_SUFFIX
@@ -211,4 +213,28 @@ def validate_settings(settings: SeriesSettings, today: date) -> list[Problem]:
     if not settings.index_drug.strip():
         problems.append(Problem("index_drug", "Name the index drug (for example upadacitinib)."))
     _not_future(problems, "cutoff", "Data cut-off", settings.cutoff, today)
+    return problems
+
+
+def validate_photo(photo: Photo, today: date) -> list[Problem]:
+    problems: list[Problem] = []
+    _not_future(problems, "taken_on", "Photo date", photo.taken_on, today)
+    problems += [
+        Problem("annotations", message) for shape in photo.annotations for message in shape.problems()
+    ]
+    if photo.crop is not None:
+        problems += [Problem("crop", message) for message in photo.crop.problems()]
+    if len(photo.caption) > 2000:
+        problems.append(Problem("caption", "Caption is longer than 2000 characters."))
+    return problems
+
+
+def validate_comparison(comparison: PhotoComparison) -> list[Problem]:
+    problems: list[Problem] = []
+    if not comparison.name.strip():
+        problems.append(Problem("name", "Name the comparison (for example “Before / after upadacitinib”)."))
+    if not 2 <= len(comparison.photo_ids) <= 4:
+        problems.append(Problem("photo_ids", "A comparison shows 2 to 4 photos."))
+    if len(set(comparison.photo_ids)) != len(comparison.photo_ids):
+        problems.append(Problem("photo_ids", "A photo appears twice in the comparison."))
     return problems

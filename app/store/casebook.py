@@ -46,13 +46,13 @@ from app.domain.validation import (
 from app.domain.vocab import Sex, Subtype
 from app.store import audit, mapping
 from app.store.database import StorageError, make_engine, prepare_database, sqlite_url
+from app.store.photo_commands import PhotoCommands
 from app.store.tables import (
     AdverseEventRow,
     AssessmentRow,
     CourseRow,
     IdentifierRow,
     PatientRow,
-    PhotoDataRow,
     PhotoRow,
     SettingRow,
 )
@@ -90,7 +90,7 @@ _KINDS: dict[type, _Kind] = {
 _SETTING_KEYS = ("name", "cutoff", "index_drug", "is_demo")
 
 
-class Casebook:
+class Casebook(PhotoCommands):
     """One case series in one database."""
 
     def __init__(self, engine: Engine, path: Path | None = None, today: Callable[[], date] = date.today):
@@ -271,6 +271,7 @@ class Casebook:
             assessments=tuple(self.assessments(patient_id)),
             adverse_events=tuple(self.adverse_events(patient_id)),
             photos=tuple(self.photos(patient_id)),
+            comparisons=tuple(self.comparisons(patient_id)),
         )
 
     def patient_records(self) -> list[PatientRecord]:
@@ -286,6 +287,7 @@ class Casebook:
             ("assessments", self.assessments()),
             ("adverse_events", self.adverse_events()),
             ("photos", self.photos()),
+            ("comparisons", self.comparisons()),
         ):
             for item in items:
                 by_patient.setdefault(item.patient_id, {}).setdefault(name, []).append(item)
@@ -298,7 +300,7 @@ class Casebook:
                     identifiers=identifiers.get(patient.id or 0),
                     **{
                         name: tuple(owned.get(name, ()))
-                        for name in ("courses", "assessments", "adverse_events", "photos")
+                        for name in ("courses", "assessments", "adverse_events", "photos", "comparisons")
                     },
                 )
             )
@@ -409,11 +411,18 @@ class Casebook:
         """Delete a patient and everything recorded about them; return it all for undo."""
         record = self.patient_record(patient_id)
         data = self._photo_data(patient_id)
+
         with self._write() as session:
             row = self._patient_row(session, patient_id)
-            for kind_record in (*record.courses, *record.assessments, *record.adverse_events):
-                kind = _KINDS[type(kind_record)]
-                audit.record_change(session, kind.entity, kind_record.id, patient_id, kind_record, None)
+            owned = [
+                (_KINDS[type(r)].entity, r)
+                for r in (*record.courses, *record.assessments, *record.adverse_events)
+            ]
+            owned += [("photo", p) for p in record.photos] + [
+                ("photo_comparison", c) for c in record.comparisons
+            ]
+            for entity, item in owned:
+                audit.record_change(session, entity, item.id or 0, patient_id, item, None)
             if record.identifiers:
                 audit.record_change(session, "identifiers", patient_id, patient_id, record.identifiers, None)
             audit.record_change(session, "patient", patient_id, patient_id, record.patient, None)
@@ -421,30 +430,17 @@ class Casebook:
         return replace(record, photo_data=data)
 
     def restore_patient(self, record: PatientRecord) -> Patient:
-        """Put back a deleted patient with the same ids (undo of ``delete_patient``)."""
-        patient = self.save_patient(record.patient, record.identifiers)
-        for item in (*record.courses, *record.assessments, *record.adverse_events):
-            self.save(item)
-        if record.photos:
-            with self._write() as session:
-                for photo in record.photos:
-                    row = PhotoRow(id=photo.id)
-                    mapping.fill_photo_row(row, photo)
-                    session.add(row)
-                    audit.record_change(session, "photo", photo.id or 0, photo.patient_id, None, photo)
-                session.flush()
-                for photo_id, (image, thumbnail) in record.photo_data.items():
-                    session.add(PhotoDataRow(photo_id=photo_id, image=image, thumbnail=thumbnail))
+        """Put back a deleted patient with the same ids (undo of ``delete_patient``), all or nothing."""
+        with self.batch():
+            patient = self.save_patient(record.patient, record.identifiers)
+            for item in (*record.courses, *record.assessments, *record.adverse_events):
+                self.save(item)
+            for photo in record.photos:
+                image, thumbnail = record.photo_data[photo.id or 0]
+                self._insert_photo(photo, image, thumbnail)
+            for comparison in record.comparisons:
+                self.save_comparison(comparison)
         return patient
-
-    def _photo_data(self, patient_id: int) -> dict[int, tuple[bytes, bytes]]:
-        with self._read() as session:
-            query = (
-                select(PhotoDataRow)
-                .join(PhotoRow, PhotoRow.id == PhotoDataRow.photo_id)
-                .where(PhotoRow.patient_id == patient_id)
-            )
-            return {row.photo_id: (row.image, row.thumbnail) for row in session.scalars(query)}
 
     # ------------------------------------------------------------ courses, assessments, events
     def save(self, record: R) -> R:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from app.domain.annotations import Crop, Shape
+from app.domain.cdasi import CdasiGrid, Mmt8Scores
 from app.domain.dates import PartialDate, Precision
 from app.domain.records import (
     AdverseEvent,
@@ -15,6 +17,7 @@ from app.domain.records import (
     MedicationCourse,
     Patient,
     Photo,
+    PhotoComparison,
 )
 from app.domain.vocab import (
     AeAction,
@@ -30,6 +33,7 @@ from app.store.tables import (
     AdverseEventRow,
     AntibodyRow,
     AssessmentRow,
+    ComparisonRow,
     CourseRow,
     IdentifierRow,
     PatientRow,
@@ -131,16 +135,25 @@ def fill_course_row(row: CourseRow, course: MedicationCourse) -> None:
     row.notes = course.notes
 
 
-_ASSESSMENT_COPIED = [name for name in Assessment.__dataclass_fields__ if name not in ("id",)]
+_ASSESSMENT_COPIED = [
+    name for name in Assessment.__dataclass_fields__ if name not in ("id", "cdasi_grid", "mmt8_groups")
+]
 
 
 def assessment_record(row: AssessmentRow) -> Assessment:
-    return Assessment(id=row.id, **{name: getattr(row, name) for name in _ASSESSMENT_COPIED})
+    return Assessment(
+        id=row.id,
+        cdasi_grid=CdasiGrid.from_json(row.cdasi_grid) if row.cdasi_grid else None,
+        mmt8_groups=Mmt8Scores.from_json(row.mmt8_groups) if row.mmt8_groups else None,
+        **{name: getattr(row, name) for name in _ASSESSMENT_COPIED},
+    )
 
 
 def fill_assessment_row(row: AssessmentRow, assessment: Assessment) -> None:
     for name in _ASSESSMENT_COPIED:
         setattr(row, name, getattr(assessment, name))
+    row.cdasi_grid = assessment.cdasi_grid.to_json() if assessment.cdasi_grid else None
+    row.mmt8_groups = assessment.mmt8_groups.to_json() if assessment.mmt8_groups else None
 
 
 def adverse_event_record(row: AdverseEventRow) -> AdverseEvent:
@@ -172,15 +185,35 @@ def fill_adverse_event_row(row: AdverseEventRow, event: AdverseEvent) -> None:
     row.notes = event.notes
 
 
-_PHOTO_COPIED = [name for name in Photo.__dataclass_fields__ if name not in ("id", "consent")]
+_PHOTO_COPIED = [
+    name for name in Photo.__dataclass_fields__ if name not in ("id", "consent", "annotations", "crop")
+]
 
 
 def photo_record(row: PhotoRow) -> Photo:
     values: dict[str, Any] = {name: getattr(row, name) for name in _PHOTO_COPIED}
-    return Photo(id=row.id, consent=Consent(row.consent), **values)
+    return Photo(
+        id=row.id,
+        consent=Consent(row.consent),
+        annotations=tuple(Shape.from_json(s) for s in row.annotations or ()),
+        crop=Crop.from_json(row.crop) if row.crop else None,
+        **values,
+    )
 
 
 def fill_photo_row(row: PhotoRow, photo: Photo) -> None:
     for name in _PHOTO_COPIED:
         setattr(row, name, getattr(photo, name))
     row.consent = photo.consent.value
+    row.annotations = [s.to_json() for s in photo.annotations] or None
+    row.crop = photo.crop.to_json() if photo.crop else None
+
+
+def comparison_record(row: ComparisonRow) -> PhotoComparison:
+    return PhotoComparison(row.patient_id, row.name, tuple(row.photo_ids), row.id)
+
+
+def fill_comparison_row(row: ComparisonRow, comparison: PhotoComparison) -> None:
+    row.patient_id = comparison.patient_id
+    row.name = comparison.name.strip()
+    row.photo_ids = list(comparison.photo_ids)

@@ -193,6 +193,16 @@ class PhotoRow(Base):
     identifiable: Mapped[bool] = mapped_column(Boolean, default=False)
     in_report: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    annotations: Mapped[list[Any] | None] = mapped_column(JSON)
+    crop: Mapped[list[float] | None] = mapped_column(JSON)
+
+
+class ComparisonRow(Base):
+    __tablename__ = "photo_comparison"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    photo_ids: Mapped[list[int]] = mapped_column(JSON)
 
 
 class PhotoDataRow(Base):

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from app.domain.cdasi import CdasiGrid, Mmt8Scores
 from app.domain.dates import PartialDate
 from app.domain.records import Assessment, Identifiers, MedicationCourse, SeriesSettings
 from app.domain.validation import ValidationError
@@ -151,3 +152,20 @@ def test_counts_by_subtype(book: Casebook) -> None:
     counts = book.counts()
     assert counts.patients == 3
     assert counts.by_subtype == {"DM": 2, "ASyS": 1}
+
+
+def test_item_level_scores_round_trip(book: Casebook) -> None:
+    pid = book.save_patient(make_patient()).id
+    assert pid is not None
+    grid = (
+        CdasiGrid(gottron_erythema=2, gottron_papules=True, periungual=1)
+        .with_site(0, 0, 3)
+        .with_site(4, 3, 1)
+    )
+    groups = Mmt8Scores(right=(10, 9, 9, 10, 8, 8, 10, 10), left=(9, 9, 10, 8, 8, 10, 10))
+    entered = Assessment(pid, date(2021, 5, 3), cdasi_grid=grid, mmt8_groups=groups).with_derived_totals()
+    saved = book.save(entered)
+    (stored,) = book.assessments(pid)
+    assert stored == saved
+    assert (stored.cdasi_activity, stored.cdasi_damage, stored.cdasi_source) == (8, 1, "grid")
+    assert (stored.mmt8_total, stored.mmt8_max, stored.mmt8_source) == (138, 150, "groups")

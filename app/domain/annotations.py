@@ -1,0 +1,102 @@
+"""Photo annotations and crops: vector shapes in coordinates relative to the upright image (0–1).
+
+Never burned into pixels: the screen and the PDF draw the same shapes over the untouched
+original, so an annotation can be moved, removed or undone at any time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+Point = tuple[float, float]
+
+
+class ShapeKind(StrEnum):
+    ARROW = "arrow"  # points: tail, head
+    ELLIPSE = "ellipse"  # points: two opposite corners of its bounding box
+    FREEHAND = "freehand"  # points: the outline, in drawing order
+    TEXT = "text"  # points: the label's anchor (top left)
+
+
+# A few clear colours that stand out on skin and stay distinct in greyscale (Okabe–Ito).
+ANNOTATION_COLOURS: dict[str, str] = {
+    "yellow": "#F0E442",
+    "sky blue": "#56B4E9",
+    "vermillion": "#D55E00",
+    "white": "#FFFFFF",
+    "black": "#000000",
+}
+DEFAULT_COLOUR = "yellow"
+
+
+@dataclass(frozen=True)
+class Shape:
+    kind: ShapeKind
+    points: tuple[Point, ...]
+    colour: str = DEFAULT_COLOUR
+    text: str = ""
+    width: float = 0.006  # stroke width as a fraction of the image's longer side
+
+    def problems(self) -> list[str]:
+        found = []
+        needed = {ShapeKind.ARROW: 2, ShapeKind.ELLIPSE: 2, ShapeKind.TEXT: 1, ShapeKind.FREEHAND: 2}[
+            self.kind
+        ]
+        if len(self.points) < needed:
+            found.append(f"A {self.kind.value} needs at least {needed} point(s).")
+        if any(not (-0.5 <= x <= 1.5 and -0.5 <= y <= 1.5) for x, y in self.points):
+            found.append(f"A {self.kind.value} lies far outside the photo.")
+        if self.kind is ShapeKind.TEXT and not self.text.strip():
+            found.append("A text label needs its text.")
+        if self.colour not in ANNOTATION_COLOURS:
+            found.append(f"Unknown annotation colour {self.colour!r}.")
+        return found
+
+    def moved(self, dx: float, dy: float) -> Shape:
+        return Shape(
+            self.kind, tuple((x + dx, y + dy) for x, y in self.points), self.colour, self.text, self.width
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "points": [[round(x, 6), round(y, 6)] for x, y in self.points],
+            "colour": self.colour,
+            "text": self.text,
+            "width": self.width,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Shape:
+        return cls(
+            ShapeKind(data["kind"]),
+            tuple((float(x), float(y)) for x, y in data["points"]),
+            str(data.get("colour", DEFAULT_COLOUR)),
+            str(data.get("text", "")),
+            float(data.get("width", 0.006)),
+        )
+
+
+@dataclass(frozen=True)
+class Crop:
+    """The part of the photo to show, as fractions of its width and height."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    def problems(self) -> list[str]:
+        if not (0 <= self.left < self.right <= 1 and 0 <= self.top < self.bottom <= 1):
+            return ["The crop must lie inside the photo and have a size."]
+        return []
+
+    def to_json(self) -> list[float]:
+        return [round(v, 6) for v in (self.left, self.top, self.right, self.bottom)]
+
+    @classmethod
+    def from_json(cls, data: list[float]) -> Crop:
+        left, top, right, bottom = (float(v) for v in data)
+        return cls(left, top, right, bottom)
