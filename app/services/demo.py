@@ -33,6 +33,7 @@ from app.domain.vocab import (
     canonical_drug_name,
     drug_class_of,
 )
+from app.services.demo_photos import write_demo_photos
 from app.store.casebook import Casebook
 
 CUTOFF = date(2023, 6, 30)
@@ -379,3 +380,4 @@ def write_demo(book: Casebook) -> None:
         )
         for number, case in enumerate(CASES, start=1):
             _write_case(book, number, case)
+        write_demo_photos(book)

@@ -120,6 +120,9 @@ class Casebook(PhotoCommands):
     # ------------------------------------------------------------ transactions
     @contextmanager
     def _read(self) -> Iterator[Session]:
+        if self._batch is not None:  # inside a batch, read what the batch has written so far
+            yield self._batch
+            return
         with self._sessions() as session:
             yield session
 

@@ -25,7 +25,8 @@ def test_info_json_after_demo(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert info["patients"] == 10
     assert info["by_subtype"] == {"DM": 5, "ADM": 3, "ASyS": 2}
     assert info["medication_courses"] > 0 and info["assessments"] >= 40
-    assert info["adverse_events"] >= 1 and info["photos"] == 0
+    assert info["adverse_events"] >= 1 and info["photos"] == 6
+
     assert info["synthetic_demo"] is True
 
 

@@ -103,3 +103,22 @@ def test_demo_refuses_a_database_with_records(book: Casebook) -> None:
         write_demo(book)
     assert [p.study_id for p in book.patients()] == ["REAL-01"]
     assert not book.settings().is_demo
+
+
+def test_demo_photos_are_synthetic_annotated_and_compared(demo: Casebook) -> None:
+    with_photos = {p.patient_id for p in demo.photos()}
+    assert len(with_photos) >= 3
+    first = demo.patient_by_study_id("DEMO-01")
+    assert first is not None
+    (comparison,) = demo.comparisons(first.id)
+    assert comparison.name == "Before tofacitinib / after tofacitinib / after upadacitinib"
+    photos = [demo.photo(i) for i in comparison.photo_ids]
+    assert [p.taken_on for p in photos] == sorted(p.taken_on for p in photos if p.taken_on)
+    courses = demo.courses(first.id)
+    tofa = next(c for c in courses if c.drug == "tofacitinib")
+    upa = next(c for c in courses if c.drug == "upadacitinib")
+    before, after_tofa, after_upa = (p.taken_on for p in photos)
+    assert before and after_tofa and after_upa
+    assert before < tofa.start.earliest() <= after_tofa <= upa.start.earliest() < after_upa
+    assert all(p.annotations for p in photos)
+    assert all("synthetic" in p.caption.lower() and p.consent.value == "yes" for p in demo.photos())
