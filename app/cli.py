@@ -20,7 +20,8 @@ from app.domain.scales import SCALES
 from app.domain.stats import PairedTestKind
 from app.domain.validation import ValidationError
 from app.domain.vocab import Subtype
-from app.services import demo, info, photos, stats
+from app.report.model import DateMode
+from app.services import demo, info, photos, report, stats
 from app.store.casebook import Casebook
 from app.store.database import StorageError
 
@@ -104,7 +105,36 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder to write into")
     export.add_argument("--patient", metavar="STUDY_ID", help="only this patient's photos")
     export.set_defaults(handler=_cmd_photos_export)
+    p = commands.add_parser("report", help="write the publication-style PDF case-series report")
+    _db_argument(p, required=True)
+    p.add_argument("--out", required=True, type=Path, metavar="FILE.pdf", help="where to write the PDF")
+    p.add_argument("--patients", metavar="ID,ID", help="only these patients (study IDs, comma-separated)")
+    p.add_argument("--identified", action="store_true", help="include names, record numbers and real dates")
+    p.add_argument("--title", metavar="TEXT", help="report title (default: the title in the report settings)")
+    p.add_argument(
+        "--dates", choices=[m.value for m in DateMode if m is not DateMode.ACTUAL],
+        help="de-identified dates: shifted per patient (default) or index_days from the index drug's start",
+    )  # fmt: skip
+    p.set_defaults(handler=_cmd_report)
     return parser
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    book = _open_existing(args.db)
+    try:
+        options = report.load_options(
+            book,
+            title=args.title,
+            identified=args.identified,
+            date_mode=DateMode(args.dates) if args.dates else None,
+        )
+        patients = [p.strip() for p in args.patients.split(",") if p.strip()] if args.patients else None
+        written = report.export(book, args.out, options, patients)
+    finally:
+        book.close()
+    label = "CONTAINS IDENTIFIERS" if args.identified else "de-identified"
+    print(f"Wrote {written} ({label})")
+    return 0
 
 
 def _iso_date(text: str) -> date:

@@ -42,6 +42,10 @@ SERIES_NAME = "SYNTHETIC DEMO: upadacitinib in refractory inflammatory myositis"
 SYNTHETIC_NOTE = "Synthetic demonstration case: invented data, not a real patient."
 
 
+# Invented identifiers for two demo patients, to show how exports leave them out.
+_FAKE_NAMES = {1: "Jordan Quillfeather", 2: "Morgan Ashcombe"}
+
+
 class DemoRefused(Exception):
     """The database already holds records; the demo is never mixed into real data."""
 
@@ -313,8 +317,8 @@ def _write_case(book: Casebook, number: int, case: _Case) -> None:
             malignancy=TriState.NO,
             vignette=f"{SYNTHETIC_NOTE} {case.story}",
         ),
-        Identifiers(0, full_name=f"Synthetic Patient {number:02d}", mrn=f"SYN-{number:04d}")
-        if number <= 2
+        Identifiers(0, full_name=_FAKE_NAMES[number], mrn=f"SYN-{number:04d}")
+        if number in _FAKE_NAMES
         else None,
     )
     pid = patient.id

@@ -1,0 +1,243 @@
+"""The report's tables: patient characteristics, outcomes with the summary row, adverse events, CARE."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from reportlab.platypus import Paragraph, Table
+
+from app.domain.analysis import OutcomeAnalysis
+from app.domain.cohort import CohortFacts
+from app.domain.phases import index_course, prior_immunosuppressants, prior_jak_courses
+from app.domain.records import PatientRecord
+from app.report.model import DatePresenter, ReportInput
+from app.report.styles import RULE, Styles, fitted_widths, para, table_style, text
+
+
+def fmt(value: float | None, digits: int = 1) -> str:
+    """A number without trailing zeros; an en dash for none."""
+    if value is None:
+        return "–"
+    return f"{value:.{digits}f}".rstrip("0").rstrip(".")
+
+
+def iqr(values: tuple[float, float] | None) -> str:
+    return f"({fmt(values[0])}–{fmt(values[1])})" if values else ""
+
+
+def p_value(p: float | None) -> str:
+    if p is None:
+        return "–"
+    return "< 0.001" if p < 0.001 else f"{p:.4f}"
+
+
+def _table(rows: list[list[Paragraph]], width: float, fit_rows: int | None = None) -> Table:
+    """A report table whose columns fit ``width`` (measured on the first ``fit_rows`` rows)."""
+    widths = fitted_widths(rows[:fit_rows], width)
+    table = Table(rows, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
+    table.setStyle(table_style())
+    return table
+
+
+def _header(labels: Sequence[str], styles: Styles) -> list[Paragraph]:
+    return [para(label, styles.cell_bold) for label in labels]
+
+
+def patient_characteristics(data: ReportInput, styles: Styles, width: float) -> Table:
+    """Table 1: one row per patient."""
+    index_drug = data.analysis.settings.index_drug
+    rows = [
+        _header(
+            ["Patient", "Subtype", "Sex", "Age at onset", "Positive antibodies", "ILD",
+             "Prior immunosuppressants", "Prior JAK inhibitor", "Index drug start", "At cut-off"],
+            styles,
+        )
+    ]  # fmt: skip
+    for record in data.records:
+        dates = DatePresenter(record, data.options.date_mode, index_drug)
+        patient = record.patient
+        course = index_course(record.courses, index_drug)
+        priors = prior_immunosuppressants(record.courses, index_drug)
+        jaks = ", ".join(c.drug for c in prior_jak_courses(record.courses, index_drug)) or "none"
+        status = "–"
+        if course is not None:
+            status = (
+                "on drug"
+                if course.ongoing_at(_cutoff_for(record, data))
+                else f"stopped ({course.stop_reason or 'reason not recorded'})"
+            )
+        rows.append(
+            [para(v, styles.cell) for v in (
+                patient.study_id, patient.subtype.value, patient.sex.label,
+                "–" if patient.age_at_onset is None else patient.age_at_onset,
+                ", ".join(patient.positive_antibodies) or "none", patient.ild.label,
+                f"{len(priors)}: {', '.join(priors)}" if priors else "0", jaks,
+                dates.partial(course.start) if course else "–", status,
+            )]
+        )  # fmt: skip
+    return _table(rows, width)
+
+
+def _cutoff_for(record: PatientRecord, data: ReportInput) -> date:
+    """The cut-off on this record's (possibly shifted) time scale."""
+    return data.cutoff + timedelta(days=data.date_offsets.get(record.patient.id or 0, 0))
+
+
+def outcomes(data: ReportInput, styles: Styles, width: float) -> Table:
+    """Table 2: baseline against follow-up per patient, then the summary row."""
+    analysis: OutcomeAnalysis = data.analysis
+    records = {r.patient.id: r for r in data.records}
+    index_drug = analysis.settings.index_drug
+    rows = [
+        _header(
+            ["Patient", "Subtype", "Baseline date", "Baseline", "Follow-up date", "Follow-up", "Change",
+             "Change %", "Meaningful change", "TIS (category)"],
+            styles,
+        )
+    ]  # fmt: skip
+    for row in analysis.rows:
+        shown = DatePresenter(records[row.patient_id], data.options.date_mode, index_drug)
+        meaningful = "–" if row.meaningful is None else "yes" if row.meaningful else "no"
+        tis = f"{fmt(row.tis_total)} ({row.tis_category})" if row.tis_category else "not computable"
+        rows.append(
+            [para(v, styles.cell) for v in (
+                row.study_id, row.subtype.value, shown(row.baseline_date), fmt(row.baseline, 2),
+                shown(row.followup_date), fmt(row.followup, 2), fmt(row.change, 2), fmt(row.percent_change),
+                meaningful, tis,
+            )]
+        )  # fmt: skip
+    summary = analysis.summary
+    rows.append(
+        [para(v, styles.cell_bold) for v in (
+            f"Median (IQR) n = {summary.n}", "", f"{fmt(summary.baseline_median, 2)} {iqr(summary.baseline_iqr)}", "",
+            f"{fmt(summary.followup_median, 2)} {iqr(summary.followup_iqr)}", "",
+            f"{fmt(summary.median_change, 2)} {iqr(summary.change_iqr)}", "",
+            "–" if summary.meaningful is None else f"{summary.meaningful} of {summary.n}", "",
+        )]
+    )  # fmt: skip
+    table = _table(rows, width, fit_rows=-1)
+    spans = [((0, -1), (1, -1)), ((2, -1), (3, -1)), ((4, -1), (5, -1)), ((6, -1), (7, -1))]
+    table.setStyle([("SPAN", a, b) for a, b in spans] + [("LINEABOVE", (0, -1), (-1, -1), 0.5, RULE)])
+    return table
+
+
+def test_line(analysis: OutcomeAnalysis) -> str:
+    """The paired test's result in words, under Table 2."""
+    test = analysis.summary.test
+    if test.p_value is None:
+        return f"{test.name}: not computed ({test.note})."
+    return f"{test.name}: statistic {fmt(test.statistic, 2)}, p = {p_value(test.p_value)}."
+
+
+def adverse_events(data: ReportInput, styles: Styles, width: float) -> Table | Paragraph:
+    index_drug = data.analysis.settings.index_drug
+    rows = [
+        _header(
+            [
+                "Patient",
+                "Event",
+                "Grade",
+                "Onset",
+                "Resolved",
+                "Serious",
+                "Suspected drug",
+                "Action",
+                "Outcome",
+            ],
+            styles,
+        )
+    ]
+    for record in data.records:
+        dates = DatePresenter(record, data.options.date_mode, index_drug)
+        for event in record.adverse_events:
+            rows.append(
+                [para(v, styles.cell) for v in (
+                    record.patient.study_id, event.term, event.grade, dates(event.onset), dates(event.resolution),
+                    "yes" if event.serious else "no", event.suspected_drug or "–", event.action.label,
+                    event.outcome.label,
+                )]
+            )  # fmt: skip
+    if len(rows) == 1:
+        return para("No adverse events were recorded.", styles.body)
+    return _table(rows, width)
+
+
+def treatment_history(record: PatientRecord, dates: DatePresenter, styles: Styles, width: float) -> Table:
+    rows = [_header(["Drug", "Class", "Dose", "Start", "Stop", "Reason stopped"], styles)]
+    for course in record.courses:
+        rows.append(
+            [para(v, styles.cell) for v in (
+                course.drug, course.drug_class.label, course.dose_text or "–", dates.partial(course.start),
+                dates.partial(course.stop) if course.stop else "ongoing",
+                course.stop_reason.label if course.stop_reason else "–",
+            )]
+        )  # fmt: skip
+    return _table(rows, width)
+
+
+def care_checklist(data: ReportInput, styles: Styles, width: float) -> Table:
+    """Where the report meets each CARE item, or that MyoCase does not capture it."""
+    photos = [p for r in data.records for p in r.photos]
+    consented = sum(1 for p in photos if p.consent.value == "yes")
+    missing = "Not captured by MyoCase: add it in the manuscript."
+    items = [
+        ("Title", "Title page."),
+        ("Keywords", missing),
+        ("Abstract", "Summary (written from the data)."),
+        ("Introduction", missing),
+        ("Patient information", "Table 1 and the patient sections: de-identified demographics, subtype, antibodies, prior treatments, vignette."),
+        ("Clinical findings", "Patient sections: assessments on the timeline; Table 2."),
+        ("Timeline", "A timeline figure per patient; swimmer plot of the cohort."),
+        ("Diagnostic assessment", "Table 1 (subtype, antibodies, ILD); vignettes."),
+        ("Therapeutic intervention", "Treatment history per patient: drug, dose, dates, reason stopped."),
+        ("Follow-up and outcomes", "Table 2 (outcomes and test), adverse-event table, spaghetti plot."),
+        ("Discussion", missing),
+        ("Patient perspective", missing),
+        ("Informed consent", f"Consent for publication recorded for {consented} of {len(photos)} photos; consent for the report itself is not captured."),
+    ]  # fmt: skip
+    rows = [_header(["CARE item", "Where it is met"], styles)]
+    rows += [[para(item, styles.cell_bold), para(where, styles.cell)] for item, where in items]
+    return _table(rows, width)
+
+
+def summary_text(data: ReportInput) -> str:
+    """The summary paragraph, written from the data (returned as escaped markup)."""
+    facts: CohortFacts = data.facts
+    analysis = data.analysis
+    settings, summary = analysis.settings, analysis.summary
+    drug = settings.index_drug
+    subtypes = ", ".join(f"{n} {s}" for s, n in facts.by_subtype.items())
+    prior = facts.prior_immunosuppressants_range
+    parts = [
+        f"{'This synthetic demonstration' if data.series.is_demo else 'This'} case series describes "
+        f"{facts.patients} patients ({subtypes}), {facts.with_index_drug} of whom received {drug}.",
+    ]
+    if facts.prior_immunosuppressants_mean is not None and prior:
+        parts.append(
+            f"Before {drug}, patients had received a mean of {fmt(facts.prior_immunosuppressants_mean)} "
+            f"(range {prior[0]}–{prior[1]}) immunosuppressants; {facts.prior_jak_inhibitor} had received another JAK inhibitor."
+        )
+    group = " and ".join(s.value for s in settings.subtypes)
+    if summary.n:
+        parts.append(
+            f"In the {summary.n} {group} patients with a baseline and a follow-up, {settings.measure_label} went from a "
+            f"median of {fmt(summary.baseline_median)} {iqr(summary.baseline_iqr)} to {fmt(summary.followup_median)} "
+            f"{iqr(summary.followup_iqr)} ({settings.followup.label}); median change {fmt(summary.median_change)} "
+            f"({summary.test.name}, p = {p_value(summary.test.p_value)})."
+        )
+        if summary.meaningful is not None:
+            parts.append(f"{summary.meaningful} of {summary.n} reached a meaningful improvement.")
+    else:
+        parts.append(f"No {group} patient had both a baseline and a follow-up {settings.measure_label}.")
+    parts.append(
+        f"At the data cut-off ({data.cutoff.isoformat()}), {facts.on_drug_at_cutoff} of {facts.with_index_drug} were still on {drug}."
+    )
+    if facts.discontinued:
+        reasons = "; ".join(f"{d.study_id}: {d.reason.lower()}" for d in facts.discontinued)
+        parts.append(f"{len(facts.discontinued)} stopped ({reasons}).")
+    if analysis.excluded:
+        parts.append(
+            f"{len(analysis.excluded)} patient(s) were not in the outcome analysis (see Table 2 notes)."
+        )
+    return text(" ".join(parts))

@@ -1,0 +1,187 @@
+"""The PDF report: sections in order, Table 2 equal to `myocase stats`, fonts, images, de-identification, safety."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from app.cli import main
+from app.domain.records import Identifiers
+from app.report.case_series import ReportCancelled
+from app.services import report
+from app.store.casebook import Casebook
+from tests.report.conftest import pdf_text
+
+SECTIONS = [
+    "Summary",
+    "Table 1. Patient characteristics",
+    "Table 2.",
+    "Table 3. Adverse events",
+    "Patients",
+    "Methods",
+    "CARE checklist",
+]
+
+
+@pytest.fixture
+def pdf(demo_book: Casebook, tmp_path: Path) -> Path:
+    return report.export(demo_book, tmp_path / "report.pdf", report.load_options(demo_book))
+
+
+def test_sections_in_order_and_page_numbers(pdf: Path) -> None:
+    content = pdf_text(pdf)
+    positions = [content.find(section) for section in SECTIONS]
+    assert all(p >= 0 for p in positions), dict(zip(SECTIONS, positions, strict=True))
+    assert positions == sorted(positions)
+    pages = len(PdfReader(pdf).pages)
+    assert 6 <= pages <= 30
+    assert f"Page 1 of {pages}" in content and f"Page {pages} of {pages}" in content
+    assert content.count("De-identified") >= pages  # the banner on every page
+    assert "SYNTHETIC DEMO DATA" in content
+
+
+def test_table_2_matches_stats_json(
+    pdf: Path, demo_book: Casebook, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["stats", "--db", str(demo_book.path), "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    content = pdf_text(pdf)
+    table = content[content.find("Table 2. ") : content.find("Table 3. ")]
+    flat = " ".join(table.split())
+    for row in stats["patients"]:
+        number = lambda v: f"{v:g}"  # noqa: E731
+        expected = " ".join(
+            [
+                row["patient"], row["subtype"], r"\S+", number(row["baseline"]), r"\S+", number(row["followup"]),
+                number(row["change"]), number(row["percent_change"]), "yes" if row["meaningful_change"] else "no",
+                re.escape(f"{row['tis_total']:g} ({row['tis_category']})"),
+            ]
+        )  # fmt: skip
+        assert re.search(expected, flat), (expected, flat[:600])
+    outcome = stats["outcome"]
+    assert f"n = {outcome['n']}" in flat
+    assert (
+        f"{outcome['baseline_median']:g} ({outcome['baseline_iqr'][0]:g}–{outcome['baseline_iqr'][1]:g})"
+        in flat
+    )
+    assert f"{outcome['test']}: statistic {outcome['statistic']:g}, p = {outcome['p_value']:.4f}" in flat
+
+
+def test_fonts_are_embedded_and_images_present(pdf: Path) -> None:
+    reader = PdfReader(pdf)
+    fonts, images = set(), 0
+    for page in reader.pages:
+        resources = page["/Resources"]
+        for font in resources.get("/Font", {}).values():
+            font = font.get_object()
+            descriptor = (
+                font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            )
+            descriptor = descriptor.get_object()
+            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
+            fonts.add(str(font["/BaseFont"]))
+        images += len(page.images)
+    assert any("DejaVuSans" in f for f in fonts)
+    assert images >= 6  # the demo's photos
+    assert "TIF1-γ" in pdf_text(pdf)
+
+
+def test_identifiers_only_with_identified(demo_book: Casebook, tmp_path: Path) -> None:
+    pid = demo_book.save_patient(
+        demo_book.patient_by_study_id("DEMO-03").__class__(
+            **{
+                **demo_book.patient_by_study_id("DEMO-03").__dict__,
+                "vignette": "Ms Élodie Brünhilde-Ng (MRN-7731) seen 1958-02-14.",
+            }
+        ),
+        Identifiers(0, full_name="Élodie Brünhilde-Ng", mrn="MRN-7731", date_of_birth=date(1958, 2, 14)),
+    ).id
+    assert pid is not None
+    secrets = ("Élodie", "Brünhilde", "MRN-7731", "1958-02-14", "14/02/1958", "Quillfeather", "SYN-0001")
+    default = pdf_text(report.export(demo_book, tmp_path / "d.pdf", report.load_options(demo_book)))
+    assert not [s for s in secrets if s in default]
+    identified = pdf_text(
+        report.export(demo_book, tmp_path / "i.pdf", report.load_options(demo_book, identified=True))
+    )
+    assert all(s in identified for s in ("Élodie Brünhilde-Ng", "MRN-7731", "1958-02-14", "Quillfeather"))
+    assert identified.count("CONTAINS IDENTIFIERS") >= len(PdfReader(tmp_path / "i.pdf").pages)
+
+
+def test_dates_are_shifted_consistently_between_exports(demo_book: Casebook, tmp_path: Path) -> None:
+    first = pdf_text(report.export(demo_book, tmp_path / "a.pdf", report.load_options(demo_book)))
+    second = pdf_text(report.export(demo_book, tmp_path / "b.pdf", report.load_options(demo_book)))
+    dates = lambda t: re.findall(r"\d{4}-\d{2}-\d{2}", t[t.find("Table 1") :])  # noqa: E731
+    assert dates(first) == dates(second)
+    lines = [
+        line.strip() for line in first[first.find("Table 1. Patient") : first.find("Table 2. ")].splitlines()
+    ]
+    demo_01 = lines[lines.index("DEMO-01") : lines.index("DEMO-02")]
+    assert "2020-09-14" not in demo_01  # its real upadacitinib start is shifted away
+    assert any(re.fullmatch(r"\d{4}-\d{2}-\d{2}", cell) for cell in demo_01)
+
+
+def test_index_day_mode_shows_days_not_dates(demo_book: Casebook, tmp_path: Path) -> None:
+    options = report.load_options(demo_book, date_mode=report.DateMode.INDEX_DAYS)
+    content = pdf_text(report.export(demo_book, tmp_path / "days.pdf", options))
+    table = content[content.find("Table 2. ") : content.find("Table 3. ")]
+    assert "day -21" in table and not re.search(r"\d{4}-\d{2}-\d{2}", table)
+
+
+def test_cancel_leaves_no_file_and_keeps_the_previous_one(demo_book: Casebook, tmp_path: Path) -> None:
+    target = tmp_path / "out.pdf"
+    with pytest.raises(ReportCancelled):
+        report.export(
+            demo_book, target, report.load_options(demo_book), progress=lambda done, total, what: done < 4
+        )
+    assert list(tmp_path.glob("*.pdf*")) == []
+    target.write_bytes(b"%PDF previous report")
+    with pytest.raises(ReportCancelled):
+        report.export(
+            demo_book, target, report.load_options(demo_book), progress=lambda done, total, what: done < 4
+        )
+    assert target.read_bytes() == b"%PDF previous report"
+    assert sorted(p.name for p in tmp_path.iterdir() if ".pdf" in p.name) == ["out.pdf"]
+
+
+def test_failure_mid_export_leaves_the_previous_file(
+    demo_book: Casebook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "out.pdf"
+    target.write_bytes(b"%PDF previous report")
+
+    def explode(done: int, total: int, what: str) -> bool:
+        if done == 5:
+            raise OSError(28, "No space left on device")
+        return True
+
+    with pytest.raises(OSError, match="No space left"):
+        report.export(demo_book, target, report.load_options(demo_book), progress=explode)
+    assert target.read_bytes() == b"%PDF previous report"
+    assert [p.name for p in tmp_path.iterdir() if ".part" in p.name] == []
+
+
+def test_cli_report(demo_book: Casebook, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "cli.pdf"
+    args = [
+        "report",
+        "--db",
+        str(demo_book.path),
+        "--out",
+        str(out),
+        "--patients",
+        "DEMO-01,DEMO-04",
+        "--title",
+        "Two cases: α and ≥ γ",
+    ]
+    assert main(args) == 0
+    assert "de-identified" in capsys.readouterr().out
+    content = pdf_text(out)
+    assert "Two cases: α and ≥ γ" in content
+    assert "DEMO-01" in content and "DEMO-04" in content and "DEMO-02" not in content
+    assert main(["report", "--db", str(demo_book.path), "--out", str(out), "--patients", "NOPE"]) == 1
+    assert "No patient with study ID NOPE" in capsys.readouterr().err
