@@ -299,8 +299,9 @@ def _assessment(patient_id: int, case: _Case, visit: _Visit) -> Assessment:
     )
 
 
-def _write_case(book: Casebook, number: int, case: _Case) -> None:
-    study_id = f"DEMO-{number:02d}"
+def _write_case(book: Casebook, number: int, case: _Case, study_id: str | None = None) -> None:
+    study_id = study_id or f"DEMO-{number:02d}"
+
     patient = book.save_patient(
         Patient(
             study_id=study_id,

@@ -1,0 +1,94 @@
+"""Report export speed and memory: demo under 3 s; 1,000 patients under 2 min and 1 GB peak.
+
+Run: .venv/bin/python bench/bench_report.py [--patients 1000]
+Each export runs in a fresh process so its peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+DEMO_BUDGET_S = 3.0
+LARGE_BUDGET_S = 120.0
+LARGE_MEMORY_MB = 1024.0
+
+
+def _export(db: str, out: str) -> None:
+    """In the child: export and print seconds and peak memory as JSON."""
+    from app.services import report
+    from app.store.casebook import Casebook
+
+    book = Casebook.open(Path(db), create=False)
+    start = time.perf_counter()
+    report.export(book, Path(out), report.load_options(book))
+    seconds = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "bytes": os.path.getsize(out)}))
+
+
+def _measure(db: Path, out: Path) -> dict[str, float]:
+    result = subprocess.run(
+        [sys.executable, __file__, "--child", str(db), str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--patients", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--child", nargs=2)
+    args = parser.parse_args()
+    if args.child:
+        _export(*args.child)
+        return
+
+    from synthetic import write_series
+
+    from app.services.demo import write_demo
+    from app.store.casebook import Casebook
+
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        book = Casebook.open(tmp / "demo.sqlite")
+        write_demo(book)
+        book.close()
+        runs = [_measure(tmp / "demo.sqlite", tmp / "demo.pdf") for _ in range(args.repeat)]
+        best = min(r["seconds"] for r in runs)
+        print(
+            f"demo series (10 patients, 6 photos): best of {args.repeat} {best:.2f} s "
+            f"(budget {DEMO_BUDGET_S:.0f} s, ratio {best / DEMO_BUDGET_S:.2f}); "
+            f"peak {runs[0]['peak_mb']:.0f} MB; PDF {runs[0]['bytes'] / 1e6:.2f} MB"
+        )
+
+        start = time.perf_counter()
+        write_series(tmp / "large.sqlite", args.patients).close()
+        print(
+            f"wrote {args.patients} synthetic patients in {time.perf_counter() - start:.1f} s (not timed below)"
+        )
+        large = _measure(tmp / "large.sqlite", tmp / "large.pdf")
+        print(
+            f"{args.patients} patients: {large['seconds']:.1f} s (budget {LARGE_BUDGET_S:.0f} s, ratio "
+            f"{large['seconds'] / LARGE_BUDGET_S:.2f}); peak memory {large['peak_mb']:.0f} MB (budget "
+            f"{LARGE_MEMORY_MB:.0f} MB, ratio {large['peak_mb'] / LARGE_MEMORY_MB:.2f}); PDF {large['bytes'] / 1e6:.1f} MB"
+        )
+
+
+if __name__ == "__main__":
+    main()
