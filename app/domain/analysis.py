@@ -24,7 +24,7 @@ from app.domain.dates import Precision
 from app.domain.phases import index_course
 from app.domain.records import Assessment, MedicationCourse, PatientRecord
 from app.domain.scales import SCALES
-from app.domain.scores import ChangeRule, cdasi_change, total_improvement_score
+from app.domain.scores import ChangeRule, SeverityBands, cdasi_change, total_improvement_score
 from app.domain.stats import PairedTest, PairedTestKind, paired_test
 from app.domain.vocab import Subtype
 
@@ -55,6 +55,8 @@ class AnalysisSettings:
     tolerance: int = 28
     test: PairedTestKind = PairedTestKind.WILCOXON
     change_rule: ChangeRule = field(default_factory=ChangeRule)
+    severity: SeverityBands = field(default_factory=SeverityBands)
+    aldolase_factor: float = 3.0  # TIS: aldolase change ÷ (ULN × this); unverified, so configurable
 
     @property
     def measure_label(self) -> str:
@@ -206,7 +208,9 @@ def _row(record: PatientRecord, settings: AnalysisSettings, cutoff: date) -> Out
         return Exclusion(pid, sid, f"no {label} on {settings.index_drug} {when}")
     b, f = _value(base, settings.measure), _value(follow, settings.measure)
     assert b is not None and f is not None
-    tis = total_improvement_score(base, follow, juvenile=patient.subtype is Subtype.JDM)
+    tis = total_improvement_score(
+        base, follow, juvenile=patient.subtype is Subtype.JDM, aldolase_factor=settings.aldolase_factor
+    )
     meaningful = (
         cdasi_change(b, f, settings.change_rule).meaningful_improvement
         if settings.measure == "cdasi_activity"
@@ -290,6 +294,9 @@ def settings_to_json(settings: AnalysisSettings) -> dict[str, object]:
         "change_points": settings.change_rule.points,
         "change_percent": settings.change_rule.percent,
         "change_percent_above": settings.change_rule.percent_above,
+        "severity_mild_max": settings.severity.mild_max,
+        "severity_moderate_max": settings.severity.moderate_max,
+        "aldolase_factor": settings.aldolase_factor,
     }
 
 
@@ -322,4 +329,9 @@ def settings_from_json(data: dict[str, object] | None, index_drug: str) -> Analy
             number("change_percent", default.change_rule.percent),
             number("change_percent_above", default.change_rule.percent_above),
         ),
+        severity=SeverityBands(
+            int(number("severity_mild_max", default.severity.mild_max)),
+            int(number("severity_moderate_max", default.severity.moderate_max)),
+        ),
+        aldolase_factor=number("aldolase_factor", default.aldolase_factor),
     )

@@ -61,13 +61,20 @@ class CdasiGrid:
 
     @property
     def activity(self) -> int:
+        return self.activity_score()
+
+    def activity_score(self, undoubled_counts: bool = True) -> int:
+        """Activity total. Gottron's erythema counts double with papules; without papules it
+        counts once, or not at all when ``undoubled_counts`` is False (the reference does not
+        verify which, so it is a setting)."""
         per_site = sum(
             v
             for site in self.sites
             for v, item in zip(site, CDASI_SITE_ITEMS, strict=True)
             if not item.damage
         )
-        gottron = self.gottron_erythema * (2 if self.gottron_papules else 1) + self.gottron_ulceration
+        factor = 2 if self.gottron_papules else (1 if undoubled_counts else 0)
+        gottron = self.gottron_erythema * factor + self.gottron_ulceration
         return per_site + gottron + self.periungual + self.alopecia
 
     @property

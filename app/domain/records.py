@@ -146,11 +146,14 @@ class Assessment:
             return "groups"
         return "total" if self.mmt8_total is not None else None
 
-    def with_derived_totals(self) -> Assessment:
+    def with_derived_totals(self, undoubled_gottron_counts: bool = True) -> Assessment:
         """The same assessment with CDASI and MMT-8 totals computed from their items, where entered."""
         changes: dict[str, Any] = {}
         if self.cdasi_grid is not None:
-            changes.update(cdasi_activity=self.cdasi_grid.activity, cdasi_damage=self.cdasi_grid.damage)
+            grid = self.cdasi_grid
+            changes.update(
+                cdasi_activity=grid.activity_score(undoubled_gottron_counts), cdasi_damage=grid.damage
+            )
         if self.mmt8_groups is not None:
             changes.update(mmt8_total=self.mmt8_groups.total, mmt8_max=self.mmt8_groups.maximum)
         return replace(self, **changes) if changes else self

@@ -170,7 +170,7 @@ def most_abnormal_enzyme(assessment: Assessment) -> str | None:
 
 
 def _improvement(
-    key: str, base: Assessment, follow: Assessment
+    key: str, base: Assessment, follow: Assessment, aldolase_factor: float
 ) -> tuple[float | None, float | None, float | None, str]:
     """(baseline, follow-up, improvement % of range, detail) for one TIS measure."""
     b: float | None
@@ -191,7 +191,8 @@ def _improvement(
         label = SCALES[name].label
         if b is None or f is None or not uln:
             return b, f, None, f"{label} (no follow-up value)"
-        return b, f, (b - f) / (uln * ENZYME_RANGE_FACTOR[name]) * 100, f"{label}, ULN {uln:g}"
+        factor = aldolase_factor if name == "aldolase" else ENZYME_RANGE_FACTOR[name]
+        return b, f, (b - f) / (uln * factor) * 100, f"{label}, ULN {uln:g}"
     b, f = getattr(base, key), getattr(follow, key)
     if b is None or f is None:
         return b, f, None, ""
@@ -199,10 +200,13 @@ def _improvement(
     return b, f, (b - f) / scale * 100, ""
 
 
-def total_improvement_score(base: Assessment, follow: Assessment, *, juvenile: bool = False) -> TisResult:
+def total_improvement_score(
+    base: Assessment, follow: Assessment, *, juvenile: bool = False, aldolase_factor: float = 3.0
+) -> TisResult:
+    """The 2016 ACR/EULAR TIS between two assessments; ``aldolase_factor`` is unverified (see PERCENT_RULE_TEXT)."""
     items: list[TisItem] = []
     for measure in TIS_MEASURES:
-        b, f, improvement, detail = _improvement(measure.key, base, follow)
+        b, f, improvement, detail = _improvement(measure.key, base, follow, aldolase_factor)
         points = None if improvement is None else measure.points[band_index(measure, improvement)]
         rounded = None if improvement is None else _rounded(improvement)
         items.append(TisItem(measure.key, measure.label, b, f, rounded, points, detail))

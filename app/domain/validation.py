@@ -169,10 +169,8 @@ def _item_problems(assessment: Assessment) -> list[Problem]:
     grid, groups = assessment.cdasi_grid, assessment.mmt8_groups
     if grid is not None:
         problems += [Problem("cdasi_grid", message) for message in grid.problems()]
-        if not problems and (assessment.cdasi_activity, assessment.cdasi_damage) != (
-            grid.activity,
-            grid.damage,
-        ):
+        allowed = {(grid.activity_score(undoubled), grid.damage) for undoubled in (True, False)}
+        if not problems and (assessment.cdasi_activity, assessment.cdasi_damage) not in allowed:
             problems.append(
                 Problem(
                     "cdasi_activity", f"CDASI totals must match the grid ({grid.activity} / {grid.damage})."

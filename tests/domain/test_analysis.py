@@ -19,6 +19,7 @@ from app.domain.analysis import (
 from app.domain.cohort import cohort_facts
 from app.domain.dates import PartialDate
 from app.domain.records import AdverseEvent, PatientRecord
+from app.domain.scores import SeverityBands
 from app.domain.stats import PairedTestKind, paired_test
 from app.domain.vocab import AeAction, DrugClass, StopReason, Subtype
 from tests.factories import make_assessment, make_course, make_patient
@@ -304,8 +305,9 @@ def test_phase_changes_for_a_switch_from_tofacitinib() -> None:
 
 def test_settings_round_trip_and_tolerate_junk() -> None:
     settings = AnalysisSettings(
-        measure="haq", subtypes=(Subtype.DM,), followup=FollowUp.W26, test=PairedTestKind.TTEST
-    )
+        measure="haq", subtypes=(Subtype.DM,), followup=FollowUp.W26, test=PairedTestKind.TTEST,
+        severity=SeverityBands(18, 30), aldolase_factor=15.0,
+    )  # fmt: skip
     assert settings_from_json(settings_to_json(settings), "upadacitinib") == settings
     assert settings_from_json(
         {"measure": "nonsense", "followup": 3, "subtypes": ["DM", "??"]}, "x"

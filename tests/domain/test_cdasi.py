@@ -85,3 +85,13 @@ def test_mmt8_groups_derive_total_and_maximum() -> None:
     assessment = Assessment(1, date(2021, 1, 4), mmt8_groups=groups).with_derived_totals()
     assert (assessment.mmt8_total, assessment.mmt8_max, assessment.mmt8_source) == (128, 150, "groups")
     assert validate_assessment(assessment, TODAY) == []
+
+
+def test_undoubled_gottron_erythema_can_be_left_out() -> None:
+    grid = CdasiGrid(gottron_erythema=2, gottron_papules=False, periungual=1)
+    assert grid.activity_score(undoubled_counts=True) == 3
+    assert grid.activity_score(undoubled_counts=False) == 1
+    assessment = Assessment(1, date(2021, 1, 4), cdasi_grid=grid).with_derived_totals(
+        undoubled_gottron_counts=False
+    )
+    assert assessment.cdasi_activity == 1 and validate_assessment(assessment, TODAY) == []

@@ -153,3 +153,13 @@ def test_imacs_missing_measure() -> None:
     follow = {k: v for k, v in FULL_FOLLOW.items() if k != "patient_global"}
     result = imacs_improvement(visit(**FULL_BASE), visit(**follow))
     assert result.met is None and result.missing == ("Patient global activity",)
+
+
+def test_aldolase_factor_is_configurable() -> None:
+    base, follow = visit(aldolase=30.0, aldolase_uln=7.5), visit(aldolase=21.0, aldolase_uln=7.5)
+    default = next(i for i in total_improvement_score(base, follow).items if i.key == "enzyme")
+    assert default.improvement == 40.0 and default.points == 7.5  # 9 ÷ (7.5 × 3): like AST
+    wider = next(
+        i for i in total_improvement_score(base, follow, aldolase_factor=15).items if i.key == "enzyme"
+    )
+    assert wider.improvement == 8.0 and wider.points == 2.5
