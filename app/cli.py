@@ -37,13 +37,19 @@ def default_db_path() -> Path:
     return user_data_path("MyoCase", appauthor=False) / "myocase.sqlite"
 
 
+def _db_location(text: str) -> Path | str:
+    """A database file, or a server URL such as postgresql+psycopg://user@host/myocase."""
+    return text if "://" in text else Path(text)
+
+
 def _db_argument(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
     parser.add_argument(
         "--db",
-        type=Path,
+        type=_db_location,
         required=required,
         metavar="PATH",
-        help="the case-series database file" + ("" if required else f" (default: {default_db_path()})"),
+        help="the case-series database file, or a database server URL"
+        + ("" if required else f" (default: {default_db_path()})"),
     )
 
 
@@ -61,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("demo", help="write the synthetic demonstration case series into a new database")
     p.add_argument(
         "--db",
-        type=Path,
+        type=_db_location,
         metavar="PATH",
         default=None,
         help=f"the new database file (default: {default_db_path().with_name('demo.sqlite')})",
@@ -207,8 +213,10 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open_existing(path: Path) -> Casebook:
-    return Casebook.open(path, create=False)
+def _open_existing(location: Path | str) -> Casebook:
+    if isinstance(location, str):
+        return Casebook.connect(location)
+    return Casebook.open(location, create=False)
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
@@ -223,15 +231,15 @@ def _cmd_info(args: argparse.Namespace) -> int:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     args.db = args.db or default_db_path().with_name("demo.sqlite")
-    book = Casebook.open(args.db)
+    book = Casebook.connect(args.db) if isinstance(args.db, str) else Casebook.open(args.db)
     try:
         if args.open and book.settings().is_demo:
-            print(f"Opening the existing synthetic demo series in {args.db}")
+            print(f"Opening the existing synthetic demo series in {book.location}")
         else:
             demo.write_demo(book)
             counts = book.counts()
             print(
-                f"Wrote the SYNTHETIC demonstration series to {args.db}: {counts.patients} invented "
+                f"Wrote the SYNTHETIC demonstration series to {book.location}: {counts.patients} invented "
                 f"patients, {counts.medication_courses} medication courses, {counts.assessments} "
                 f"assessments, {counts.adverse_events} adverse events."
             )

@@ -12,7 +12,7 @@ def describe(book: Casebook) -> dict[str, Any]:
     counts = book.counts()
     settings = book.settings()
     return {
-        "database": str(book.path) if book.path else None,
+        "database": book.location,
         "schema_version": book.schema_version(),
         "series": settings.name,
         "synthetic_demo": settings.is_demo,

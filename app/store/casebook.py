@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, make_url, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -45,7 +45,13 @@ from app.domain.validation import (
 )
 from app.domain.vocab import Sex, Subtype
 from app.store import audit, mapping
-from app.store.database import StorageError, make_engine, prepare_database, sqlite_url
+from app.store.database import (
+    StorageError,
+    make_engine,
+    prepare_database,
+    prepare_server_database,
+    sqlite_url,
+)
 from app.store.photo_commands import PhotoCommands
 from app.store.tables import (
     AdverseEventRow,
@@ -109,6 +115,21 @@ class Casebook(PhotoCommands):
         book = cls(make_engine(sqlite_url(path)), path, today)
         book.backup = backup
         return book
+
+    @classmethod
+    def connect(cls, url: str, *, today: Callable[[], date] = date.today) -> Casebook:
+        """Open a case series on a database server (for example ``postgresql+psycopg://…``)."""
+        engine = make_engine(make_url(url))
+        if engine.dialect.name == "sqlite":
+            engine.dispose()
+            return cls.open(Path(engine.url.database or ""), today=today)
+        prepare_server_database(engine)
+        return cls(engine, None, today)
+
+    @property
+    def location(self) -> str:
+        """The database file, or the server URL without its password."""
+        return str(self.path) if self.path else self.engine.url.render_as_string(hide_password=True)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -154,12 +154,42 @@ def _migration_connection(path: Path) -> Iterator[Any]:
         engine.dispose()
 
 
-def upgrade(path: Path, revision: str = "head") -> None:
+def _upgrade_on(connection: Any, revision: str) -> None:
     config = alembic_config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)
+    connection.commit()
+
+
+def upgrade(path: Path, revision: str = "head") -> None:
     with _migration_connection(path) as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
-        connection.commit()
+        _upgrade_on(connection, revision)
+
+
+def _check_revision(revision: str | None, where: object) -> None:
+    if revision is not None and revision not in known_revisions():
+        raise NewerDatabaseError(
+            f"{where} was written by a newer version of MyoCase (schema {revision}). "
+            "Install the newer MyoCase to open it; this database was not changed."
+        )
+
+
+def prepare_server_database(engine: Engine) -> None:
+    """Bring a server database (PostgreSQL) to the current schema. Its backups are the server's job."""
+    try:
+        with engine.connect() as connection:
+            revision = MigrationContext.configure(connection).get_current_revision()
+            tables = set(inspect(connection).get_table_names())
+        _check_revision(revision, engine.url.render_as_string(hide_password=True))
+        if revision is None and tables - {"alembic_version"}:
+            raise StorageError(
+                "That database holds other tables and is not a MyoCase case series; it was not changed."
+            )
+        if revision != head_revision():
+            with engine.connect() as connection:
+                _upgrade_on(connection, "head")
+    except OperationalError as exc:
+        raise StorageError(f"Cannot reach the database server: {exc.orig}") from exc
 
 
 def prepare_database(path: Path, *, create: bool) -> Path | None:
@@ -179,11 +209,7 @@ def prepare_database(path: Path, *, create: bool) -> Path | None:
         raise StorageError(f"{path} is a folder, not a database file.")
     else:
         revision, tables = inspect_revision(path)
-    if revision is not None and revision not in known_revisions():
-        raise NewerDatabaseError(
-            f"{path} was written by a newer version of MyoCase (schema {revision}). "
-            "Install the newer MyoCase to open it; this file was not changed."
-        )
+    _check_revision(revision, path)
     if revision is None and tables - {"alembic_version"}:
         raise StorageError(f"{path} is an SQLite database but not a MyoCase case series; it was not changed.")
     if revision == head_revision():

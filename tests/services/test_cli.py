@@ -79,3 +79,13 @@ def test_bad_databases_give_one_line_and_nonzero_exit(tmp_path: Path, make, mess
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0] and "Traceback" not in result.stderr
+
+
+def test_db_accepts_a_file_or_a_server_url() -> None:
+    from app.cli import _db_location
+
+    assert _db_location("cases/series.sqlite") == Path("cases/series.sqlite")
+    assert (
+        _db_location("postgresql+psycopg://me@db.example/myocase")
+        == "postgresql+psycopg://me@db.example/myocase"
+    )
