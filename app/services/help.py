@@ -1,0 +1,96 @@
+"""The in-app help (F1), written from the same rules the app applies so it cannot drift from them."""
+
+from __future__ import annotations
+
+from app.domain.analysis import AnalysisSettings, method_text
+from app.domain.cdasi import CDASI_SITE_ITEMS
+from app.domain.scales import SCALES
+from app.domain.scores import (
+    ADULT_CATEGORIES,
+    JUVENILE_CATEGORIES,
+    PERCENT_RULE_TEXT,
+    TIS_MEASURES,
+)
+
+SHORTCUTS: tuple[tuple[str, str], ...] = (
+    ("Ctrl+N", "New patient"),
+    ("Ctrl+Shift+M", "New medication course"),
+    ("Ctrl+Shift+A", "New assessment"),
+    ("Ctrl+Shift+E", "New adverse event"),
+    ("Ctrl+E / Enter", "Edit the selected record"),
+    ("Delete", "Delete the selected record (asks first; undo with Ctrl+Z)"),
+    ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo"),
+    ("Ctrl+F", "Find a patient"),
+    ("Ctrl+,", "Series settings"),
+    ("Ctrl+P", "Export the PDF report"),
+    ("F1", "This help"),
+)
+
+
+def _tis_table() -> str:
+    rows = ["| measure | band edges (% improvement) | points per band |", "|---|---|---|"]
+    for measure in TIS_MEASURES:
+        edges = ", ".join(f"{e:g}" for e in measure.edges)
+        points = " / ".join(f"{p:g}" for p in measure.points)
+        rows.append(f"| {measure.label} | {edges} | {points} |")
+    return "\n".join(rows)
+
+
+def help_markdown(settings: AnalysisSettings | None = None) -> str:
+    """The help page as Markdown, with the current analysis settings' numbers."""
+    settings = settings or AnalysisSettings()
+    adult = ", ".join(f"≥ {t:g} {name}" for t, name in reversed(ADULT_CATEGORIES))
+    juvenile = ", ".join(f"≥ {t:g} {name}" for t, name in reversed(JUVENILE_CATEGORIES))
+    items = ", ".join(f"{i.label.lower()} 0–{i.maximum}" for i in CDASI_SITE_ITEMS)
+    scales = "\n".join(f"- **{s.label}** ({s.range_text}): {s.help}" for s in SCALES.values() if s.help)
+    shortcuts = "\n".join(f"| {keys} | {action} |" for keys, action in SHORTCUTS)
+    band = settings.severity
+    rule = settings.change_rule
+    return f"""# MyoCase help
+
+## Keyboard
+| keys | action |
+|---|---|
+{shortcuts}
+
+## Scores
+{scales}
+
+**CDASI v2 grid.** 15 sites, each with {items}; Gottron's papules on the hands (erythema 0–3,
+doubled when papules are present; ulceration 0–1; damage 0–2); periungual 0–2; alopecia 0–1.
+Activity 0–100, damage 0–32. Totals typed from a chart are recorded as "totals"; totals from
+the grid as "grid".
+
+**Severity** of CDASI activity: mild ≤ {band.mild_max}, moderate {band.mild_max + 1}–{band.moderate_max},
+severe > {band.moderate_max}.
+**Meaningful change** in CDASI activity: {rule.points:g} points when the baseline is
+≤ {rule.percent_above:g}, {rule.percent:g} % when it is higher.
+
+## Response criteria
+**2016 ACR/EULAR Total Improvement Score.** {PERCENT_RULE_TEXT}
+
+{_tis_table()}
+
+Categories (adult): {adult}; juvenile DM: {juvenile}. When a core measure is missing at
+baseline or follow-up, MyoCase names it and does not compute a total.
+
+**IMACS definition of improvement (2004):** at least 3 of the 6 core measures improved by
+≥ 20 % (relative to baseline), and no more than 2 worse by ≥ 25 %, MMT-8 not among the worse.
+
+## Case-series analysis
+{method_text(settings)}
+
+## Unverified facts: settings, with these defaults
+The clinical reference marks these as not verified, so MyoCase keeps them configurable
+(Series settings → Analysis):
+- CDASI activity bands above "mild" (moderate {band.mild_max + 1}–{band.moderate_max}, severe > {band.moderate_max});
+- the meaningful-change rule ({rule.points:g} points, or {rule.percent:g} % above {rule.percent_above:g});
+- aldolase in the TIS: change ÷ (ULN × {settings.aldolase_factor:g}), treated like AST;
+- Gottron's erythema without papules counts once (not doubled).
+
+## De-identification
+Reports are de-identified unless you ask otherwise: names, record numbers and dates of birth
+are left out and removed from free text; each patient's dates move by one secret offset
+(0–364 days, the same in every export of this database) or are shown as days from the index
+drug's start; photos marked identifiable are left out unless cropped.
+"""
