@@ -1,0 +1,174 @@
+"""The assessment form: any of the core set measures, each within its scale, with derived values shown."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox, QGridLayout, QGroupBox, QLabel, QPlainTextEdit, QWidget
+
+from app.domain.records import Assessment
+from app.domain.scales import ENZYME_FIELDS, SCALES, ULN_SUFFIX
+from app.domain.scores import ChangeRule, SeverityBands, cdasi_change
+from app.domain.validation import Problem, validate_assessment
+from app.ui.controller import Controller
+from app.ui.fields import DateField, IntegerField, NumberField
+from app.ui.forms.base import ErrorLabel, RecordForm
+
+SIMPLE_FIELDS = (
+    "physician_global", "patient_global", "extramuscular_global", "haq", "pruritus",
+    "prednisone_mg", "fvc_pct", "dlco_pct",
+)  # fmt: skip
+
+
+class AssessmentForm(RecordForm):
+    title = "Assessment"
+
+    def __init__(
+        self,
+        controller: Controller,
+        patient_id: int,
+        assessment: Assessment | None = None,
+        parent: QWidget | None = None,
+        bands: SeverityBands | None = None,
+        rule: ChangeRule | None = None,
+    ) -> None:
+        super().__init__(controller, parent)
+        self.patient_id, self.assessment = patient_id, assessment
+        self.bands, self.rule = bands or SeverityBands(), rule or ChangeRule()
+        self.title = f"Assessment of {assessment.assessed_on}" if assessment else "New assessment"
+        self.resize(700, 860)
+        visit = self.group("Visit", "Enter what was measured; leave the rest empty.")
+        self.assessed_on = self.add_field(visit, "assessed_on", "Date:", DateField())
+        skin = self.group("Skin: CDASI v2")
+        self.add_field(skin, "cdasi_activity", "Activity total:", IntegerField(SCALES["cdasi_activity"]))
+        self.derived = QLabel()
+        self.derived.setWordWrap(True)
+        skin.addRow("", self.derived)
+        self.add_field(skin, "cdasi_damage", "Damage total:", IntegerField(SCALES["cdasi_damage"]))
+        muscle = self.group("Muscle")
+        self.add_field(muscle, "mmt8_total", "MMT-8 total:", IntegerField(SCALES["mmt8_total"]))
+        self.mmt8_max = QComboBox()
+        self.mmt8_max.addItem("—", None)
+        self.mmt8_max.addItem("80 (one side)", 80)
+        self.mmt8_max.addItem("150 (both sides)", 150)
+        self.add_field(
+            muscle, "mmt8_max", "MMT-8 maximum:", self.mmt8_max, "The TIS needs the maximum that applies"
+        )
+        self.mmt8_max.currentIndexChanged.connect(self.revalidate)
+        self._enzyme_grid()
+        globals_ = self.group("Global activity and function", "Visual analogue scales 0–10 cm.")
+        for name in SIMPLE_FIELDS[:5]:
+            self.add_field(globals_, name, f"{SCALES[name].label}:", NumberField(SCALES[name]))
+        other = self.group("Treatment and lungs")
+        for name in SIMPLE_FIELDS[5:]:
+            self.add_field(other, name, f"{SCALES[name].label}:", NumberField(SCALES[name]))
+        notes = self.group("Notes")
+        self.notes = self.add_field(notes, "notes", "Notes:", QPlainTextEdit())
+        self.notes.setMaximumHeight(90)
+        self.fields["cdasi_activity"].edited.connect(self._show_derived)  # type: ignore[attr-defined]
+        self._load(assessment)
+        self.finish_loading()
+        self._show_derived()
+
+    def _enzyme_grid(self) -> None:
+        box = QGroupBox("Muscle enzymes (with the lab's upper limit of normal)")
+        grid = QGridLayout(box)
+        grid.addWidget(QLabel("Value"), 0, 1)
+        grid.addWidget(QLabel("Upper limit of normal"), 0, 2)
+        for row, name in enumerate(ENZYME_FIELDS, start=1):
+            scale = SCALES[name]
+            value, uln = NumberField(scale), NumberField(unit="U/L")
+            uln.line.setAccessibleName(f"{scale.label} upper limit of normal")
+            grid.addWidget(QLabel(scale.label), row * 2 - 1, 0)
+            grid.addWidget(value, row * 2 - 1, 1)
+            grid.addWidget(uln, row * 2 - 1, 2)
+            for field_name, widget in ((name, value), (name + ULN_SUFFIX, uln)):
+                self.fields[field_name], self.errors[field_name] = widget, ErrorLabel()
+                widget.edited.connect(self.revalidate)
+            grid.addWidget(self.errors[name], row * 2, 1)
+            grid.addWidget(self.errors[name + ULN_SUFFIX], row * 2, 2)
+        self.body.addWidget(box)
+
+    def _load(self, assessment: Assessment | None) -> None:
+        if assessment is None:
+            return
+        self.assessed_on.set_value(assessment.assessed_on)
+        for name, widget in self.fields.items():
+            if hasattr(widget, "set_value") and name != "assessed_on":
+                widget.set_value(getattr(assessment, name))
+        self.mmt8_max.setCurrentIndex(max(0, self.mmt8_max.findData(assessment.mmt8_max)))
+        self.notes.setPlainText(assessment.notes)
+
+    def _previous(self, on: Any) -> Assessment | None:
+        earlier = [
+            a
+            for a in self.controller.book.assessments(self.patient_id)
+            if a.cdasi_activity is not None
+            and (on is None or a.assessed_on < on)
+            and a.id != getattr(self.assessment, "id", None)
+        ]
+        return earlier[-1] if earlier else None
+
+    def _show_derived(self) -> None:
+        """Severity band, and the change from the previous assessment against the meaningful-change rule."""
+        record, _ = self.collect()
+        activity = record.cdasi_activity if record else None
+        if activity is None:
+            self.derived.setText("")
+            return
+        text = f"Severity: {self.bands.of(activity).value}."
+        previous = self._previous(record.assessed_on if record else None)
+        if previous is not None and previous.cdasi_activity is not None:
+            change = cdasi_change(previous.cdasi_activity, activity, self.rule)
+            text += (
+                f" Since {previous.assessed_on} ({previous.cdasi_activity}): {change.change:+g}"
+                f"{f' ({change.percent:+.0f} %)' if change.percent is not None else ''}, {change.direction.value} "
+                f"(rule {change.rule})."
+            )
+        self.derived.setText(text)
+
+    def collect(self) -> tuple[Any, list[Problem]]:
+        problems: list[Problem] = []
+        on = self.field_value("assessed_on", problems)
+        values = {
+            name: self.field_value(name, problems)
+            for name in self.fields
+            if name not in ("assessed_on", "notes", "mmt8_max")
+        }
+        if on is None:
+            if not any(p.field == "assessed_on" for p in problems):
+                problems.append(Problem("assessed_on", "The assessment date is required."))
+            return None, problems
+        assessment = Assessment(
+            id=self.assessment.id if self.assessment else None,
+            patient_id=self.patient_id,
+            assessed_on=on,
+            mmt8_max=self.mmt8_max.currentData(),
+            notes=self.notes.toPlainText(),
+            cdasi_grid=self.assessment.cdasi_grid if self.assessment else None,
+            mmt8_groups=self.assessment.mmt8_groups if self.assessment else None,
+            **values,
+        )
+        assessment = self._drop_replaced_items(assessment)
+        return assessment, problems + validate_assessment(assessment, self.controller.book.today())
+
+    def _drop_replaced_items(self, assessment: Assessment) -> Assessment:
+        """Totals typed over item-level scores replace them: the record then says "totals"."""
+        old = self.assessment
+        if old is None:
+            return assessment
+        if assessment.cdasi_grid and (assessment.cdasi_activity, assessment.cdasi_damage) != (
+            old.cdasi_activity,
+            old.cdasi_damage,
+        ):
+            assessment = replace(assessment, cdasi_grid=None)
+        if assessment.mmt8_groups and (assessment.mmt8_total, assessment.mmt8_max) != (
+            old.mmt8_total,
+            old.mmt8_max,
+        ):
+            assessment = replace(assessment, mmt8_groups=None)
+        return assessment
+
+    def store(self, record: Any) -> Any:
+        return self.controller.save_record(record)

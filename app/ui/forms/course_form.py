@@ -1,0 +1,118 @@
+"""The medication course form: a drug that knows its class, dose, partial start and stop dates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QCompleter, QPlainTextEdit, QWidget
+
+from app.domain.records import MedicationCourse
+from app.domain.validation import Problem, validate_course
+from app.domain.vocab import DRUGS, DRUGS_BY_NAME, FREQUENCIES, UNITS, DrugClass, StopReason
+from app.ui.controller import Controller
+from app.ui.fields import ChoiceField, NumberField, PartialDateField
+from app.ui.forms.base import RecordForm
+
+
+def _editable_combo(items: list[str], placeholder: str) -> QComboBox:
+    combo = QComboBox()
+    combo.setEditable(True)
+    combo.addItems(items)
+    combo.setCurrentIndex(-1)
+    combo.lineEdit().setPlaceholderText(placeholder)
+    combo.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+    combo.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+    return combo
+
+
+class CourseForm(RecordForm):
+    title = "Medication course"
+
+    def __init__(
+        self,
+        controller: Controller,
+        patient_id: int,
+        course: MedicationCourse | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(controller, parent)
+        self.patient_id, self.course = patient_id, course
+        self.title = f"{course.drug} course" if course else "New medication course"
+        self.resize(620, 560)
+        layout = self.group("Treatment", "Dates may be partial: “2019”, “2019-03” or “2019-03-14”.")
+        self.drug = self.add_field(
+            layout, "drug", "Drug:", _editable_combo([d.name for d in DRUGS], "Pick or type a drug")
+        )
+        self.drug_class = self.add_field(layout, "drug_class", "Drug class:", ChoiceField(DrugClass))
+        self.dose = self.add_field(layout, "dose", "Dose:", NumberField())
+        self.unit = self.add_field(layout, "unit", "Unit:", _editable_combo(list(UNITS), "mg"))
+        self.frequency = self.add_field(
+            layout, "frequency", "Frequency:", _editable_combo(list(FREQUENCIES), "once daily")
+        )
+        self.start = self.add_field(layout, "start", "Start:", PartialDateField())
+        self.stop = self.add_field(
+            layout, "stop", "Stop:", PartialDateField(), "Leave empty while the course is ongoing"
+        )
+        self.stop_reason = self.add_field(
+            layout, "stop_reason", "Reason stopped:", ChoiceField(StopReason, empty="ongoing (no stop)")
+        )
+        self.notes = self.add_field(layout, "notes", "Notes:", QPlainTextEdit())
+        self.notes.setMaximumHeight(90)
+        for combo in (self.drug, self.unit, self.frequency):
+            combo.currentTextChanged.connect(self.revalidate)
+        self.drug.currentTextChanged.connect(self._on_drug_changed)
+        self._load(course)
+        self.finish_loading()
+
+    def _on_drug_changed(self, name: str) -> None:
+        """A catalogue drug fills in its class and usual dose, unless the user already typed them."""
+        drug = DRUGS_BY_NAME.get(name.strip().casefold())
+        if drug is None or self._loading:
+            return
+        self.drug_class.set_value(drug.drug_class)
+        if not self.dose.line.text():
+            self.dose.set_value(drug.dose)
+            self.unit.setCurrentText(drug.unit)
+            self.frequency.setCurrentText(drug.frequency)
+
+    def _load(self, course: MedicationCourse | None) -> None:
+        if course is None:
+            return
+        self._loading = True
+        self.drug.setCurrentText(course.drug)
+        self.drug_class.set_value(course.drug_class)
+        self.dose.set_value(course.dose)
+        self.unit.setCurrentText(course.unit)
+        self.frequency.setCurrentText(course.frequency)
+        self.start.set_value(course.start)
+        self.stop.set_value(course.stop)
+        self.stop_reason.set_value(course.stop_reason)
+        self.notes.setPlainText(course.notes)
+        self._loading = False
+
+    def collect(self) -> tuple[Any, list[Problem]]:
+        problems: list[Problem] = []
+        start = self.field_value("start", problems)
+        dose, stop = self.field_value("dose", problems), self.field_value("stop", problems)
+        if start is None:
+            if not any(p.field == "start" for p in problems):
+                problems.append(Problem("start", "Start date is required (a year is enough)."))
+            return None, problems
+        course = MedicationCourse(
+            id=self.course.id if self.course else None,
+            patient_id=self.patient_id,
+            drug=self.drug.currentText().strip(),
+            drug_class=self.drug_class.value(),
+            dose=dose,
+            unit=self.unit.currentText().strip(),
+            frequency=self.frequency.currentText().strip(),
+            start=start,
+            stop=stop,
+            stop_reason=self.stop_reason.value(),
+            notes=self.notes.toPlainText(),
+        )
+        return course, problems + validate_course(course, self.controller.book.today())
+
+    def store(self, record: Any) -> Any:
+        return self.controller.save_record(record)

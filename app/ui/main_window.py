@@ -1,0 +1,252 @@
+"""The main window: patient list on the left, the selected patient on the right, menus, toolbar, status."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QTextBrowser,
+    QVBoxLayout,
+)
+
+from app import __version__
+from app.services import stats
+from app.services.demo import DemoRefused
+from app.services.help import help_markdown
+from app.store.database import StorageError
+from app.ui.controller import Change, Controller
+from app.ui.empty_state import EmptyState
+from app.ui.forms.base import RecordForm
+from app.ui.forms.patient_form import PatientForm
+from app.ui.forms.settings_form import SettingsForm
+from app.ui.patient_list import PatientListPanel
+from app.ui.patient_view import PatientView
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, controller: Controller) -> None:
+        super().__init__()
+        self.controller = controller
+        self.active_form: RecordForm | None = None
+        self.setObjectName("MainWindow")
+        self.patients = PatientListPanel(controller)
+        self.patient_view = PatientView(controller)
+        self.empty = EmptyState()
+        self.no_selection = QLabel("Select a patient on the left, or add one with Ctrl+N.")
+        self.no_selection.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_selection.setEnabled(False)
+        self.right = QStackedWidget()
+        for page in (self.empty, self.no_selection, self.patient_view):
+            self.right.addWidget(page)
+        splitter = QSplitter()
+        splitter.addWidget(self.patients)
+        splitter.addWidget(self.right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([560, 840])
+        self.setCentralWidget(splitter)
+        self.db_label = QLabel()
+        self.statusBar().addPermanentWidget(self.db_label)
+        self._build_actions()
+        self._connect()
+        self.resize(1400, 860)
+        self._on_changed(Change("all", "open"))
+
+    # ------------------------------------------------------------ actions
+    def _action(
+        self, text: str, slot: Callable[[], object], shortcut: QKeySequence | str | None = None, tip: str = ""
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(tip or text.replace("&", "").rstrip("…"))
+        action.setStatusTip(action.toolTip())
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        view = self.patient_view
+        undo = self.controller.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.controller.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcut(QKeySequence("Ctrl+Shift+Z"))
+        self.actions_ = {
+            "open": self._action("&Open database…", self.open_database, QKeySequence.StandardKey.Open),
+            "new_db": self._action("&New database…", self.new_database),
+            "settings": self._action("Series &settings…", self.edit_settings, "Ctrl+,"),
+            "quit": self._action("&Quit", self.close, QKeySequence.StandardKey.Quit),
+            "undo": undo,
+            "redo": redo,
+            "find": self._action("&Find patient", self.find_patient, QKeySequence.StandardKey.Find),
+            "new_patient": self._action(
+                "&New patient…", self.new_patient, QKeySequence.StandardKey.New, "Add a patient (Ctrl+N)"
+            ),
+            "edit_patient": self._action("&Edit patient…", view.edit_patient, "Ctrl+E"),
+            "delete_patient": self._action("&Delete patient…", view.delete_patient),
+            "new_course": self._action("New &medication course…", view.new_course, "Ctrl+Shift+M"),
+            "new_assessment": self._action("New &assessment…", view.new_assessment, "Ctrl+Shift+A"),
+            "new_event": self._action("New adverse &event…", view.new_event, "Ctrl+Shift+E"),
+            "demo": self._action("Load the synthetic &demo series", self.load_demo),
+            "help": self._action("MyoCase &help", self.show_help, QKeySequence.StandardKey.HelpContents),
+            "about": self._action("&About MyoCase", self.show_about),
+        }
+        a = self.actions_
+        menus = {
+            "&File": ["open", "new_db", None, "settings", None, "quit"],
+            "&Edit": ["undo", "redo", None, "find"],
+            "&Patient": [
+                "new_patient",
+                "edit_patient",
+                "delete_patient",
+                None,
+                "new_course",
+                "new_assessment",
+                "new_event",
+            ],
+            "&Help": ["help", "demo", None, "about"],
+        }
+        for title, names in menus.items():
+            menu = self.menuBar().addMenu(title)
+            for name in names:
+                menu.addSeparator() if name is None else menu.addAction(a[name])
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("MainToolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for name in ("new_patient", "new_course", "new_assessment", "new_event"):
+            toolbar.addAction(a[name])
+        toolbar.addSeparator()
+        toolbar.addAction(a["undo"])
+        toolbar.addAction(a["redo"])
+
+    def _connect(self) -> None:
+        self.controller.changed.connect(self._on_changed)
+        self.controller.patient_selected.connect(self._on_patient_selected)
+        self.controller.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.controller.failed.connect(lambda text: QMessageBox.warning(self, "MyoCase", text))
+        self.patient_view.form_opened.connect(self._on_form_opened)
+        self.patients.edit_requested.connect(self.patient_view.edit_patient)
+        self.empty.add_patient.connect(self.new_patient)
+        self.empty.load_demo.connect(self.load_demo)
+
+    # ------------------------------------------------------------ state
+    def _on_changed(self, change: Change) -> None:
+        book = self.controller.book
+        settings = book.settings()
+        demo = " [synthetic demo data]" if settings.is_demo else ""
+        self.setWindowTitle(f"MyoCase — {settings.name} — {Path(book.location).name}{demo}")
+        badge = "  ·  SYNTHETIC DEMO DATA" if settings.is_demo else ""
+        cutoff = settings.cutoff.isoformat() if settings.cutoff else "not set"
+        self.db_label.setText(
+            f"{book.location}  ·  cut-off {cutoff}  ·  index drug {settings.index_drug}{badge}"
+        )
+        self.empty.set_database(book.location, can_load_demo=book.is_empty())
+        self._on_patient_selected(self.controller.patient_id)
+
+    def _on_patient_selected(self, patient_id: int | None) -> None:
+        has_patients = not self.controller.book.is_empty()
+        page = (
+            self.patient_view
+            if patient_id is not None
+            else (self.no_selection if has_patients else self.empty)
+        )
+        self.right.setCurrentWidget(page)
+        for name in ("edit_patient", "delete_patient", "new_course", "new_assessment", "new_event"):
+            self.actions_[name].setEnabled(patient_id is not None)
+
+    def _on_form_opened(self, form: RecordForm) -> None:
+        self.active_form = form
+
+    def open_form(self, form: RecordForm) -> RecordForm:
+        return self.patient_view.open_form(form)
+
+    # ------------------------------------------------------------ commands
+    def new_patient(self) -> RecordForm:
+        return self.open_form(PatientForm(self.controller, None, self))
+
+    def edit_settings(self) -> RecordForm:
+        return self.open_form(SettingsForm(self.controller, self))
+
+    def find_patient(self) -> None:
+        self.patients.search.setFocus()
+        self.patients.search.selectAll()
+
+    def load_demo(self) -> None:
+        try:
+            self.controller.load_demo()
+        except DemoRefused as exc:
+            QMessageBox.information(self, "Demo series", str(exc))
+
+    def _choose_file(self, save: bool) -> Path | None:
+        settings = QSettings()
+        folder = str(settings.value("last_database_folder", str(Path.home())))
+        options = QFileDialog.Option.DontUseNativeDialog
+        pattern = "MyoCase databases (*.sqlite *.db);;All files (*)"
+        if save:
+            name, _ = QFileDialog.getSaveFileName(self, "New database", folder, pattern, options=options)
+        else:
+            name, _ = QFileDialog.getOpenFileName(self, "Open database", folder, pattern, options=options)
+        if not name:
+            return None
+        settings.setValue("last_database_folder", str(Path(name).parent))
+        return Path(name)
+
+    def open_database(self) -> None:
+        if (path := self._choose_file(save=False)) is not None:
+            self._switch(path)
+
+    def new_database(self) -> None:
+        if (path := self._choose_file(save=True)) is not None:
+            if path.exists():
+                QMessageBox.warning(
+                    self, "New database", f"{path} already exists: choose a new name, or open it."
+                )
+                return
+            self._switch(path)
+
+    def _switch(self, path: Path) -> None:
+        try:
+            self.controller.open_database(path)
+        except StorageError as exc:
+            QMessageBox.critical(self, "Cannot open database", str(exc))
+
+    def show_help(self) -> QDialog:
+        dialog = QDialog(self)
+        dialog.setWindowTitle("MyoCase help")
+        browser = QTextBrowser()
+        browser.setMarkdown(help_markdown(stats.load_settings(self.controller.book)))
+        QVBoxLayout(dialog).addWidget(browser)
+        dialog.resize(760, 720)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About MyoCase",
+            f"<b>MyoCase {__version__}</b><br>Offline case records, timelines, analysis and reports for "
+            f"myositis case series.<br>Database: {self.controller.book.location}",
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        form = self.active_form
+        try:
+            open_with_edits = form is not None and form.isVisible() and form.dirty
+        except RuntimeError:  # the form was already deleted
+            open_with_edits = False
+        if open_with_edits and form is not None:
+            form.activateWindow()
+            form.reject()
+            if form.isVisible():
+                event.ignore()
+                return
+        event.accept()

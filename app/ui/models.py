@@ -1,0 +1,195 @@
+"""Qt item models over frozen records: the patient list (with its filters) and the record tables."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+
+from app.domain.records import AdverseEvent, Assessment, MedicationCourse, PatientSummary
+from app.domain.scales import SCALES
+from app.domain.scores import SeverityBands
+from app.domain.vocab import CTCAE_GRADES
+
+T = TypeVar("T")
+Index = QModelIndex | QPersistentModelIndex
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+@dataclass(frozen=True)
+class Column(Generic[T]):
+    title: str
+    text: Callable[[T], str]
+    sort: Callable[[T], Any] | None = None
+    tip: str = ""
+    numeric: bool = False
+
+
+def _num(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def _sortable(value: Any) -> float | str:
+    """A key Qt can compare: numbers and dates as numbers (never as text), empty values first."""
+    if value is None:
+        return float("-inf")
+    if isinstance(value, date):
+        return float(value.toordinal())
+    if isinstance(value, (int, float)):
+        return float(value)
+    return str(value).casefold()
+
+
+class RecordTableModel(QAbstractTableModel, Generic[T]):
+    """A read-only table of frozen records described by ``Column``s."""
+
+    def __init__(self, columns: Sequence[Column[T]], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.rows: list[T] = []
+
+    def set_rows(self, rows: Sequence[T]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt names
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = self.rows[index.row()], self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(row)
+        if role == SORT_ROLE:
+            return _sortable(column.sort(row)) if column.sort else column.text(row).casefold()
+        if role == RECORD_ROLE:
+            return row
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section].title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.columns[section].tip or None
+        return None
+
+    def record_at(self, row: int) -> T:
+        return self.rows[row]
+
+    def row_of(self, predicate: Callable[[T], bool]) -> int | None:
+        return next((n for n, r in enumerate(self.rows) if predicate(r)), None)
+
+
+def _date(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+PATIENT_COLUMNS: list[Column[PatientSummary]] = [
+    Column("Study ID", lambda p: p.study_id),
+    Column("Subtype", lambda p: p.subtype.value, tip="Diagnosis subtype"),
+    Column("Antibodies", lambda p: ", ".join(p.positive_antibodies), tip="Positive autoantibodies"),
+    Column("Current drugs", lambda p: ", ".join(p.current_drugs), tip="On treatment at the data cut-off"),
+    Column("Last assessment", lambda p: _date(p.last_assessment), lambda p: p.last_assessment),
+    Column("Visits", lambda p: str(p.assessments), lambda p: p.assessments, "Number of assessments", True),
+]
+
+
+def course_columns() -> list[Column[MedicationCourse]]:
+    return [
+        Column("Drug", lambda c: c.drug),
+        Column("Class", lambda c: c.drug_class.label),
+        Column("Dose", lambda c: c.dose_text),
+        Column("Start", lambda c: str(c.start), lambda c: c.start.earliest()),
+        Column(
+            "Stop",
+            lambda c: str(c.stop) if c.stop else "ongoing",
+            lambda c: c.stop.earliest() if c.stop else date.max,
+        ),
+        Column("Reason stopped", lambda c: c.stop_reason.label if c.stop_reason else ""),
+    ]
+
+
+def assessment_columns(bands: SeverityBands) -> list[Column[Assessment]]:
+    def severity(a: Assessment) -> str:
+        return "" if a.cdasi_activity is None else bands.of(a.cdasi_activity).value
+
+    def ck(a: Assessment) -> str:
+        if a.ck is None:
+            return ""
+        return f"{a.ck:g}" + (f" ({a.ck / a.ck_uln:.1f}× ULN)" if a.ck_uln else "")
+
+    def score(field: str, title: str) -> Column[Assessment]:
+        scale = SCALES[field]
+        tip = f"{scale.label}, {scale.range_text}"
+        return Column(title, lambda a: _num(getattr(a, field)), lambda a: getattr(a, field), tip, True)
+
+    return [
+        Column("Date", lambda a: a.assessed_on.isoformat(), lambda a: a.assessed_on),
+        score("cdasi_activity", "CDASI act."),
+        Column("Severity", severity, tip=f"CDASI activity band: mild ≤ {bands.mild_max}, moderate ≤ {bands.moderate_max}"),
+        score("cdasi_damage", "CDASI dam."),
+        Column("MMT-8", lambda a: f"{a.mmt8_total}/{a.mmt8_max}" if a.mmt8_total is not None else "", lambda a: a.mmt8_total, "MMT-8 total / maximum", True),
+        Column("CK", ck, lambda a: a.ck, "Creatine kinase, U/L (multiple of the upper limit of normal)", True),
+        score("physician_global", "MD global"),
+        score("patient_global", "Pt global"),
+        score("extramuscular_global", "Extramusc."),
+        score("haq", "HAQ-DI"),
+        score("prednisone_mg", "Pred mg/d"),
+    ]  # fmt: skip
+
+
+def event_columns() -> list[Column[AdverseEvent]]:
+    return [
+        Column("Onset", lambda e: e.onset.isoformat(), lambda e: e.onset),
+        Column("Event", lambda e: e.term),
+        Column(
+            "Grade", lambda e: f"{e.grade} – {CTCAE_GRADES[e.grade]}", lambda e: e.grade, "CTCAE v5 grade"
+        ),
+        Column("Serious", lambda e: "yes" if e.serious else "no"),
+        Column("Suspected drug", lambda e: e.suspected_drug),
+        Column("Action", lambda e: e.action.label),
+        Column("Outcome", lambda e: e.outcome.label),
+        Column("Resolved", lambda e: _date(e.resolution), lambda e: e.resolution),
+    ]
+
+
+class PatientFilterModel(QSortFilterProxyModel):
+    """Filters the patient list by study ID text, subtype, antibody and current drug."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.text = ""
+        self.subtype: str | None = None
+        self.antibody: str | None = None
+        self.drug: str | None = None
+        self.setSortRole(SORT_ROLE)
+
+    def set_filters(self, text: str, subtype: str | None, antibody: str | None, drug: str | None) -> None:
+        self.text, self.subtype, self.antibody, self.drug = text.strip().casefold(), subtype, antibody, drug
+        self.invalidate()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.sourceModel()
+        assert isinstance(model, RecordTableModel)
+        summary: PatientSummary = model.record_at(source_row)
+        return (
+            (not self.text or self.text in summary.study_id.casefold())
+            and (self.subtype is None or summary.subtype.value == self.subtype)
+            and (self.antibody is None or self.antibody in summary.positive_antibodies)
+            and (self.drug is None or self.drug in summary.current_drugs)
+        )

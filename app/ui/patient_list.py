@@ -1,0 +1,133 @@
+"""The patient list: search by study ID, filter by subtype, antibody and current drug, sortable."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from app.domain.records import PatientSummary
+from app.ui.controller import Change, Controller
+from app.ui.models import PATIENT_COLUMNS, PatientFilterModel, RecordTableModel
+from app.ui.record_tab import RecordTable
+
+
+def _filter_combo(name: str) -> QComboBox:
+    combo = QComboBox()
+    combo.setAccessibleName(f"Filter by {name}")
+    combo.setToolTip(f"Show only patients with this {name}")
+    return combo
+
+
+class PatientListPanel(QWidget):
+    """Signals: ``edit_requested()`` (Enter or double-click on a patient)."""
+
+    edit_requested = Signal()
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Find study ID (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Find patient by study ID")
+        self.subtype, self.antibody, self.drug = (
+            _filter_combo("subtype"),
+            _filter_combo("antibody"),
+            _filter_combo("current drug"),
+        )
+        self.model: RecordTableModel[PatientSummary] = RecordTableModel(PATIENT_COLUMNS, self)
+        self.proxy = PatientFilterModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = RecordTable()
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName("Patients")
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(RecordTable.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(RecordTable.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(RecordTable.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.count = QLabel()
+        self.count.setEnabled(False)
+        filters = QGridLayout()
+        filters.addWidget(self.search, 0, 0, 1, 3)
+        for column, combo in enumerate((self.subtype, self.antibody, self.drug)):
+            filters.addWidget(combo, 1, column)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count)
+        self.search.textChanged.connect(self._apply_filters)
+        for combo in (self.subtype, self.antibody, self.drug):
+            combo.currentIndexChanged.connect(self._apply_filters)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.table.doubleClicked.connect(self.edit_requested)
+        self.table.edit_requested.connect(self.edit_requested)
+        controller.changed.connect(self._on_changed)
+        controller.patient_selected.connect(self._on_patient_selected)
+        self.refresh()
+
+    def _on_changed(self, change: Change) -> None:
+        if change.entity in ("patient", "medication_course", "assessment", "settings", "all"):
+            self.refresh()
+
+    def refresh(self) -> None:
+        summaries = self.controller.book.patient_summaries()
+        self.model.set_rows(summaries)
+        self._fill(self.subtype, "All subtypes", sorted({s.subtype.value for s in summaries}))
+        self._fill(
+            self.antibody, "Any antibody", sorted({a for s in summaries for a in s.positive_antibodies})
+        )
+        self._fill(self.drug, "Any current drug", sorted({d for s in summaries for d in s.current_drugs}))
+        self.table.resizeColumnsToContents()
+        self._on_patient_selected(self.controller.patient_id)
+        self._update_count()
+
+    @staticmethod
+    def _fill(combo: QComboBox, everything: str, values: list[str]) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(everything, None)
+        for value in values:
+            combo.addItem(value, value)
+        combo.setCurrentIndex(max(0, combo.findData(current)))
+        combo.blockSignals(False)
+
+    def _apply_filters(self) -> None:
+        self.proxy.set_filters(
+            self.search.text(),
+            self.subtype.currentData(),
+            self.antibody.currentData(),
+            self.drug.currentData(),
+        )
+        self._update_count()
+
+    def _update_count(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count.setText(f"{shown} of {total} patients" if shown != total else f"{total} patients")
+
+    def _on_selection_changed(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            summary = self.model.record_at(self.proxy.mapToSource(rows[0]).row())
+            self.controller.select_patient(summary.id)
+
+    def _on_patient_selected(self, patient_id: int | None) -> None:
+        row = self.model.row_of(lambda s: s.id == patient_id)
+        if row is None:
+            self.table.clearSelection()
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if index.isValid() and not self.table.selectionModel().isRowSelected(index.row()):
+            self.table.selectRow(index.row())
+
+    def visible_study_ids(self) -> list[str]:
+        return [
+            self.model.record_at(self.proxy.mapToSource(self.proxy.index(r, 0)).row()).study_id
+            for r in range(self.proxy.rowCount())
+        ]

@@ -1,0 +1,237 @@
+"""The selected patient: overview, treatments, assessments and adverse events, with their forms."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.phases import index_course, prior_immunosuppressants
+from app.domain.records import AdverseEvent, Assessment, Identifiers, MedicationCourse, Patient
+from app.domain.validation import ValidationError
+from app.services import stats
+from app.ui.controller import Change, Controller, describe
+from app.ui.forms.assessment_form import AssessmentForm
+from app.ui.forms.base import RecordForm
+from app.ui.forms.course_form import CourseForm
+from app.ui.forms.event_form import EventForm
+from app.ui.forms.patient_form import PatientForm
+from app.ui.models import assessment_columns, course_columns, event_columns
+from app.ui.record_tab import RecordTab
+
+
+def overview_html(
+    patient: Patient,
+    identifiers: Identifiers | None,
+    courses: list[MedicationCourse],
+    index_drug: str,
+    cutoff: Any,
+) -> str:
+    """The overview tab's text, every user value escaped."""
+    e = lambda v: escape("" if v is None else str(v))  # noqa: E731
+    rows = [
+        ("Subtype", patient.subtype.label),
+        ("Sex", patient.sex.label),
+        ("Year of birth", patient.birth_year or "not recorded"),
+        (
+            "Age at onset",
+            f"{patient.age_at_onset} years" if patient.age_at_onset is not None else "not recorded",
+        ),
+        ("Diagnosis date", patient.diagnosis_date or "not recorded"),
+        ("Interstitial lung disease", patient.ild.label),
+        ("Malignancy", patient.malignancy.label),
+    ]
+    course = index_course(courses, index_drug)
+    priors = prior_immunosuppressants(courses, index_drug)
+    if course is not None:
+        status = (
+            "on it at the cut-off"
+            if course.ongoing_at(cutoff)
+            else f"stopped {course.stop} ({course.stop_reason.label if course.stop_reason else 'reason not recorded'})"
+        )
+        rows.append((f"{index_drug.capitalize()}", f"started {course.start}; {status}"))
+        rows.append(("Prior immunosuppressants", f"{len(priors)}: {', '.join(priors)}" if priors else "none"))
+    table = "".join(f"<tr><td><b>{e(k)}</b></td><td>{e(v)}</td></tr>" for k, v in rows)
+    antibodies = (
+        "".join(
+            f"<tr><td>{e(a.antibody)}</td><td>{e(a.status.label)}</td><td>{e(a.tested_on or '')}</td></tr>"
+            for a in patient.antibodies
+        )
+        or "<tr><td colspan=3><i>none recorded</i></td></tr>"
+    )
+    html = (
+        f"<table cellspacing=4>{table}</table>"
+        f"<h3>Autoantibodies</h3><table cellspacing=4><tr><th align=left>Antibody</th><th align=left>Result</th>"
+        f"<th align=left>Tested</th></tr>{antibodies}</table>"
+        f"<h3>Case vignette</h3><p>{e(patient.vignette).replace(chr(10), '<br>') or '<i>none yet</i>'}</p>"
+    )
+    if identifiers and not identifiers.is_empty:
+        html += (
+            "<h3>Identifying fields</h3><p><i>Kept apart; left out of every export unless identifiers are included.</i><br>"
+            f"Name: {e(identifiers.full_name or '–')} · Record number: {e(identifiers.mrn or '–')} · "
+            f"Date of birth: {e(identifiers.date_of_birth or '–')}</p>"
+        )
+    return html
+
+
+class PatientView(QWidget):
+    """Signals: ``form_opened(RecordForm)`` whenever a form opens (tests and the window track it)."""
+
+    form_opened = Signal(object)
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.patient: Patient | None = None
+        self.active_form: RecordForm | None = None
+        self.tabs = QTabWidget()
+        self.overview = QTextBrowser()
+        self.overview.setOpenLinks(False)
+        self.edit_patient_button = QPushButton("Edit patient…")
+        self.edit_patient_button.setToolTip("Edit this patient's record (Ctrl+E)")
+        self.delete_patient_button = QPushButton("Delete patient…")
+        self.delete_patient_button.setToolTip(
+            "Delete this patient and all their records (asks first; Ctrl+Z undoes)"
+        )
+        overview = QWidget()
+        column = QVBoxLayout(overview)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.edit_patient_button)
+        buttons.addWidget(self.delete_patient_button)
+        buttons.addStretch(1)
+        column.addLayout(buttons)
+        column.addWidget(self.overview, 1)
+        self.courses = RecordTab("medication course", course_columns(), "Ctrl+Shift+M")
+        self.assessments = RecordTab(
+            "assessment", assessment_columns(self._settings().severity), "Ctrl+Shift+A"
+        )
+        self.events = RecordTab("adverse event", event_columns(), "Ctrl+Shift+E")
+        self.tabs.addTab(overview, "Overview")
+        self.tabs.addTab(self.courses, "Treatments")
+        self.tabs.addTab(self.assessments, "Assessments")
+        self.tabs.addTab(self.events, "Adverse events")
+        self.title = QLabel()
+        self.title.setAccessibleName("Selected patient")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.tabs, 1)
+        self._connect()
+
+    def _connect(self) -> None:
+        self.edit_patient_button.clicked.connect(self.edit_patient)
+        self.delete_patient_button.clicked.connect(self.delete_patient)
+        self.courses.add_requested.connect(self.new_course)
+        self.assessments.add_requested.connect(self.new_assessment)
+        self.events.add_requested.connect(self.new_event)
+        for tab in (self.courses, self.assessments, self.events):
+            tab.edit_requested.connect(self.edit_record)
+            tab.delete_requested.connect(self.delete_record)
+        self.controller.changed.connect(self._on_changed)
+        self.controller.patient_selected.connect(self._on_patient_selected)
+
+    def _settings(self) -> Any:
+        return stats.load_settings(self.controller.book)
+
+    # ------------------------------------------------------------ showing
+    def _on_patient_selected(self, patient_id: int | None) -> None:
+        self.refresh()
+
+    def _on_changed(self, change: Change) -> None:
+        if change.concerns(self.controller.patient_id):
+            self.refresh()
+
+    def refresh(self) -> None:
+        pid = self.controller.patient_id
+        book = self.controller.book
+        try:
+            self.patient = book.patient(pid) if pid is not None else None
+        except ValidationError:  # deleted meanwhile
+            self.patient = None
+        if self.patient is None:
+            return
+        settings = book.settings()
+        courses = book.courses(pid)
+        self.title.setText(
+            f"<b style='font-size:14pt'>{escape(self.patient.study_id)}</b> · {escape(self.patient.subtype.label)}"
+        )
+        cutoff = settings.cutoff_or(book.today())
+        self.overview.setHtml(
+            overview_html(self.patient, book.identifiers(pid or 0), courses, settings.index_drug, cutoff)
+        )
+        self.courses.set_rows(courses)
+        self.assessments.model.columns = assessment_columns(self._settings().severity)
+        self.assessments.set_rows(book.assessments(pid))
+        self.events.set_rows(book.adverse_events(pid))
+
+    # ------------------------------------------------------------ forms
+    def open_form(self, form: RecordForm) -> RecordForm:
+        """Show a form window-modal without blocking the event loop (tests drive it directly)."""
+        self.active_form = form
+        form.finished.connect(form.deleteLater)
+        form.open()
+        self.form_opened.emit(form)
+        return form
+
+    def _pid(self) -> int:
+        assert self.patient is not None and self.patient.id is not None
+        return self.patient.id
+
+    def edit_patient(self) -> RecordForm | None:
+        return self.open_form(PatientForm(self.controller, self.patient, self)) if self.patient else None
+
+    def new_course(self) -> RecordForm | None:
+        return self.open_form(CourseForm(self.controller, self._pid(), parent=self)) if self.patient else None
+
+    def new_assessment(self) -> RecordForm | None:
+        if not self.patient:
+            return None
+        settings = self._settings()
+        return self.open_form(
+            AssessmentForm(self.controller, self._pid(), None, self, settings.severity, settings.change_rule)
+        )
+
+    def new_event(self) -> RecordForm | None:
+        return self.open_form(EventForm(self.controller, self._pid(), parent=self)) if self.patient else None
+
+    def edit_record(self, record: Any) -> RecordForm:
+        if isinstance(record, MedicationCourse):
+            return self.open_form(CourseForm(self.controller, record.patient_id, record, self))
+        if isinstance(record, Assessment):
+            settings = self._settings()
+            return self.open_form(
+                AssessmentForm(
+                    self.controller, record.patient_id, record, self, settings.severity, settings.change_rule
+                )
+            )
+        return self.open_form(EventForm(self.controller, record.patient_id, record, self))
+
+    def delete_record(self, record: MedicationCourse | Assessment | AdverseEvent) -> None:
+        text = f"Delete {describe(record).lower()}?\n\nCtrl+Z (Edit → Undo) brings it back."
+        if QMessageBox.question(self, "Delete record", text) == QMessageBox.StandardButton.Yes:
+            self.controller.delete_record(type(record), record.id or 0)
+
+    def delete_patient(self) -> None:
+        if self.patient is None:
+            return
+        record = self.controller.book.patient_record(self._pid())
+        parts = [
+            f"{len(record.courses)} medication course(s)",
+            f"{len(record.assessments)} assessment(s)",
+            f"{len(record.adverse_events)} adverse event(s)",
+            f"{len(record.photos)} photo(s)",
+        ]
+        text = f"Delete patient {self.patient.study_id} and their {', '.join(parts)}?\n\nCtrl+Z (Edit → Undo) brings it all back."
+        if QMessageBox.question(self, "Delete patient", text) == QMessageBox.StandardButton.Yes:
+            self.controller.delete_patient(self._pid())

@@ -1,0 +1,232 @@
+"""Issue 2 through the real window: add, edit and delete every kind of record, check the database."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox
+
+from app.domain.vocab import AntibodyStatus, DrugClass, StopReason, Subtype
+from app.ui.fields import ChoiceField
+from app.ui.forms.base import RecordForm
+from app.ui.main_window import MainWindow
+from tests.ui.conftest import Answers
+
+
+def type_into(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
+    line = (
+        widget.line
+        if hasattr(widget, "line")
+        else widget.lineEdit()
+        if isinstance(widget, QComboBox)
+        else widget
+    )
+    line.clear()
+    qtbot.keyClicks(line, text)
+
+
+def choose(widget: ChoiceField | QComboBox, data: object) -> None:
+    if isinstance(widget, ChoiceField):
+        widget.set_value(data)  # type: ignore[arg-type]
+    else:
+        widget.setCurrentIndex(widget.findData(data))
+
+
+def save(qtbot, form: RecordForm) -> None:  # type: ignore[no-untyped-def]
+    assert form.save_button.isEnabled(), [label.text() for label in form.errors.values() if label.isVisible()]
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+
+
+def add_patient(qtbot, window: MainWindow, study_id: str = "MYO-01") -> int:  # type: ignore[no-untyped-def]
+    window.actions_["new_patient"].trigger()
+    form = window.active_form
+    assert form is not None and form.isVisible()
+    type_into(qtbot, form.study_id, study_id)
+    choose(form.subtype, Subtype.ADM)
+    type_into(qtbot, form.birth_year, "1971")
+    type_into(qtbot, form.diagnosis_date, "2019-03")
+    status, tested = form.antibody_rows["MDA5"]
+    choose(status, AntibodyStatus.POSITIVE)
+    type_into(qtbot, tested, "2019-04-02")
+    type_into(qtbot, form.full_name, "Ana Ruiz")
+    save(qtbot, form)
+    patient = window.controller.book.patient_by_study_id(study_id)
+    assert patient is not None and patient.id is not None
+    return patient.id
+
+
+def test_add_edit_delete_every_record_through_the_forms(qtbot, window: MainWindow, answers: Answers) -> None:  # type: ignore[no-untyped-def]
+    book = window.controller.book
+    assert window.right.currentWidget() is window.empty  # helpful empty state on a new database
+
+    pid = add_patient(qtbot, window)
+    patient = book.patient(pid)
+    assert patient.subtype is Subtype.ADM and patient.birth_year == 1971
+    assert str(patient.diagnosis_date) == "2019-03"
+    assert [(a.antibody, a.status, a.tested_on) for a in patient.antibodies] == [
+        ("MDA5", AntibodyStatus.POSITIVE, date(2019, 4, 2))
+    ]
+    assert book.identifiers(pid).full_name == "Ana Ruiz"  # type: ignore[union-attr]
+    assert window.right.currentWidget() is window.patient_view
+    assert window.patients.visible_study_ids() == ["MYO-01"]
+
+    window.actions_["new_course"].trigger()
+    form = window.active_form
+    type_into(qtbot, form.drug, "tofacitinib")
+    assert form.drug_class.value() is DrugClass.JAK and form.dose.value() == 5  # the catalogue knows the drug
+    type_into(qtbot, form.start, "2020-01")
+    type_into(qtbot, form.stop, "2021-02-28")
+    choose(form.stop_reason, StopReason.INEFFICACY)
+    save(qtbot, form)
+    (course,) = book.courses(pid)
+    assert (course.drug, str(course.start), str(course.stop), course.stop_reason) == (
+        "tofacitinib",
+        "2020-01",
+        "2021-02-28",
+        StopReason.INEFFICACY,
+    )
+
+    window.actions_["new_assessment"].trigger()
+    form = window.active_form
+    type_into(qtbot, form.assessed_on, "2021-03-01")
+    type_into(qtbot, form.fields["cdasi_activity"], "24")
+    type_into(qtbot, form.fields["ck"], "180")
+    type_into(qtbot, form.fields["ck_uln"], "170")
+    type_into(qtbot, form.fields["haq"], "0.75")
+    save(qtbot, form)
+    (assessment,) = book.assessments(pid)
+    assert (assessment.assessed_on, assessment.cdasi_activity, assessment.ck, assessment.haq) == (
+        date(2021, 3, 1),
+        24,
+        180.0,
+        0.75,
+    )
+    assert window.patient_view.assessments.model.rowCount() == 1  # the list updated after the save
+
+    window.actions_["new_event"].trigger()
+    form = window.active_form
+    type_into(qtbot, form.term, "herpes zoster")
+    form.grade.setCurrentIndex(form.grade.findData(2))
+    type_into(qtbot, form.onset, "2021-06-01")
+    save(qtbot, form)
+    (event,) = book.adverse_events(pid)
+    assert (event.term, event.grade, event.onset) == ("herpes zoster", 2, date(2021, 6, 1))
+
+    # edit the assessment from its tab
+    tab = window.patient_view.assessments
+    tab.select(lambda a: True)
+    tab.edit_button.click()
+    form = window.active_form
+    type_into(qtbot, form.fields["cdasi_activity"], "12")
+    save(qtbot, form)
+    assert [a.cdasi_activity for a in book.assessments(pid)] == [12]
+
+    # delete the adverse event (asked once), then undo brings it back
+    window.patient_view.events.select(lambda e: True)
+    window.patient_view.events.delete_button.click()
+    assert "Delete adverse event “herpes zoster”" in answers.questions[-1]
+    assert book.adverse_events(pid) == []
+    window.actions_["undo"].trigger()
+    assert [e.term for e in book.adverse_events(pid)] == ["herpes zoster"]
+    window.actions_["redo"].trigger()
+    assert book.adverse_events(pid) == []
+
+
+def test_bad_value_shows_its_message_and_saves_nothing(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    pid = add_patient(qtbot, window)
+    book = window.controller.book
+    window.actions_["new_assessment"].trigger()
+    form = window.active_form
+    type_into(qtbot, form.assessed_on, "2021-03-01")
+    type_into(qtbot, form.fields["cdasi_activity"], "120")
+    assert form.errors["cdasi_activity"].isVisible()
+    assert "between 0 and 100" in form.errors["cdasi_activity"].text()
+    assert not form.save_button.isEnabled()
+    form.save()  # even a forced save writes nothing
+    assert book.assessments(pid) == []
+    type_into(qtbot, form.fields["cdasi_activity"], "20")
+    assert not form.errors["cdasi_activity"].isVisible() and form.save_button.isEnabled()
+
+    window.actions_["new_course"].trigger()
+    form = window.active_form
+    type_into(qtbot, form.drug, "methotrexate")
+    type_into(qtbot, form.start, "2021-03-01")
+    type_into(qtbot, form.stop, "2021-02")
+    assert form.errors["stop"].text() == "⚠ Stop date is before the start date (2021-03-01)."
+    assert not form.save_button.isEnabled() and book.courses(pid) == []
+
+
+def test_duplicate_study_id_is_shown_at_the_field(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    add_patient(qtbot, window, "MYO-01")
+    window.actions_["new_patient"].trigger()
+    form = window.active_form
+    type_into(qtbot, form.study_id, "myo-01")
+    form.save()
+    assert "already used" in form.errors["study_id"].text()
+    assert form.isVisible() and window.controller.book.counts().patients == 1
+
+
+def test_unsaved_edits_ask_before_closing(qtbot, window: MainWindow, answers: Answers) -> None:  # type: ignore[no-untyped-def]
+    window.actions_["new_patient"].trigger()
+    form = window.active_form
+    assert form.windowTitle() == "New patient"
+    type_into(qtbot, form.study_id, "MYO-09")
+    assert form.windowTitle() == "New patient *"
+    answers.reply = QMessageBox.StandardButton.Cancel
+    form.reject()
+    assert form.isVisible() and answers.questions[-1].startswith("This form has changes")
+    answers.reply = QMessageBox.StandardButton.Discard
+    qtbot.keyClick(form, Qt.Key.Key_Escape)
+    assert not form.isVisible()
+    assert window.controller.book.counts().patients == 0
+
+
+def test_delete_patient_and_undo(qtbot, window: MainWindow, answers: Answers) -> None:  # type: ignore[no-untyped-def]
+    pid = add_patient(qtbot, window)
+    window.patient_view.delete_patient()
+    assert "Delete patient MYO-01 and their 0 medication course(s)" in answers.questions[-1]
+    assert window.controller.book.counts().patients == 0
+    assert window.right.currentWidget() is window.empty
+    window.actions_["undo"].trigger()
+    assert window.controller.book.patient(pid).study_id == "MYO-01"
+    assert window.controller.book.identifiers(pid).full_name == "Ana Ruiz"  # type: ignore[union-attr]
+
+
+def test_filters_narrow_the_patient_list(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.controller.load_demo()
+    panel = window.patients
+    assert len(panel.visible_study_ids()) == 10
+    qtbot.keyClicks(panel.search, "07")
+    assert panel.visible_study_ids() == ["DEMO-07"]
+    panel.search.clear()
+    panel.subtype.setCurrentIndex(panel.subtype.findData("ASyS"))
+    assert panel.visible_study_ids() == ["DEMO-09", "DEMO-10"]
+    panel.subtype.setCurrentIndex(0)
+    panel.antibody.setCurrentIndex(panel.antibody.findData("TIF1-γ"))
+    assert panel.visible_study_ids() == ["DEMO-01", "DEMO-03"]
+    panel.antibody.setCurrentIndex(0)
+    panel.drug.setCurrentIndex(panel.drug.findData("upadacitinib"))
+    assert "DEMO-04" not in panel.visible_study_ids() and len(panel.visible_study_ids()) == 9
+    assert panel.count.text() == "9 of 10 patients"
+
+
+def test_window_says_demo_is_synthetic_and_shortcuts_exist(window: MainWindow) -> None:
+    window.controller.load_demo()
+    assert "[synthetic demo data]" in window.windowTitle()
+    assert "SYNTHETIC DEMO DATA" in window.db_label.text()
+    shortcuts = {name: action.shortcut().toString() for name, action in window.actions_.items()}
+    assert shortcuts["new_patient"] == "Ctrl+N" and shortcuts["find"] == "Ctrl+F"
+    assert shortcuts["new_assessment"] == "Ctrl+Shift+A" and shortcuts["undo"] == "Ctrl+Z"
+
+
+def test_series_settings_form(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    form = window.edit_settings()
+    type_into(qtbot, form.name, "Upadacitinib in DM")
+    type_into(qtbot, form.cutoff, "2023-06-30")
+    type_into(qtbot, form.index_drug, "upadacitinib")
+    save(qtbot, form)
+    settings = window.controller.book.settings()
+    assert (settings.name, settings.cutoff) == ("Upadacitinib in DM", date(2023, 6, 30))
+    assert "Upadacitinib in DM" in window.windowTitle()
+    isinstance(form.name, QLineEdit)
