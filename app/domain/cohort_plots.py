@@ -1,0 +1,281 @@
+"""Cohort plot specs: the spaghetti plot of one measure and the swimmer plot of time on the index drug.
+
+The swimmer plot is built in ``cohort_swimmer`` and the input record ``PatientData`` lives in
+``plot_spec``; both are importable from here.
+
+Both align every patient to day 0 = the earliest possible start of their index course (the
+first course of the index drug, ``phases.index_course``) and count x in days from it.
+Patients without the index drug, or who started it after the data cut-off, are listed in
+``excluded`` with the reason, never dropped silently. Values after the cut-off are not used.
+
+The spaghetti plot's median line (``median_rule`` states it in words for the figure):
+- day 0: each patient's baseline, the last value from ``baseline_before`` days before to
+  ``baseline_after`` days after day 0 (the analysis's default baseline window);
+- then every ``bin_days`` days (12 weeks by default): each patient's value nearest that day
+  within ± half a bin, taken only while on the index drug and after the baseline window
+  (the earlier value on a tie);
+- a median point is drawn where at least ``min_n`` patients contribute; its tooltip gives
+  n and the interquartile range (inclusive quartiles).
+A patient whose index start is known only to the year cannot be aligned and is excluded.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from app.domain.cohort_swimmer import DiscontinuationSpec, SwimmerRowSpec, SwimmerSpec, build_swimmer
+from app.domain.dates import Precision
+from app.domain.plot_spec import (
+    Axis,
+    BandSpec,
+    ExclusionSpec,
+    LegendEntrySpec,
+    PatientData,
+    PointSpec,
+    TickSpec,
+    YAxisSpec,
+    day_ticks,
+    index_or_reason,
+    limits_of,
+    num,
+    padded,
+    severity_bands,
+    start_note,
+    unique_legend,
+    value_text,
+    y_axis,
+)
+from app.domain.records import MedicationCourse
+from app.domain.scales import SCALES
+from app.domain.scores import SeverityBands
+from app.domain.style import DASHED, DAY_ZERO_LINE, MEDIAN_LINE, SPAGHETTI_LINE, LineStyle, SeriesStyle
+
+__all__ = [
+    "DiscontinuationSpec",
+    "ExclusionSpec",
+    "MedianPointSpec",
+    "MedianRule",
+    "PatientData",
+    "SpaghettiLineSpec",
+    "SpaghettiSpec",
+    "SwimmerRowSpec",
+    "SwimmerSpec",
+    "build_spaghetti",
+    "build_swimmer",
+]
+
+OFF_DRUG_LINE = replace(SPAGHETTI_LINE, line=replace(SPAGHETTI_LINE.line, dash=DASHED))
+
+
+# ----------------------------------------------------------------- spaghetti plot
+
+
+@dataclass(frozen=True)
+class SpaghettiLineSpec:
+    """One patient's values; after ``x_stop`` (the index drug stopped) draw with ``off_drug_style``."""
+
+    patient_id: int | None  # clicking the line selects this patient
+    study_id: str
+    points: tuple[PointSpec, ...]
+    x_stop: float | None
+    style: SeriesStyle
+    off_drug_style: SeriesStyle
+    tooltip: str
+
+
+@dataclass(frozen=True)
+class MedianPointSpec:
+    x: float
+    y: float
+    n: int
+    q1: float
+    q3: float
+    tooltip: str
+
+
+@dataclass(frozen=True)
+class SpaghettiSpec:
+    title: str
+    measure: str
+    measure_label: str
+    unit: str
+    group_label: str
+    index_drug: str
+    cutoff: date
+    x_label: str
+    x_range: tuple[float, float]
+    ticks: tuple[TickSpec, ...]
+    y: YAxisSpec
+    bands: tuple[BandSpec, ...]
+    lines: tuple[SpaghettiLineSpec, ...]
+    median: tuple[MedianPointSpec, ...]
+    median_rule: str
+    excluded: tuple[ExclusionSpec, ...]
+    notes: tuple[str, ...]
+    legend: tuple[LegendEntrySpec, ...]
+    median_style: SeriesStyle = MEDIAN_LINE
+    day_zero_style: LineStyle = DAY_ZERO_LINE
+
+
+@dataclass(frozen=True)
+class _Aligned:
+    """A patient's values: (day from day 0, value, on the index drug that day), in date order."""
+
+    line: SpaghettiLineSpec
+    values: tuple[tuple[int, float, bool], ...]
+
+
+def _line(
+    data: PatientData, measure: str, course: MedicationCourse, cutoff: date, first: int, bands: SeverityBands
+) -> _Aligned | str:
+    day0 = course.start.earliest()
+    axis = Axis(day0, course.drug, day0)
+    chosen = sorted(
+        (
+            a
+            for a in data.assessments
+            if getattr(a, measure) is not None and day0 + timedelta(days=first) <= a.assessed_on <= cutoff
+        ),
+        key=lambda a: (a.assessed_on, a.id or 0),
+    )
+    if not chosen:
+        return f"no {SCALES[measure].label} values from day {first} to the data cut-off"
+    sid = data.patient.study_id
+    points = tuple(
+        PointSpec(
+            axis.x(a.assessed_on),
+            float(getattr(a, measure)),
+            f"{sid}\n{value_text(measure, a, bands)}\n{axis.when(a.assessed_on)}",
+            a.id,
+        )
+        for a in chosen
+    )
+    stop = course.stop.latest() if course.stop and course.stop.latest() <= cutoff else None
+    x_stop = axis.x(stop) if stop else None
+    until = f"; {course.drug} stopped on day {num(x_stop)}" if x_stop is not None else ""
+    tooltip = f"{sid}: {len(points)} values, day {num(points[0].x)} to {num(points[-1].x)}{until}"
+    line = SpaghettiLineSpec(data.patient.id, sid, points, x_stop, SPAGHETTI_LINE, OFF_DRUG_LINE, tooltip)
+    values = tuple((int(p.x), p.y, course.is_on(a.assessed_on)) for p, a in zip(points, chosen, strict=True))
+    return _Aligned(line, values)
+
+
+@dataclass(frozen=True)
+class MedianRule:
+    bin_days: int = 84
+    min_n: int = 3
+    baseline_before: int = 90
+    baseline_after: int = 7
+
+    def text(self, index_drug: str) -> str:
+        return (
+            f"Median line: at day 0, each patient's baseline (the last value from day "
+            f"-{self.baseline_before} to day {self.baseline_after}); then every {self.bin_days} days, "
+            f"each patient's value nearest that day within ± {num(self.bin_days / 2)} days while on "
+            f"{index_drug}; a median is shown where at least {self.min_n} patients contribute."
+        )
+
+    def pick(self, values: Sequence[tuple[int, float, bool]], k: int) -> float | None:
+        """A patient's value for bin ``k`` (0: the baseline)."""
+        if k == 0:
+            window = [v for d, v, _ in values if -self.baseline_before <= d <= self.baseline_after]
+            return window[-1] if window else None
+        centre, half = k * self.bin_days, self.bin_days / 2
+        near = [
+            (abs(d - centre), d, v)
+            for d, v, on in values
+            if on and d > self.baseline_after and centre - half < d <= centre + half
+        ]
+        return min(near)[2] if near else None
+
+
+def _median_point(rule: MedianRule, k: int, picked: list[float], unit: str) -> MedianPointSpec:
+    middle = statistics.median(picked)
+    q1, _, q3 = statistics.quantiles(picked, n=4, method="inclusive") if len(picked) > 1 else [middle] * 3
+    where = (
+        f"Baseline (day -{rule.baseline_before} to {rule.baseline_after})"
+        if k == 0
+        else f"Day {k * rule.bin_days} ± {num(rule.bin_days / 2)}"
+    )
+    tooltip = f"Median {num(middle)}{unit} (IQR {num(q1)}–{num(q3)}; n = {len(picked)})\n{where}"
+    return MedianPointSpec(float(k * rule.bin_days), middle, len(picked), q1, q3, tooltip)
+
+
+def _median(aligned: Sequence[_Aligned], rule: MedianRule, unit: str) -> tuple[MedianPointSpec, ...]:
+    last = max((d for a in aligned for d, _, _ in a.values), default=0)
+    points = []
+    for k in range(0, last // rule.bin_days + 2):
+        picked = [v for a in aligned if (v := rule.pick(a.values, k)) is not None]
+        if len(picked) >= rule.min_n:
+            points.append(_median_point(rule, k, picked, unit))
+    return tuple(points)
+
+
+def _align_all(
+    patients: Sequence[PatientData],
+    measure: str,
+    index_drug: str,
+    cutoff: date,
+    first: int,
+    bands: SeverityBands,
+) -> tuple[list[_Aligned], list[ExclusionSpec], list[str]]:
+    aligned: list[_Aligned] = []
+    excluded: list[ExclusionSpec] = []
+    notes: list[str] = []
+    for data in sorted(patients, key=lambda d: d.patient.study_id):
+        found = index_or_reason(data, index_drug, cutoff)
+        if isinstance(found, MedicationCourse) and found.start.precision is Precision.YEAR:
+            found = f"{index_drug} start known only to the year ({found.start}): cannot be aligned to day 0"
+        line = found if isinstance(found, str) else _line(data, measure, found, cutoff, first, bands)
+        if isinstance(line, str):
+            excluded.append(ExclusionSpec(data.patient.id, data.patient.study_id, line))
+        elif isinstance(found, MedicationCourse):
+            aligned.append(line)
+            notes += start_note(data, found)
+    return aligned, excluded, notes
+
+
+def _spaghetti_legend(
+    aligned: Sequence[_Aligned], median: Sequence[MedianPointSpec], bands: Sequence[BandSpec], index_drug: str
+) -> tuple[LegendEntrySpec, ...]:
+    legend = [LegendEntrySpec("One patient", "series", SPAGHETTI_LINE)]
+    if any(a.line.x_stop is not None for a in aligned):
+        legend.append(LegendEntrySpec(f"Off {index_drug}", "series", OFF_DRUG_LINE))
+    if median:
+        legend.append(LegendEntrySpec("Median", "series", MEDIAN_LINE))
+    legend += [LegendEntrySpec(b.label, "fill", b.style) for b in bands]
+    legend.append(LegendEntrySpec(f"Day 0: {index_drug} start", "line", DAY_ZERO_LINE))
+    return unique_legend(legend)
+
+
+DEFAULT_RULE = MedianRule()
+DEFAULT_SEVERITY = SeverityBands()
+
+
+def build_spaghetti(
+    patients: Sequence[PatientData],
+    measure: str,
+    index_drug: str,
+    cutoff: date,
+    *,
+    group_label: str = "All patients",
+    days_before: int = 90,
+    rule: MedianRule = DEFAULT_RULE,
+    severity: SeverityBands = DEFAULT_SEVERITY,
+) -> SpaghettiSpec:
+    """One line per patient from ``days_before`` days before day 0 to the cut-off, and the median."""
+    label, unit = SCALES[measure].label, SCALES[measure].unit
+    aligned, excluded, notes = _align_all(patients, measure, index_drug, cutoff, -days_before, severity)
+    xs = [p.x for a in aligned for p in a.line.points] or [0.0]
+    x_range = padded(min(min(xs), 0.0), max(max(xs), 0.0))
+    y = y_axis([p.y for a in aligned for p in a.line.points], limits_of(measure))
+    bands = severity_bands(severity, y.range[1]) if measure == "cdasi_activity" else ()
+    median = _median(aligned, rule, f" {unit}" if unit else "")
+    return SpaghettiSpec(
+        f"{label}, {group_label}: days from the {index_drug} start", measure, label, unit, group_label,
+        index_drug, cutoff, f"Days from the {index_drug} start", x_range, day_ticks(*x_range), y, bands,
+        tuple(a.line for a in aligned), median, rule.text(index_drug), tuple(excluded), tuple(notes),
+        _spaghetti_legend(aligned, median, bands, index_drug),
+    )  # fmt: skip

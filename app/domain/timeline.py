@@ -1,0 +1,337 @@
+"""The timeline spec: everything a patient's timeline shows, decided once for the screen and the PDF.
+
+``build_timeline`` turns one patient's records into a ``TimelineSpec``: plain numbers,
+strings and styles, so a renderer draws without reading a record. The rules:
+
+- x is in days: days since 1970-01-01 in ``date`` mode (× 86400 gives epoch seconds), days
+  from the index course's earliest possible start in ``index_days`` mode (no index course:
+  date mode, said in ``notes``); the data cut-off is the right edge, and records dated
+  after it are left out with a note;
+- phase bands come from ``phases.treatment_phases``; medication lanes from
+  ``timeline_lanes`` (one bar per course, partial dates fuzzy, open courses to the cut-off
+  with an arrow); measure tracks from ``timeline_tracks`` (a track with no value is left out);
+- adverse events at their onset, photos at the day they were taken (undated ones left out
+  with a note). Every part of the spec can be imported from this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from app.domain.dates import Precision
+from app.domain.phases import PhaseKind, index_course, treatment_phases
+from app.domain.plot_spec import (
+    EPOCH,
+    Axis,
+    BandSpec,
+    LegendEntrySpec,
+    PointSpec,
+    ReferenceLineSpec,
+    SeriesSpec,
+    TickSpec,
+    XMode,
+    YAxisSpec,
+    date_ticks,
+    day_ticks,
+    padded,
+    unique_legend,
+)
+from app.domain.records import AdverseEvent, Assessment, MedicationCourse, Patient, Photo, SeriesSettings
+from app.domain.scores import SeverityBands
+from app.domain.style import (
+    CUTOFF_LINE,
+    DAY_ZERO_LINE,
+    ONGOING_ARROW,
+    PHOTO_MARKER,
+    FillStyle,
+    LineStyle,
+    MarkerStyle,
+    ae_style,
+    fuzzy_style,
+    phase_style,
+)
+from app.domain.timeline_lanes import BarSpec, LaneGroupSpec, LaneSpec, course_bar, lane_groups
+from app.domain.timeline_tracks import MeasureTrackSpec, measure_tracks
+from app.domain.vocab import CTCAE_GRADES, DrugClass
+
+# Renderers import every part of the spec from here.
+__all__ = [
+    "Axis",
+    "BandSpec",
+    "BarSpec",
+    "EventMarkerSpec",
+    "LaneGroupSpec",
+    "LaneSpec",
+    "LegendEntrySpec",
+    "MeasureTrackSpec",
+    "PhaseBandSpec",
+    "PhotoMarkerSpec",
+    "PointSpec",
+    "ReferenceLineSpec",
+    "SeriesSpec",
+    "TickSpec",
+    "TimelineSpec",
+    "XMode",
+    "YAxisSpec",
+    "build_timeline",
+    "course_bar",
+    "event_marker",
+]
+
+
+@dataclass(frozen=True)
+class PhaseBandSpec:
+    """A treatment phase, shaded across every track."""
+
+    kind: PhaseKind
+    label: str
+    drug: str | None
+    x_start: float
+    x_end: float
+    open_ended: bool  # still running at the cut-off
+    style: FillStyle
+    tooltip: str
+
+
+@dataclass(frozen=True)
+class EventMarkerSpec:
+    x: float  # onset
+    x_end: float | None  # resolution, if recorded (a renderer may draw a thin line to it)
+    grade: int
+    term: str
+    event_id: int | None
+    tooltip: str
+    style: MarkerStyle
+
+
+@dataclass(frozen=True)
+class PhotoMarkerSpec:
+    x: float
+    photo_id: int | None  # the renderer loads the thumbnail shown on hover by this id
+    caption: str
+    tooltip: str
+    style: MarkerStyle
+
+
+@dataclass(frozen=True)
+class TimelineSpec:
+    """Top to bottom: phase bands behind everything, lanes, tracks, events, photos."""
+
+    study_id: str
+    x_mode: XMode
+    x_label: str
+    x_range: tuple[float, float]
+    ticks: tuple[TickSpec, ...]
+    cutoff: date
+    cutoff_x: float  # a vertical line, style ``cutoff_style``
+    day_zero_x: float | None  # the index start, when there is one
+    phases: tuple[PhaseBandSpec, ...]
+    lane_groups: tuple[LaneGroupSpec, ...]
+    tracks: tuple[MeasureTrackSpec, ...]
+    events: tuple[EventMarkerSpec, ...]
+    photos: tuple[PhotoMarkerSpec, ...]
+    legend: tuple[LegendEntrySpec, ...]
+    notes: tuple[str, ...] = ()
+    cutoff_style: LineStyle = CUTOFF_LINE
+    day_zero_style: LineStyle = DAY_ZERO_LINE
+
+    @property
+    def bars(self) -> tuple[BarSpec, ...]:
+        return tuple(bar for group in self.lane_groups for lane in group.lanes for bar in lane.bars)
+
+    def track(self, key: str) -> MeasureTrackSpec | None:
+        return next((t for t in self.tracks if t.key == key), None)
+
+
+# ----------------------------------------------------------------- medication lanes
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _phase_bands(
+    courses: Sequence[MedicationCourse], index_drug: str, cutoff: date, axis: Axis
+) -> tuple[PhaseBandSpec, ...]:
+    bands = []
+    for phase in treatment_phases(courses, index_drug, cutoff):
+        end = min(phase.end_or(cutoff), cutoff)
+        until = f"ongoing at the data cut-off ({cutoff})" if phase.end is None else end.isoformat()
+        tooltip = f"{phase.label}: {phase.start} → {until} ({(end - phase.start).days} days)"
+        bands.append(
+            PhaseBandSpec(
+                phase.kind, phase.label, phase.drug, axis.x(phase.start), axis.x(end),
+                phase.end is None, phase_style(phase.kind, phase.drug), tooltip,
+            )
+        )  # fmt: skip
+    return tuple(bands)
+
+
+# ----------------------------------------------------------------- events and photos
+
+
+def _event_tooltip(event: AdverseEvent, axis: Axis) -> str:
+    drug = f"; suspected drug: {event.suspected_drug}" if event.suspected_drug else ""
+    lines = (
+        f"{event.term}: grade {event.grade} ({CTCAE_GRADES.get(event.grade, 'grade unknown')})",
+        f"Onset {axis.when(event.onset)}",
+        f"Resolved {event.resolution}" if event.resolution else "Resolution not recorded",
+        ("Serious" if event.serious else "Not serious") + drug,
+        f"Action: {event.action.label}; outcome: {event.outcome.label}",
+    )
+    return "\n".join(lines)
+
+
+def event_marker(event: AdverseEvent, axis: Axis, cutoff: date) -> EventMarkerSpec:
+    resolved = min(event.resolution, cutoff) if event.resolution else None
+    return EventMarkerSpec(
+        axis.x(event.onset), axis.x(resolved) if resolved else None, event.grade, event.term,
+        event.id, _event_tooltip(event, axis), ae_style(event.grade),
+    )  # fmt: skip
+
+
+def _photo_marker(photo: Photo, taken_on: date, axis: Axis) -> PhotoMarkerSpec:
+    lines = (f"Photo, {axis.when(taken_on)}", photo.body_site, photo.caption)
+    tooltip = "\n".join(line for line in lines if line)
+    return PhotoMarkerSpec(
+        axis.x(taken_on), photo.id, photo.caption or photo.body_site, tooltip, PHOTO_MARKER
+    )
+
+
+# ----------------------------------------------------------------- legend
+
+
+def _legend(
+    phases: Sequence[PhaseBandSpec],
+    bars: Sequence[BarSpec],
+    tracks: Sequence[MeasureTrackSpec],
+    events: Sequence[EventMarkerSpec],
+    photos: Sequence[PhotoMarkerSpec],
+) -> tuple[LegendEntrySpec, ...]:
+    entries = [LegendEntrySpec(f"Phase: {p.label}", "fill", p.style) for p in phases]
+    for bar in bars:
+        label = bar.drug if bar.drug_class is DrugClass.JAK else bar.drug_class.label
+        entries.append(LegendEntrySpec(label, "fill", bar.style))
+    if any(b.fuzzy_start or b.fuzzy_end for b in bars):
+        fuzzy = fuzzy_style("", DrugClass.IVIG)
+        entries.append(LegendEntrySpec("Date known only to the month or year", "fill", fuzzy))
+    if any(b.open_ended for b in bars):
+        entries.append(LegendEntrySpec("Ongoing at the data cut-off", "arrow", ONGOING_ARROW))
+    for track in tracks:
+        entries += [LegendEntrySpec(s.label, "series", s.style) for s in track.series]
+        entries += [LegendEntrySpec(f"CDASI activity: {b.label}", "fill", b.style) for b in track.bands]
+        entries += [LegendEntrySpec("CK upper limit of normal", "line", r.style) for r in track.references]
+    for grade in sorted({e.grade for e in events}):
+        words = CTCAE_GRADES.get(grade, "").lower()
+        entries.append(LegendEntrySpec(f"Adverse event, grade {grade} ({words})", "marker", ae_style(grade)))
+    if photos:
+        entries.append(LegendEntrySpec("Photo", "marker", PHOTO_MARKER))
+    entries.append(LegendEntrySpec("Data cut-off", "line", CUTOFF_LINE))
+    return unique_legend(entries)
+
+
+# ----------------------------------------------------------------- the builder
+
+DEFAULT_SEVERITY = SeverityBands()  # mild ≤ 14, moderate 15–26, severe > 26 (the last two unverified)
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """The records up to the cut-off, in date order, and what was left out."""
+
+    courses: tuple[MedicationCourse, ...]
+    assessments: tuple[Assessment, ...]
+    events: tuple[AdverseEvent, ...]
+    photos: tuple[tuple[date, Photo], ...]
+    notes: tuple[str, ...] = field(default=())
+
+
+def _kept(
+    cutoff: date,
+    courses: Sequence[MedicationCourse],
+    assessments: Sequence[Assessment],
+    events: Sequence[AdverseEvent],
+    photos: Sequence[Photo],
+) -> _Kept:
+    dated = [(p.taken_on, p) for p in photos if p.taken_on is not None]
+    kept = _Kept(
+        tuple(c for c in courses if c.start.earliest() <= cutoff),
+        tuple(sorted((a for a in assessments if a.assessed_on <= cutoff), key=lambda a: (a.assessed_on, a.id or 0))),
+        tuple(sorted((e for e in events if e.onset <= cutoff), key=lambda e: (e.onset, e.id or 0))),
+        tuple(sorted(((d, p) for d, p in dated if d <= cutoff), key=lambda t: (t[0], t[1].id or 0))),
+    )  # fmt: skip
+    later = len(courses) + len(assessments) + len(events) + len(dated)
+    later -= len(kept.courses) + len(kept.assessments) + len(kept.events) + len(kept.photos)
+    notes = (
+        [f"{_plural(later, 'record')} dated after the data cut-off ({cutoff}) not shown."] if later else []
+    )
+    if len(dated) < len(photos):
+        notes.append(f"{_plural(len(photos) - len(dated), 'undated photo')} not shown.")
+    return _Kept(kept.courses, kept.assessments, kept.events, kept.photos, tuple(notes))
+
+
+def _axis(
+    courses: Sequence[MedicationCourse], index_drug: str, x_mode: XMode
+) -> tuple[Axis, XMode, list[str]]:
+    index = index_course(courses, index_drug)
+    if index is None:
+        if x_mode == "date":
+            return Axis(EPOCH), "date", []
+        return Axis(EPOCH), "date", [f"No {index_drug} course: the timeline is drawn against dates."]
+    start = index.start.earliest()
+    notes = []
+    if index.start.precision is not Precision.DAY:
+        notes.append(
+            f"The {index.drug} start is known only to the {index.start.precision.value} "
+            f"({index.start}): day 0 is {start}."
+        )
+    return Axis(start if x_mode == "index_days" else EPOCH, index.drug, start), x_mode, notes
+
+
+def _x_range(kept: _Kept, axis: Axis, cutoff: date) -> tuple[float, float]:
+    days = [c.start.earliest() for c in kept.courses] + [a.assessed_on for a in kept.assessments]
+    days += [e.onset for e in kept.events] + [d for d, _ in kept.photos]
+    first = axis.x(min(days, default=cutoff))
+    last = axis.x(cutoff)
+    return padded(last - 365 if first >= last else first, last)  # no records: the last year
+
+
+def build_timeline(
+    patient: Patient,
+    courses: Sequence[MedicationCourse],
+    assessments: Sequence[Assessment],
+    events: Sequence[AdverseEvent],
+    photos: Sequence[Photo],
+    settings: SeriesSettings,
+    *,
+    x_mode: XMode = "date",
+    severity: SeverityBands = DEFAULT_SEVERITY,
+    today: date | None = None,
+) -> TimelineSpec:
+    """The timeline of one patient (see the module docstring for the rules).
+
+    The cut-off is the series' cut-off, or ``today`` (default: the system date) when none is set.
+    """
+    cutoff = settings.cutoff_or(today or date.today())
+    kept = _kept(cutoff, courses, assessments, events, photos)
+    axis, x_mode, axis_notes = _axis(kept.courses, settings.index_drug, x_mode)
+    x_range = _x_range(kept, axis, cutoff)
+    phases = _phase_bands(kept.courses, settings.index_drug, cutoff, axis)
+    groups = lane_groups(kept.courses, axis, cutoff)
+    tracks = measure_tracks(kept.assessments, axis, severity, x_range)
+    marks = tuple(event_marker(e, axis, cutoff) for e in kept.events)
+    shots = tuple(_photo_marker(p, d, axis) for d, p in kept.photos)
+    bars = [bar for group in groups for lane in group.lanes for bar in lane.bars]
+    dated = x_mode == "date"
+    return TimelineSpec(
+        patient.study_id, x_mode,
+        "Date" if dated else f"Days from the {axis.index_drug} start",
+        x_range, date_ticks(*x_range) if dated else day_ticks(*x_range),
+        cutoff, axis.x(cutoff),
+        axis.x(axis.index_start) if axis.index_start else None,
+        phases, groups, tracks, marks, shots,
+        _legend(phases, bars, tracks, marks, shots),
+        tuple(axis_notes) + kept.notes,
+    )  # fmt: skip
