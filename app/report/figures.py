@@ -2,18 +2,54 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable
+from dataclasses import replace
+from datetime import timedelta
+
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
 
 from app.domain.records import PatientRecord
-from app.report.model import ReportInput
-from app.report.styles import Styles
+from app.domain.timeline import build_timeline
+from app.report.drawings import draw_spaghetti, draw_swimmer, draw_timeline
+from app.report.model import DateMode, ReportInput
+from app.report.styles import Styles, para
 
 
 def cohort_figures(data: ReportInput, styles: Styles, width: float) -> list[Flowable]:
-    return []  # FIXME(issue 4/6): spaghetti and swimmer plots once the cohort specs exist
+    """Figure 1, the spaghetti plot, and Figure 2, the swimmer plot."""
+    story: list[Flowable] = []
+    if data.spaghetti is not None:
+        spec = data.spaghetti
+        caption = (
+            f"Figure 1. {spec.measure_label} of {spec.group_label}, aligned to day 0 = start of {spec.index_drug}; "
+            f"grey: each patient (dashed after stopping), black: the median. {spec.median_rule}"
+        )
+        notes = [f"Not shown: {e.study_id}: {e.reason}." for e in spec.excluded]
+        story += [CondPageBreak(280), para("Cohort figures", styles.h2)]
+        story.append(KeepTogether([draw_spaghetti(spec, width), para(caption, styles.caption)]))
+        story += [para(note, styles.small) for note in notes]
+    if data.swimmer is not None and data.swimmer.rows:
+        spec = data.swimmer
+        caption = (
+            f"Figure 2. Time on {spec.index_drug} per patient (day 0 = its start); bars before day 0: an earlier "
+            "JAK inhibitor; arrow: still on treatment at the data cut-off; ×: stopped; triangles: adverse events "
+            "with their CTCAE grade."
+        )
+        story.append(KeepTogether([draw_swimmer(spec, width), para(caption, styles.caption)]))
+    return story
 
 
 def patient_timeline(
     data: ReportInput, record: PatientRecord, styles: Styles, width: float
 ) -> list[Flowable]:
-    return []  # FIXME(issue 4/6): the timeline drawing once the timeline spec exists
+    """The patient's timeline from the same spec the screen draws, on the report's time scale."""
+    offset = data.date_offsets.get(record.patient.id or 0, 0)
+    settings = replace(
+        data.series, cutoff=data.cutoff + timedelta(days=offset), index_drug=data.analysis.settings.index_drug
+    )
+    x_mode = "index_days" if data.options.date_mode is DateMode.INDEX_DAYS else "date"
+    spec = build_timeline(
+        record.patient, record.courses, record.assessments, record.adverse_events, record.photos, settings,
+        x_mode=x_mode, severity=data.analysis.settings.severity, today=settings.cutoff,
+    )  # fmt: skip
+    caption = f"Timeline of {record.patient.study_id}. " + " ".join(spec.notes)
+    return [KeepTogether([draw_timeline(spec, width), para(caption.strip(), styles.caption)])]

@@ -8,6 +8,8 @@ from enum import StrEnum
 
 from app.domain.analysis import OutcomeAnalysis
 from app.domain.cohort import CohortFacts
+from app.domain.cohort_plots import SpaghettiSpec
+from app.domain.cohort_swimmer import SwimmerSpec
 from app.domain.dates import PartialDate, Precision
 from app.domain.phases import index_course
 from app.domain.records import PatientRecord, SeriesSettings
@@ -50,6 +52,8 @@ class ReportInput:
     app_version: str
     date_offsets: dict[int, int] = field(default_factory=dict)  # days each patient's dates were shifted
     photo_images: dict[int, bytes] = field(default_factory=dict)  # cleaned image bytes by photo id
+    spaghetti: SpaghettiSpec | None = None  # cohort figures, built from the real dates (they show days only)
+    swimmer: SwimmerSpec | None = None
 
     excluded_photos: int = 0  # identifiable photos left out of a de-identified report
 

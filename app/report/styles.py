@@ -8,6 +8,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config
+from reportlab.graphics.shapes import STATE_DEFAULTS
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
@@ -50,6 +51,7 @@ def register_fonts(folder: Path | None = None) -> None:
         FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC
     )
     rl_config.canvas_basefontname = FONT  # no page may fall back to an unembedded standard font
+    STATE_DEFAULTS["fontName"] = FONT  # nor a drawing (reportlab.graphics defaults to Helvetica)
 
 
 def _style(name: str, size: float, leading: float, **kw: object) -> ParagraphStyle:

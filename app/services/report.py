@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__
-from app.domain.analysis import OutcomeAnalysis
+from app.domain.analysis import AnalysisSettings, OutcomeAnalysis
+from app.domain.cohort_plots import PatientData, SpaghettiSpec, build_spaghetti
+from app.domain.cohort_swimmer import SwimmerSpec, build_swimmer
 from app.domain.deidentify import date_offset, deidentify
 from app.domain.records import PatientRecord
 from app.domain.validation import Problem, ValidationError
@@ -99,6 +101,18 @@ def _photos_allowed(record: PatientRecord, identified: bool) -> tuple[PatientRec
     return replace(record, photos=kept, comparisons=comparisons), len(record.photos) - len(kept)
 
 
+def cohort_specs(
+    records: Sequence[PatientRecord], settings: AnalysisSettings, cutoff: date
+) -> tuple[SpaghettiSpec, SwimmerSpec]:
+    """The cohort figures from the real dates: they show days from the index start only."""
+    group = [PatientData.of(r) for r in records if r.patient.subtype in settings.subtypes]
+    label = " + ".join(s.value for s in settings.subtypes) + " patients"
+    spaghetti = build_spaghetti(
+        group, settings.measure, settings.index_drug, cutoff, group_label=label, severity=settings.severity
+    )
+    return spaghetti, build_swimmer([PatientData.of(r) for r in records], settings.index_drug, cutoff)
+
+
 def gather(book: Casebook, options: ReportOptions, study_ids: Sequence[str] | None = None) -> ReportInput:
     """Everything the report shows, read in a few short queries; the database is not touched again."""
     records = _select(book.patient_records(), study_ids)
@@ -128,10 +142,11 @@ def gather(book: Casebook, options: ReportOptions, study_ids: Sequence[str] | No
         p.id or 0 for r in allowed for p in r.photos if p.in_report
     }
     images = {photo_id: book.photo_image(photo_id) for photo_id in sorted(wanted)}
+    spaghetti, swimmer = cohort_specs(records, result.analysis.settings, cutoff)
     return ReportInput(
         options=options, series=series, records=tuple(allowed), analysis=analysis, facts=result.facts,
         cutoff=cutoff, generated_on=date.today(), app_version=__version__, date_offsets=offsets,
-        photo_images=images, excluded_photos=excluded,
+        photo_images=images, excluded_photos=excluded, spaghetti=spaghetti, swimmer=swimmer,
     )  # fmt: skip
 
 
