@@ -9,17 +9,13 @@ from reportlab.platypus import Paragraph, Table
 
 from app.domain.analysis import OutcomeAnalysis
 from app.domain.cohort import CohortFacts
+from app.domain.numbers import shown
 from app.domain.phases import index_course, prior_immunosuppressants, prior_jak_courses
 from app.domain.records import PatientRecord
 from app.report.model import DatePresenter, ReportInput
 from app.report.styles import RULE, Styles, fitted_widths, para, table_style, text
 
-
-def fmt(value: float | None, digits: int = 1) -> str:
-    """A number without trailing zeros; an en dash for none."""
-    if value is None:
-        return "–"
-    return f"{value:.{digits}f}".rstrip("0").rstrip(".")
+fmt = shown
 
 
 def iqr(values: tuple[float, float] | None) -> str:

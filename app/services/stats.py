@@ -14,6 +14,7 @@ from app.domain.analysis import (
     settings_to_json,
 )
 from app.domain.cohort import CohortFacts, cohort_facts
+from app.domain.numbers import shown
 from app.domain.records import PatientRecord
 from app.store.casebook import Casebook
 
@@ -109,10 +110,7 @@ def to_json(result: SeriesStats) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _fmt(value: float | None, digits: int = 1) -> str:
-    if value is None:
-        return "–"
-    return f"{value:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:.0f}"
+_fmt = shown
 
 
 def _iqr(iqr: tuple[float, float] | None) -> str:

@@ -24,6 +24,7 @@ from app.services import stats
 from app.services.demo import DemoRefused
 from app.services.help import help_markdown
 from app.store.database import StorageError
+from app.ui.analysis_view import AnalysisView
 from app.ui.controller import Change, Controller
 from app.ui.empty_state import EmptyState
 from app.ui.forms.base import RecordForm
@@ -31,6 +32,7 @@ from app.ui.forms.patient_form import PatientForm
 from app.ui.forms.settings_form import SettingsForm
 from app.ui.patient_list import PatientListPanel
 from app.ui.patient_view import PatientView
+from app.ui.report_export import ReportExporter, ReportSettingsForm
 
 
 class MainWindow(QMainWindow):
@@ -54,6 +56,8 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([560, 840])
         self.setCentralWidget(splitter)
+        self.analysis_view: AnalysisView | None = None
+        self.exporter = ReportExporter(controller, self)
         self.db_label = QLabel()
         self.statusBar().addPermanentWidget(self.db_label)
         self._build_actions()
@@ -96,12 +100,32 @@ class MainWindow(QMainWindow):
             "new_assessment": self._action("New &assessment…", view.new_assessment, "Ctrl+Shift+A"),
             "new_event": self._action("New adverse &event…", view.new_event, "Ctrl+Shift+E"),
             "demo": self._action("Load the synthetic &demo series", self.load_demo),
+            "analysis": self._action("Case-series &analysis…", self.show_analysis, "Ctrl+Shift+S"),
+            "response": self._action("&Response criteria…", view.show_response, "Ctrl+Shift+R"),
+            "export": self._action(
+                "&Export report…", self.export_report, "Ctrl+P", "Export the case-series PDF (de-identified)"
+            ),
+            "export_identified": self._action(
+                "Export report with &identifiers…", lambda: self.export_report(identified=True)
+            ),
+            "report_settings": self._action("Report se&ttings…", self.edit_report_settings),
             "help": self._action("MyoCase &help", self.show_help, QKeySequence.StandardKey.HelpContents),
             "about": self._action("&About MyoCase", self.show_about),
         }
         a = self.actions_
         menus = {
-            "&File": ["open", "new_db", None, "settings", None, "quit"],
+            "&File": [
+                "open",
+                "new_db",
+                None,
+                "export",
+                "export_identified",
+                "report_settings",
+                None,
+                "settings",
+                None,
+                "quit",
+            ],
             "&Edit": ["undo", "redo", None, "find"],
             "&Patient": [
                 "new_patient",
@@ -112,6 +136,7 @@ class MainWindow(QMainWindow):
                 "new_assessment",
                 "new_event",
             ],
+            "&Analysis": ["analysis", "response"],
             "&Help": ["help", "demo", None, "about"],
         }
         for title, names in menus.items():
@@ -123,6 +148,9 @@ class MainWindow(QMainWindow):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for name in ("new_patient", "new_course", "new_assessment", "new_event"):
             toolbar.addAction(a[name])
+        toolbar.addSeparator()
+        toolbar.addAction(a["analysis"])
+        toolbar.addAction(a["export"])
         toolbar.addSeparator()
         toolbar.addAction(a["undo"])
         toolbar.addAction(a["redo"])
@@ -159,7 +187,14 @@ class MainWindow(QMainWindow):
             else (self.no_selection if has_patients else self.empty)
         )
         self.right.setCurrentWidget(page)
-        for name in ("edit_patient", "delete_patient", "new_course", "new_assessment", "new_event"):
+        for name in (
+            "edit_patient",
+            "delete_patient",
+            "new_course",
+            "new_assessment",
+            "new_event",
+            "response",
+        ):
             self.actions_[name].setEnabled(patient_id is not None)
 
     def _on_form_opened(self, form: RecordForm) -> None:
@@ -174,6 +209,23 @@ class MainWindow(QMainWindow):
 
     def edit_settings(self) -> RecordForm:
         return self.open_form(SettingsForm(self.controller, self))
+
+    def show_analysis(self) -> AnalysisView:
+        if self.analysis_view is None:
+            self.analysis_view = AnalysisView(self.controller, self)
+            self.analysis_view.patient_chosen.connect(self.controller.select_patient)
+        self.analysis_view.show()
+        self.analysis_view.raise_()
+        return self.analysis_view
+
+    def export_report(self, identified: bool = False) -> bool:
+        if self.controller.book.is_empty():
+            self.statusBar().showMessage("There are no patients to report on yet.", 8000)
+            return False
+        return self.exporter.export(identified=identified)
+
+    def edit_report_settings(self) -> RecordForm:
+        return self.open_form(ReportSettingsForm(self.controller, self))
 
     def find_patient(self) -> None:
         self.patients.search.setFocus()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -29,6 +29,7 @@ from app.ui.forms.event_form import EventForm
 from app.ui.forms.patient_form import PatientForm
 from app.ui.models import assessment_columns, course_columns, event_columns
 from app.ui.record_tab import RecordTab
+from app.ui.response_view import ResponseView
 
 
 def overview_html(
@@ -117,6 +118,12 @@ class PatientView(QWidget):
             "assessment", assessment_columns(self._settings().severity), "Ctrl+Shift+A"
         )
         self.events = RecordTab("adverse event", event_columns(), "Ctrl+Shift+E")
+        self.response_button = self.assessments.extra_button(
+            "Response criteria…",
+            "ACR/EULAR Total Improvement Score and IMACS improvement between two assessments",
+            self.show_response,
+        )
+        self.response_view: ResponseView | None = None
         self.tabs.addTab(overview, "Overview")
         self.tabs.addTab(self.courses, "Treatments")
         self.tabs.addTab(self.assessments, "Assessments")
@@ -216,6 +223,22 @@ class PatientView(QWidget):
                 )
             )
         return self.open_form(EventForm(self.controller, record.patient_id, record, self))
+
+    def show_response(self) -> ResponseView | None:
+        if self.patient is None:
+            return None
+        self.response_view = ResponseView(self.controller, self._pid(), self)
+        self.response_view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        selected = self.assessments.selected()
+        earlier = [
+            a
+            for a in self.controller.book.assessments(self._pid())
+            if selected and a.assessed_on < selected.assessed_on
+        ]
+        if selected is not None and earlier:
+            self.response_view.choose(earlier[0].id or 0, selected.id or 0)
+        self.response_view.show()
+        return self.response_view
 
     def delete_record(self, record: MedicationCourse | Assessment | AdverseEvent) -> None:
         text = f"Delete {describe(record).lower()}?\n\nCtrl+Z (Edit → Undo) brings it back."

@@ -99,6 +99,13 @@ class RecordTab(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self._update_buttons()
 
+    def extra_button(self, text: str, tip: str, slot: Callable[[], None]) -> QPushButton:
+        """An extra action beside Add, Edit and Delete."""
+        button = self._button(text, tip, slot)
+        layout = self.layout().itemAt(0).layout()
+        layout.insertWidget(layout.count() - 1, button)
+        return button
+
     def _button(self, text: str, tip: str, slot: Callable[[], None]) -> QPushButton:
         button = QPushButton(text)
         button.setToolTip(tip)

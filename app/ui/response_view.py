@@ -1,0 +1,91 @@
+"""Response criteria between two assessments of a patient: the 2016 ACR/EULAR TIS and IMACS improvement."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QFormLayout, QTextBrowser, QVBoxLayout, QWidget
+
+from app.domain.numbers import shown
+from app.domain.records import Assessment
+from app.domain.scores import PERCENT_RULE_TEXT, imacs_improvement, total_improvement_score
+from app.domain.vocab import Subtype
+from app.services import stats
+from app.ui.controller import Controller
+
+
+def _num(value: float | None) -> str:
+    return shown(value, 2)
+
+
+def response_html(base: Assessment, follow: Assessment, juvenile: bool, aldolase_factor: float = 3.0) -> str:
+    """Each core measure's values, percent change and points; the total, category and IMACS result."""
+    tis = total_improvement_score(base, follow, juvenile=juvenile, aldolase_factor=aldolase_factor)
+    rows = "".join(
+        f"<tr><td>{escape(i.label)}</td><td align=right>{_num(i.baseline)}</td><td align=right>{_num(i.followup)}</td>"
+        f"<td align=right>{_num(i.improvement)}{' %' if i.improvement is not None else ''}</td>"
+        f"<td align=right>{_num(i.points)}</td><td>{escape(i.detail)}</td></tr>"
+        for i in tis.items
+    )
+    if tis.complete:
+        verdict = (
+            f"<p><b>Total Improvement Score {_num(tis.total)}: {escape(tis.category or '')} improvement</b>"
+        )
+        verdict += " (juvenile thresholds)</p>" if juvenile else "</p>"
+    else:
+        verdict = f"<p><b>TIS not computed</b>: missing {escape(', '.join(tis.missing))} at baseline or follow-up.</p>"
+    imacs = imacs_improvement(base, follow)
+    if imacs.met is None:
+        imacs_text = f"not determined: missing {escape(', '.join(imacs.missing))}"
+    else:
+        imacs_text = "met" if imacs.met else "not met"
+    details = f"improved ≥ 20 %: {escape(', '.join(imacs.improved) or 'none')}; worse ≥ 25 %: {escape(', '.join(imacs.worsened) or 'none')}"
+    return (
+        f"<h3>{base.assessed_on} → {follow.assessed_on}</h3>"
+        "<table cellspacing=6><tr><th align=left>Core measure</th><th>Baseline</th><th>Follow-up</th>"
+        f"<th>Improvement</th><th>Points</th><th></th></tr>{rows}</table>{verdict}"
+        f"<p><b>IMACS definition of improvement:</b> {imacs_text} ({details}).</p>"
+        f"<p><small>{escape(PERCENT_RULE_TEXT)}</small></p>"
+    )
+
+
+class ResponseView(QWidget):
+    """Pick two assessments of the patient; the criteria update at once."""
+
+    def __init__(self, controller: Controller, patient_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.controller = controller
+        self.patient = controller.book.patient(patient_id)
+        self.assessments = controller.book.assessments(patient_id)
+        self.setWindowTitle(f"Response criteria: {self.patient.study_id}")
+        self.text = QTextBrowser()
+        self.base, self.follow = QComboBox(), QComboBox()
+        for combo in (self.base, self.follow):
+            for assessment in self.assessments:
+                combo.addItem(assessment.assessed_on.isoformat(), assessment.id)
+        self.base.setCurrentIndex(0)
+        self.follow.setCurrentIndex(len(self.assessments) - 1)
+        for combo in (self.base, self.follow):
+            combo.currentIndexChanged.connect(self.refresh)
+        form = QFormLayout()
+        form.addRow("Baseline assessment:", self.base)
+        form.addRow("Follow-up assessment:", self.follow)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.text, 1)
+        self.resize(760, 620)
+        self.refresh()
+
+    def choose(self, base_id: int, follow_id: int) -> None:
+        self.base.setCurrentIndex(self.base.findData(base_id))
+        self.follow.setCurrentIndex(self.follow.findData(follow_id))
+
+    def refresh(self) -> None:
+        if len(self.assessments) < 2:
+            self.text.setHtml("<p>Response criteria compare two assessments: record at least two.</p>")
+            return
+        by_id = {a.id: a for a in self.assessments}
+        base, follow = by_id[self.base.currentData()], by_id[self.follow.currentData()]
+        factor = stats.load_settings(self.controller.book).aldolase_factor
+        self.text.setHtml(response_html(base, follow, self.patient.subtype is Subtype.JDM, factor))
