@@ -1,0 +1,266 @@
+"""Totals-or-items entry for an assessment: CDASI totals or the full grid, MMT-8 total or per muscle group."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.cdasi import CDASI_ACTIVITY_MAX, CDASI_DAMAGE_MAX, CdasiGrid, Mmt8Scores
+from app.ui.scoring.cdasi_grid import CdasiGridEditor
+from app.ui.scoring.mmt8 import Mmt8Editor, OptionalSpinBox
+
+MMT8_MAXIMA = ((None, "—"), (80, "80 (one side)"), (150, "150 (both sides)"))
+
+
+def mode_buttons(owner: QWidget, first: str, second: str, tips: tuple[str, str]) -> tuple[QRadioButton, ...]:
+    buttons = (QRadioButton(first), QRadioButton(second))
+    group = QButtonGroup(owner)
+    for button, tip in zip(buttons, tips, strict=True):
+        group.addButton(button)
+        button.setToolTip(tip)
+    buttons[0].setChecked(True)
+    return buttons
+
+
+def row(*items: QWidget | str) -> QHBoxLayout:
+    layout = QHBoxLayout()
+    layout.setContentsMargins(0, 0, 0, 0)
+    for item in items:
+        layout.addWidget(QLabel(item) if isinstance(item, str) else item)
+    layout.addStretch(1)
+    return layout
+
+
+def follow(box: OptionalSpinBox, computed: bool) -> None:
+    """A total box is typed in totals mode, and read-only (skipped by Tab) when computed from items."""
+    box.setReadOnly(computed)
+    box.setButtonSymbols(box.ButtonSymbols.NoButtons if computed else box.ButtonSymbols.UpDownArrows)
+    box.setFocusPolicy(Qt.FocusPolicy.ClickFocus if computed else Qt.FocusPolicy.StrongFocus)
+
+
+class ItemsOrTotals(QWidget):
+    """Shared behaviour: a mode choice, totals typed or computed, and typed totals kept across switches.
+
+    Signals: ``changed`` after any edit or mode switch.
+    """
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._quiet = self._busy = False
+        self._typed: tuple[object, ...] = ()
+        self.how = QLabel()
+        self.how.setEnabled(False)  # secondary text in the system palette
+
+    def _finish(self, totals_button: QRadioButton, items_button: QRadioButton, editor: QWidget) -> None:
+        self.totals_button, self.items_button, self.editor = totals_button, items_button, editor
+        items_button.toggled.connect(self._on_mode_toggled)
+        editor.changed.connect(self._on_edited)  # type: ignore[attr-defined]
+        self._on_mode_toggled(False)
+
+    def itemised(self) -> bool:
+        return self.items_button.isChecked()
+
+    def _on_mode_toggled(self, itemised: bool) -> None:
+        """Entering item mode remembers the typed totals; they come back if no item was entered."""
+        self._busy = True
+        try:
+            if itemised:
+                self._typed = self._typed_totals()
+            elif self._items_blank() and self._typed:
+                self._show_typed(*self._typed)
+            self.editor.setVisible(itemised)
+            self._set_computed(itemised)
+        finally:
+            self._busy = False
+        self._on_edited()
+
+    def _on_edited(self) -> None:
+        """Any edit: computed totals follow the items; one ``changed`` per user action."""
+        if self._busy:
+            return
+        self._busy = True
+        try:
+            if self.itemised():
+                self._show_computed()
+        finally:
+            self._busy = False
+        self.how.setText(self._how_text())
+        if not self._quiet:
+            self.changed.emit()
+
+    # subclasses fill these in
+    def _typed_totals(self) -> tuple[object, ...]: ...
+    def _show_typed(self, *values: object) -> None: ...
+    def _items_blank(self) -> bool: ...
+    def _set_computed(self, computed: bool) -> None: ...
+    def _show_computed(self) -> None: ...
+    def _how_text(self) -> str: ...
+
+
+class CdasiEntry(ItemsOrTotals):
+    """CDASI v2 as the two totals typed from a chart, or as the full grid with the totals computed.
+
+    ``value()`` is (activity, damage, grid or None); ``source()`` is "grid", "totals" or None,
+    as ``Assessment.cdasi_source``.
+    """
+
+    def __init__(self, parent: QWidget | None = None, *, undoubled_gottron_counts: bool = True) -> None:
+        super().__init__(parent)
+        totals, grid = mode_buttons(
+            self, "&Totals only", "Full &grid",
+            ("The chart gives only the totals: type them.", "Score every site and item; the totals follow."),
+        )  # fmt: skip
+        self.activity = OptionalSpinBox(CDASI_ACTIVITY_MAX, "CDASI activity total")
+        self.damage = OptionalSpinBox(CDASI_DAMAGE_MAX, "CDASI damage total")
+        self.activity.setToolTip("CDASI v2 activity total, 0–100.")
+        self.damage.setToolTip("CDASI v2 damage total, 0–32.")
+        self.grid_editor = CdasiGridEditor(undoubled_gottron_counts=undoubled_gottron_counts)
+        self.grid_editor.totals.hide()  # the totals row above says the same
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row("Recorded as:", totals, grid))
+        layout.addLayout(row("Activity", self.activity, f"/ {CDASI_ACTIVITY_MAX}   Damage", self.damage,
+                             f"/ {CDASI_DAMAGE_MAX}", self.how))  # fmt: skip
+        layout.addWidget(self.grid_editor)
+        for box in (self.activity, self.damage):
+            box.valueChanged.connect(self._on_edited)
+        self._finish(totals, grid, self.grid_editor)
+
+    def value(self) -> tuple[int | None, int | None, CdasiGrid | None]:
+        grid = self.grid_editor.grid() if self.itemised() else None
+        return self.activity.score(), self.damage.score(), grid
+
+    def source(self) -> str | None:
+        if self.itemised():
+            return "grid"
+        return "totals" if self.activity.score() is not None or self.damage.score() is not None else None
+
+    def set_value(self, activity: int | None, damage: int | None, grid: CdasiGrid | None) -> None:
+        """Show a stored assessment's CDASI: its grid when it has one (the totals then follow the grid),
+        else its totals. Raises ValueError for a grid with values outside their range."""
+        before = (self.value(), self.source())
+        self._quiet = True
+        try:
+            self.grid_editor.set_grid(grid)
+            self._typed = ()
+            (self.items_button if grid is not None else self.totals_button).setChecked(True)
+            if grid is None:
+                self._show_typed(activity, damage)
+            self._on_edited()
+        finally:
+            self._quiet = False
+        if (self.value(), self.source()) != before:
+            self.changed.emit()
+
+    def _typed_totals(self) -> tuple[object, ...]:
+        return self.activity.score(), self.damage.score()
+
+    def _show_typed(self, *values: object) -> None:
+        self.activity.set_score(values[0])  # type: ignore[arg-type]
+        self.damage.set_score(values[1])  # type: ignore[arg-type]
+
+    def _items_blank(self) -> bool:
+        return self.grid_editor.grid() == CdasiGrid()
+
+    def _set_computed(self, computed: bool) -> None:
+        for box in (self.activity, self.damage):
+            follow(box, computed)
+
+    def _show_computed(self) -> None:
+        self._show_typed(*self.grid_editor.totals_now())
+
+    def _how_text(self) -> str:
+        return {"grid": "computed from the grid", "totals": "typed from the chart"}.get(
+            self.source() or "", ""
+        )
+
+
+class Mmt8Entry(ItemsOrTotals):
+    """MMT-8 as a total with its maximum, or graded per muscle group with both computed.
+
+    ``value()`` is (total, maximum, groups or None); the total is None while groups are missing.
+    ``source()`` is "groups", "total" or None, as ``Assessment.mmt8_source``.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        totals, groups = mode_buttons(
+            self, "Tot&al only", "&Per muscle group",
+            ("The chart gives only the total: type it with its maximum.", "Grade each muscle group."),
+        )  # fmt: skip
+        self.total = OptionalSpinBox(150, "MMT-8 total")
+        self.total.setToolTip("MMT-8 total: 0–80 for one side, 0–150 for both sides.")
+        self.maximum = QComboBox()
+        self.maximum.setAccessibleName("MMT-8 maximum")
+        self.maximum.setToolTip("The maximum that applies: the response score needs it.")
+        for top, text in MMT8_MAXIMA:
+            self.maximum.addItem(text, top)
+        self.groups = Mmt8Editor()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row("Recorded as:", totals, groups))
+        layout.addLayout(row("Total", self.total, "out of", self.maximum, self.how))
+        layout.addWidget(self.groups)
+        self.total.valueChanged.connect(self._on_edited)
+        self.maximum.currentIndexChanged.connect(self._on_edited)
+        self._finish(totals, groups, self.groups)
+
+    def value(self) -> tuple[int | None, int | None, Mmt8Scores | None]:
+        groups = self.groups.scores() if self.itemised() else None
+        return self.total.score(), self.maximum.currentData(), groups
+
+    def source(self) -> str | None:
+        if self.itemised():
+            return "groups"
+        return "total" if self.total.score() is not None else None
+
+    def set_value(self, total: int | None, maximum: int | None, groups: Mmt8Scores | None) -> None:
+        """Show a stored assessment's MMT-8: its groups when it has them, else its total."""
+        before = (self.value(), self.source())
+        self._quiet = True
+        try:
+            self.groups.set_scores(groups)
+            self._typed = ()
+            (self.items_button if groups is not None else self.totals_button).setChecked(True)
+            if groups is None:
+                self._show_typed(total, maximum)
+            self._on_edited()
+        finally:
+            self._quiet = False
+        if (self.value(), self.source()) != before:
+            self.changed.emit()
+
+    def _typed_totals(self) -> tuple[object, ...]:
+        return self.total.score(), self.maximum.currentData()
+
+    def _show_typed(self, *values: object) -> None:
+        self.total.set_score(values[0])  # type: ignore[arg-type]
+        self.maximum.setCurrentIndex(max(0, self.maximum.findData(values[1])))
+
+    def _items_blank(self) -> bool:
+        scores = self.groups.scores()
+        return all(value is None for value in (*scores.right, *(scores.left or ())))
+
+    def _set_computed(self, computed: bool) -> None:
+        follow(self.total, computed)
+        self.maximum.setEnabled(not computed)
+
+    def _show_computed(self) -> None:
+        scores = self.groups.scores()
+        self._show_typed(scores.total, scores.maximum)
+
+    def _how_text(self) -> str:
+        if self.itemised():
+            complete = self.groups.scores().complete
+            return "computed from the muscle groups" if complete else "no total while groups are missing"
+        return "typed from the chart" if self.source() else ""
