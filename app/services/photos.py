@@ -12,7 +12,7 @@ from pathlib import Path
 from app.domain.records import Consent, Patient, Photo
 from app.domain.validation import Problem, ValidationError
 from app.store.casebook import Casebook
-from app.store.imaging import ImageLimits, PhotoRejected, prepare_image, read_file
+from app.store.imaging import ImageLimits, PhotoRejected, PreparedImage, prepare_image, read_file
 
 
 class Outcome(StrEnum):
@@ -48,17 +48,30 @@ class PhotoDefaults:
     limits: ImageLimits = field(default_factory=ImageLimits)
 
 
-def import_file(book: Casebook, patient_id: int, path: Path, defaults: PhotoDefaults) -> ImportResult:
-    """One file: stored, already stored, or refused with the reason. Nothing half-written."""
+def prepare_file(path: Path, limits: ImageLimits) -> PreparedImage | PhotoRejected:
+    """Read and clean one file (no database: safe in a worker thread); a refusal is returned, not raised."""
     try:
-        prepared = prepare_image(read_file(path, defaults.limits), defaults.limits)
+        return prepare_image(read_file(path, limits), limits)
+    except PhotoRejected as exc:
+        return exc
+
+
+def store_prepared(
+    book: Casebook,
+    patient_id: int,
+    path: Path,
+    prepared: PreparedImage | PhotoRejected,
+    defaults: PhotoDefaults,
+) -> ImportResult:
+    """Store one cleaned file in its own transaction: stored, already stored, or refused with the reason."""
+    if isinstance(prepared, PhotoRejected):
+        return ImportResult(path, Outcome.REFUSED, str(prepared))
+    try:
         photo, created = book.add_photo(
             patient_id, prepared, taken_on=defaults.taken_on, assessment_id=defaults.assessment_id,
             body_site=defaults.body_site, caption=defaults.caption, consent=defaults.consent,
             identifiable=defaults.identifiable, in_report=defaults.in_report,
         )  # fmt: skip
-    except PhotoRejected as exc:
-        return ImportResult(path, Outcome.REFUSED, str(exc))
     except ValidationError as exc:
         return ImportResult(path, Outcome.REFUSED, str(exc))
     if not created:
@@ -82,7 +95,9 @@ def import_files(
     """
     results = []
     for n, path in enumerate(paths, start=1):
-        results.append(import_file(book, patient_id, Path(path), defaults))
+        results.append(
+            store_prepared(book, patient_id, Path(path), prepare_file(Path(path), defaults.limits), defaults)
+        )
         if progress is not None and not progress(n, len(paths)):
             break
     return results

@@ -22,12 +22,17 @@ from app.domain.records import (
     MedicationCourse,
     Patient,
     PatientRecord,
+    Photo,
+    PhotoComparison,
     SeriesSettings,
 )
 from app.domain.validation import ValidationError
+from app.services import photos
 from app.services.demo import write_demo
+from app.services.photos import ImportResult, PhotoDefaults
 from app.store.casebook import Casebook
 from app.store.database import StorageError
+from app.store.imaging import PhotoRejected, PreparedImage
 
 Record = MedicationCourse | Assessment | AdverseEvent
 
@@ -246,6 +251,83 @@ class Controller(QObject):
         if kind is Assessment:
             return self.book.assessments(patient_id)
         return self.book.adverse_events(patient_id)
+
+    # ------------------------------------------------------------ photos
+    def store_photos(
+        self,
+        patient_id: int,
+        prepared: list[tuple[Path, PreparedImage | PhotoRejected]],
+        defaults: PhotoDefaults,
+    ) -> list[ImportResult]:
+        """Store files a worker has cleaned; one undo step removes every photo this batch stored."""
+        results = [
+            photos.store_prepared(self.book, patient_id, path, item, defaults) for path, item in prepared
+        ]
+        stored = [r.photo for r in results if r.outcome is photos.Outcome.STORED and r.photo is not None]
+        if not stored:
+            return results
+        kept: list[tuple[Photo, bytes, bytes]] = []
+        change = Change("photo", "create", patient_id)
+
+        def undo() -> Change:
+            kept[:] = [self.book.delete_photo(p.id or 0) for p in stored]
+            return Change("photo", "delete", patient_id)
+
+        def redo() -> Change:
+            for photo, image, thumbnail in kept:
+                self.book.restore_photo(photo, image, thumbnail)
+            return change
+
+        self._push(f"{len(stored)} photo(s) added", change, undo, redo)
+        return results
+
+    def save_photo(self, photo: Photo, text: str = "Photo details saved") -> Photo:
+        before = self.book.photo(photo.id or 0)
+        saved = self.book.save_photo(photo)
+        change = Change("photo", "update", saved.patient_id, saved.id)
+
+        def apply(value: Photo) -> Callable[[], Change]:
+            def run() -> Change:
+                self.book.save_photo(value)
+                return change
+
+            return run
+
+        self._push(text, change, apply(before), apply(saved))
+        return saved
+
+    def delete_photo(self, photo_id: int) -> None:
+        patient_id = self.book.photo(photo_id).patient_id
+        shown_in = [c for c in self.book.comparisons(patient_id) if photo_id in c.photo_ids]
+        photo, image, thumbnail = self.book.delete_photo(photo_id)
+        change = Change("photo", "delete", photo.patient_id, photo_id)
+
+        def undo() -> Change:
+            self.book.restore_photo(photo, image, thumbnail)
+            for comparison in shown_in:  # put the photo back where it was shown
+                self.book.save_comparison(comparison)
+            return Change("photo", "create", photo.patient_id, photo_id)
+
+        def redo() -> Change:
+            self.book.delete_photo(photo_id)
+            return change
+
+        self._push(f"Photo {photo.label} deleted", change, undo, redo)
+
+    def save_comparison(self, comparison: PhotoComparison) -> PhotoComparison:
+        saved = self.book.save_comparison(comparison)
+        change = Change("photo", "update", saved.patient_id)
+
+        def undo() -> Change:
+            self.book.delete_comparison(saved.id or 0)
+            return change
+
+        def redo() -> Change:
+            self.book.save_comparison(saved)
+            return change
+
+        self._push(f"Comparison “{saved.name}” saved", change, undo, redo)
+        return saved
 
     # ------------------------------------------------------------ demo
     def load_demo(self) -> None:

@@ -99,6 +99,9 @@ class MainWindow(QMainWindow):
             "new_course": self._action("New &medication course…", view.new_course, "Ctrl+Shift+M"),
             "new_assessment": self._action("New &assessment…", view.new_assessment, "Ctrl+Shift+A"),
             "new_event": self._action("New adverse &event…", view.new_event, "Ctrl+Shift+E"),
+            "add_photos": self._action(
+                "Add &photos…", view.add_photos, "Ctrl+Shift+P", "Import photos for this patient"
+            ),
             "demo": self._action("Load the synthetic &demo series", self.load_demo),
             "analysis": self._action("Case-series &analysis…", self.show_analysis, "Ctrl+Shift+S"),
             "response": self._action("&Response criteria…", view.show_response, "Ctrl+Shift+R"),
@@ -135,6 +138,7 @@ class MainWindow(QMainWindow):
                 "new_course",
                 "new_assessment",
                 "new_event",
+                "add_photos",
             ],
             "&Analysis": ["analysis", "response"],
             "&Help": ["help", "demo", None, "about"],
@@ -146,7 +150,7 @@ class MainWindow(QMainWindow):
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("MainToolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for name in ("new_patient", "new_course", "new_assessment", "new_event"):
+        for name in ("new_patient", "new_course", "new_assessment", "new_event", "add_photos"):
             toolbar.addAction(a[name])
         toolbar.addSeparator()
         toolbar.addAction(a["analysis"])
@@ -194,6 +198,7 @@ class MainWindow(QMainWindow):
             "new_assessment",
             "new_event",
             "response",
+            "add_photos",
         ):
             self.actions_[name].setEnabled(patient_id is not None)
 

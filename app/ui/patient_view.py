@@ -28,6 +28,7 @@ from app.ui.forms.course_form import CourseForm
 from app.ui.forms.event_form import EventForm
 from app.ui.forms.patient_form import PatientForm
 from app.ui.models import assessment_columns, course_columns, event_columns
+from app.ui.photo_tab import PhotosTab
 from app.ui.record_tab import RecordTab
 from app.ui.response_view import ResponseView
 
@@ -128,6 +129,9 @@ class PatientView(QWidget):
         self.tabs.addTab(self.courses, "Treatments")
         self.tabs.addTab(self.assessments, "Assessments")
         self.tabs.addTab(self.events, "Adverse events")
+        self.photos = PhotosTab(controller)
+        self.photos.form_opened.connect(self._on_photo_form_opened)
+        self.tabs.addTab(self.photos, "Photos")
         self.title = QLabel()
         self.title.setAccessibleName("Selected patient")
         layout = QVBoxLayout(self)
@@ -181,6 +185,7 @@ class PatientView(QWidget):
         self.assessments.model.columns = assessment_columns(self._settings().severity)
         self.assessments.set_rows(book.assessments(pid))
         self.events.set_rows(book.adverse_events(pid))
+        self.photos.show_patient(pid)
 
     # ------------------------------------------------------------ forms
     def open_form(self, form: RecordForm) -> RecordForm:
@@ -190,6 +195,15 @@ class PatientView(QWidget):
         form.open()
         self.form_opened.emit(form)
         return form
+
+    def _on_photo_form_opened(self, form: QWidget) -> None:
+        self.active_form = form  # type: ignore[assignment]
+        self.form_opened.emit(form)
+
+    def add_photos(self) -> None:
+        if self.patient is not None:
+            self.tabs.setCurrentWidget(self.photos)
+            self.photos.add_photos()
 
     def _pid(self) -> int:
         assert self.patient is not None and self.patient.id is not None

@@ -1,0 +1,291 @@
+"""The Photos tab: thumbnails of a patient's photos; drop or pick files to import; details, annotate, compare."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QIcon, QImage, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.records import Photo, PhotoComparison
+from app.services import photos
+from app.services.photos import ImportResult, Outcome, PhotoDefaults
+from app.ui.controller import Change, Controller
+from app.ui.photo_forms import AnnotationDialog, PhotoDetailsForm, PhotoImportForm
+from app.ui.photos.captions import photo_caption
+from app.ui.photos.comparison_view import ComparisonItem, ComparisonView
+from app.ui.worker import TaskRunner
+
+IMAGE_PATTERN = "Images (*.jpg *.jpeg *.png *.tif *.tiff *.heic *.heif *.webp);;All files (*)"
+
+
+class PhotosTab(QWidget):
+    """Signals: ``form_opened(QWidget)`` whenever a form or editor opens; ``imported(list)`` after a batch."""
+
+    form_opened = Signal(object)
+    imported = Signal(object)
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.patient_id: int | None = None
+        self.setAcceptDrops(True)
+        self.list = QListWidget()
+        self.list.setViewMode(QListWidget.ViewMode.IconMode)
+        self.list.setIconSize(QSize(180, 135))
+        self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.list.setSpacing(8)
+        self.list.setAccessibleName("Photos")
+        self.hint = QLabel(
+            "Drag photos here, or use Add photos…. Each is cleaned of GPS, serial numbers and owner data."
+        )
+        self.hint.setEnabled(False)
+        self.comparisons = QComboBox()
+        self.comparisons.setAccessibleName("Saved comparisons")
+        self.comparisons.setToolTip("Open a saved comparison")
+        buttons = QHBoxLayout()
+        self.buttons = {
+            "add": self._button(
+                "Add photos…", "Import image files (JPEG, PNG, TIFF, HEIC) (Ctrl+Shift+P)", self.add_photos
+            ),
+            "details": self._button("Details…", "Date, site, caption, consent (Enter)", self.edit_details),
+            "annotate": self._button(
+                "Annotate…", "Arrows, outlines, labels and crop, never burned into the photo", self.annotate
+            ),
+            "compare": self._button("Compare…", "Show 2 to 4 selected photos side by side", self.compare),
+            "delete": self._button(
+                "Delete…", "Delete the selected photos (Ctrl+Z undoes)", self.delete_selected
+            ),
+        }
+        for button in self.buttons.values():
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(QLabel("Saved comparisons:"))
+        buttons.addWidget(self.comparisons)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.hint)
+        self.runner = TaskRunner(self)
+        self.runner.finished.connect(self._on_prepared)
+        self.runner.progressed.connect(self._on_progressed)
+        self.runner.failed.connect(
+            lambda message, _: QMessageBox.warning(self, "Photos not imported", message)
+        )
+        self.pending: tuple[int, PhotoDefaults] | None = None
+        self.progress: QProgressDialog | None = None
+        self.comparison_view: ComparisonView | None = None
+        self.list.itemSelectionChanged.connect(self._update_buttons)
+        self.list.itemDoubleClicked.connect(lambda _: self.annotate())
+        self.comparisons.activated.connect(self._on_comparison_chosen)
+        controller.changed.connect(self._on_changed)
+        self._update_buttons()
+
+    def _button(self, text: str, tip: str, slot: object) -> QPushButton:
+        button = QPushButton(text)
+        button.setToolTip(tip)
+        button.setAccessibleName(text.rstrip("…"))
+        button.clicked.connect(slot)
+        return button
+
+    # ------------------------------------------------------------ showing
+    def show_patient(self, patient_id: int | None) -> None:
+        self.patient_id = patient_id
+        self.refresh()
+
+    def _on_changed(self, change: Change) -> None:
+        if change.concerns(self.patient_id):
+            self.refresh()
+
+    def refresh(self) -> None:
+        self.list.clear()
+        self.comparisons.clear()
+        if self.patient_id is None:
+            return
+        for photo in self.controller.book.photos(self.patient_id):
+            item = QListWidgetItem(self._icon(photo), self._label(photo))
+            item.setData(Qt.ItemDataRole.UserRole, photo.id)
+            item.setToolTip("\n".join(filter(None, (photo.caption, f"Consent: {photo.consent.value}",
+                                                     "Identifiable" if photo.identifiable else ""))))  # fmt: skip
+            self.list.addItem(item)
+        self.comparisons.addItem("—", None)
+        for comparison in self.controller.book.comparisons(self.patient_id):
+            self.comparisons.addItem(comparison.name, comparison.id)
+        self._update_buttons()
+
+    def _icon(self, photo: Photo) -> QIcon:
+        image = QImage.fromData(self.controller.book.photo_thumbnail(photo.id or 0))
+        return QIcon(QPixmap.fromImage(image))
+
+    @staticmethod
+    def _label(photo: Photo) -> str:
+        flags = " · ".join(
+            f
+            for f in ("report" if photo.in_report else "", "identifiable" if photo.identifiable else "")
+            if f
+        )
+        return f"{photo.label}\n{flags}" if flags else photo.label
+
+    def selected_ids(self) -> list[int]:
+        return [item.data(Qt.ItemDataRole.UserRole) for item in self.list.selectedItems()]
+
+    def _update_buttons(self) -> None:
+        n = len(self.selected_ids())
+        self.buttons["add"].setEnabled(self.patient_id is not None)
+        for name in ("details", "annotate"):
+            self.buttons[name].setEnabled(n == 1)
+        self.buttons["compare"].setEnabled(2 <= n <= 4)
+        self.buttons["delete"].setEnabled(n >= 1)
+
+    # ------------------------------------------------------------ import
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.patient_id is not None and event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_paths(paths)
+
+    def add_photos(self) -> None:
+        folder = str(QSettings().value("last_photo_folder", str(Path.home())))
+        names, _ = QFileDialog.getOpenFileNames(
+            self, "Add photos", folder, IMAGE_PATTERN, options=QFileDialog.Option.DontUseNativeDialog
+        )
+        if names:
+            QSettings().setValue("last_photo_folder", str(Path(names[0]).parent))
+            self.import_paths([Path(n) for n in names])
+
+    def import_paths(self, paths: Sequence[Path]) -> PhotoImportForm | None:
+        """Ask what the batch shares, then clean the files in the background and store them."""
+        if self.patient_id is None or self.runner.running:
+            return None
+        form = PhotoImportForm(self.controller, self.patient_id, len(paths), self)
+        form.saved.connect(lambda defaults: self._start_import(list(paths), defaults))
+        form.finished.connect(form.deleteLater)
+        form.open()
+        self.form_opened.emit(form)
+        return form
+
+    def _start_import(self, paths: list[Path], defaults: PhotoDefaults) -> None:
+        self.pending = (self.patient_id or 0, defaults)
+        self.progress = QProgressDialog("Cleaning the photos…", "Stop", 0, len(paths), self)
+        self.progress.setMinimumDuration(500)
+        self.progress.canceled.connect(self.runner.cancel)
+
+        def work(progress: object) -> list[tuple[Path, object]]:
+            prepared = []
+            for n, path in enumerate(paths, start=1):
+                prepared.append((path, photos.prepare_file(path, defaults.limits)))
+                if not progress(n, len(paths), path.name):  # type: ignore[operator]
+                    break  # the files cleaned so far are still stored
+            return prepared
+
+        self.runner.start(work)
+
+    def _on_progressed(self, done: int, total: int, what: str) -> None:
+        if (progress := self.progress) is not None:
+            progress.setLabelText(f"Cleaning {what}…")
+            progress.setValue(done)
+
+    def _on_prepared(self, prepared: list) -> None:  # type: ignore[type-arg]
+        if self.progress is not None:
+            self.progress.close()
+            self.progress.deleteLater()
+            self.progress = None
+        if self.pending is None:
+            return
+        patient_id, defaults = self.pending
+        self.pending = None
+        results = self.controller.store_photos(patient_id, prepared, defaults)
+        self.imported.emit(results)
+        self._report(results)
+
+    def _report(self, results: list[ImportResult]) -> None:
+        stored = sum(1 for r in results if r.outcome is Outcome.STORED)
+        problems = [r.line for r in results if r.outcome is not Outcome.STORED]
+        self.controller.message.emit(
+            f"{stored} photo(s) stored" + (f"; {len(problems)} not" if problems else "")
+        )
+        if problems:
+            QMessageBox.information(self, "Some files were not stored", "\n".join(problems))
+
+    # ------------------------------------------------------------ one photo, several photos
+    def _photo(self) -> Photo | None:
+        ids = self.selected_ids()
+        return self.controller.book.photo(ids[0]) if len(ids) == 1 else None
+
+    def edit_details(self) -> PhotoDetailsForm | None:
+        if (photo := self._photo()) is None:
+            return None
+        form = PhotoDetailsForm(self.controller, photo, self)
+        form.finished.connect(form.deleteLater)
+        form.open()
+        self.form_opened.emit(form)
+        return form
+
+    def annotate(self) -> AnnotationDialog | None:
+        if (photo := self._photo()) is None:
+            return None
+        dialog = AnnotationDialog(self.controller, photo, self)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        self.form_opened.emit(dialog)
+        return dialog
+
+    def delete_selected(self) -> None:
+        ids = self.selected_ids()
+        if ids and QMessageBox.question(
+            self, "Delete photos", f"Delete {len(ids)} photo(s) and their annotations?\n\nCtrl+Z brings them back."
+        ) == QMessageBox.StandardButton.Yes:  # fmt: skip
+            for photo_id in ids:
+                self.controller.delete_photo(photo_id)
+
+    def compare(self, photo_ids: Sequence[int] | None = None, name: str = "") -> ComparisonView | None:
+        ids = list(photo_ids or self.selected_ids())
+        if not 2 <= len(ids) <= 4 or self.patient_id is None:
+            return None
+        book = self.controller.book
+        settings = book.settings()
+        courses, assessments = book.courses(self.patient_id), book.assessments(self.patient_id)
+        chosen = sorted((book.photo(i) for i in ids), key=lambda p: (p.taken_on is None, p.taken_on))
+        items = [
+            ComparisonItem(book.photo_image(p.id or 0), p,
+                           photo_caption(p, courses, assessments, settings.index_drug, settings.cutoff_or(book.today())))
+            for p in chosen
+        ]  # fmt: skip
+        self.comparison_view = ComparisonView(self)
+        self.comparison_view.setWindowFlag(Qt.WindowType.Window)
+        self.comparison_view.setWindowTitle("Compare photos")
+        self.comparison_view.set_photos(items, name)
+        self.comparison_view.save_requested.connect(self._on_save_requested)
+        self.comparison_view.resize(1300, 720)
+        self.comparison_view.show()
+        return self.comparison_view
+
+    def _on_save_requested(self, name: str, photo_ids: tuple[int, ...]) -> None:
+        if self.patient_id is not None:
+            self.controller.save_comparison(PhotoComparison(self.patient_id, name, tuple(photo_ids)))
+
+    def _on_comparison_chosen(self, index: int) -> None:
+        comparison_id = self.comparisons.itemData(index)
+        match = [c for c in self.controller.book.comparisons(self.patient_id) if c.id == comparison_id]
+        if match:
+            self.compare(match[0].photo_ids, match[0].name)
