@@ -57,6 +57,8 @@ class AnalysisSettings:
     change_rule: ChangeRule = field(default_factory=ChangeRule)
     severity: SeverityBands = field(default_factory=SeverityBands)
     aldolase_factor: float = 3.0  # TIS: aldolase change ÷ (ULN × this); unverified, so configurable
+    # CDASI grid: Gottron's erythema without papules counts once (True) or not at all; unverified
+    gottron_undoubled_counts: bool = True
 
     @property
     def measure_label(self) -> str:
@@ -297,6 +299,7 @@ def settings_to_json(settings: AnalysisSettings) -> dict[str, object]:
         "severity_mild_max": settings.severity.mild_max,
         "severity_moderate_max": settings.severity.moderate_max,
         "aldolase_factor": settings.aldolase_factor,
+        "gottron_undoubled_counts": settings.gottron_undoubled_counts,
     }
 
 
@@ -334,4 +337,6 @@ def settings_from_json(data: dict[str, object] | None, index_drug: str) -> Analy
             int(number("severity_moderate_max", default.severity.moderate_max)),
         ),
         aldolase_factor=number("aldolase_factor", default.aldolase_factor),
+        gottron_undoubled_counts=bool(data.get("gottron_undoubled_counts", default.gottron_undoubled_counts)),
     )
+

@@ -86,7 +86,8 @@ The clinical reference marks these as not verified, so MyoCase keeps them config
 - CDASI activity bands above "mild" (moderate {band.mild_max + 1}–{band.moderate_max}, severe > {band.moderate_max});
 - the meaningful-change rule ({rule.points:g} points, or {rule.percent:g} % above {rule.percent_above:g});
 - aldolase in the TIS: change ÷ (ULN × {settings.aldolase_factor:g}), treated like AST;
-- Gottron's erythema without papules counts once (not doubled).
+- Gottron's erythema without papules counts {"once (not doubled)" if settings.gottron_undoubled_counts else "not at all"} in the CDASI grid.
+
 
 ## De-identification
 Reports are de-identified unless you ask otherwise: names, record numbers and dates of birth

@@ -146,6 +146,14 @@ class SettingsPanel(QGroupBox):
         form.addRow("Meaningful change, points:", self.points)
         form.addRow("Meaningful change, % (baseline > 14):", self.percent)
         form.addRow("TIS aldolase factor (unverified):", self.aldolase)
+        self.gottron = QCheckBox("count it once (unchecked: not at all)")
+        self.gottron.setChecked(settings.gottron_undoubled_counts)
+        self.gottron.setToolTip(
+            "How the CDASI grid scores Gottron's erythema when papules are absent. The reference does not "
+            "say (unverified); new and edited grids use this rule once the settings are saved."
+        )
+        self.gottron.toggled.connect(self.changed)
+        form.addRow("Gottron's erythema without papules (unverified):", self.gottron)
 
     def settings(self) -> AnalysisSettings:
         return AnalysisSettings(
@@ -160,6 +168,7 @@ class SettingsPanel(QGroupBox):
             change_rule=ChangeRule(self.points.value(), self.percent.value()),
             severity=SeverityBands(self.mild.value(), max(self.moderate.value(), self.mild.value())),
             aldolase_factor=self.aldolase.value(),
+            gottron_undoubled_counts=self.gottron.isChecked(),
         )
 
 

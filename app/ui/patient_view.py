@@ -219,9 +219,7 @@ class PatientView(QWidget):
         if not self.patient:
             return None
         settings = self._settings()
-        return self.open_form(
-            AssessmentForm(self.controller, self._pid(), None, self, settings.severity, settings.change_rule)
-        )
+        return self.open_form(AssessmentForm(self.controller, self._pid(), None, self, settings))
 
     def new_event(self) -> RecordForm | None:
         return self.open_form(EventForm(self.controller, self._pid(), parent=self)) if self.patient else None
@@ -231,11 +229,7 @@ class PatientView(QWidget):
             return self.open_form(CourseForm(self.controller, record.patient_id, record, self))
         if isinstance(record, Assessment):
             settings = self._settings()
-            return self.open_form(
-                AssessmentForm(
-                    self.controller, record.patient_id, record, self, settings.severity, settings.change_rule
-                )
-            )
+            return self.open_form(AssessmentForm(self.controller, record.patient_id, record, self, settings))
         return self.open_form(EventForm(self.controller, record.patient_id, record, self))
 
     def show_response(self) -> ResponseView | None:

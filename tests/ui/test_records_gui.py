@@ -90,7 +90,7 @@ def test_add_edit_delete_every_record_through_the_forms(qtbot, window: MainWindo
     window.actions_["new_assessment"].trigger()
     form = window.active_form
     type_into(qtbot, form.assessed_on, "2021-03-01")
-    type_into(qtbot, form.fields["cdasi_activity"], "24")
+    type_into(qtbot, form.cdasi.activity, "24")
     type_into(qtbot, form.fields["ck"], "180")
     type_into(qtbot, form.fields["ck_uln"], "170")
     type_into(qtbot, form.fields["haq"], "0.75")
@@ -118,7 +118,7 @@ def test_add_edit_delete_every_record_through_the_forms(qtbot, window: MainWindo
     tab.select(lambda a: True)
     tab.edit_button.click()
     form = window.active_form
-    type_into(qtbot, form.fields["cdasi_activity"], "12")
+    type_into(qtbot, form.cdasi.activity, "12")
     save(qtbot, form)
     assert [a.cdasi_activity for a in book.assessments(pid)] == [12]
 
@@ -139,14 +139,14 @@ def test_bad_value_shows_its_message_and_saves_nothing(qtbot, window: MainWindow
     window.actions_["new_assessment"].trigger()
     form = window.active_form
     type_into(qtbot, form.assessed_on, "2021-03-01")
-    type_into(qtbot, form.fields["cdasi_activity"], "120")
-    assert form.errors["cdasi_activity"].isVisible()
-    assert "between 0 and 100" in form.errors["cdasi_activity"].text()
+    type_into(qtbot, form.fields["haq"], "3.5")
+    assert form.errors["haq"].isVisible()
+    assert "between 0 and 3" in form.errors["haq"].text(), form.errors["haq"].text()
     assert not form.save_button.isEnabled()
     form.save()  # even a forced save writes nothing
     assert book.assessments(pid) == []
-    type_into(qtbot, form.fields["cdasi_activity"], "20")
-    assert not form.errors["cdasi_activity"].isVisible() and form.save_button.isEnabled()
+    type_into(qtbot, form.fields["haq"], "2.5")
+    assert not form.errors["haq"].isVisible() and form.save_button.isEnabled()
 
     window.actions_["new_course"].trigger()
     form = window.active_form
@@ -230,3 +230,44 @@ def test_series_settings_form(qtbot, window: MainWindow) -> None:  # type: ignor
     assert (settings.name, settings.cutoff) == ("Upadacitinib in DM", date(2023, 6, 30))
     assert "Upadacitinib in DM" in window.windowTitle()
     isinstance(form.name, QLineEdit)
+
+
+def test_cdasi_grid_and_mmt8_groups_are_entered_in_the_form_and_stored(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    pid = add_patient(qtbot, window)
+    book = window.controller.book
+    window.actions_["new_assessment"].trigger()
+    form = window.active_form
+    form.show()
+    qtbot.waitExposed(form)
+    type_into(qtbot, form.assessed_on, "2021-03-01")
+    qtbot.mouseClick(form.cdasi.items_button, Qt.MouseButton.LeftButton)
+    form.cdasi.grid_editor.table.setFocus()
+    qtbot.keyClicks(
+        form.cdasi.grid_editor.table, "3201"
+    )  # scalp: erythema 3, scale 2, erosion 0, poikiloderma 1
+    assert form.cdasi.activity.value() == 5 and "Severity: mild" in form.derived.text()
+    qtbot.mouseClick(form.mmt8.items_button, Qt.MouseButton.LeftButton)
+    for box in form.mmt8.groups.right:
+        type_into(qtbot, box, "10")
+    save(qtbot, form)
+    (stored,) = book.assessments(pid)
+    assert (stored.cdasi_activity, stored.cdasi_damage, stored.cdasi_source) == (5, 1, "grid")
+    assert stored.cdasi_grid is not None and stored.cdasi_grid.sites[0] == (3, 2, 0, 1, 0)
+    assert (stored.mmt8_total, stored.mmt8_max, stored.mmt8_source) == (80, 80, "groups")
+
+    # reopened, the grid is back; typing totals over it records the totals and drops the items
+    window.patient_view.assessments.select(lambda a: True)
+    window.patient_view.assessments.edit_button.click()
+    form = window.active_form
+    assert form.cdasi.itemised() and form.cdasi.value()[2] == stored.cdasi_grid and not form.dirty
+    qtbot.mouseClick(form.cdasi.totals_button, Qt.MouseButton.LeftButton)
+    type_into(qtbot, form.cdasi.activity, "7")
+    save(qtbot, form)
+    (edited,) = book.assessments(pid)
+    assert (edited.cdasi_activity, edited.cdasi_damage, edited.cdasi_source, edited.cdasi_grid) == (
+        7,
+        1,
+        "totals",
+        None,
+    )
+    assert edited.mmt8_groups == stored.mmt8_groups

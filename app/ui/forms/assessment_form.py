@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QGridLayout, QGroupBox, QLabel, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QFormLayout, QGridLayout, QGroupBox, QLabel, QPlainTextEdit, QWidget
 
+from app.domain.analysis import AnalysisSettings
 from app.domain.records import Assessment
 from app.domain.scales import ENZYME_FIELDS, SCALES, ULN_SUFFIX
-from app.domain.scores import ChangeRule, SeverityBands, cdasi_change
+from app.domain.scores import cdasi_change
 from app.domain.validation import Problem, validate_assessment
 from app.ui.controller import Controller
-from app.ui.fields import DateField, IntegerField, NumberField
+from app.ui.fields import DateField, NumberField
 from app.ui.forms.base import ErrorLabel, RecordForm
+from app.ui.scoring.entry_mode import CdasiEntry, Mmt8Entry
 
 SIMPLE_FIELDS = (
     "physician_global", "patient_global", "extramuscular_global", "haq", "pruritus",
@@ -30,32 +31,24 @@ class AssessmentForm(RecordForm):
         patient_id: int,
         assessment: Assessment | None = None,
         parent: QWidget | None = None,
-        bands: SeverityBands | None = None,
-        rule: ChangeRule | None = None,
+        settings: AnalysisSettings | None = None,
     ) -> None:
         super().__init__(controller, parent)
         self.patient_id, self.assessment = patient_id, assessment
-        self.bands, self.rule = bands or SeverityBands(), rule or ChangeRule()
+        self.settings = settings or AnalysisSettings()
         self.title = f"Assessment of {assessment.assessed_on}" if assessment else "New assessment"
-        self.resize(700, 860)
+        self.resize(980, 900)
         visit = self.group("Visit", "Enter what was measured; leave the rest empty.")
         self.assessed_on = self.add_field(visit, "assessed_on", "Date:", DateField())
-        skin = self.group("Skin: CDASI v2")
-        self.add_field(skin, "cdasi_activity", "Activity total:", IntegerField(SCALES["cdasi_activity"]))
+        skin = self.group("Skin: CDASI v2", "Type the totals from the chart, or score the full grid.")
+        self.cdasi = CdasiEntry(undoubled_gottron_counts=self.settings.gottron_undoubled_counts)
         self.derived = QLabel()
         self.derived.setWordWrap(True)
-        skin.addRow("", self.derived)
-        self.add_field(skin, "cdasi_damage", "Damage total:", IntegerField(SCALES["cdasi_damage"]))
-        muscle = self.group("Muscle")
-        self.add_field(muscle, "mmt8_total", "MMT-8 total:", IntegerField(SCALES["mmt8_total"]))
-        self.mmt8_max = QComboBox()
-        self.mmt8_max.addItem("—", None)
-        self.mmt8_max.addItem("80 (one side)", 80)
-        self.mmt8_max.addItem("150 (both sides)", 150)
-        self.add_field(
-            muscle, "mmt8_max", "MMT-8 maximum:", self.mmt8_max, "The TIS needs the maximum that applies"
-        )
-        self.mmt8_max.currentIndexChanged.connect(self.revalidate)
+        self._compound(skin, self.cdasi, ("cdasi_activity", "cdasi_damage"), self.derived)
+        self.cdasi.changed.connect(self._show_derived)
+        muscle = self.group("Muscle: MMT-8", "The response score needs the maximum that applies (80 or 150).")
+        self.mmt8 = Mmt8Entry()
+        self._compound(muscle, self.mmt8, ("mmt8_total", "mmt8_max"))
         self._enzyme_grid()
         globals_ = self.group("Global activity and function", "Visual analogue scales 0–10 cm.")
         for name in SIMPLE_FIELDS[:5]:
@@ -66,10 +59,19 @@ class AssessmentForm(RecordForm):
         notes = self.group("Notes")
         self.notes = self.add_field(notes, "notes", "Notes:", QPlainTextEdit())
         self.notes.setMaximumHeight(90)
-        self.fields["cdasi_activity"].edited.connect(self._show_derived)  # type: ignore[attr-defined]
         self._load(assessment)
         self.finish_loading()
         self._show_derived()
+
+    def _compound(self, layout: QFormLayout, entry: QWidget, names: tuple[str, ...], *extra: QWidget) -> None:
+        """A score entry that holds several fields: one row, each field's error shown under it."""
+        layout.addRow(entry)
+        for widget in extra:
+            layout.addRow(widget)
+        for name in names:
+            self.errors[name] = ErrorLabel()
+            layout.addRow(self.errors[name])
+        entry.changed.connect(self.revalidate)  # type: ignore[attr-defined]
 
     def _enzyme_grid(self) -> None:
         box = QGroupBox("Muscle enzymes (with the lab's upper limit of normal)")
@@ -97,7 +99,8 @@ class AssessmentForm(RecordForm):
         for name, widget in self.fields.items():
             if hasattr(widget, "set_value") and name != "assessed_on":
                 widget.set_value(getattr(assessment, name))
-        self.mmt8_max.setCurrentIndex(max(0, self.mmt8_max.findData(assessment.mmt8_max)))
+        self.cdasi.set_value(assessment.cdasi_activity, assessment.cdasi_damage, assessment.cdasi_grid)
+        self.mmt8.set_value(assessment.mmt8_total, assessment.mmt8_max, assessment.mmt8_groups)
         self.notes.setPlainText(assessment.notes)
 
     def _previous(self, on: Any) -> Assessment | None:
@@ -117,10 +120,10 @@ class AssessmentForm(RecordForm):
         if activity is None:
             self.derived.setText("")
             return
-        text = f"Severity: {self.bands.of(activity).value}."
+        text = f"Severity: {self.settings.severity.of(activity).value}."
         previous = self._previous(record.assessed_on if record else None)
         if previous is not None and previous.cdasi_activity is not None:
-            change = cdasi_change(previous.cdasi_activity, activity, self.rule)
+            change = cdasi_change(previous.cdasi_activity, activity, self.settings.change_rule)
             text += (
                 f" Since {previous.assessed_on} ({previous.cdasi_activity}): {change.change:+g}"
                 f"{f' ({change.percent:+.0f} %)' if change.percent is not None else ''}, {change.direction.value} "
@@ -134,8 +137,10 @@ class AssessmentForm(RecordForm):
         values = {
             name: self.field_value(name, problems)
             for name in self.fields
-            if name not in ("assessed_on", "notes", "mmt8_max")
+            if name not in ("assessed_on", "notes")
         }
+        activity, damage, grid = self.cdasi.value()
+        total, maximum, groups = self.mmt8.value()
         if on is None:
             if not any(p.field == "assessed_on" for p in problems):
                 problems.append(Problem("assessed_on", "The assessment date is required."))
@@ -144,31 +149,16 @@ class AssessmentForm(RecordForm):
             id=self.assessment.id if self.assessment else None,
             patient_id=self.patient_id,
             assessed_on=on,
-            mmt8_max=self.mmt8_max.currentData(),
             notes=self.notes.toPlainText(),
-            cdasi_grid=self.assessment.cdasi_grid if self.assessment else None,
-            mmt8_groups=self.assessment.mmt8_groups if self.assessment else None,
+            cdasi_activity=activity,
+            cdasi_damage=damage,
+            cdasi_grid=grid,
+            mmt8_total=total,
+            mmt8_max=maximum,
+            mmt8_groups=groups,
             **values,
         )
-        assessment = self._drop_replaced_items(assessment)
         return assessment, problems + validate_assessment(assessment, self.controller.book.today())
-
-    def _drop_replaced_items(self, assessment: Assessment) -> Assessment:
-        """Totals typed over item-level scores replace them: the record then says "totals"."""
-        old = self.assessment
-        if old is None:
-            return assessment
-        if assessment.cdasi_grid and (assessment.cdasi_activity, assessment.cdasi_damage) != (
-            old.cdasi_activity,
-            old.cdasi_damage,
-        ):
-            assessment = replace(assessment, cdasi_grid=None)
-        if assessment.mmt8_groups and (assessment.mmt8_total, assessment.mmt8_max) != (
-            old.mmt8_total,
-            old.mmt8_max,
-        ):
-            assessment = replace(assessment, mmt8_groups=None)
-        return assessment
 
     def store(self, record: Any) -> Any:
         return self.controller.save_record(record)
