@@ -339,4 +339,3 @@ def settings_from_json(data: dict[str, object] | None, index_drug: str) -> Analy
         aldolase_factor=number("aldolase_factor", default.aldolase_factor),
         gottron_undoubled_counts=bool(data.get("gottron_undoubled_counts", default.gottron_undoubled_counts)),
     )
-

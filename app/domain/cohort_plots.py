@@ -85,6 +85,16 @@ class SpaghettiLineSpec:
     off_drug_style: SeriesStyle
     tooltip: str
 
+    @property
+    def on_drug(self) -> tuple[PointSpec, ...]:
+        return tuple(p for p in self.points if self.x_stop is None or p.x <= self.x_stop)
+
+    @property
+    def off_drug(self) -> tuple[PointSpec, ...]:
+        """The values after the stop, joined to the last value on the drug (none when not stopped)."""
+        after = tuple(p for p in self.points if self.x_stop is not None and p.x > self.x_stop)
+        return (*self.on_drug[-1:], *after) if after else ()
+
 
 @dataclass(frozen=True)
 class MedianPointSpec:

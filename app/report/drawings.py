@@ -21,7 +21,7 @@ from app.domain.cohort_swimmer import SwimmerSpec
 from app.domain.plot_spec import LegendEntrySpec, TickSpec
 from app.domain.style import FillStyle, LineStyle, MarkerStyle, SeriesStyle
 from app.domain.timeline import BarSpec, MeasureTrackSpec, TimelineSpec
-from app.report.styles import FONT, FONT_BOLD
+from app.report.styles import FONT, FONT_BOLD, register_fonts
 
 INK = colors.HexColor("#1A1A1A")
 GRID = colors.HexColor("#E3E3E3")
@@ -234,6 +234,7 @@ def _legend(
 
 def draw_timeline(spec: TimelineSpec, width: float) -> SpecDrawing:
     """The patient's timeline: phases behind, lanes, measure tracks, events and photos, x axis, legend."""
+    register_fonts()  # text is measured in the embedded family, whoever draws first
     lanes = [lane for group in spec.lane_groups for lane in group.lanes]
     plot_w = width - LABEL_W - 6
     legend_h = _legend_height(spec.legend, plot_w)
@@ -280,6 +281,7 @@ def draw_timeline(spec: TimelineSpec, width: float) -> SpecDrawing:
 
 def draw_spaghetti(spec: SpaghettiSpec, width: float, height: float = 230.0) -> SpecDrawing:
     """Each patient's line aligned to day 0, the median line on top, severity bands behind."""
+    register_fonts()  # text is measured in the embedded family, whoever draws first
     drawing = SpecDrawing(width, height)
     legend_h = _legend_height(spec.legend, width - 50)
     left, bottom = 40.0, 30 + legend_h
@@ -298,10 +300,10 @@ def draw_spaghetti(spec: SpaghettiSpec, width: float, height: float = 230.0) -> 
         )
     )
     for line in spec.lines:
-        on = [(sx(p.x), sy(p.y)) for p in line.points if line.x_stop is None or p.x <= line.x_stop]
-        off = [(sx(p.x), sy(p.y)) for p in line.points if line.x_stop is not None and p.x >= line.x_stop]
-        _series(drawing, line.style, on, False)
-        _series(drawing, line.off_drug_style, off, False)
+        # off the drug first, so the last value on the drug keeps its on-drug marker on top
+        _series(drawing, line.off_drug_style, [(sx(p.x), sy(p.y)) for p in line.off_drug], False)
+        _series(drawing, line.style, [(sx(p.x), sy(p.y)) for p in line.on_drug], False)
+
         if line.points:
             last = line.points[-1]
             drawing.add(_text(sx(last.x) + 3, sy(last.y) - 2, line.study_id, 5.2))
@@ -316,6 +318,7 @@ def draw_spaghetti(spec: SpaghettiSpec, width: float, height: float = 230.0) -> 
 
 def draw_swimmer(spec: SwimmerSpec, width: float) -> SpecDrawing:
     """One row per patient: earlier JAK phase before day 0, the index drug after it, events and stops."""
+    register_fonts()  # text is measured in the embedded family, whoever draws first
     row_h = 14.0
     legend_h = _legend_height(spec.legend, width - 60)
     height = len(spec.rows) * row_h + 40 + legend_h

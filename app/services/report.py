@@ -16,6 +16,7 @@ from app.domain.cohort_swimmer import SwimmerSpec, build_swimmer
 from app.domain.deidentify import date_offset, deidentify
 from app.domain.records import PatientRecord
 from app.domain.validation import Problem, ValidationError
+from app.domain.vocab import Subtype
 from app.report.case_series import Progress, write_report
 from app.report.model import DateMode, ReportInput, ReportOptions
 from app.services import stats
@@ -101,15 +102,23 @@ def _photos_allowed(record: PatientRecord, identified: bool) -> tuple[PatientRec
     return replace(record, photos=kept, comparisons=comparisons), len(record.photos) - len(kept)
 
 
+def group_label(subtypes: Sequence[Subtype]) -> str:
+    """How the figures name the group: "DM + ADM patients", or "All patients"."""
+    if set(subtypes) == set(Subtype):
+        return "All patients"
+    return " + ".join(s.value for s in subtypes) + " patients"
+
+
 def cohort_specs(
     records: Sequence[PatientRecord], settings: AnalysisSettings, cutoff: date
 ) -> tuple[SpaghettiSpec, SwimmerSpec]:
     """The cohort figures from the real dates: they show days from the index start only."""
     group = [PatientData.of(r) for r in records if r.patient.subtype in settings.subtypes]
-    label = " + ".join(s.value for s in settings.subtypes) + " patients"
     spaghetti = build_spaghetti(
-        group, settings.measure, settings.index_drug, cutoff, group_label=label, severity=settings.severity
-    )
+        group, settings.measure, settings.index_drug, cutoff,
+        group_label=group_label(settings.subtypes), severity=settings.severity,
+    )  # fmt: skip
+
     return spaghetti, build_swimmer([PatientData.of(r) for r in records], settings.index_drug, cutoff)
 
 

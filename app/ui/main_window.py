@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTextBrowser,
     QVBoxLayout,
+    QWidget,
 )
 
 from app import __version__
@@ -25,6 +27,7 @@ from app.services.demo import DemoRefused
 from app.services.help import help_markdown
 from app.store.database import StorageError
 from app.ui.analysis_view import AnalysisView
+from app.ui.cohort_views import CohortWindow
 from app.ui.controller import Change, Controller
 from app.ui.empty_state import EmptyState
 from app.ui.forms.base import RecordForm
@@ -33,6 +36,8 @@ from app.ui.forms.settings_form import SettingsForm
 from app.ui.patient_list import PatientListPanel
 from app.ui.patient_view import PatientView
 from app.ui.report_export import ReportExporter, ReportSettingsForm
+
+W = TypeVar("W", bound=QWidget)
 
 
 class MainWindow(QMainWindow):
@@ -57,6 +62,7 @@ class MainWindow(QMainWindow):
         splitter.setSizes([560, 840])
         self.setCentralWidget(splitter)
         self.analysis_view: AnalysisView | None = None
+        self.cohort_window: CohortWindow | None = None
         self.exporter = ReportExporter(controller, self)
         self.db_label = QLabel()
         self.statusBar().addPermanentWidget(self.db_label)
@@ -104,6 +110,12 @@ class MainWindow(QMainWindow):
             ),
             "demo": self._action("Load the synthetic &demo series", self.load_demo),
             "analysis": self._action("Case-series &analysis…", self.show_analysis, "Ctrl+Shift+S"),
+            "cohort": self._action(
+                "&Cohort plots…",
+                self.show_cohort,
+                "Ctrl+Shift+C",
+                "Spaghetti and swimmer plots of the series",
+            ),
             "response": self._action("&Response criteria…", view.show_response, "Ctrl+Shift+R"),
             "export": self._action(
                 "&Export report…", self.export_report, "Ctrl+P", "Export the case-series PDF (de-identified)"
@@ -140,7 +152,7 @@ class MainWindow(QMainWindow):
                 "new_event",
                 "add_photos",
             ],
-            "&Analysis": ["analysis", "response"],
+            "&Analysis": ["analysis", "cohort", "response"],
             "&Help": ["help", "demo", None, "about"],
         }
         for title, names in menus.items():
@@ -154,6 +166,7 @@ class MainWindow(QMainWindow):
             toolbar.addAction(a[name])
         toolbar.addSeparator()
         toolbar.addAction(a["analysis"])
+        toolbar.addAction(a["cohort"])
         toolbar.addAction(a["export"])
         toolbar.addSeparator()
         toolbar.addAction(a["undo"])
@@ -219,9 +232,20 @@ class MainWindow(QMainWindow):
         if self.analysis_view is None:
             self.analysis_view = AnalysisView(self.controller, self)
             self.analysis_view.patient_chosen.connect(self.controller.select_patient)
-        self.analysis_view.show()
-        self.analysis_view.raise_()
-        return self.analysis_view
+        return self._raise(self.analysis_view)
+
+    def show_cohort(self) -> CohortWindow:
+        if self.cohort_window is None:
+            self.cohort_window = CohortWindow(self.controller, self)
+            self.cohort_window.patient_chosen.connect(self.controller.select_patient)
+        return self._raise(self.cohort_window)
+
+    @staticmethod
+    def _raise(window: W) -> W:
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
 
     def export_report(self, identified: bool = False) -> bool:
         if self.controller.book.is_empty():

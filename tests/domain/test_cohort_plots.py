@@ -82,6 +82,11 @@ def test_each_line_is_aligned_to_day_zero_of_its_index_course() -> None:
         == "P-01\nCDASI activity: 20 (moderate)\n2021-05-20 (day 80 from the upadacitinib start)"
     )
     assert spec.lines[1].x_stop == 150.0 and spec.lines[0].x_stop is None
+    # stopped on day 150: the dashed part joins the last value on the drug (day 84) to day 200
+    assert [p.x for p in spec.lines[1].on_drug] == [-10.0, 84.0]
+    assert [p.x for p in spec.lines[1].off_drug] == [84.0, 200.0]
+    assert spec.lines[0].off_drug == () and spec.lines[0].on_drug == spec.lines[0].points
+
     assert spec.lines[0].patient_id == 1
     assert spec.x_label == "Days from the upadacitinib start"
     assert spec.x_range[0] < -30 and spec.x_range[1] > 300

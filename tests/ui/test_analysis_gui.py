@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from PySide6.QtCore import Qt
 
 from app.cli import main
 from app.domain.vocab import Subtype
@@ -76,3 +77,22 @@ def test_response_criteria_between_two_assessments(demo_window: MainWindow) -> N
     view.base.setCurrentIndex(view.base.findText("2020-08-24"))
     assert "2020-08-24 → 2023-05-15" in view.text.toPlainText()
     view.close()
+
+
+def test_cohort_plots_open_from_the_menu_and_a_click_selects_the_patient(
+    qtbot, demo_window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
+    demo_window.actions_["cohort"].trigger()
+    cohort = demo_window.cohort_window
+    assert cohort is not None and cohort.isVisible()
+    assert cohort.spaghetti.counts()["lines"] == 8
+    cohort.tabs.setCurrentWidget(cohort.swimmer)
+    qtbot.waitExposed(cohort.swimmer.graph)
+    book = demo_window.controller.book
+    demo_04 = book.patient_by_study_id("DEMO-04")
+    assert demo_04 is not None
+    qtbot.mouseClick(
+        cohort.swimmer.graph.viewport(), Qt.MouseButton.LeftButton, pos=cohort.swimmer.row_pos("DEMO-04", 60)
+    )
+    assert demo_window.controller.patient_id == demo_04.id
+    assert demo_window.show_cohort() is cohort  # one window, raised again
