@@ -14,15 +14,25 @@ from app.domain.scores import (
 
 SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+N", "New patient"),
+    ("Ctrl+E", "Edit the selected patient"),
     ("Ctrl+Shift+M", "New medication course"),
     ("Ctrl+Shift+A", "New assessment"),
     ("Ctrl+Shift+E", "New adverse event"),
-    ("Ctrl+E / Enter", "Edit the selected record"),
+    ("Ctrl+Shift+P", "Add photos to the selected patient"),
+    ("Enter", "Edit the selected record"),
     ("Delete", "Delete the selected record (asks first; undo with Ctrl+Z)"),
-    ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo"),
+    ("Ctrl+Z", "Undo"),
+    ("Ctrl+Shift+Z", "Redo"),
     ("Ctrl+F", "Find a patient"),
+    ("Ctrl+S", "Save the open form"),
+    ("Ctrl+Shift+S", "Case-series analysis"),
+    ("Ctrl+Shift+C", "Cohort plots (spaghetti and swimmer)"),
+    ("Ctrl+Shift+R", "Response criteria between two assessments"),
+    ("Ctrl+0", "Reset the timeline's zoom"),
     ("Ctrl+,", "Series settings"),
     ("Ctrl+P", "Export the PDF report"),
+    ("Ctrl+O", "Open another database"),
+    ("Ctrl+Q", "Quit"),
     ("F1", "This help"),
 )
 

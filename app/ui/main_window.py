@@ -93,7 +93,7 @@ class MainWindow(QMainWindow):
             "open": self._action("&Open database…", self.open_database, QKeySequence.StandardKey.Open),
             "new_db": self._action("&New database…", self.new_database),
             "settings": self._action("Series &settings…", self.edit_settings, "Ctrl+,"),
-            "quit": self._action("&Quit", self.close, QKeySequence.StandardKey.Quit),
+            "quit": self._action("&Quit", self.close, "Ctrl+Q"),
             "undo": undo,
             "redo": redo,
             "find": self._action("&Find patient", self.find_patient, QKeySequence.StandardKey.Find),

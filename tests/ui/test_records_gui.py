@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox
 
 from app.domain.vocab import AntibodyStatus, DrugClass, StopReason, Subtype
+from app.services.help import SHORTCUTS
 from app.ui.fields import ChoiceField
 from app.ui.forms.base import RecordForm
 from app.ui.main_window import MainWindow
@@ -271,3 +272,10 @@ def test_cdasi_grid_and_mmt8_groups_are_entered_in_the_form_and_stored(qtbot, wi
         None,
     )
     assert edited.mmt8_groups == stored.mmt8_groups
+
+
+def test_every_menu_shortcut_is_listed_in_the_help(window: MainWindow) -> None:
+    listed = dict(SHORTCUTS)
+    for name, action in window.actions_.items():
+        for shortcut in action.shortcuts():
+            assert shortcut.toString() in listed, f"{name} ({shortcut.toString()}) is missing from the help"
