@@ -241,7 +241,19 @@ class PhotosTab(QWidget):
         self.form_opened.emit(form)
         return form
 
+    def open_photo(self, photo_id: int) -> AnnotationDialog | None:
+        """Select one photo and open it with its annotations (a timeline photo marker does this)."""
+        self.list.clearSelection()
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == photo_id:
+                item.setSelected(True)
+                self.list.scrollToItem(item)
+                return self.annotate()
+        return None
+
     def annotate(self) -> AnnotationDialog | None:
+
         if (photo := self._photo()) is None:
             return None
         dialog = AnnotationDialog(self.controller, photo, self)

@@ -1,0 +1,232 @@
+"""The on-screen timeline draws every element of the spec, and its points, photos and toolbar work."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from pathlib import Path
+
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QHelpEvent, QImage
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QFileDialog, QToolTip
+from pytestqt.qtbot import QtBot
+
+from app.domain.timeline import TimelineSpec, XMode, build_timeline
+from app.store.casebook import Casebook
+from app.ui.controller import Controller
+from app.ui.timeline_plot import EMPTY_TEXT, TimelinePlot
+from tests.report.test_drawings import spec_counts
+from tests.ui.conftest import Answers
+
+
+def _spec(
+    book: Casebook, study_id: str, x_mode: XMode = "date", index_drug: str | None = None
+) -> TimelineSpec:
+    settings = book.settings()
+    if index_drug is not None:
+        settings = replace(settings, index_drug=index_drug)
+    patient = book.patient_by_study_id(study_id)
+    assert patient is not None and patient.id is not None
+    record = book.patient_record(patient.id)
+    return build_timeline(
+        record.patient, record.courses, record.assessments, record.adverse_events, record.photos,
+        settings, x_mode=x_mode, today=settings.cutoff,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def demo(controller: Controller) -> Casebook:
+    controller.load_demo()
+    return controller.book
+
+
+@pytest.fixture
+def plot(qtbot: QtBot) -> TimelinePlot:
+    widget = TimelinePlot()
+    qtbot.addWidget(widget)
+    widget.resize(1200, 800)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def _at(plot: TimelinePlot, item: pg.PlotItem, x: float, y: float) -> QPoint:
+    """The viewport position of data coordinates (x, y) in a plot item."""
+    QApplication.processEvents()
+    return plot.graphics.mapFromScene(item.vb.mapViewToScene(QPointF(x, y)))
+
+
+def _hover(plot: TimelinePlot, pos: QPoint) -> str:
+    viewport = plot.graphics.viewport()
+    QApplication.sendEvent(viewport, QHelpEvent(QEvent.Type.ToolTip, pos, viewport.mapToGlobal(pos)))
+    return QToolTip.text()
+
+
+def test_counts_match_the_spec_for_the_demo_patients(demo: Casebook, plot: TimelinePlot) -> None:
+    # DEMO-01: tofacitinib then upadacitinib; DEMO-04: upadacitinib stopped for a grade 3 acneiform eruption
+    for study_id in ("DEMO-01", "DEMO-04"):
+        for x_mode in ("date", "index_days"):
+            spec = _spec(demo, study_id, x_mode)
+            plot.set_spec(spec)
+            assert plot.counts() == {k: v for k, v in spec_counts(spec).items() if v}, (study_id, x_mode)
+    assert plot.counts()["events"] == 1  # DEMO-04's eruption
+    assert plot.legend.shown() == [entry.label for entry in spec.legend]
+    assert "CDASI activity bands" in plot.notes.text()
+
+
+def test_the_axes_show_the_spec_ticks_and_ranges(demo: Casebook, plot: TimelinePlot) -> None:
+    spec = _spec(demo, "DEMO-01")
+    plot.set_spec(spec)
+    bottom = plot.track_plot(spec.tracks[-1].key)
+    assert bottom is not None and bottom.getAxis("bottom").isVisible()
+    assert bottom.getAxis("bottom")._tickLevels == [[(t.x, t.label) for t in spec.ticks]]
+    assert not plot.track_plot(spec.tracks[0].key).getAxis("bottom").isVisible()  # type: ignore[union-attr]
+    x_low, x_high = plot.lanes.plot.vb.viewRange()[0]
+    assert (x_low, x_high) == pytest.approx(spec.x_range)
+    cdasi = plot.track_plot("cdasi_activity")
+    assert cdasi is not None
+    low, high = cdasi.vb.viewRange()[1]
+    assert low <= 0 and high >= spec.track("cdasi_activity").y.range[1]  # type: ignore[union-attr]
+
+
+def test_clicking_a_point_opens_its_assessment(demo: Casebook, plot: TimelinePlot, qtbot: QtBot) -> None:
+    spec = _spec(demo, "DEMO-01")
+    plot.set_spec(spec)
+    track = spec.track("cdasi_activity")
+    assert track is not None
+    point = track.series[0].points[1]
+    item = plot.track_plot("cdasi_activity")
+    pos = _at(plot, item, point.x, point.y)
+    with qtbot.waitSignal(plot.assessment_clicked, timeout=2000) as clicked:
+        QTest.mouseClick(
+            plot.graphics.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos
+        )
+    assert clicked.args == [point.assessment_id]
+    assert point.tooltip in _hover(plot, pos)
+
+
+def test_clicking_a_photo_opens_it_and_hovering_shows_its_thumbnail(
+    demo: Casebook, plot: TimelinePlot, qtbot: QtBot
+) -> None:
+    spec = _spec(demo, "DEMO-01")
+    asked: list[int] = []
+
+    def thumbnail(photo_id: int) -> bytes:
+        asked.append(photo_id)
+        return demo.photo_thumbnail(photo_id)
+
+    plot.set_spec(spec, thumbnail)
+    photo = spec.photos[1]
+    photos_y = plot.lanes.targets.ys[plot.lanes.targets.kinds.index("photo")]
+    pos = _at(plot, plot.lanes.plot, photo.x, photos_y)
+    with qtbot.waitSignal(plot.photo_clicked, timeout=2000) as clicked:
+        QTest.mouseClick(
+            plot.graphics.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos
+        )
+    assert clicked.args == [photo.photo_id]
+    for _ in range(2):
+        text = _hover(plot, pos)
+        assert "data:image/png;base64," in text and "dorsum of hand" in text
+    assert asked == [photo.photo_id]  # loaded on the first hover, then remembered
+
+
+def test_hovering_a_bar_or_an_event_shows_the_spec_tooltip(demo: Casebook, plot: TimelinePlot) -> None:
+    spec = _spec(demo, "DEMO-04")
+    plot.set_spec(spec)
+    lanes = plot.lanes.plot
+    bar = next(b for b in spec.bars if b.drug == "upadacitinib")
+    x0, x1, y0, y1, _ = next(box for box in plot.lanes.targets.boxes if box[4] == bar.tooltip)
+    assert _hover(plot, _at(plot, lanes, (x0 + x1) / 2, (y0 + y1) / 2)) == bar.tooltip
+    assert "Stop reason: Adverse event" in bar.tooltip
+    event = spec.events[0]
+    events_y = plot.lanes.targets.ys[plot.lanes.targets.kinds.index("event")]
+    assert _hover(plot, _at(plot, lanes, event.x, events_y)) == event.tooltip
+
+
+def test_the_time_axis_toggle_asks_for_days_from_the_index_start(
+    demo: Casebook, plot: TimelinePlot, qtbot: QtBot
+) -> None:
+    plot.set_spec(_spec(demo, "DEMO-01"))
+    assert plot.dates_button.isChecked() and plot.days_button.isEnabled()
+    assert plot.days_button.text() == "Days from upadacitinib start"
+    with qtbot.waitSignal(plot.x_mode_changed, timeout=1000) as changed:
+        qtbot.mouseClick(plot.days_button, Qt.MouseButton.LeftButton)
+    assert changed.args == ["index_days"]
+    plot.set_spec(_spec(demo, "DEMO-01", "index_days"))
+    assert plot.days_button.isChecked()
+    plot.set_spec(_spec(demo, "DEMO-01", index_drug="baricitinib"))  # no index course: no day 0
+    assert not plot.days_button.isEnabled() and plot.dates_button.isChecked()
+
+
+def test_ck_log_scale_applies_to_the_ck_track_only(demo: Casebook, plot: TimelinePlot, qtbot: QtBot) -> None:
+    spec = _spec(demo, "DEMO-01")
+    plot.set_spec(spec)
+    ck, cdasi = plot.track_plot("ck"), plot.track_plot("cdasi_activity")
+    assert ck is not None and cdasi is not None and plot.log_button.isEnabled()
+    x_range = plot.lanes.plot.vb.viewRange()[0]
+    qtbot.mouseClick(plot.log_button, Qt.MouseButton.LeftButton)
+    assert plot.ck_log() and ck.getAxis("left").logMode and ck.ctrl.logYCheck.isChecked()
+    assert not cdasi.getAxis("left").logMode
+    low, high = spec.track("ck").y.log_range  # type: ignore[union-attr, misc]
+    view_low, view_high = ck.vb.viewRange()[1]
+    assert view_low <= math.log10(low) and view_high >= math.log10(high)
+    assert plot.lanes.plot.vb.viewRange()[0] == pytest.approx(x_range)  # the time window stays
+    assert plot.counts() == {k: v for k, v in spec_counts(spec).items() if v}
+    plot.set_spec(_spec(demo, "DEMO-04"))  # kept for the next patient
+    assert plot.track_plot("ck").getAxis("left").logMode  # type: ignore[union-attr]
+    plot.set_ck_log(False)
+    assert not plot.log_button.isChecked() and not plot.track_plot("ck").getAxis("left").logMode  # type: ignore[union-attr]
+
+
+def test_reset_view_shows_the_whole_timeline_again(demo: Casebook, plot: TimelinePlot, qtbot: QtBot) -> None:
+    spec = _spec(demo, "DEMO-01")
+    plot.set_spec(spec)
+    plot.lanes.plot.setXRange(spec.x_range[0] + 300, spec.x_range[0] + 500, padding=0)
+    plot.graphics.setFocus()
+    QTest.keyClick(plot.graphics, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert plot.lanes.plot.vb.viewRange()[0] == pytest.approx(spec.x_range)
+
+
+def test_export_writes_png_and_svg_and_refuses_other_formats(
+    demo: Casebook, plot: TimelinePlot, tmp_path: Path
+) -> None:
+    plot.set_spec(_spec(demo, "DEMO-01"))
+    plot.export_image(tmp_path / "timeline.png")
+    image = QImage(str(tmp_path / "timeline.png"))
+    assert not image.isNull() and image.width() >= 600 and image.height() >= 400
+    plot.export_image(tmp_path / "timeline.svg")
+    svg = (tmp_path / "timeline.svg").read_text(encoding="utf-8")
+    assert svg.startswith("<?xml") and "<svg" in svg
+    with pytest.raises(ValueError, match=r"\.png or \.svg"):
+        plot.export_image(tmp_path / "timeline.pdf")
+
+
+def test_the_export_button_saves_or_says_why_not(
+    demo: Casebook,
+    plot: TimelinePlot,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    answers: Answers,
+    qtbot: QtBot,
+) -> None:
+    plot.set_spec(_spec(demo, "DEMO-04"))
+    chosen = {"path": str(tmp_path / "DEMO-04"), "filter": "SVG drawing (*.svg)"}
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (chosen["path"], chosen["filter"]))
+    qtbot.mouseClick(plot.export_button, Qt.MouseButton.LeftButton)
+    assert (tmp_path / "DEMO-04.svg").stat().st_size > 0
+    chosen["path"] = str(tmp_path / "DEMO-04.jpg")
+    qtbot.mouseClick(plot.export_button, Qt.MouseButton.LeftButton)
+    assert answers.questions and "choose a .png or .svg file" in answers.questions[-1]
+
+
+def test_no_spec_shows_the_empty_state(demo: Casebook, plot: TimelinePlot) -> None:
+    plot.set_spec(_spec(demo, "DEMO-01"))
+    plot.set_spec(None)
+    assert plot.stack.currentWidget() is plot.empty and plot.empty.isVisible()
+    assert plot.empty.text() == EMPTY_TEXT and EMPTY_TEXT.startswith("No records to draw yet")
+    assert plot.counts() == {} and not plot.export_button.isEnabled()
+    with pytest.raises(ValueError):
+        plot.export_image(Path("nothing.png"))
