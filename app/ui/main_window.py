@@ -59,7 +59,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.patients)
         splitter.addWidget(self.right)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([560, 840])
+        splitter.setSizes([420, 980])
         self.setCentralWidget(splitter)
         self.analysis_view: AnalysisView | None = None
         self.cohort_window: CohortWindow | None = None

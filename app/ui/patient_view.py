@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QSplitter,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -18,7 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.phases import index_course, prior_immunosuppressants
+from app.domain.plot_spec import XMode
 from app.domain.records import AdverseEvent, Assessment, Identifiers, MedicationCourse, Patient
+from app.domain.timeline import TimelineSpec, build_timeline
 from app.domain.validation import ValidationError
 from app.services import stats
 from app.ui.controller import Change, Controller, describe
@@ -31,6 +34,7 @@ from app.ui.models import assessment_columns, course_columns, event_columns
 from app.ui.photo_tab import PhotosTab
 from app.ui.record_tab import RecordTab
 from app.ui.response_view import ResponseView
+from app.ui.timeline_plot import TimelinePlot
 
 
 def overview_html(
@@ -134,10 +138,19 @@ class PatientView(QWidget):
         self.tabs.addTab(self.photos, "Photos")
         self.title = QLabel()
         self.title.setAccessibleName("Selected patient")
+        self.timeline = TimelinePlot()
+        self.x_mode: XMode = "date"
+        self.timeline_spec: TimelineSpec | None = None  # what the timeline shows now
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.addWidget(self.timeline)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([330, 520])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
-        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.splitter, 1)
         self._connect()
 
     def _connect(self) -> None:
@@ -151,6 +164,9 @@ class PatientView(QWidget):
             tab.delete_requested.connect(self.delete_record)
         self.controller.changed.connect(self._on_changed)
         self.controller.patient_selected.connect(self._on_patient_selected)
+        self.timeline.assessment_clicked.connect(self.open_assessment)
+        self.timeline.photo_clicked.connect(self.open_photo)
+        self.timeline.x_mode_changed.connect(self._on_x_mode_changed)
 
     def _settings(self) -> Any:
         return stats.load_settings(self.controller.book)
@@ -171,7 +187,9 @@ class PatientView(QWidget):
         except ValidationError:  # deleted meanwhile
             self.patient = None
         if self.patient is None:
+            self.draw_timeline()
             return
+
         settings = book.settings()
         courses = book.courses(pid)
         self.title.setText(
@@ -186,6 +204,41 @@ class PatientView(QWidget):
         self.assessments.set_rows(book.assessments(pid))
         self.events.set_rows(book.adverse_events(pid))
         self.photos.show_patient(pid)
+        self.draw_timeline()
+
+    def draw_timeline(self) -> None:
+        """The timeline follows every save: rebuilt from the stored records and drawn again."""
+        if self.patient is None or self.patient.id is None:
+            self.timeline_spec = None
+            self.timeline.set_spec(None)
+            return
+        book = self.controller.book
+        record = book.patient_record(self.patient.id)
+        spec = build_timeline(
+            record.patient, record.courses, record.assessments, record.adverse_events, record.photos,
+            book.settings(), x_mode=self.x_mode, severity=self._settings().severity, today=book.today(),
+        )  # fmt: skip
+        self.timeline_spec = spec
+        self.timeline.set_spec(spec, book.photo_thumbnail)
+
+    def _on_x_mode_changed(self, mode: str) -> None:
+        self.x_mode = "index_days" if mode == "index_days" else "date"
+        self.draw_timeline()
+
+    def open_assessment(self, assessment_id: int) -> RecordForm | None:
+        """A clicked timeline point: its assessment in the form, and selected in its tab."""
+        assessment = next(
+            (a for a in self.controller.book.assessments(self._pid()) if a.id == assessment_id), None
+        )
+        if assessment is None:
+            return None
+        self.tabs.setCurrentWidget(self.assessments)
+        self.assessments.select(lambda a: a.id == assessment_id)
+        return self.edit_record(assessment)
+
+    def open_photo(self, photo_id: int) -> QWidget | None:
+        self.tabs.setCurrentWidget(self.photos)
+        return self.photos.open_photo(photo_id)
 
     # ------------------------------------------------------------ forms
     def open_form(self, form: RecordForm) -> RecordForm:
