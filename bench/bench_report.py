@@ -43,9 +43,11 @@ def _measure(db: Path, out: Path) -> dict[str, float]:
         [sys.executable, __file__, "--child", str(db), str(out)],
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
         cwd=ROOT,
     )
+    if result.returncode != 0:
+        raise SystemExit(f"the export of {db.name} failed:\n{result.stderr}")
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 

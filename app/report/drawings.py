@@ -249,8 +249,12 @@ def draw_timeline(spec: TimelineSpec, width: float) -> SpecDrawing:
                 sx(phase.x_start), bottom, sx(phase.x_end) - sx(phase.x_start), top - bottom - 10, phase.style
             )
         )
-        drawing.add(_text(sx(phase.x_start) + 2, top - 8, phase.label, 6.2, bold=True))
+        band_w = sx(phase.x_end) - sx(phase.x_start)
+        # a band too narrow for its name is named in the legend only
+        if stringWidth(phase.label, FONT_BOLD, 6.2) + 4 <= band_w:
+            drawing.add(_text(sx(phase.x_start) + 2, top - 8, phase.label, 6.2, bold=True))
         drawing.counts["phases"] += 1
+
     y = top - 12
     for lane in lanes:
         y -= LANE_H + 2
@@ -316,17 +320,39 @@ def draw_spaghetti(spec: SpaghettiSpec, width: float, height: float = 230.0) -> 
     return drawing
 
 
-def draw_swimmer(spec: SwimmerSpec, width: float) -> SpecDrawing:
+SWIMMER_ROW_HEIGHT = 14.0
+
+
+def fit_height(drawing: SpecDrawing, max_height: float) -> SpecDrawing:
+    """The drawing scaled down as a whole (aspect kept) when it is taller than ``max_height``."""
+    if drawing.height > max_height:
+        factor = max_height / drawing.height
+        drawing.scale(factor, factor)
+        drawing.width, drawing.height = drawing.width * factor, max_height
+    return drawing
+
+
+def swimmer_parts(spec: SwimmerSpec, width: float, max_height: float) -> list[SpecDrawing]:
+    """The swimmer plot in as many drawings as it takes for each to fit ``max_height`` (a long
+    series runs over several pages); every part has its own axis and legend."""
+    register_fonts()
+    fixed = 40 + _legend_height(spec.legend, width - 60)
+    per_part = max(1, int((max_height - fixed) // SWIMMER_ROW_HEIGHT))
+    return [draw_swimmer(spec, width, slice(n, n + per_part)) for n in range(0, len(spec.rows), per_part)]
+
+
+def draw_swimmer(spec: SwimmerSpec, width: float, rows: slice = slice(None)) -> SpecDrawing:
     """One row per patient: earlier JAK phase before day 0, the index drug after it, events and stops."""
     register_fonts()  # text is measured in the embedded family, whoever draws first
-    row_h = 14.0
+    row_h = SWIMMER_ROW_HEIGHT
+    shown = spec.rows[rows]
     legend_h = _legend_height(spec.legend, width - 60)
-    height = len(spec.rows) * row_h + 40 + legend_h
+    height = len(shown) * row_h + 40 + legend_h
     drawing = SpecDrawing(width, height)
     bottom = 30 + legend_h
     sx = XScale(spec.x_range[0], spec.x_range[1], 54.0, width - 62)
     y = height - 6
-    for row in spec.rows:
+    for row in shown:
         y -= row_h
         drawing.add(_text(4, y + 3, row.study_id, 6.5))
         for bar in (*row.prior, row.bar):

@@ -9,9 +9,11 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
 
 from app.domain.records import PatientRecord
 from app.domain.timeline import build_timeline
-from app.report.drawings import draw_spaghetti, draw_swimmer, draw_timeline
+from app.report.drawings import draw_spaghetti, draw_timeline, fit_height, swimmer_parts
 from app.report.model import DateMode, ReportInput
 from app.report.styles import Styles, para
+
+FIGURE_HEIGHT = 640.0  # points: a figure and its caption fit the page's frame
 
 
 def cohort_figures(data: ReportInput, styles: Styles, width: float) -> list[Flowable]:
@@ -34,7 +36,15 @@ def cohort_figures(data: ReportInput, styles: Styles, width: float) -> list[Flow
             "JAK inhibitor; arrow: still on treatment at the data cut-off; ×: stopped; triangles: adverse events "
             "with their CTCAE grade."
         )
-        story.append(KeepTogether([draw_swimmer(spec, width), para(caption, styles.caption)]))
+        parts = swimmer_parts(spec, width, FIGURE_HEIGHT)
+        for n, part in enumerate(parts, start=1):
+            label = f" (part {n} of {len(parts)})" if len(parts) > 1 else ""
+            text = (
+                caption.replace("Figure 2.", f"Figure 2{label}.", 1)
+                if n == len(parts)
+                else f"Figure 2{label}."
+            )
+            story.append(KeepTogether([part, para(text, styles.caption)]))
     return story
 
 
@@ -52,4 +62,8 @@ def patient_timeline(
         x_mode=x_mode, severity=data.analysis.settings.severity, today=settings.cutoff,
     )  # fmt: skip
     caption = f"Timeline of {record.patient.study_id}. " + " ".join(spec.notes)
-    return [KeepTogether([draw_timeline(spec, width), para(caption.strip(), styles.caption)])]
+    return [
+        KeepTogether(
+            [fit_height(draw_timeline(spec, width), FIGURE_HEIGHT), para(caption.strip(), styles.caption)]
+        )
+    ]

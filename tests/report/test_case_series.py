@@ -12,9 +12,13 @@ from pypdf import PdfReader
 
 from app.cli import main
 from app.domain.records import Identifiers
+from app.domain.vocab import DRUGS
 from app.report.case_series import ReportCancelled
+from app.report.drawings import swimmer_parts
+from app.report.figures import FIGURE_HEIGHT
 from app.services import report
 from app.store.casebook import Casebook
+from tests.factories import make_course, make_patient
 from tests.report.conftest import pdf_text
 
 SECTIONS = [
@@ -185,3 +189,29 @@ def test_cli_report(demo_book: Casebook, tmp_path: Path, capsys: pytest.CaptureF
     assert "DEMO-01" in content and "DEMO-04" in content and "DEMO-02" not in content
     assert main(["report", "--db", str(demo_book.path), "--out", str(out), "--patients", "NOPE"]) == 1
     assert "No patient with study ID NOPE" in capsys.readouterr().err
+
+
+def test_a_long_series_and_a_crowded_timeline_fit_the_pages(demo_book: Casebook, tmp_path: Path) -> None:
+    """Sixty patients split the swimmer plot over parts; thirty courses shrink a timeline to the page."""
+    drugs = [d for d in DRUGS if d.name != "upadacitinib"]
+    with demo_book.batch():
+        for n in range(50):
+            patient = demo_book.save_patient(make_patient(f"LONG-{n:02d}"))
+            assert patient.id is not None
+            demo_book.save(make_course(patient.id, "upadacitinib", f"2022-{n % 12 + 1:02d}-01"))
+        crowded = demo_book.save_patient(make_patient("CROWDED"))
+        assert crowded.id is not None
+        for n, drug in enumerate(drugs[:30]):
+            start = f"{2010 + n // 3}-{n % 12 + 1:02d}"
+            demo_book.save(make_course(crowded.id, drug.name, start, drug_class=drug.drug_class))
+
+    swimmer = report.gather(demo_book, report.load_options(demo_book)).swimmer
+    assert swimmer is not None
+    parts = swimmer_parts(swimmer, 480, FIGURE_HEIGHT)
+    assert len(parts) >= 2 and all(p.height <= FIGURE_HEIGHT for p in parts)
+    assert sum(p.counts["rows"] for p in parts) == len(swimmer.rows) == 60  # CROWDED never had upadacitinib
+
+    out = tmp_path / "long.pdf"
+    report.export(demo_book, out, report.load_options(demo_book))
+    text = pdf_text(out)
+    assert f"Figure 2 (part 1 of {len(parts)})" in text and "Timeline of CROWDED" in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from app.domain.records import Assessment
+from app.report.drawings import draw_timeline
 from app.ui.forms.assessment_form import AssessmentForm
 from app.ui.main_window import MainWindow
 from app.ui.photo_forms import AnnotationDialog
@@ -68,3 +69,13 @@ def test_days_from_the_index_start_redraws_the_timeline(window: MainWindow) -> N
     assert view.timeline_spec.x_mode == "index_days" and view.timeline_spec.day_zero_x == 0
     select(window, "DEMO-04")  # the choice holds for the next patient
     assert view.timeline_spec.x_mode == "index_days"
+
+
+def test_the_report_draws_the_same_elements_as_the_screen(window: MainWindow) -> None:
+    window.controller.load_demo()
+    view = window.patient_view
+    for study_id in ("DEMO-01", "DEMO-04", "DEMO-06"):
+        select(window, study_id)
+        assert view.timeline_spec is not None
+        drawn = draw_timeline(view.timeline_spec, 500)
+        assert dict(drawn.counts) == view.timeline.counts(), study_id
