@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, PolyLine, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.attrmap import AttrMap, AttrMapValue
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from app.domain.cohort_plots import SpaghettiSpec
@@ -29,8 +30,11 @@ LABEL_W = 78.0  # left gutter for lane and track labels
 LANE_H = 10.0
 TRACK_H = 50.0
 STRIP_H = 15.0
-GAP = 12.0  # room above each track for its title
+GAP = 8.0  # between tracks
 TICK_FONT = 6.5
+TICK_LABEL_W = 16.0  # room the y tick labels take left of their axis
+TITLE_FONT = 6.5
+
 LEGEND_FONT = 6.2
 
 
@@ -176,18 +180,22 @@ def _series(
 def _track(drawing: SpecDrawing, track: MeasureTrackSpec, sx: XScale, bottom: float) -> None:
     lo, hi = track.y.range
     sy = _y_scale(bottom, TRACK_H, lo, hi)
-    right = sx.left + sx.width
+    # band and reference labels sit at the left, clear of the cut-off line and the latest values
     for band in track.bands:
         y0, y1 = sy(max(band.y_low, lo)), sy(min(band.y_high, hi))
         drawing.add(_rect(sx.left, y0, sx.width, y1 - y0, band.style))
-        drawing.add(_text(right - 2, y1 - 7, band.label, 5.5, "end"))
+        drawing.add(_text(sx.left + 2, y1 - 6, band.label, 5.5))
     for reference in track.references:
         y = sy(reference.y)
         drawing.add(_line(sx(reference.x_start), y, sx(reference.x_end), y, reference.style))
-        drawing.add(_text(sx(reference.x_end) - 2, y + 2, reference.label, 5.5, "end"))
+        drawing.add(_text(sx(reference.x_start) + 2, y + 2, reference.label, 5.5))
     _y_axis(drawing, track, sy, sx.left)
+    # the title in the left gutter, beside its axis, wrapped clear of the tick labels
     title = f"{track.label} ({track.unit})" if track.unit else track.label
-    drawing.add(_text(sx.left + 3, bottom + TRACK_H + 1.5, title, 6.8, bold=True))
+    lines = simpleSplit(title, FONT_BOLD, TITLE_FONT, sx.left - TICK_LABEL_W - 4)
+    for n, line in enumerate(lines):
+        drawing.add(_text(4, bottom + TRACK_H - 7 - n * (TITLE_FONT + 1.5), line, TITLE_FONT, bold=True))
+
     for series in track.series:
         points = [(sx(p.x), sy(min(max(p.y, lo), hi))) for p in series.points]
         _series(drawing, series.style, points, series.step)

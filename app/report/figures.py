@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
+from reportlab.graphics.shapes import Drawing
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph
 
 from app.domain.records import PatientRecord
 from app.domain.timeline import build_timeline
@@ -63,7 +64,34 @@ def patient_timeline(
     )  # fmt: skip
     caption = f"Timeline of {record.patient.study_id}. " + " ".join(spec.notes)
     return [
-        KeepTogether(
-            [fit_height(draw_timeline(spec, width), FIGURE_HEIGHT), para(caption.strip(), styles.caption)]
-        )
+        Figure(fit_height(draw_timeline(spec, width), FIGURE_HEIGHT), para(caption.strip(), styles.caption))
     ]
+
+
+class Figure(Flowable):  # type: ignore[misc]
+    """A drawing with its caption below, kept together. Where the page has less room left than
+    the drawing needs, but at least ``min_scale`` of it, the drawing shrinks (aspect kept) to
+    fill the page instead of leaving it half empty; with less room it moves to the next page."""
+
+    def __init__(self, drawing: Drawing, caption: Paragraph, min_scale: float = 0.7) -> None:
+        super().__init__()
+        self.drawing, self.caption, self.min_scale = drawing, caption, min_scale
+        self.scale, self.caption_height = 1.0, 0.0
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.caption_height = self.caption.wrap(avail_width, avail_height)[1] + 4
+        room = avail_height - self.caption_height
+        full = self.drawing.height
+        self.scale = 1.0 if full <= room or room < self.min_scale * full else room / full
+        self.width = avail_width
+        self.height = full * self.scale + self.caption_height
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.saveState()
+        canvas.translate(0, self.caption_height)
+        canvas.scale(self.scale, self.scale)
+        self.drawing.drawOn(canvas, 0, 0)
+        canvas.restoreState()
+        self.caption.drawOn(canvas, 0, 0)
