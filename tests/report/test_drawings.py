@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from app.domain.cohort_plots import PatientData, build_spaghetti
 from app.domain.cohort_swimmer import build_swimmer
 from app.domain.timeline import TimelineSpec, build_timeline
-from app.report.drawings import draw_spaghetti, draw_swimmer, draw_timeline
+from app.report.drawings import SpecDrawing, draw_spaghetti, draw_swimmer, draw_timeline, fit_height
+from app.report.figures import Figure
+from app.report.styles import Styles, para
 from app.services.demo import write_demo
 from app.store.casebook import Casebook
 
@@ -58,3 +62,15 @@ def test_cohort_drawings_hold_every_line_and_row(book: Casebook) -> None:
     assert drawn.counts["rows"] == len(swimmer.rows) == 10
     assert drawn.counts["discontinuations"] == 1
     assert drawn.counts["events"] == sum(len(r.events) for r in swimmer.rows)
+
+
+def test_a_figure_shrinks_to_finish_a_page_but_not_below_its_minimum() -> None:
+    drawing = fit_height(SpecDrawing(400, 900), 600)
+    assert drawing.height == 600 and drawing.width == pytest.approx(400 * 600 / 900)  # scaled as a whole
+    figure = Figure(drawing, para("Timeline of P-01.", Styles().caption))
+    _, height = figure.wrap(480, 1000)
+    assert figure.scale == 1 and height > 600  # room enough: full size
+    _, height = figure.wrap(480, 500)
+    assert 0.7 < figure.scale < 1 and height <= 500  # most of it fits: shrinks to the room left
+    figure.wrap(480, 300)
+    assert figure.scale == 1  # too little room: full size, on the next page
