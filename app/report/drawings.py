@@ -184,7 +184,9 @@ def _track(drawing: SpecDrawing, track: MeasureTrackSpec, sx: XScale, bottom: fl
     for band in track.bands:
         y0, y1 = sy(max(band.y_low, lo)), sy(min(band.y_high, hi))
         drawing.add(_rect(sx.left, y0, sx.width, y1 - y0, band.style))
-        drawing.add(_text(sx.left + 2, y1 - 6, band.label, 5.5))
+        if y1 - y0 >= 6.5:  # a band too thin for its label is named in the legend only
+            drawing.add(_text(sx.left + 2, y1 - 6, band.label, 5.5))
+
     for reference in track.references:
         y = sy(reference.y)
         drawing.add(_line(sx(reference.x_start), y, sx(reference.x_end), y, reference.style))
