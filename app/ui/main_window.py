@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -55,12 +55,12 @@ class MainWindow(QMainWindow):
         self.right = QStackedWidget()
         for page in (self.empty, self.no_selection, self.patient_view):
             self.right.addWidget(page)
-        splitter = QSplitter()
-        splitter.addWidget(self.patients)
-        splitter.addWidget(self.right)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([420, 980])
-        self.setCentralWidget(splitter)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.patients)
+        self.splitter.addWidget(self.right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([420, 980])
+        self.setCentralWidget(self.splitter)
         self.analysis_view: AnalysisView | None = None
         self.cohort_window: CohortWindow | None = None
         self.exporter = ReportExporter(controller, self)
@@ -69,7 +69,33 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._connect()
         self.resize(1400, 860)
+        self._restore_layout()
         self._on_changed(Change("all", "open"))
+
+    # ------------------------------------------------------------ layout kept between sessions
+    def _layout_parts(self) -> dict[str, tuple[Callable[[], object], Callable[[Any], object]]]:
+        """Each remembered piece of the layout: how to read it and how to put it back."""
+        return {
+            "window/geometry": (self.saveGeometry, self.restoreGeometry),
+            "window/state": (self.saveState, self.restoreState),
+            "window/splitter": (self.splitter.saveState, self.splitter.restoreState),
+            "window/patient_splitter": (
+                self.patient_view.splitter.saveState,
+                self.patient_view.splitter.restoreState,
+            ),
+        }
+
+    def _restore_layout(self) -> None:
+        settings = QSettings()
+        for key, (_, restore) in self._layout_parts().items():
+            value = settings.value(key)
+            if isinstance(value, QByteArray):
+                restore(value)
+
+    def _save_layout(self) -> None:
+        settings = QSettings()
+        for key, (save, _) in self._layout_parts().items():
+            settings.setValue(key, save())
 
     # ------------------------------------------------------------ actions
     def _action(
@@ -330,4 +356,5 @@ class MainWindow(QMainWindow):
             if form.isVisible():
                 event.ignore()
                 return
+        self._save_layout()
         event.accept()

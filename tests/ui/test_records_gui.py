@@ -279,3 +279,19 @@ def test_every_menu_shortcut_is_listed_in_the_help(window: MainWindow) -> None:
     for name, action in window.actions_.items():
         for shortcut in action.shortcuts():
             assert shortcut.toString() in listed, f"{name} ({shortcut.toString()}) is missing from the help"
+
+
+def test_the_window_layout_is_kept_between_sessions(qtbot, controller) -> None:  # type: ignore[no-untyped-def]
+    first = MainWindow(controller)
+    qtbot.addWidget(first)
+    first.show()
+    first.splitter.setSizes([300, 1100])
+    first.patient_view.splitter.setSizes([200, 600])
+    kept = (first.splitter.sizes(), first.patient_view.splitter.sizes())
+    first.close()
+    second = MainWindow(controller)
+    qtbot.addWidget(second)
+    second.show()
+    assert second.splitter.sizes()[0] == kept[0][0]  # the patient list's width
+    assert second.patient_view.splitter.sizes() == kept[1]  # records above, timeline below
+
