@@ -294,4 +294,3 @@ def test_the_window_layout_is_kept_between_sessions(qtbot, controller) -> None: 
     second.show()
     assert second.splitter.sizes()[0] == kept[0][0]  # the patient list's width
     assert second.patient_view.splitter.sizes() == kept[1]  # records above, timeline below
-
