@@ -14,31 +14,25 @@ line is as easy to hit as a thick one and a crossing picks the nearest strand.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QBrush,
     QColor,
     QFont,
     QKeySequence,
-    QPainter,
-    QPainterPath,
-    QPalette,
     QPen,
-    QPixmap,
 )
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QGraphicsRectItem,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -55,84 +49,54 @@ from PySide6.QtWidgets import (
 from app.domain.analysis import AnalysisSettings
 from app.domain.cohort_plots import SpaghettiLineSpec, SpaghettiSpec
 from app.domain.cohort_swimmer import SwimmerSpec
-from app.domain.plot_spec import LegendEntrySpec, TickSpec
+from app.domain.plot_spec import TickSpec
 from app.domain.scales import SCALES
-from app.domain.style import FillStyle, LineStyle, MarkerStyle, SeriesStyle
+from app.domain.style import LineStyle, MarkerStyle, SeriesStyle
 from app.domain.timeline import BarSpec
 from app.domain.vocab import Subtype
 from app.services import stats
 from app.services.report import cohort_specs
 from app.ui.controller import Change, Controller
+from app.ui.plot_style import (
+    INK,
+    MUTED,
+    PAPER,
+    PX_PER_PT,
+    Legend,
+    curve_symbol,
+    edge_pen,
+    fill_brush,
+    font,
+    html_text,
+    line_pen,
+    marker_px,
+    on_paper,
+    pen,
+    qcolour,
+    spot,
+    tick_levels,
+)
 
-INK = "#1A1A1A"
-PAPER = "#FFFFFF"
 GRID = "#D4D4D4"
-PT = 96 / 72  # screen pixels per point of the style table (its widths and sizes are in points)
-MARKER_SCALE = 1.25
+MARKER_SCALE = 1.25  # markers a little larger than in print: a screen is read from further away than a page
 GRADE_SCALE = 1.8  # adverse-event triangles are drawn larger still, so the grade number fits inside
 HIT_PX = 7.0  # how near (in pixels) the mouse must be to a line or marker to hit it
 ROW_H = 0.56  # swimmer bar height, in rows
 ARROW_LEN, ARROW_HALF = 13.0, 8.0  # the ongoing arrow head, pixels
-SYMBOLS = {"o": "o", "s": "s", "t": "t1", "d": "d", "star": "star", "x": "x"}  # style → pyqtgraph
+SWATCH = QSize(34, 14)  # a legend sample: long enough to show a dashed line on both sides of its marker
 ALL_SUBTYPES = tuple(Subtype)
 
 
-# ----------------------------------------------------------------- styles → Qt
-
-
-def _colour(hex_colour: str, alpha: float = 1.0) -> QColor:
-    colour = QColor(hex_colour)
-    colour.setAlphaF(alpha)
-    return colour
-
-
-def _pen(style: LineStyle) -> QPen:
-    """A cosmetic pen: width in points scaled to pixels, the dash in points as multiples of the width."""
-    px = style.width * PT
-    pen = pg.mkPen(_colour(style.colour), width=px)
-    pen.setCapStyle(Qt.PenCapStyle.FlatCap if style.dash else Qt.PenCapStyle.RoundCap)
-    if style.dash:
-        pen.setDashPattern([d * PT / max(px, 1.0) for d in style.dash])
-    return pen
-
-
-def _edge_pen(style: FillStyle) -> QPen:
-    if not style.edge:
-        return QPen(Qt.PenStyle.NoPen)
-    return _pen(LineStyle(style.edge, 0.75, style.edge_dash))
-
-
-def _brush(style: FillStyle) -> QBrush:
-    return QBrush(_colour(style.colour, style.alpha))
-
-
 def _marker_px(style: MarkerStyle) -> float:
-    """Markers a little larger than in print: a screen is read from further away than a page."""
-    return style.size * PT * (GRADE_SCALE if style.text else MARKER_SCALE)
-
-
-def _marker_kwargs(style: MarkerStyle) -> dict[str, object]:
-    return {
-        "symbol": SYMBOLS.get(style.shape, "o"),
-        "size": _marker_px(style),
-        "brush": pg.mkBrush(_colour(style.colour)),
-        "pen": pg.mkPen(_colour(style.edge), width=1),
-    }
-
-
-def _font(delta: float = 0.0, bold: bool = False) -> QFont:
-    font = QFont()
-    if font.pointSizeF() > 0:
-        font.setPointSizeF(max(6.0, font.pointSizeF() + delta))
-    font.setBold(bold)
-    return font
+    """The figures' marker size in pixels (no padding; AE markers hold their grade)."""
+    return marker_px(style, PX_PER_PT * (GRADE_SCALE if style.text else MARKER_SCALE), 0.0)
 
 
 def _text_item(
-    text: str, anchor: tuple[float, float], colour: str = INK, font: QFont | None = None
+    text: str, anchor: tuple[float, float], colour: QColor | str = INK, text_font: QFont | None = None
 ) -> pg.TextItem:
-    item = pg.TextItem(text, color=_colour(colour), anchor=anchor)
-    item.setFont(font or _font(-1))
+    item = pg.TextItem(text, color=qcolour(colour), anchor=anchor)
+    item.setFont(text_font or font(-1))
     return item
 
 
@@ -141,95 +105,6 @@ def _set_range(plot: pg.PlotItem, x: tuple[float, float], y: tuple[float, float]
     slack = 1e-6
     plot.setXRange(x[0] - slack * (x[1] - x[0]), x[1] + slack * (x[1] - x[0]), padding=0)
     plot.setYRange(y[0] - slack * (y[1] - y[0]), y[1] + slack * (y[1] - y[0]), padding=0)
-
-
-def _ticks(ticks: Sequence[TickSpec]) -> list[list[tuple[float, str]]]:
-    return [[(t.x, t.label) for t in ticks], []]
-
-
-# ----------------------------------------------------------------- the legend
-
-
-def _legend_icon(entry: LegendEntrySpec, width: int = 34, height: int = 18, ratio: float = 1.0) -> QPixmap:
-    """A small picture of a legend entry, painted with the same style as the plot."""
-    pixmap = QPixmap(int(width * ratio), int(height * ratio))
-    pixmap.setDevicePixelRatio(ratio)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    mid = height / 2
-    style = entry.style
-    if isinstance(style, FillStyle):  # a faint outline when the fill has none, so pale bands show
-        painter.setPen(_edge_pen(style) if style.edge else pg.mkPen("#B0B0B0", width=1))
-        painter.setBrush(_brush(style))
-        painter.drawRect(QRectF(3, 4, width - 6, height - 8))
-    elif isinstance(style, LineStyle) and entry.kind == "arrow":
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QBrush(_colour(style.colour)))
-        path = QPainterPath(QPointF(width / 2 - 5, mid - 6))
-        path.lineTo(width / 2 + 7, mid)
-        path.lineTo(width / 2 - 5, mid + 6)
-        path.closeSubpath()
-        painter.drawPath(path)
-    elif isinstance(style, LineStyle):
-        painter.setPen(_pen(style))
-        painter.drawLine(QPointF(2, mid), QPointF(width - 2, mid))
-    elif isinstance(style, MarkerStyle):
-        _paint_marker(painter, QPointF(width / 2, mid), style)
-    elif isinstance(style, SeriesStyle):
-        painter.setPen(_pen(style.line))
-        painter.drawLine(QPointF(2, mid), QPointF(width - 2, mid))
-        _paint_marker(painter, QPointF(width / 2, mid), style.marker)
-    painter.end()
-    return pixmap
-
-
-def _paint_marker(painter: QPainter, centre: QPointF, style: MarkerStyle) -> None:
-    size = min(_marker_px(style), 17.0)
-    painter.save()
-    painter.translate(centre)
-    painter.scale(size, size)
-    painter.setPen(pg.mkPen(_colour(style.edge), width=1))
-    painter.setBrush(QBrush(_colour(style.colour)))
-    painter.drawPath(pg.graphicsItems.ScatterPlotItem.Symbols[SYMBOLS.get(style.shape, "o")])
-    painter.restore()
-    if style.text:
-        painter.setPen(_colour(INK))
-        painter.setFont(_font(-2, bold=True))
-        box = QRectF(centre.x() - size / 2, centre.y() - size / 2 + size * 0.18, size, size * 0.8)
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, style.text)
-
-
-class LegendPanel(QWidget):
-    """The spec's legend entries, a picture and a label each, flowing in columns under the plot."""
-
-    COLUMNS = 4
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.grid = QGridLayout(self)
-        self.grid.setContentsMargins(8, 2, 8, 2)
-        self.grid.setHorizontalSpacing(6)
-        self.grid.setVerticalSpacing(2)
-        self.labels: list[str] = []
-
-    def set_entries(self, entries: Sequence[LegendEntrySpec]) -> None:
-        while self.grid.count():
-            item = self.grid.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
-        ratio = self.devicePixelRatioF() or 1.0
-        self.labels = [e.label for e in entries]
-        for n, entry in enumerate(entries):
-            row, column = divmod(n, self.COLUMNS)
-            icon = QLabel()
-            icon.setPixmap(_legend_icon(entry, ratio=ratio))
-            text = QLabel(entry.label)
-            text.setAccessibleName(f"Legend: {entry.label}")
-            self.grid.addWidget(icon, row, column * 2)
-            self.grid.addWidget(text, row, column * 2 + 1)
-        for column in range(self.COLUMNS):
-            self.grid.setColumnStretch(column * 2 + 1, 1)
 
 
 # ----------------------------------------------------------------- a figure: title, plot, legend, notes
@@ -251,16 +126,9 @@ class _Figure(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        palette = self.palette()
-        for role, colour in (
-            (QPalette.ColorRole.Window, PAPER), (QPalette.ColorRole.Base, PAPER),
-            (QPalette.ColorRole.WindowText, INK), (QPalette.ColorRole.Text, INK),
-        ):  # fmt: skip
-            palette.setColor(role, QColor(colour))
-        self.setPalette(palette)
-        self.setAutoFillBackground(True)
+        on_paper(self)
         self.title = QLabel()
-        self.title.setFont(_font(1.5, bold=True))
+        self.title.setFont(font(1.5, bold=True))
         self.title.setWordWrap(True)
         self.graph = pg.PlotWidget(background=PAPER)
         self.graph.setMinimumHeight(260)
@@ -272,11 +140,12 @@ class _Figure(QWidget):
         self.plot.setMouseEnabled(x=False, y=False)  # a figure, as printed: nothing to pan away
         for name in ("left", "bottom"):
             axis = self.plot.getAxis(name)
-            axis.setPen(pg.mkPen(INK, width=1))
-            axis.setTextPen(pg.mkPen(INK))
-            axis.setTickFont(_font(-0.5))
-            axis.label.setFont(_font(0))
-        self.legend = LegendPanel()
+            axis.setPen(pen(INK, 0.75))
+            axis.setTextPen(INK)
+            axis.setTickFont(font(-0.5))
+            axis.label.setFont(font(0))
+        self.legend = Legend("Legend", _marker_px, SWATCH)
+        self.legend.flow.setContentsMargins(8, 2, 8, 2)
         self.notes = QLabel()
         self.notes.setWordWrap(True)
         self.notes.setTextFormat(Qt.TextFormat.RichText)
@@ -348,38 +217,34 @@ class _Figure(QWidget):
         self.graph.setAccessibleName(title)
 
     def _empty_message(self, text: str, x_range: tuple[float, float], y: float) -> None:
-        item = _text_item(text, (0.5, 0.5), "#555555", _font(1))
+        item = _text_item(text, (0.5, 0.5), MUTED, font(1))
         item.setPos((x_range[0] + x_range[1]) / 2, y)
         self.plot.addItem(item)
 
     def _day_zero(self, style: LineStyle, z: float = -5) -> None:
-        line = pg.InfiniteLine(pos=0.0, angle=90, pen=_pen(style), movable=False)
+        line = pg.InfiniteLine(pos=0.0, angle=90, pen=line_pen(style), movable=False)
         line.setZValue(z)
         self.plot.addItem(line)
 
     def _grid(self, x_ticks: Sequence[TickSpec], y_ticks: Sequence[TickSpec]) -> None:
         """Light lines at the ticks (drawn as items: an axis grid would hide the labels on the edges)."""
-        pen = pg.mkPen(GRID, width=1)
+        grid = pen(GRID, 0.75)
         for ticks, angle in ((x_ticks, 90), (y_ticks, 0)):
             for tick in ticks:
-                line = pg.InfiniteLine(pos=tick.x, angle=angle, pen=pen, movable=False)
+                line = pg.InfiniteLine(pos=tick.x, angle=angle, pen=grid, movable=False)
                 line.setZValue(-10)
                 self.plot.addItem(line)
 
     def _set_notes(self, lines: Sequence[str], small: str = "") -> None:
-        parts = [f"<p style='margin:0'>{_escape(line)}</p>" for line in lines]
+        parts = [f"<p style='margin:0'>{html_text(line)}</p>" for line in lines]
         if small:
-            parts.append(f"<p style='margin:0; color:#555555'>{_escape(small)}</p>")
+            parts.append(f"<p style='margin:0; color:{MUTED.name()}'>{html_text(small)}</p>")
         self.notes.setText("".join(parts))
         self.notes.setVisible(bool(parts))
 
     def export_png(self, path: Path) -> bool:
         """The figure as shown (title, plot, legend, notes), as a PNG file."""
         return bool(self.grab().save(str(path), "PNG"))
-
-
-def _escape(text: str) -> str:
-    return html.escape(text, quote=False).replace("\n", "<br>")
 
 
 # ----------------------------------------------------------------- spaghetti
@@ -412,8 +277,8 @@ class SpaghettiPlot(_Figure):
         self.drawn_lines, self.median_curve, self._hot = [], None, None
         plot = self.plot
         _set_range(plot, spec.x_range, spec.y.range)
-        plot.getAxis("bottom").setTicks(_ticks(spec.ticks))
-        plot.getAxis("left").setTicks(_ticks(spec.y.ticks))
+        plot.getAxis("bottom").setTicks(tick_levels(spec.ticks))
+        plot.getAxis("left").setTicks(tick_levels(spec.y.ticks))
         plot.setLabel("bottom", spec.x_label)
         plot.setLabel("left", f"{spec.measure_label} ({spec.unit})" if spec.unit else spec.measure_label)
         self._grid(spec.ticks, spec.y.ticks)
@@ -439,10 +304,10 @@ class SpaghettiPlot(_Figure):
             y0, y1 = max(band.y_low, lo), min(band.y_high, hi)
             rect = QGraphicsRectItem(QRectF(x0, y0, x1 - x0, y1 - y0))
             rect.setPen(QPen(Qt.PenStyle.NoPen))
-            rect.setBrush(_brush(band.style))
+            rect.setBrush(fill_brush(band.style))
             rect.setZValue(-20)
             self.plot.addItem(rect)
-            label = _text_item(band.label, (1.0, 0.0), "#444444", _font(-1.5))
+            label = _text_item(band.label, (1.0, 0.0), "#444444", font(-1.5))
             label.setPos(x1, y1)
             label.setZValue(-19)
             self.plot.addItem(label)
@@ -451,15 +316,14 @@ class SpaghettiPlot(_Figure):
     def _curve(
         self, xs: list[float], ys: list[float], style: SeriesStyle, z: float
     ) -> tuple[pg.PlotDataItem, QPen]:
-        pen = _pen(style.line)
+        line = line_pen(style.line)
         curve = pg.PlotDataItem(
-            np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64), pen=pen, antialias=True,
-            symbol=SYMBOLS.get(style.marker.shape, "o"), symbolSize=_marker_px(style.marker),
-            symbolBrush=pg.mkBrush(_colour(style.marker.colour)), symbolPen=pg.mkPen(_colour(style.marker.edge)),
+            np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64), pen=line, antialias=True,
+            **curve_symbol(style.marker, _marker_px(style.marker)),
         )  # fmt: skip
         curve.setZValue(z)
         self.plot.addItem(curve)
-        return curve, pen
+        return curve, line
 
     def _line(self, line: SpaghettiLineSpec) -> None:
         """On the drug in the line style; after the stop, from the last value on the drug, dashed."""
@@ -477,7 +341,7 @@ class SpaghettiPlot(_Figure):
             lo, hi = self.spec.x_range
             near_edge = last.x > hi - 0.1 * (hi - lo)  # the label would run off the plot: put it above
             anchor = (0.9, 1.0) if near_edge else (-0.08, 0.5)
-            label = _text_item(line.study_id, anchor, "#3A3A3A", _font(-2))
+            label = _text_item(line.study_id, anchor, "#3A3A3A", font(-2))
             label.setPos(last.x, last.y)
             label.setZValue(2)
             self.plot.addItem(label)
@@ -491,11 +355,11 @@ class SpaghettiPlot(_Figure):
         self.median_curve, _ = self._curve(xs, ys, spec.median_style, 10)
         label = pg.TextItem(
             "Median",
-            color=_colour(spec.median_style.line.colour),
+            color=qcolour(spec.median_style.line.colour),
             anchor=(-0.1, 0.5),
             fill=(255, 255, 255, 190),
         )
-        label.setFont(_font(0, bold=True))
+        label.setFont(font(0, bold=True))
         label.setPos(xs[-1], ys[-1])
         label.setZValue(11)
         self.plot.addItem(label)
@@ -571,15 +435,15 @@ class SpaghettiPlot(_Figure):
             if n is None or n >= len(self.drawn_lines):
                 continue
             drawn = self.drawn_lines[n]
-            for curve, pen in zip(drawn.curves, drawn.pens, strict=True):
+            for curve, normal in zip(drawn.curves, drawn.pens, strict=True):
                 if n == line:
-                    hot = QPen(pen)
-                    hot.setColor(_colour("#303030"))
-                    hot.setWidthF(pen.widthF() * 2.2)
+                    hot = QPen(normal)
+                    hot.setColor(qcolour("#303030"))
+                    hot.setWidthF(normal.widthF() * 2.2)
                     curve.setPen(hot)
                     curve.setZValue(5)
                 else:
-                    curve.setPen(pen)
+                    curve.setPen(normal)
                     curve.setZValue(1)
         self._hot = line
 
@@ -604,10 +468,10 @@ class OngoingArrow(pg.ArrowItem):
     """An arrow head pointing right whose base, not its tip, sits at its position (the bar's end)."""
 
     def __init__(self, x: float, y: float, style: LineStyle) -> None:
-        colour = _colour(style.colour)
+        colour = qcolour(style.colour)
         super().__init__(
             pos=(x, y), angle=180, headLen=ARROW_LEN, headWidth=ARROW_HALF, tailLen=None,
-            pen=pg.mkPen(colour, width=style.width), brush=pg.mkBrush(colour), pxMode=True,
+            pen=pg.mkPen(colour, width=style.width), brush=QBrush(colour), pxMode=True,
         )  # fmt: skip
         self.path = self.path.translated(ARROW_LEN, 0)
         self.setPath(self.path)
@@ -634,8 +498,8 @@ class SwimmerPlot(_Figure):
         rows = max(len(spec.rows), 1)
         plot.invertY(True)  # the first row on top
         _set_range(plot, spec.x_range, (-0.6, rows - 0.4))
-        plot.getAxis("bottom").setTicks(_ticks(spec.ticks))
-        plot.getAxis("left").setTicks([[(float(n), r.study_id) for n, r in enumerate(spec.rows)], []])
+        plot.getAxis("bottom").setTicks(tick_levels(spec.ticks))
+        plot.getAxis("left").setTicks([[(float(n), r.study_id) for n, r in enumerate(spec.rows)]])
         plot.setLabel("bottom", spec.x_label)
         self._grid(spec.ticks, ())
         self._day_zero(spec.day_zero_style, 12)  # over the bars, as in the PDF
@@ -650,17 +514,16 @@ class SwimmerPlot(_Figure):
                 plot.addItem(arrow)
                 self.arrows.append(arrow)
             for event in row.events:
-                events.append({"pos": (event.x, n - ROW_H / 2), **_marker_kwargs(event.style)})
+                events.append({"pos": (event.x, n - ROW_H / 2), **spot(event.style, _marker_px(event.style))})
                 if event.style.text:
-                    grade = _text_item(event.style.text, (0.5, 0.38), INK, _font(-2.5, bold=True))
+                    grade = _text_item(event.style.text, (0.5, 0.38), INK, font(-2.5, bold=True))
                     grade.setPos(event.x, n - ROW_H / 2)
                     grade.setZValue(21)
                     plot.addItem(grade)
             self._drawn["rows"] = n + 1
             if row.discontinuation is not None:
-                stops.append(
-                    {"pos": (row.discontinuation.x, float(n)), **_marker_kwargs(row.discontinuation.style)}
-                )
+                stop = row.discontinuation.style
+                stops.append({"pos": (row.discontinuation.x, float(n)), **spot(stop, _marker_px(stop))})
         self.event_markers = self._scatter(events, 20)
         self.stop_markers = self._scatter(stops, 18)
         if not spec.rows:
@@ -681,8 +544,8 @@ class SwimmerPlot(_Figure):
             parts.append((core_start, core_end, bar.style))
         for x0, x1, style in parts:
             rect = QGraphicsRectItem(QRectF(x0, top, max(x1 - x0, 0.5), ROW_H))
-            rect.setPen(_edge_pen(style))
-            rect.setBrush(_brush(style))
+            rect.setPen(edge_pen(style))
+            rect.setBrush(fill_brush(style))
             rect.setZValue(10 if style is bar.style else 9)
             self.plot.addItem(rect)
         self._drawn["bars"] = self._drawn.get("bars", 0) + 1
@@ -871,11 +734,11 @@ class CohortWindow(QMainWindow):
         demo = " [synthetic demo data]" if series.is_demo else ""
         self.setWindowTitle(f"Cohort — {series.name}{demo}")
         settings = self.settings()
-        self.drug.setText(f"Index drug: <b>{_escape(settings.index_drug)}</b> (series settings)")
+        self.drug.setText(f"Index drug: <b>{html_text(settings.index_drug)}</b> (series settings)")
         if book.is_empty():
             self.empty.setText(
                 "<h2>No patients yet</h2><p>The cohort plots draw every patient's course from the start of "
-                f"<b>{_escape(settings.index_drug)}</b> (day 0).</p><p>Add patients in the main window "
+                f"<b>{html_text(settings.index_drug)}</b> (day 0).</p><p>Add patients in the main window "
                 "(Patient ▸ New patient…, Ctrl+N) with their medication courses and assessments, or try "
                 "the synthetic demo series (Help ▸ Load the synthetic demo series).</p>"
             )

@@ -18,16 +18,14 @@ hoverable scatter items), so what a tooltip names is what a click opens.
 from __future__ import annotations
 
 import base64
-import html
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from pyqtgraph.graphicsItems.ScatterPlotItem import Symbols
 from PySide6.QtCore import (
     QBuffer,
     QByteArray,
@@ -38,7 +36,6 @@ from PySide6.QtCore import (
     QPointF,
     QRect,
     QRectF,
-    QSize,
     Qt,
     Signal,
 )
@@ -52,12 +49,9 @@ from PySide6.QtGui import (
     QKeySequence,
     QMouseEvent,
     QPainter,
-    QPainterPath,
     QPalette,
     QPen,
-    QPolygonF,
     QShortcut,
-    QTransform,
 )
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
@@ -66,107 +60,52 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLayout,
-    QLayoutItem,
     QMessageBox,
     QScrollArea,
-    QSizePolicy,
     QStackedWidget,
     QToolButton,
     QToolTip,
     QVBoxLayout,
     QWidget,
-    QWidgetItem,
 )
 
 from app.domain.phases import PhaseKind
-from app.domain.plot_spec import LegendEntrySpec, TickSpec
-from app.domain.style import DOTTED, FillStyle, LineStyle, MarkerStyle, SeriesStyle
+from app.domain.style import FillStyle
 from app.domain.timeline import BarSpec, MeasureTrackSpec, TimelineSpec
+from app.ui.plot_style import (
+    INK,
+    MUTED,
+    PAPER,
+    Legend,
+    arrow_head,
+    curve_symbol,
+    edge_pen,
+    font,
+    html_text,
+    line_pen,
+    marker_px,
+    on_paper,
+    paint_fill,
+    pen,
+    qcolour,
+    spot,
+    tick_levels,
+)
 
 QWIDGETSIZE_MAX = (1 << 24) - 1
 CK_KEY = "ck"  # the track offered on a log scale (timeline_tracks.TRACKS)
-PX_PER_PT = 96 / 72  # style sizes are in points
-MARKER_SCALE = 1.1  # px per pt of marker size (+2): a 7 pt marker is about 10 px, easy to hover and click
 HIT_RADIUS = 8.0  # px around a point that still counts as on it
 ROW_PX = 17.0  # one lane row
-PAPER = QColor("#FFFFFF")  # the figure is drawn on paper: the spec's colours are chosen for white
-INK = QColor("#1A1A1A")
-MUTED = QColor("#555555")
 GRID = QColor("#E3E3E3")
 RULE = QColor("#C8C8C8")
 EMPTY_TEXT = (
     "No records to draw yet – the timeline appears once the patient has a medication course or an assessment."
 )
-SYMBOLS = {"o": "o", "s": "s", "t": "t1", "d": "d", "star": "star", "x": "x"}  # t1 points up, like the PDF
 
 # Lane-plot rows, in row units (y grows downwards: the lanes plot is inverted).
 PHASE_ROW = -0.6  # the phase labels, above the first lane
 HEADER_ROW = 0.85  # a drug-class header is a little lower than a lane
 BAR_HALF = 0.32
-
-
-def _qcolour(hex_colour: str, alpha: float = 1.0) -> QColor:
-    colour = QColor(hex_colour)
-    colour.setAlphaF(max(0.0, min(alpha, 1.0)))
-    return colour
-
-
-def _pen(colour: QColor | str, width_pt: float = 1.0, dash: Sequence[float] = ()) -> QPen:
-    """A cosmetic pen; the dash is in points, as the style table gives it."""
-    width = max(width_pt * PX_PER_PT, 1.0)
-    pen = QPen(QColor(colour) if isinstance(colour, str) else colour, width)
-    pen.setCosmetic(True)
-    if dash:
-        pen.setDashPattern([max(d * PX_PER_PT / width, 0.5) for d in dash])
-    return pen
-
-
-def _line_pen(style: LineStyle) -> QPen:
-    return _pen(style.colour, style.width, style.dash)
-
-
-def _edge_pen(style: FillStyle) -> QPen:
-    if style.edge is None:
-        return QPen(Qt.PenStyle.NoPen)
-    return _pen(style.edge, 0.75, style.edge_dash)
-
-
-def _hatched(style: FillStyle) -> bool:
-    """Faint fills with a dotted outline (imprecise dates) are hatched too, on the bars and in the legend."""
-    return style.alpha < 1 and style.edge is not None and tuple(style.edge_dash) == DOTTED
-
-
-def _fill(painter: QPainter, rect: QRectF, style: FillStyle) -> None:
-    painter.fillRect(rect, _qcolour(style.colour, style.alpha))
-    if _hatched(style):
-        painter.fillRect(rect, QBrush(_qcolour(style.colour, 0.9), Qt.BrushStyle.BDiagPattern))
-    if style.edge is not None:
-        painter.setPen(_edge_pen(style))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawRect(rect)
-
-
-def _marker_px(style: MarkerStyle) -> float:
-    return style.size * MARKER_SCALE + 2
-
-
-def _symbol_path(style: MarkerStyle, size: float) -> QPainterPath:
-    path = Symbols[SYMBOLS.get(style.shape, "o")]
-    return QTransform.fromScale(size, size).map(path)
-
-
-def _draw_marker(painter: QPainter, centre: QPointF, style: MarkerStyle, size: float) -> None:
-    path = _symbol_path(style, size).translated(centre)
-    painter.setPen(_pen(style.edge, 0.75 if style.shape != "x" else 1.2))
-    painter.setBrush(Qt.BrushStyle.NoBrush if style.shape == "x" else QBrush(QColor(style.colour)))
-    painter.drawPath(path)
-
-
-def _arrow_head(tip_base: QPointF, size: float) -> QPolygonF:
-    """An arrow head pointing right, its back at ``tip_base`` (an open-ended bar's end)."""
-    x, y = tip_base.x(), tip_base.y()
-    return QPolygonF([QPointF(x, y - size), QPointF(x + size * 1.4, y), QPointF(x, y + size)])
 
 
 # ----------------------------------------------------------------- one painted layer per plot
@@ -185,7 +124,6 @@ class _Text:
     colour: QColor = field(default_factory=lambda: QColor(INK))
     dx: float = 0.0  # px
     dy: float = 0.0  # px
-    point_size: float = 0.0  # 0: the widget font, slightly smaller
     boxed: bool = False  # on a faint paper box
 
 
@@ -245,41 +183,41 @@ class _Canvas(pg.GraphicsObject):  # type: ignore[misc]
         for x0, x1, style in self.vbands:
             a, b = span(x0, x1)
             rect = QRectF(a, top - 2, b - a, bottom - top + 4)
-            painter.fillRect(rect, _qcolour(style.colour, style.alpha))
+            painter.fillRect(rect, qcolour(style.colour, style.alpha))
             if style.edge is not None:
-                painter.setPen(_edge_pen(style))
+                painter.setPen(edge_pen(style))
                 painter.drawLine(QPointF(a, top), QPointF(a, bottom))
                 painter.drawLine(QPointF(b, top), QPointF(b, bottom))
         for y0, y1, style in self.hbands:
             a, b = sorted((px(0, y0).y(), px(0, y1).y()))
-            painter.fillRect(QRectF(left, a, right - left, b - a), _qcolour(style.colour, style.alpha))
-        painter.setPen(_pen(GRID, 0.6))
+            painter.fillRect(QRectF(left, a, right - left, b - a), qcolour(style.colour, style.alpha))
+        painter.setPen(pen(GRID, 0.6))
         for x in self.grid:
             gx = px(x).x()
             painter.drawLine(QPointF(gx, top), QPointF(gx, bottom))
-        painter.setPen(_pen(RULE, 0.6))
+        painter.setPen(pen(RULE, 0.6))
         for y in self.rules:
             gy = px(0, y).y()
             painter.drawLine(QPointF(left, gy), QPointF(right, gy))
-        for x0, x1, y, pen in self.segments:
+        for x0, x1, y, segment_pen in self.segments:
             a, b = span(x0, x1)
             gy = px(0, y).y()
-            painter.setPen(pen)
+            painter.setPen(segment_pen)
             painter.drawLine(QPointF(a, gy), QPointF(b, gy))
         for x0, x1, y0, y1, style in self.bars:
             a, b = span(x0, x1)
             if b - a < 2:  # a single day still shows
                 a, b = (a + b) / 2 - 1, (a + b) / 2 + 1
             c, d = sorted((px(0, y0).y(), px(0, y1).y()))
-            _fill(painter, QRectF(a, c, b - a, d - c), style)
+            paint_fill(painter, QRectF(a, c, b - a, d - c), style)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QBrush(INK))
         for x, y, size in self.arrows:
-            painter.drawPolygon(_arrow_head(px(x, y), size))
-        for x, pen in self.vlines:
+            painter.drawPolygon(arrow_head(px(x, y), size))
+        for x, line in self.vlines:
             gx = px(x).x()
-            painter.setPen(pen)
+            painter.setPen(line)
             painter.drawLine(QPointF(gx, top), QPointF(gx, bottom))
         self._paint_texts(painter, px, view, left, right)
         painter.restore()
@@ -289,10 +227,8 @@ class _Canvas(pg.GraphicsObject):  # type: ignore[misc]
     ) -> None:
         base = QFont(painter.font())
         for label in self.texts:
-            font = QFont(base)
-            font.setPointSizeF(label.point_size or max(base.pointSizeF() - 1, 7.0))
-            font.setBold(label.bold)
-            metrics = QFontMetricsF(font)
+            text_font = font(-1, label.bold, base)  # the widget font, slightly smaller
+            metrics = QFontMetricsF(text_font)
             x = label.x
             if label.pin == "left":
                 x = max(x, view.left())
@@ -318,8 +254,8 @@ class _Canvas(pg.GraphicsObject):  # type: ignore[misc]
             baseline = at.y() + (metrics.ascent() - metrics.descent()) / 2
             if label.boxed:  # keeps the text legible over bands and grid lines
                 box = QRectF(x_px - 2, baseline - metrics.ascent() - 1, width + 4, metrics.height() + 1)
-                painter.fillRect(box, _qcolour(PAPER.name(), 0.75))
-            painter.setFont(font)
+                painter.fillRect(box, qcolour(PAPER, 0.75))
+            painter.setFont(text_font)
             painter.setPen(label.colour)
             painter.drawText(QPointF(x_px, baseline), text)
 
@@ -336,9 +272,7 @@ class _LaneAxis(pg.AxisItem):  # type: ignore[misc]
         bold = [spec for spec in textSpecs if spec[2] in self.headers]
         super().drawPicture(p, axisSpec, tickSpecs, plain)
         if bold:
-            font = QFont(self.style["tickFont"] or p.font())
-            font.setBold(True)
-            p.setFont(font)
+            p.setFont(font(bold=True, base=self.style["tickFont"] or p.font()))
             for rect, flags, text in bold:
                 p.drawText(rect.adjusted(-40, 0, 0, 0), int(flags), text)
 
@@ -370,9 +304,7 @@ class _TrackAxis(pg.AxisItem):  # type: ignore[misc]
                 kept.append(spec)
         super().drawPicture(p, axisSpec, tickSpecs, kept)
         if self.title:
-            font = QFont(self.style["tickFont"] or p.font())
-            font.setBold(True)
-            p.setFont(font)
+            p.setFont(font(bold=True, base=self.style["tickFont"] or p.font()))
             p.setPen(INK)
             flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
             p.drawText(self.title_rect(), int(flags), self.title)
@@ -439,7 +371,7 @@ class _Plot:
         plot.setMouseEnabled(x=True, y=False)
         for name in ("left", "bottom"):
             axis = plot.getAxis(name)
-            axis.setPen(_pen(INK, 0.6))
+            axis.setPen(pen(INK, 0.6))
             axis.setTextPen(INK)
         plot.getAxis("left").setStyle(tickLength=-4)
         plot.getAxis("bottom").setStyle(tickLength=-5)
@@ -468,16 +400,12 @@ class _Plot:
         self.canvas.changed()
 
 
-def _ticks(ticks: Iterable[TickSpec], log: bool = False) -> list[list[tuple[float, str]]]:
-    return [[(math.log10(t.x) if log else t.x, t.label) for t in ticks if not log or t.x > 0]]
-
-
 def _phases_and_lines(canvas: _Canvas, spec: TimelineSpec) -> None:
     canvas.vbands = [(p.x_start, p.x_end, p.style) for p in spec.phases]
     canvas.grid = [t.x for t in spec.ticks]
-    canvas.vlines = [(spec.cutoff_x, _line_pen(spec.cutoff_style))]
+    canvas.vlines = [(spec.cutoff_x, line_pen(spec.cutoff_style))]
     if spec.day_zero_x is not None:
-        canvas.vlines.append((spec.day_zero_x, _line_pen(spec.day_zero_style)))
+        canvas.vlines.append((spec.day_zero_x, line_pen(spec.day_zero_style)))
 
 
 def _shape_hits(spec: TimelineSpec, x: float, px_w: float) -> list[str]:
@@ -488,167 +416,6 @@ def _shape_hits(spec: TimelineSpec, x: float, px_w: float) -> list[str]:
         index = next((p for p in spec.phases if p.kind is PhaseKind.INDEX), None)
         return [f"Day 0: the {index.label} start" if index else "Day 0"]
     return [p.tooltip for p in spec.phases if p.x_start <= x <= p.x_end]
-
-
-# ----------------------------------------------------------------- legend
-
-
-class _FlowLayout(QLayout):
-    """Items left to right, wrapping to the next line (the Qt flow-layout example)."""
-
-    def __init__(self, parent: QWidget | None = None, spacing: int = 12) -> None:
-        super().__init__(parent)
-        self._items: list[QLayoutItem] = []
-        self._spacing = spacing
-        self.setContentsMargins(0, 0, 0, 0)
-
-    def addItem(self, item: QLayoutItem) -> None:
-        self._items.append(item)
-
-    def count(self) -> int:
-        return len(self._items)
-
-    def itemAt(self, index: int) -> QLayoutItem | None:
-        return self._items[index] if 0 <= index < len(self._items) else None
-
-    def takeAt(self, index: int) -> QLayoutItem | None:
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
-
-    def expandingDirections(self) -> Qt.Orientation:
-        return Qt.Orientation(0)
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        return self._arrange(QRect(0, 0, width, 0), move=False)
-
-    def setGeometry(self, rect: QRect) -> None:
-        super().setGeometry(rect)
-        self._arrange(rect, move=True)
-
-    def sizeHint(self) -> QSize:
-        return self.minimumSize()
-
-    def minimumSize(self) -> QSize:
-        size = QSize()
-        for item in self._items:
-            if not item.isEmpty():
-                size = size.expandedTo(item.minimumSize())
-        return size
-
-    def _arrange(self, rect: QRect, move: bool) -> int:
-        x, y, line = rect.x(), rect.y(), 0
-        for item in self._items:
-            if item.isEmpty():
-                continue
-            hint = item.sizeHint()
-            if x > rect.x() and x + hint.width() > rect.right() + 1:
-                x, y, line = rect.x(), y + line + 2, 0
-            if move:
-                item.setGeometry(QRect(QPoint(x, y), hint))
-            x += hint.width() + self._spacing
-            line = max(line, hint.height())
-        return y + line - rect.y()
-
-
-SWATCH = QSize(26, 14)
-
-
-def paint_swatch(painter: QPainter, box: QRectF, entry: LegendEntrySpec) -> None:
-    """A legend entry's sample, drawn as the plot draws that element."""
-    style, mid = entry.style, box.center()
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    if isinstance(style, FillStyle):
-        _fill(painter, QRectF(box.left() + 3, box.top() + 2, box.width() - 6, box.height() - 4), style)
-    elif isinstance(style, LineStyle) and entry.kind == "arrow":
-        painter.setPen(_pen(style.colour, style.width))
-        painter.drawLine(QPointF(box.left() + 2, mid.y()), QPointF(box.right() - 10, mid.y()))
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(style.colour))
-        painter.drawPolygon(_arrow_head(QPointF(box.right() - 10, mid.y()), 4.5))
-    elif isinstance(style, LineStyle):
-        painter.setPen(_line_pen(style))
-        painter.drawLine(QPointF(box.left() + 1, mid.y()), QPointF(box.right() - 1, mid.y()))
-    elif isinstance(style, MarkerStyle):
-        _draw_marker(painter, mid, style, _marker_px(style))
-        if style.text:
-            _draw_grade(painter, mid, style)
-    elif isinstance(style, SeriesStyle):
-        painter.setPen(_line_pen(style.line))
-        painter.drawLine(QPointF(box.left() + 1, mid.y()), QPointF(box.right() - 1, mid.y()))
-        _draw_marker(painter, mid, style.marker, _marker_px(style.marker))
-
-
-def _draw_grade(painter: QPainter, centre: QPointF, style: MarkerStyle) -> None:
-    font = QFont(painter.font())
-    font.setPointSizeF(7.0)
-    font.setBold(True)
-    painter.setFont(font)
-    painter.setPen(INK)
-    rect = QRectF(centre.x() - 8, centre.y() - 5, 16, 12)
-    painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), style.text)
-
-
-class _LegendEntry(QWidget):
-    """One legend entry: its sample and its label, painted (cheap to reuse across patients)."""
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.entry: LegendEntrySpec | None = None
-        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-
-    def set_entry(self, entry: LegendEntrySpec) -> None:
-        self.entry = entry
-        self.setAccessibleName(entry.label)
-        self.setToolTip(entry.label)
-        self.updateGeometry()
-        self.update()
-
-    def sizeHint(self) -> QSize:
-        label = self.entry.label if self.entry else ""
-        metrics = self.fontMetrics()
-        return QSize(
-            SWATCH.width() + 4 + metrics.horizontalAdvance(label), max(SWATCH.height(), metrics.height())
-        )
-
-    def paintEvent(self, event: object) -> None:
-        if self.entry is None:
-            return
-        painter = QPainter(self)
-        box = QRectF(0, (self.height() - SWATCH.height()) / 2, SWATCH.width(), SWATCH.height())
-        paint_swatch(painter, box, self.entry)
-        painter.setPen(INK)
-        painter.setFont(self.font())
-        text = QRectF(SWATCH.width() + 4, 0, self.width() - SWATCH.width() - 4, self.height())
-        painter.drawText(
-            text, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), self.entry.label
-        )
-        painter.end()
-
-
-class _Legend(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setAccessibleName("Timeline legend")
-        self.flow = _FlowLayout(self)
-        self.entries: list[_LegendEntry] = []
-
-    def set_entries(self, entries: Sequence[LegendEntrySpec]) -> None:
-        while len(self.entries) < len(entries):
-            widget = _LegendEntry(self)
-            self.entries.append(widget)
-            self.flow.addItem(QWidgetItem(widget))
-        for widget, entry in zip(self.entries, entries, strict=False):
-            widget.set_entry(entry)
-            widget.show()
-        for widget in self.entries[len(entries) :]:
-            widget.hide()
-        self.flow.invalidate()
-        self.updateGeometry()
-
-    def shown(self) -> list[str]:
-        return [w.entry.label for w in self.entries if w.isVisibleTo(self) and w.entry is not None]
 
 
 # ----------------------------------------------------------------- the widget
@@ -669,10 +436,6 @@ def _thumbnail_html(data: bytes | None) -> str:
     buffer.close()
     encoded = base64.b64encode(bytes(buffer_bytes.data())).decode("ascii")
     return f'<img src="data:image/png;base64,{encoded}" width="{image.width()}" height="{image.height()}">'
-
-
-def _plain_html(text: str) -> str:
-    return html.escape(text).replace("\n", "<br>")
 
 
 class TimelinePlot(QWidget):
@@ -716,24 +479,16 @@ class TimelinePlot(QWidget):
         self.graphics.viewport().setMouseTracking(True)
         self.graphics.installEventFilter(self)
 
-        self.legend = _Legend()
-        legend_font = QFont(self.legend.font())
-        legend_font.setPointSizeF(max(legend_font.pointSizeF() - 1, 7.0))
-        self.legend.setFont(legend_font)
+        self.legend = Legend("Timeline legend")
+        self.legend.setFont(font(-1, base=self.legend.font()))
         self.notes = QLabel()
         self.notes.setWordWrap(True)
         self.notes.setTextFormat(Qt.TextFormat.PlainText)
         self.notes.setAccessibleName("Timeline notes")
-        small = QFont(self.notes.font())
-        small.setPointSizeF(max(small.pointSizeF() - 1, 7.0))
-        self.notes.setFont(small)
+        self.notes.setFont(font(-1, base=self.notes.font()))
         self.figure = QWidget()
         self.figure.setObjectName("timelineFigure")
-        paper = self.figure.palette()
-        for role, colour in ((QPalette.ColorRole.Window, PAPER), (QPalette.ColorRole.WindowText, INK)):
-            paper.setColor(role, colour)
-        self.figure.setPalette(paper)
-        self.figure.setAutoFillBackground(True)
+        on_paper(self.figure)
         notes_palette = self.notes.palette()
         notes_palette.setColor(QPalette.ColorRole.WindowText, MUTED)
         self.notes.setPalette(notes_palette)
@@ -934,29 +689,21 @@ class TimelinePlot(QWidget):
         markers: list[tuple[float, float, str, str, int | None]] = []
         for event in spec.events:
             if event.x_end is not None and event.x_end > event.x:
-                canvas.segments.append((event.x, event.x_end, events_y, _pen(MUTED, 1.0)))
-            size = _marker_px(event.style)
+                canvas.segments.append((event.x, event.x_end, events_y, pen(MUTED, 1.0)))
+            size = marker_px(event.style)
             canvas.texts.append(
                 _Text(event.x, events_y, event.style.text, align="right", bold=True, dx=-(size / 2 + 2))
             )
             markers.append((event.x, events_y, event.tooltip, "event", event.event_id))
         self._events.setData(
-            x=[e.x for e in spec.events], y=[events_y] * len(spec.events),
-            symbol=[SYMBOLS.get(e.style.shape, "o") for e in spec.events],
-            size=[_marker_px(e.style) for e in spec.events],
-            brush=[QBrush(QColor(e.style.colour)) for e in spec.events],
-            pen=[_pen(e.style.edge, 0.75) for e in spec.events],
-        )  # fmt: skip
+            spots=[{"pos": (e.x, events_y), **spot(e.style, marker_px(e.style))} for e in spec.events]
+        )
         self._counts["events"] += len(spec.events)
         for photo in spec.photos:
             markers.append((photo.x, photos_y, photo.tooltip, "photo", photo.photo_id))
         self._photos.setData(
-            x=[p.x for p in spec.photos], y=[photos_y] * len(spec.photos),
-            symbol=[SYMBOLS.get(p.style.shape, "s") for p in spec.photos],
-            size=[_marker_px(p.style) for p in spec.photos],
-            brush=[QBrush(QColor(p.style.colour)) for p in spec.photos],
-            pen=[_pen(p.style.edge, 1.0) for p in spec.photos],
-        )  # fmt: skip
+            spots=[{"pos": (p.x, photos_y), **spot(p.style, marker_px(p.style), 1.0)} for p in spec.photos]
+        )
         self._counts["photos"] += len(spec.photos)
         lanes.targets.set_markers(markers)
         lanes.end()
@@ -998,12 +745,13 @@ class TimelinePlot(QWidget):
             curve = plot.curve()
             curve.setData(
                 [reference.x_start, reference.x_end], [reference.y, reference.y],
-                pen=_line_pen(reference.style), symbol=None,
+                pen=line_pen(reference.style), symbol=None,
             )  # fmt: skip
             y = math.log10(reference.y) if log and reference.y > 0 else reference.y
             canvas.texts.append(
-                _Text(reference.x_end, y, reference.label, align="right", pin="right", colour=MUTED,
-                      dx=-4, dy=-8, boxed=True)
+                _Text(max(reference.x_start, spec.x_range[0]), y, reference.label, pin="left", colour=MUTED,
+                      dx=4, dy=-8, boxed=True)  # at the left, as in the report: clear of the cut-off line
+
             )  # fmt: skip
             plot.targets.hlines.append((reference.x_start, reference.x_end, y, reference.tooltip))
         markers: list[tuple[float, float, str, str, int | None]] = []
@@ -1012,19 +760,14 @@ class TimelinePlot(QWidget):
             ys = np.array([p.y for p in series.points], dtype=np.float64)
             ids = np.array([p.assessment_id if p.assessment_id is not None else -1 for p in series.points])
             style = series.style
-            symbol = {
-                "symbol": SYMBOLS.get(style.marker.shape, "o"),
-                "symbolSize": _marker_px(style.marker),
-                "symbolBrush": QBrush(QColor(style.marker.colour)),
-                "symbolPen": _pen(style.marker.edge, 0.75),
-            }
+            symbol = curve_symbol(style.marker, marker_px(style.marker))
             if series.step:  # each dose holds until the next one: horizontal, then vertical
                 step_x = np.repeat(xs, 2)[1:]
                 step_y = np.repeat(ys, 2)[:-1]
-                plot.curve().setData(step_x, step_y, pen=_line_pen(style.line), symbol=None)
+                plot.curve().setData(step_x, step_y, pen=line_pen(style.line), symbol=None)
                 plot.curve().setData(xs, ys, pen=None, data=ids, **symbol)
             else:
-                plot.curve().setData(xs, ys, pen=_line_pen(style.line), data=ids, **symbol)
+                plot.curve().setData(xs, ys, pen=line_pen(style.line), data=ids, **symbol)
             for point in series.points:
                 y = (math.log10(point.y) if point.y > 0 else math.nan) if log else point.y
                 markers.append((point.x, y, point.tooltip, "point", point.assessment_id))
@@ -1046,15 +789,13 @@ class TimelinePlot(QWidget):
             if plot.plot is bottom:
                 plot.plot.showAxis("bottom")
                 axis = plot.plot.getAxis("bottom")
-                axis.setTicks(_ticks(spec.ticks))
+                axis.setTicks(tick_levels(spec.ticks))
                 axis.setLabel(spec.x_label, color=INK.name())
                 axis.setHeight(int(self._axis_px))
             else:
                 plot.plot.hideAxis("bottom")
         fonts = QFontMetricsF(self.font())
-        bold = QFont(self.font())
-        bold.setBold(True)
-        bold_fonts = QFontMetricsF(bold)
+        bold_fonts = QFontMetricsF(font(bold=True, base=self.font()))
         labels = [label for _, label in self._lane_axis._tickLevels[0]] if self._lane_axis._tickLevels else []
         widest = max(
             [fonts.horizontalAdvance(t) for t in labels] + [bold_fonts.horizontalAdvance(t) for t in self._lane_axis.headers]
@@ -1079,10 +820,10 @@ class TimelinePlot(QWidget):
             plot.plot.enableAutoRange(enable=False)  # setLogMode turns auto-range on; the spec sets ranges
         axis = plot.plot.getAxis("left")
         if log and track.y.log_range is not None:
-            axis.setTicks(_ticks(track.y.log_ticks, log=True))
+            axis.setTicks(tick_levels(track.y.log_ticks, log=True))
             low, high = (math.log10(v) for v in track.y.log_range)
         else:
-            axis.setTicks(_ticks(track.y.ticks))
+            axis.setTicks(tick_levels(track.y.ticks))
             low, high = track.y.range
         plot.plot.setYRange(low, high, padding=0.06)
 
@@ -1221,7 +962,7 @@ class TimelinePlot(QWidget):
                 data = None
             self._thumbs[photo_id] = _thumbnail_html(data)
         image = self._thumbs.get(photo_id, "") if photo_id is not None else ""
-        return f"{image}<br>{_plain_html(text)}" if image else _plain_html(text)
+        return f"{image}<br>{html_text(text)}" if image else html_text(text)
 
     def _show_tooltip(self, event: QHelpEvent) -> None:
         viewport = self.graphics.viewport()

@@ -16,8 +16,9 @@ from app.domain.phases import index_course
 from app.domain.records import Assessment
 from app.domain.style import MEDIAN_LINE
 from app.report.drawings import draw_spaghetti, draw_swimmer
-from app.ui.cohort_views import PT, CohortWindow
+from app.ui.cohort_views import CohortWindow
 from app.ui.controller import Controller
+from app.ui.plot_style import PX_PER_PT
 from tests.factories import make_assessment, make_course, make_patient
 
 
@@ -79,7 +80,7 @@ def test_spaghetti_draws_every_dm_adm_line_aligned_to_day_zero_and_the_median(de
         assert min(xs) < 0 <= max(xs)  # a baseline before day 0, values on the drug after it
     median_x, median_y = plot.median_curve.getData()  # type: ignore[union-attr]
     assert list(median_x) == [m.x for m in spec.median] and list(median_y) == [m.y for m in spec.median]
-    assert plot.median_curve.opts["pen"].widthF() == pytest.approx(MEDIAN_LINE.line.width * PT)  # type: ignore[union-attr]
+    assert plot.median_curve.opts["pen"].widthF() == pytest.approx(MEDIAN_LINE.line.width * PX_PER_PT)  # type: ignore[union-attr]
     assert plot.legend.labels == [e.label for e in spec.legend]
     assert "Median" in plot.legend.labels and "Day 0: upadacitinib start" in plot.legend.labels
     assert "Median line: at day 0" in plot.notes.text()
