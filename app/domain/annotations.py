@@ -100,3 +100,12 @@ class Crop:
     def from_json(cls, data: list[float]) -> Crop:
         left, top, right, bottom = (float(v) for v in data)
         return cls(left, top, right, bottom)
+
+
+def shape_in_crop(shape: Shape, crop: Crop | None) -> Shape:
+    """The shape in coordinates relative to the cropped photo (how the screen and the report place it)."""
+    if crop is None:
+        return shape
+    sx, sy = crop.right - crop.left, crop.bottom - crop.top
+    points = tuple(((x - crop.left) / sx, (y - crop.top) / sy) for x, y in shape.points)
+    return Shape(shape.kind, points, shape.colour, shape.text, shape.width)

@@ -12,7 +12,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
-from app.domain.annotations import ANNOTATION_COLOURS, Crop, Shape, ShapeKind
+from app.domain.annotations import ANNOTATION_COLOURS, Crop, Shape, ShapeKind, shape_in_crop
 from app.report.styles import FONT_BOLD
 
 PRINT_DPI = 220
@@ -36,14 +36,6 @@ def print_ready(data: bytes, crop: Crop | None, width_pt: float) -> tuple[bytes,
     out = io.BytesIO()
     image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
     return out.getvalue(), image.height / image.width
-
-
-def _in_crop(shape: Shape, crop: Crop | None) -> Shape:
-    if crop is None:
-        return shape
-    sx, sy = crop.right - crop.left, crop.bottom - crop.top
-    points = tuple(((x - crop.left) / sx, (y - crop.top) / sy) for x, y in shape.points)
-    return Shape(shape.kind, points, shape.colour, shape.text, shape.width)
 
 
 def draw_shape(canvas: Canvas, shape: Shape, width: float, height: float) -> None:
@@ -97,7 +89,7 @@ class AnnotatedPhoto(Flowable):  # type: ignore[misc]
         self.jpeg, ratio = print_ready(data, crop, width)
         self.draw_width = min(width, max_height / ratio)
         self.draw_height = self.draw_width * ratio
-        self.shapes = [_in_crop(s, crop) for s in shapes]
+        self.shapes = [shape_in_crop(s, crop) for s in shapes]
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return self.draw_width, self.draw_height

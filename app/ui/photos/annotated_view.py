@@ -21,7 +21,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from app.domain.annotations import ANNOTATION_COLOURS, DEFAULT_COLOUR, Crop, Shape, ShapeKind
+from app.domain.annotations import ANNOTATION_COLOURS, DEFAULT_COLOUR, Crop, Shape, ShapeKind, shape_in_crop
 
 # A printed photo is about 200 pt across: the PDF's fixed sizes in points (thinnest stroke,
 # arrow head base, smallest label) are scaled from the photo's longer side by this.
@@ -38,15 +38,6 @@ def load_image(data: bytes) -> QImage:
 
 def colour_of(key: str) -> QColor:
     return QColor(ANNOTATION_COLOURS.get(key, ANNOTATION_COLOURS[DEFAULT_COLOUR]))
-
-
-def shape_in_crop(shape: Shape, crop: Crop | None) -> Shape:
-    """The shape in coordinates relative to the cropped photo (as the PDF places it)."""
-    if crop is None:
-        return shape
-    sx, sy = crop.right - crop.left, crop.bottom - crop.top
-    points = tuple(((x - crop.left) / sx, (y - crop.top) / sy) for x, y in shape.points)
-    return Shape(shape.kind, points, shape.colour, shape.text, shape.width)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -98,6 +100,23 @@ class ItemsOrTotals(QWidget):
         if not self._quiet:
             self.changed.emit()
 
+    def _show_stored(self, set_items: Callable[[], None], itemised: bool, totals: tuple[object, ...]) -> None:
+        """Show stored values: the items (totals follow them) when there are any, else the totals.
+        One ``changed`` only if what the widget gives has changed."""
+        before = (self.value(), self.source())  # type: ignore[attr-defined]
+        self._quiet = True
+        try:
+            set_items()
+            self._typed = ()
+            (self.items_button if itemised else self.totals_button).setChecked(True)
+            if not itemised:
+                self._show_typed(*totals)
+            self._on_edited()
+        finally:
+            self._quiet = False
+        if (self.value(), self.source()) != before:  # type: ignore[attr-defined]
+            self.changed.emit()
+
     # subclasses fill these in
     def _typed_totals(self) -> tuple[object, ...]: ...
     def _show_typed(self, *values: object) -> None: ...
@@ -148,19 +167,7 @@ class CdasiEntry(ItemsOrTotals):
     def set_value(self, activity: int | None, damage: int | None, grid: CdasiGrid | None) -> None:
         """Show a stored assessment's CDASI: its grid when it has one (the totals then follow the grid),
         else its totals. Raises ValueError for a grid with values outside their range."""
-        before = (self.value(), self.source())
-        self._quiet = True
-        try:
-            self.grid_editor.set_grid(grid)
-            self._typed = ()
-            (self.items_button if grid is not None else self.totals_button).setChecked(True)
-            if grid is None:
-                self._show_typed(activity, damage)
-            self._on_edited()
-        finally:
-            self._quiet = False
-        if (self.value(), self.source()) != before:
-            self.changed.emit()
+        self._show_stored(lambda: self.grid_editor.set_grid(grid), grid is not None, (activity, damage))
 
     def _typed_totals(self) -> tuple[object, ...]:
         return self.activity.score(), self.damage.score()
@@ -226,19 +233,7 @@ class Mmt8Entry(ItemsOrTotals):
 
     def set_value(self, total: int | None, maximum: int | None, groups: Mmt8Scores | None) -> None:
         """Show a stored assessment's MMT-8: its groups when it has them, else its total."""
-        before = (self.value(), self.source())
-        self._quiet = True
-        try:
-            self.groups.set_scores(groups)
-            self._typed = ()
-            (self.items_button if groups is not None else self.totals_button).setChecked(True)
-            if groups is None:
-                self._show_typed(total, maximum)
-            self._on_edited()
-        finally:
-            self._quiet = False
-        if (self.value(), self.source()) != before:
-            self.changed.emit()
+        self._show_stored(lambda: self.groups.set_scores(groups), groups is not None, (total, maximum))
 
     def _typed_totals(self) -> tuple[object, ...]:
         return self.total.score(), self.maximum.currentData()
