@@ -144,6 +144,15 @@ class TimelineSpec:
     def track(self, key: str) -> MeasureTrackSpec | None:
         return next((t for t in self.tracks if t.key == key), None)
 
+    def ticks_for(self, lo: float, hi: float) -> tuple[TickSpec, ...]:
+        """Ticks for a part of the x axis (a zoomed view), chosen as ``ticks`` are for the whole."""
+        return x_ticks(self.x_mode, lo, hi)
+
+
+def x_ticks(x_mode: XMode, lo: float, hi: float) -> tuple[TickSpec, ...]:
+    """Month or year ticks on a date axis; multiples of a week or more on a day axis."""
+    return date_ticks(lo, hi) if x_mode == "date" else day_ticks(lo, hi)
+
 
 # ----------------------------------------------------------------- medication lanes
 
@@ -328,7 +337,8 @@ def build_timeline(
     return TimelineSpec(
         patient.study_id, x_mode,
         "Date" if dated else f"Days from the {axis.index_drug} start",
-        x_range, date_ticks(*x_range) if dated else day_ticks(*x_range),
+        x_range, x_ticks(x_mode, *x_range),
+
         cutoff, axis.x(cutoff),
         axis.x(axis.index_start) if axis.index_start else None,
         phases, groups, tracks, marks, shots,

@@ -474,6 +474,7 @@ class TimelinePlot(QWidget):
         self._tracks: list[_Plot] = []
         self._axis_px = 46.0
         self._lanes_px = 0.0
+        self.lanes.plot.vb.sigXRangeChanged.connect(self._on_x_range_changed)
         self.graphics.scene().sigMouseClicked.connect(self._clicked)
         self.graphics.viewport().installEventFilter(self)
         self.graphics.viewport().setMouseTracking(True)
@@ -849,6 +850,25 @@ class TimelinePlot(QWidget):
     def track_plot(self, key: str) -> pg.PlotItem | None:
         """The plot of the track ``key`` in the current spec (for the window and for tests)."""
         return next((t.plot for t in self._tracks if t.track is not None and t.track.key == key), None)
+
+    def _on_x_range_changed(self, _view: object, x_range: tuple[float, float]) -> None:
+        """Zoomed or panned: ticks and grid lines for what is in view, chosen by the spec's rule."""
+        if self._spec is None:
+            return
+        ticks = self._spec.ticks_for(*x_range)
+        for plot in [self.lanes, *self._tracks]:
+            plot.canvas.grid = [t.x for t in ticks]
+            plot.canvas.changed()
+            if plot.plot.getAxis("bottom").isVisible():
+                plot.plot.getAxis("bottom").setTicks(tick_levels(ticks))
+
+    def shown_ticks(self) -> list[str]:
+        """The labels on the time axis now."""
+        for plot in [self.lanes, *self._tracks]:
+            axis = plot.plot.getAxis("bottom")
+            if axis.isVisible() and axis._tickLevels:
+                return [label for _, label in axis._tickLevels[0]]
+        return []
 
     def reset_view(self) -> None:
         """The whole timeline: the spec's x range, each track's y range (Ctrl+0)."""

@@ -313,6 +313,13 @@ def test_day_ticks_are_multiples_of_weeks_through_day_zero() -> None:
     assert [t.label for t in spec.ticks] == ["-1092", "-728", "-364", "0", "364", "728"]
 
 
+def test_a_zoomed_view_gets_finer_ticks_by_the_same_rule() -> None:
+    dated, days = timeline(), timeline(x_mode="index_days")
+    assert dated.ticks_for(*dated.x_range) == dated.ticks and days.ticks_for(*days.x_range) == days.ticks
+    assert dated.ticks_for(18642.0, 18981.0)[0].label == "Mar 2021"
+    assert [t.label for t in days.ticks_for(-10, 50)] == ["0", "14", "28", "42"]
+
+
 def test_legend_names_each_colour_once() -> None:
     spec = timeline([make_assessment(1, "2021-01-04", id=1)])
     labels = [e.label for e in spec.legend]

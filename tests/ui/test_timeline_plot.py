@@ -184,10 +184,16 @@ def test_ck_log_scale_applies_to_the_ck_track_only(demo: Casebook, plot: Timelin
 def test_reset_view_shows_the_whole_timeline_again(demo: Casebook, plot: TimelinePlot, qtbot: QtBot) -> None:
     spec = _spec(demo, "DEMO-01")
     plot.set_spec(spec)
-    plot.lanes.plot.setXRange(spec.x_range[0] + 300, spec.x_range[0] + 500, padding=0)
+    assert plot.shown_ticks() == [t.label for t in spec.ticks]  # years across the whole timeline
+    lo, hi = spec.x_range[0] + 300, spec.x_range[0] + 500
+    plot.lanes.plot.setXRange(lo, hi, padding=0)
+    shown = plot.shown_ticks()
+    assert shown == [t.label for t in spec.ticks_for(*plot.lanes.plot.vb.viewRange()[0])]
+    assert len(shown) >= 3 and all(" " in label for label in shown)  # zoomed in: "Mar 2018", months
     plot.graphics.setFocus()
     QTest.keyClick(plot.graphics, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
     assert plot.lanes.plot.vb.viewRange()[0] == pytest.approx(spec.x_range)
+    assert plot.shown_ticks() == [t.label for t in spec.ticks]
 
 
 def test_export_writes_png_and_svg_and_refuses_other_formats(
