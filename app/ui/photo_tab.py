@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -32,6 +34,9 @@ from app.ui.photos.comparison_view import ComparisonItem, ComparisonView
 from app.ui.worker import TaskRunner
 
 IMAGE_PATTERN = "Images (*.jpg *.jpeg *.png *.tif *.tiff *.heic *.heif *.webp);;All files (*)"
+
+
+D = TypeVar("D", bound=QDialog)
 
 
 class PhotosTab(QWidget):
@@ -235,11 +240,7 @@ class PhotosTab(QWidget):
     def edit_details(self) -> PhotoDetailsForm | None:
         if (photo := self._photo()) is None:
             return None
-        form = PhotoDetailsForm(self.controller, photo, self)
-        form.finished.connect(form.deleteLater)
-        form.open()
-        self.form_opened.emit(form)
-        return form
+        return self._open(PhotoDetailsForm(self.controller, photo, self))
 
     def open_photo(self, photo_id: int) -> AnnotationDialog | None:
         """Select one photo and open it with its annotations (a timeline photo marker does this)."""
@@ -253,10 +254,12 @@ class PhotosTab(QWidget):
         return None
 
     def annotate(self) -> AnnotationDialog | None:
-
         if (photo := self._photo()) is None:
             return None
-        dialog = AnnotationDialog(self.controller, photo, self)
+        return self._open(AnnotationDialog(self.controller, photo, self))
+
+    def _open(self, dialog: D) -> D:
+        """Open a dialog window-modal without blocking, deleted when closed; the window tracks it."""
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         self.form_opened.emit(dialog)
