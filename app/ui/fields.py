@@ -16,6 +16,7 @@ from PySide6.QtGui import QDoubleValidator
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QComboBox,
+    QCompleter,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -205,3 +206,15 @@ class IntegerField(NumberField):
         if number != int(number):
             raise FieldError(f"{number:g} is not a whole number.")
         return int(number)
+
+
+def editable_combo(items: Iterable[str], placeholder: str = "") -> QComboBox:
+    """A list to pick from that also takes a typed entry, matched anywhere in the words as you type."""
+    combo = QComboBox()
+    combo.setEditable(True)
+    combo.addItems(list(items))
+    combo.setCurrentIndex(-1)
+    combo.lineEdit().setPlaceholderText(placeholder)
+    combo.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+    combo.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+    return combo

@@ -20,7 +20,7 @@ from app.domain.records import Consent, Photo
 from app.domain.validation import Problem, validate_photo
 from app.services.photos import PhotoDefaults
 from app.ui.controller import Controller
-from app.ui.fields import ChoiceField, DateField
+from app.ui.fields import ChoiceField, DateField, editable_combo
 from app.ui.forms.base import RecordForm
 from app.ui.photos.annotation_editor import AnnotationEditor
 
@@ -28,15 +28,6 @@ BODY_SITES = (
     "dorsum of hand", "palm", "fingers / periungual", "face", "cheek", "periorbital", "scalp",
     "upper chest (V-area)", "upper back / shoulders (shawl)", "arm", "elbow", "knee", "thigh", "leg",
 )  # fmt: skip
-
-
-def _site_combo() -> QComboBox:
-    combo = QComboBox()
-    combo.setEditable(True)
-    combo.addItems(BODY_SITES)
-    combo.setCurrentIndex(-1)
-    combo.lineEdit().setPlaceholderText("e.g. dorsum of hand")
-    return combo
 
 
 class PhotoFieldsMixin:
@@ -51,7 +42,9 @@ class PhotoFieldsMixin:
             self.assessment.addItem(f"Assessment of {a.assessed_on}", a.id)
         self.add_field(layout, "assessment_id", "Belongs to:", self.assessment)
         self.assessment.currentIndexChanged.connect(self.revalidate)
-        self.body_site = self.add_field(layout, "body_site", "Body site:", _site_combo())
+        self.body_site = self.add_field(
+            layout, "body_site", "Body site:", editable_combo(BODY_SITES, "e.g. dorsum of hand")
+        )
         self.body_site.currentTextChanged.connect(self.revalidate)
         self.caption = self.add_field(layout, "caption", "Caption:", QLineEdit())
         self.consent = self.add_field(layout, "consent", "Consent for publication:", ChoiceField(Consent))

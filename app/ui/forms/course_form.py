@@ -4,26 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QCompleter, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from app.domain.records import MedicationCourse
 from app.domain.validation import Problem, validate_course
 from app.domain.vocab import DRUGS, DRUGS_BY_NAME, FREQUENCIES, UNITS, DrugClass, StopReason
 from app.ui.controller import Controller
-from app.ui.fields import ChoiceField, NumberField, PartialDateField
+from app.ui.fields import ChoiceField, NumberField, PartialDateField, editable_combo
 from app.ui.forms.base import RecordForm
-
-
-def _editable_combo(items: list[str], placeholder: str) -> QComboBox:
-    combo = QComboBox()
-    combo.setEditable(True)
-    combo.addItems(items)
-    combo.setCurrentIndex(-1)
-    combo.lineEdit().setPlaceholderText(placeholder)
-    combo.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-    combo.completer().setFilterMode(Qt.MatchFlag.MatchContains)
-    return combo
 
 
 class CourseForm(RecordForm):
@@ -42,13 +30,13 @@ class CourseForm(RecordForm):
         self.resize(620, 560)
         layout = self.group("Treatment", "Dates may be partial: “2019”, “2019-03” or “2019-03-14”.")
         self.drug = self.add_field(
-            layout, "drug", "Drug:", _editable_combo([d.name for d in DRUGS], "Pick or type a drug")
+            layout, "drug", "Drug:", editable_combo([d.name for d in DRUGS], "Pick or type a drug")
         )
         self.drug_class = self.add_field(layout, "drug_class", "Drug class:", ChoiceField(DrugClass))
         self.dose = self.add_field(layout, "dose", "Dose:", NumberField())
-        self.unit = self.add_field(layout, "unit", "Unit:", _editable_combo(list(UNITS), "mg"))
+        self.unit = self.add_field(layout, "unit", "Unit:", editable_combo(list(UNITS), "mg"))
         self.frequency = self.add_field(
-            layout, "frequency", "Frequency:", _editable_combo(list(FREQUENCIES), "once daily")
+            layout, "frequency", "Frequency:", editable_combo(list(FREQUENCIES), "once daily")
         )
         self.start = self.add_field(layout, "start", "Start:", PartialDateField())
         self.stop = self.add_field(

@@ -4,26 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QCompleter, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QPlainTextEdit, QWidget
 
 from app.domain.records import AdverseEvent
 from app.domain.validation import Problem, validate_adverse_event
 from app.domain.vocab import AE_TERMS, CTCAE_GRADES, AeAction, AeOutcome
 from app.ui.controller import Controller
-from app.ui.fields import ChoiceField, DateField
+from app.ui.fields import ChoiceField, DateField, editable_combo
 from app.ui.forms.base import RecordForm
-
-
-def _combo(items: list[str], editable: bool = True) -> QComboBox:
-    combo = QComboBox()
-    combo.setEditable(editable)
-    combo.addItems(items)
-    combo.setCurrentIndex(-1)
-    if editable:
-        combo.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        combo.completer().setFilterMode(Qt.MatchFlag.MatchContains)
-    return combo
 
 
 class EventForm(RecordForm):
@@ -44,7 +32,7 @@ class EventForm(RecordForm):
             "Adverse event",
             "Grade by CTCAE v5: 1 mild, 2 moderate, 3 severe or hospitalisation, 4 life-threatening, 5 death.",
         )
-        self.term = self.add_field(layout, "term", "Event:", _combo(list(AE_TERMS)), "Type or pick a term")
+        self.term = self.add_field(layout, "term", "Event:", editable_combo(AE_TERMS), "Type or pick a term")
         self.term.lineEdit().setPlaceholderText("e.g. acneiform eruption")
         self.grade = QComboBox()
         for grade, words in CTCAE_GRADES.items():
@@ -57,7 +45,7 @@ class EventForm(RecordForm):
         )
         self.serious = self.add_field(layout, "serious", "Serious:", QCheckBox("Serious adverse event"))
         drugs = sorted({c.drug for c in controller.book.courses(patient_id)})
-        self.suspected = self.add_field(layout, "suspected_drug", "Suspected drug:", _combo(drugs))
+        self.suspected = self.add_field(layout, "suspected_drug", "Suspected drug:", editable_combo(drugs))
         self.action = self.add_field(layout, "action", "Action taken:", ChoiceField(AeAction))
         self.outcome = self.add_field(layout, "outcome", "Outcome:", ChoiceField(AeOutcome))
         self.notes = self.add_field(layout, "notes", "Notes:", QPlainTextEdit())
