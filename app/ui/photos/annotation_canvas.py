@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QImage, QKeyEvent, QKeySequence, QPalette, QPixmap, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView, QWidget
 
 from app.domain.annotations import Crop, Shape
 from app.ui.photos.annotated_view import CropOverlay, ShapeItem
+from app.ui.photos.keyed_view import KeyedView
 
 Key = QKeySequence.StandardKey | str
 Change = tuple[ShapeItem, Shape, Shape]  # item, shape before, shape after
@@ -36,7 +37,7 @@ class _Command(QUndoCommand):
         self._undo()
 
 
-class Canvas(QGraphicsView):
+class Canvas(KeyedView):
     """The photo view: wheel zoom, middle-button pan, drawing presses reported in scene (image pixel) coordinates.
 
     Its ``keys`` take precedence over the window's shortcuts while it has the focus, so Ctrl+Z
@@ -62,7 +63,7 @@ class Canvas(QGraphicsView):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName("Photo with annotations")
 
-    def _handler(self, event: QKeyEvent) -> Callable[[], None] | None:
+    def key_action(self, event: QKeyEvent) -> Callable[[], None] | None:
         for key, handler in self.keys:
             if isinstance(key, QKeySequence.StandardKey):
                 if event.matches(key):
@@ -70,20 +71,6 @@ class Canvas(QGraphicsView):
             elif QKeySequence(event.keyCombination()) == QKeySequence(key):
                 return handler
         return None
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and self._handler(event):  # type: ignore[arg-type]
-            event.accept()
-            return True
-        return super().event(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        handler = self._handler(event)
-        if handler is None:
-            super().keyPressEvent(event)
-            return
-        handler()
-        event.accept()
 
     def mousePressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         if event.button() == Qt.MouseButton.MiddleButton:

@@ -6,12 +6,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
-from PySide6.QtCore import QEvent, QPointF, QSize, Qt, Signal
+from PySide6.QtCore import QPointF, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QPalette, QTransform
 from PySide6.QtWidgets import (
     QFrame,
     QGraphicsScene,
-    QGraphicsView,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.records import Photo
 from app.ui.photos.annotated_view import AnnotatedPhotoItem, load_image
+from app.ui.photos.keyed_view import KeyedView
 
 MAX_ZOOM = 16.0
 View = tuple[
@@ -41,7 +41,7 @@ class ComparisonItem:
     caption: str
 
 
-class PaneView(QGraphicsView):
+class PaneView(KeyedView):
     """One photo of the comparison, cropped and annotated. The wheel, a drag and the keyboard ask for
     a new view (``view_requested``); the comparison applies it to every pane with ``show_view``.
     """
@@ -149,7 +149,7 @@ class PaneView(QGraphicsView):
         self._drag_from = None
         self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
 
-    def _key_action(self, event: QKeyEvent) -> Callable[[], None] | None:
+    def key_action(self, event: QKeyEvent) -> Callable[[], None] | None:
         std, step = QKeySequence.StandardKey, self.viewport().width() / 10
         if event.matches(std.ZoomIn) or QKeySequence(event.keyCombination()) == QKeySequence("Ctrl+="):
             return lambda: self.zoom_by(1.25)
@@ -166,19 +166,6 @@ class PaneView(QGraphicsView):
         if event.modifiers() == Qt.KeyboardModifier.NoModifier and event.key() in moves:
             return lambda: self.pan_by(*moves[Qt.Key(event.key())])
         return None
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and self._key_action(event):  # type: ignore[arg-type]
-            event.accept()
-            return True
-        return super().event(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        action = self._key_action(event)
-        if action is None:
-            super().keyPressEvent(event)
-            return
-        action()
 
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().resizeEvent(event)
