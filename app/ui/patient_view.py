@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 from typing import Any
 
@@ -20,7 +21,14 @@ from PySide6.QtWidgets import (
 
 from app.domain.phases import index_course, prior_immunosuppressants
 from app.domain.plot_spec import XMode
-from app.domain.records import AdverseEvent, Assessment, Identifiers, MedicationCourse, Patient
+from app.domain.records import (
+    AdverseEvent,
+    Assessment,
+    Identifiers,
+    MedicationCourse,
+    Patient,
+    PatientRecord,
+)
 from app.domain.timeline import TimelineSpec, build_timeline
 from app.domain.validation import ValidationError
 from app.services import stats
@@ -40,7 +48,7 @@ from app.ui.timeline_plot import TimelinePlot
 def overview_html(
     patient: Patient,
     identifiers: Identifiers | None,
-    courses: list[MedicationCourse],
+    courses: Sequence[MedicationCourse],
     index_drug: str,
     cutoff: Any,
 ) -> str:
@@ -140,6 +148,7 @@ class PatientView(QWidget):
         self.title.setAccessibleName("Selected patient")
         self.timeline = TimelinePlot()
         self.x_mode: XMode = "date"
+        self.record: PatientRecord | None = None  # the selected patient's records, as last read
         self.timeline_spec: TimelineSpec | None = None  # what the timeline shows now
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setChildrenCollapsible(False)
@@ -187,33 +196,33 @@ class PatientView(QWidget):
         except ValidationError:  # deleted meanwhile
             self.patient = None
         if self.patient is None:
+            self.record = None
             self.draw_timeline()
             return
-
-        settings = book.settings()
-        courses = book.courses(pid)
+        self.record = record = book.patient_record(self.patient.id or 0)  # one read for every view below
+        settings, analysis = book.settings(), self._settings()
         self.title.setText(
             f"<b style='font-size:14pt'>{escape(self.patient.study_id)}</b> · {escape(self.patient.subtype.label)}"
         )
         cutoff = settings.cutoff_or(book.today())
         self.overview.setHtml(
-            overview_html(self.patient, book.identifiers(pid or 0), courses, settings.index_drug, cutoff)
+            overview_html(self.patient, record.identifiers, record.courses, settings.index_drug, cutoff)
         )
-        self.courses.set_rows(courses)
-        self.assessments.model.columns = assessment_columns(self._settings().severity)
-        self.assessments.set_rows(book.assessments(pid))
-        self.events.set_rows(book.adverse_events(pid))
+        self.courses.set_rows(record.courses)
+        self.assessments.model.columns = assessment_columns(analysis.severity)
+        self.assessments.set_rows(record.assessments)
+        self.events.set_rows(record.adverse_events)
         self.photos.show_patient(pid)
         self.draw_timeline()
 
     def draw_timeline(self) -> None:
-        """The timeline follows every save: rebuilt from the stored records and drawn again."""
-        if self.patient is None or self.patient.id is None:
+        """The timeline of the records last read: rebuilt from them and drawn again."""
+        record = self.record
+        if record is None:
             self.timeline_spec = None
             self.timeline.set_spec(None)
             return
         book = self.controller.book
-        record = book.patient_record(self.patient.id)
         spec = build_timeline(
             record.patient, record.courses, record.assessments, record.adverse_events, record.photos,
             book.settings(), x_mode=self.x_mode, severity=self._settings().severity, today=book.today(),

@@ -111,8 +111,10 @@ class PhotosTab(QWidget):
 
     # ------------------------------------------------------------ showing
     def show_patient(self, patient_id: int | None) -> None:
-        self.patient_id = patient_id
-        self.refresh()
+        """Another patient: their photos. (Edits to the shown patient arrive through ``changed``.)"""
+        if patient_id != self.patient_id:
+            self.patient_id = patient_id
+            self.refresh()
 
     def _on_changed(self, change: Change) -> None:
         if change.concerns(self.patient_id):
