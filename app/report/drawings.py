@@ -177,7 +177,15 @@ def _series(
             drawing.add(marker(x, y, series.marker, 0.7))
 
 
+def _boxed_label(drawing: SpecDrawing, x: float, y: float, text: str, size: float = 5.5) -> None:
+    """A small label on a paper-white box, readable over grid, phase edges and bands."""
+    width = stringWidth(text, FONT, size)
+    drawing.add(Rect(x - 1, y - 1.5, width + 2, size + 1.5, fillColor=colors.white, strokeColor=None))
+    drawing.add(_text(x, y, text, size))
+
+
 def _track(drawing: SpecDrawing, track: MeasureTrackSpec, sx: XScale, bottom: float) -> None:
+
     lo, hi = track.y.range
     sy = _y_scale(bottom, TRACK_H, lo, hi)
     # band and reference labels sit at the left, clear of the cut-off line and the latest values
@@ -185,12 +193,12 @@ def _track(drawing: SpecDrawing, track: MeasureTrackSpec, sx: XScale, bottom: fl
         y0, y1 = sy(max(band.y_low, lo)), sy(min(band.y_high, hi))
         drawing.add(_rect(sx.left, y0, sx.width, y1 - y0, band.style))
         if y1 - y0 >= 6.5:  # a band too thin for its label is named in the legend only
-            drawing.add(_text(sx.left + 2, y1 - 6, band.label, 5.5))
+            _boxed_label(drawing, sx.left + 2, y1 - 6, band.label)
 
     for reference in track.references:
         y = sy(reference.y)
         drawing.add(_line(sx(reference.x_start), y, sx(reference.x_end), y, reference.style))
-        drawing.add(_text(sx(reference.x_start) + 2, y + 2, reference.label, 5.5))
+        _boxed_label(drawing, sx(reference.x_start) + 2, y + 2, reference.label)
     _y_axis(drawing, track, sy, sx.left)
     # the title in the left gutter, beside its axis, wrapped clear of the tick labels
     title = f"{track.label} ({track.unit})" if track.unit else track.label
