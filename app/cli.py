@@ -15,13 +15,14 @@ from platformdirs import user_data_path
 
 from app import __version__
 from app.domain.analysis import FollowUp
+from app.domain.clock import DateMode
 from app.domain.dates import DateParseError, parse_date
 from app.domain.scales import SCALES
 from app.domain.stats import PairedTestKind
 from app.domain.validation import ValidationError
 from app.domain.vocab import Subtype
-from app.report.model import DateMode
-from app.services import demo, info, photos, report, stats
+from app.services import deid_check, demo, info, photos, report, stats
+from app.services.disclosure import disclosure_for
 from app.store.casebook import Casebook
 from app.store.database import StorageError
 
@@ -92,6 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--test", choices=[t.value for t in PairedTestKind], help="paired test (default: wilcoxon)"
     )
+    p.add_argument(
+        "--identified",
+        action="store_true",
+        help="show real dates (default: de-identified, days from each patient's index drug start)",
+    )
     p.set_defaults(handler=_cmd_stats)
 
     p = commands.add_parser("photos", help="import photo files or export the stored photos")
@@ -110,6 +116,11 @@ def build_parser() -> argparse.ArgumentParser:
     _db_argument(export, required=True)
     export.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder to write into")
     export.add_argument("--patient", metavar="STUDY_ID", help="only this patient's photos")
+    export.add_argument(
+        "--identified",
+        action="store_true",
+        help="real dates in the file names and identifiable photos too (default: de-identified)",
+    )
     export.set_defaults(handler=_cmd_photos_export)
     p = commands.add_parser("report", help="write the publication-style PDF case-series report")
     _db_argument(p, required=True)
@@ -122,7 +133,45 @@ def build_parser() -> argparse.ArgumentParser:
         help="de-identified dates: shifted per patient (default) or index_days from the index drug's start",
     )  # fmt: skip
     p.set_defaults(handler=_cmd_report)
+
+    p = commands.add_parser(
+        "deid-check",
+        help="look for the series' identifiers in files about to leave (PDF, CSV, text, images, folders)",
+        description="Scans each file (a folder: every file in it) for every name, record number and date "
+        "of birth stored in the database, in all their written forms, and prints each hit with its page "
+        "or line. Exit status 1 if anything is found.",
+    )
+    _db_argument(p, required=True)
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="files or folders to check")
+    p.add_argument("--dates", action="store_true", help="also report every calendar date finer than the year")
+    p.set_defaults(handler=_cmd_deid_check)
     return parser
+
+
+def _cmd_deid_check(args: argparse.Namespace) -> int:
+    book = _open_existing(args.db)
+    try:
+        scrubber = disclosure_for(book).scrubber
+        names = {p.id or 0: p.study_id for p in book.patients()}
+    finally:
+        book.close()
+    if scrubber.is_empty:
+        print(
+            "myocase: note: no names, record numbers or dates of birth are stored in this series.",
+            file=sys.stderr,
+        )
+    result = deid_check.scan(args.files, lambda text: scrubber.find(text, dates=args.dates))
+    for finding in result.findings:
+        whose = (
+            f" of {names.get(finding.hit.patient_id or 0, 'a patient')}" if finding.hit.is_identifier else ""
+        )
+        print(f"{finding.path}: {finding.where}: {finding.hit.kind.value}{whose}: “{finding.hit.text}”")
+    for path, why in result.skipped:
+        print(f"myocase: note: {path}: {why}", file=sys.stderr)
+    files = len(result.checked)
+    verdict = f"{len(result.findings)} found" if result.findings else "nothing found"
+    print(f"{files} file{'' if files == 1 else 's'} checked: {verdict}.", file=sys.stderr)
+    return 1 if result.findings else 0
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -168,12 +217,16 @@ def _cmd_photos_add(args: argparse.Namespace) -> int:
 def _cmd_photos_export(args: argparse.Namespace) -> int:
     book = _open_existing(args.db)
     try:
-        written = photos.export_photos(book, args.out, args.patient)
+        result = photos.export_photos(book, args.out, args.patient, identified=args.identified)
     finally:
         book.close()
-    for path in written:
+    for path in result.written:
         print(path)
-    print(f"{len(written)} photo(s) written to {args.out}", file=sys.stderr)
+    for reason in result.left_out:
+        print(f"left out: {reason}", file=sys.stderr)
+    count = len(result.written)
+    label = "WITH IDENTIFYING DATES" if args.identified else "de-identified"
+    print(f"{count} photo{'' if count == 1 else 's'} written to {args.out} ({label})", file=sys.stderr)
     return 0
 
 
@@ -202,7 +255,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
             followup=FollowUp(args.followup) if args.followup else None,
             test=PairedTestKind(args.test) if args.test else None,
         )
-        result = stats.run(book, settings)
+        result = stats.run(book, settings, identified=args.identified)
     finally:
         book.close()
     print(

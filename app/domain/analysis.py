@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
-from app.domain.dates import Precision
+from app.domain.dates import PartialDate, Precision
 from app.domain.phases import index_course
 from app.domain.records import Assessment, MedicationCourse, PatientRecord
 from app.domain.scales import SCALES
@@ -70,7 +70,7 @@ class OutcomeRow:
     patient_id: int
     study_id: str
     subtype: Subtype
-    index_start: str
+    index_start: PartialDate
     baseline_date: date
     baseline: float
     followup_date: date
@@ -178,9 +178,7 @@ def _exclusion_reason(record: PatientRecord, settings: AnalysisSettings) -> str 
     if course is None:
         return f"no {settings.index_drug} course"
     if course.start.precision is Precision.YEAR:
-        return (
-            f"{settings.index_drug} start known only to the year ({course.start}): baseline cannot be placed"
-        )
+        return f"{settings.index_drug} start known only to the year: baseline cannot be placed"
     return None
 
 
@@ -198,7 +196,7 @@ def _row(record: PatientRecord, settings: AnalysisSettings, cutoff: date) -> Out
         return Exclusion(
             pid, sid,
             f"no {label} from {settings.window_before} days before to {settings.window_after} days after the "
-            f"{settings.index_drug} start ({course.start})",
+            f"{settings.index_drug} start",
         )  # fmt: skip
     follow = select_followup(record.assessments, course, base, settings, cutoff)
     if follow is None:
@@ -224,7 +222,7 @@ def _row(record: PatientRecord, settings: AnalysisSettings, cutoff: date) -> Out
         else ""
     )
     return OutcomeRow(
-        pid, sid, patient.subtype, str(course.start), base.assessed_on, b, follow.assessed_on, f, f - b,
+        pid, sid, patient.subtype, course.start, base.assessed_on, b, follow.assessed_on, f, f - b,
         round((f - b) / b * 100, 1) if b else None, meaningful, tis.total, tis.category, tis.missing,
         base.id, follow.id, note,
     )  # fmt: skip

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from app.domain.analysis import AnalysisSettings
+from app.domain.dates import PartialDate
 from app.domain.phases import (
     PhaseKind,
     index_course,
@@ -22,13 +23,15 @@ from app.domain.vocab import AeAction, StopReason, Subtype
 
 @dataclass(frozen=True)
 class Discontinuation:
+    patient_id: int | None
     study_id: str
-    stopped: str  # the stop date as recorded (may be partial)
+    stopped: PartialDate  # the stop date as recorded (may be partial)
     reason: str  # in words, with the adverse event when one is recorded
 
 
 @dataclass(frozen=True)
 class PhaseChange:
+    patient_id: int | None
     study_id: str
     phase: str
     start_date: date | None
@@ -102,6 +105,7 @@ def _phase_changes(record: PatientRecord, settings: AnalysisSettings, cutoff: da
         end = _value(record.assessments, settings.measure, first_after, min(phase.end_or(cutoff), cutoff))
         changes.append(
             PhaseChange(
+                record.patient.id,
                 record.patient.study_id, phase.label,
                 start.assessed_on if start else None, getattr(start, settings.measure) if start else None,
                 end.assessed_on if end else None, getattr(end, settings.measure) if end else None,
@@ -129,8 +133,9 @@ def cohort_facts(records: Sequence[PatientRecord], settings: AnalysisSettings, c
         elif course.stop is not None:
             discontinued.append(
                 Discontinuation(
+                    record.patient.id,
                     record.patient.study_id,
-                    str(course.stop),
+                    course.stop,
                     _discontinuation(record, settings.index_drug, course.stop_reason),
                 )
             )

@@ -26,10 +26,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from app.domain.clock import index_clock
 from app.domain.cohort_swimmer import DiscontinuationSpec, SwimmerRowSpec, SwimmerSpec, build_swimmer
 from app.domain.dates import Precision
 from app.domain.plot_spec import (
-    Axis,
     BandSpec,
     ExclusionSpec,
     LegendEntrySpec,
@@ -142,7 +142,7 @@ def _line(
     data: PatientData, measure: str, course: MedicationCourse, cutoff: date, first: int, bands: SeverityBands
 ) -> _Aligned | str:
     day0 = course.start.earliest()
-    axis = Axis(day0, course.drug, day0)
+    clock = index_clock(day0, course.drug)
     chosen = sorted(
         (
             a
@@ -156,15 +156,15 @@ def _line(
     sid = data.patient.study_id
     points = tuple(
         PointSpec(
-            axis.x(a.assessed_on),
+            clock.x(a.assessed_on),
             float(getattr(a, measure)),
-            f"{sid}\n{value_text(measure, a, bands)}\n{axis.when(a.assessed_on)}",
+            f"{sid}\n{value_text(measure, a, bands)}\n{clock.when(a.assessed_on)}",
             a.id,
         )
         for a in chosen
     )
     stop = course.stop.latest() if course.stop and course.stop.latest() <= cutoff else None
-    x_stop = axis.x(stop) if stop else None
+    x_stop = clock.x(stop) if stop else None
     until = f"; {course.drug} stopped on day {num(x_stop)}" if x_stop is not None else ""
     tooltip = f"{sid}: {len(points)} values, day {num(points[0].x)} to {num(points[-1].x)}{until}"
     line = SpaghettiLineSpec(data.patient.id, sid, points, x_stop, SPAGHETTI_LINE, OFF_DRUG_LINE, tooltip)
@@ -237,7 +237,7 @@ def _align_all(
     for data in sorted(patients, key=lambda d: d.patient.study_id):
         found = index_or_reason(data, index_drug, cutoff)
         if isinstance(found, MedicationCourse) and found.start.precision is Precision.YEAR:
-            found = f"{index_drug} start known only to the year ({found.start}): cannot be aligned to day 0"
+            found = f"{index_drug} start known only to the year: cannot be aligned to day 0"
         line = found if isinstance(found, str) else _line(data, measure, found, cutoff, first, bands)
         if isinstance(line, str):
             excluded.append(ExclusionSpec(data.patient.id, data.patient.study_id, line))
@@ -285,7 +285,7 @@ def build_spaghetti(
     median = _median(aligned, rule, f" {unit}" if unit else "")
     return SpaghettiSpec(
         f"{label}, {group_label}: days from the {index_drug} start", measure, label, unit, group_label,
-        index_drug, cutoff, f"Days from the {index_drug} start", x_range, day_ticks(*x_range), y, bands,
+        index_drug, cutoff, f"Time from the {index_drug} start (day 0)", x_range, day_ticks(*x_range), y, bands,
         tuple(a.line for a in aligned), median, rule.text(index_drug), tuple(excluded), tuple(notes),
         _spaghetti_legend(aligned, median, bands, index_drug),
     )  # fmt: skip

@@ -17,9 +17,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
+from app.domain.clock import Clock, index_clock
 from app.domain.phases import PhaseKind, prior_jak_courses, treatment_phases
 from app.domain.plot_spec import (
-    Axis,
     ExclusionSpec,
     LegendEntrySpec,
     PatientData,
@@ -84,7 +84,7 @@ class SwimmerSpec:
     arrow_style: LineStyle = ONGOING_ARROW
 
 
-def _prior_bars(data: PatientData, index_drug: str, cutoff: date, axis: Axis) -> tuple[BarSpec, ...]:
+def _prior_bars(data: PatientData, index_drug: str, cutoff: date, clock: Clock) -> tuple[BarSpec, ...]:
     """Earlier JAK phases, each drawn from its course and ending where the phase ends."""
     courses = {
         (c.drug.casefold(), c.start.earliest()): c for c in prior_jak_courses(data.courses, index_drug)
@@ -94,8 +94,8 @@ def _prior_bars(data: PatientData, index_drug: str, cutoff: date, axis: Axis) ->
         course = courses.get(((phase.drug or "").casefold(), phase.start))
         if phase.kind is not PhaseKind.JAK or course is None:
             continue
-        bar = course_bar(course, axis, cutoff)
-        end = axis.x(phase.end_or(cutoff))
+        bar = course_bar(course, clock, cutoff)
+        end = clock.x(phase.end_or(cutoff))
         if end < bar.x_end or bar.open_ended:
             fuzzy = bar.fuzzy_end if bar.fuzzy_end and bar.fuzzy_end[1] <= end else None
             bar = replace(bar, x_end=max(end, bar.x_start), fuzzy_end=fuzzy, open_ended=False)
@@ -104,7 +104,7 @@ def _prior_bars(data: PatientData, index_drug: str, cutoff: date, axis: Axis) ->
 
 
 def _discontinuation(
-    data: PatientData, course: MedicationCourse, bar: BarSpec, axis: Axis
+    data: PatientData, course: MedicationCourse, bar: BarSpec, clock: Clock
 ) -> DiscontinuationSpec | None:
     if bar.open_ended or course.stop is None:
         return None
@@ -116,23 +116,23 @@ def _discontinuation(
     ]
     if events:
         reason += ": " + "; ".join(events)
-    tooltip = f"{course.drug} stopped {course.stop} (day {num(bar.x_end)})\n{reason}"
+    tooltip = f"{course.drug} stopped {clock.partial(course.stop)}\n{reason}"
     return DiscontinuationSpec(bar.x_end, reason, tooltip)
 
 
 def _row(data: PatientData, course: MedicationCourse, index_drug: str, cutoff: date) -> SwimmerRowSpec:
     day0 = course.start.earliest()
-    axis = Axis(day0, course.drug, day0)
-    prior = _prior_bars(data, index_drug, cutoff, axis)
-    bar = course_bar(course, axis, cutoff)
+    clock = index_clock(day0, course.drug)
+    prior = _prior_bars(data, index_drug, cutoff, clock)
+    bar = course_bar(course, clock, cutoff)
     first = min([b.x_start for b in prior] + [0.0])
     events = tuple(
-        event_marker(e, axis, cutoff)
+        event_marker(e, clock, cutoff)
         for e in sorted(data.events, key=lambda e: (e.onset, e.id or 0))
-        if first <= axis.x(e.onset) and e.onset <= cutoff
+        if first <= clock.x(e.onset) and e.onset <= cutoff
     )
-    stop = _discontinuation(data, course, bar, axis)
-    state = "ongoing at the data cut-off" if bar.open_ended else f"stopped {course.stop}"
+    stop = _discontinuation(data, course, bar, clock)
+    state = "ongoing at the data cut-off" if bar.open_ended else f"stopped {clock.partial(course.stop)}"
     tooltip = f"{data.patient.study_id}: {num(bar.x_end)} days on {course.drug}, {state}"
     return SwimmerRowSpec(data.patient.id, data.patient.study_id, prior, bar, events, stop, tooltip)
 
@@ -174,6 +174,6 @@ def build_swimmer(
     xs = [x for r in rows for x in (r.bar.x_end, *(b.x_start for b in r.prior), *(e.x for e in r.events))]
     x_range = padded(min([0.0, *xs]), max([0.0, *xs]))
     return SwimmerSpec(
-        f"Time on {index_drug}", index_drug, cutoff, f"Days from the {index_drug} start", x_range,
+        f"Time on {index_drug}", index_drug, cutoff, f"Time from the {index_drug} start (day 0)", x_range,
         day_ticks(*x_range), tuple(rows), tuple(excluded), tuple(notes), _swimmer_legend(rows, index_drug),
     )  # fmt: skip

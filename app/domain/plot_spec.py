@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from app.domain.clock import EPOCH, signed
 from app.domain.dates import Precision
 from app.domain.phases import index_course
 from app.domain.records import AdverseEvent, Assessment, MedicationCourse, Patient, PatientRecord
@@ -19,34 +20,15 @@ from app.domain.scales import ENZYME_FIELDS, SCALES
 from app.domain.scores import Severity, SeverityBands
 from app.domain.style import SEVERITY_STYLES, FillStyle, LineStyle, MarkerStyle, SeriesStyle
 
-XMode = Literal["date", "index_days"]
-EPOCH = date(1970, 1, 1)
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60, 120)
-DAY_STEPS = (7, 14, 28, 56, 84, 182, 364, 728, 1456, 2912)  # weeks: 12, 26 and 52 weeks among them
+DAYS_PER_MONTH = 365.25 / 12
 
 
 @dataclass(frozen=True)
 class TickSpec:
     x: float
     label: str
-
-
-@dataclass(frozen=True)
-class Axis:
-    """Turns dates into x values and says when a date falls relative to the index start."""
-
-    origin: date
-    index_drug: str = ""
-    index_start: date | None = None  # set: tooltips add "day N from the … start"
-
-    def x(self, day: date) -> float:
-        return float((day - self.origin).days)
-
-    def when(self, day: date) -> str:
-        if self.index_start is None:
-            return day.isoformat()
-        return f"{day.isoformat()} (day {(day - self.index_start).days} from the {self.index_drug} start)"
 
 
 def num(value: float) -> str:
@@ -155,10 +137,26 @@ def date_ticks(lo: float, hi: float, max_ticks: int = 9) -> tuple[TickSpec, ...]
 
 
 def day_ticks(lo: float, hi: float, max_ticks: int = 9) -> tuple[TickSpec, ...]:
-    """Ticks at multiples of a step in days (a week up to 8 years), day 0 always among them."""
-    step = next((s for s in DAY_STEPS if (hi - lo) / s <= max_ticks - 1), DAY_STEPS[-1])
-    first = math.ceil(lo / step) * step
-    return tuple(TickSpec(float(t), str(t)) for t in range(first, math.floor(hi) + 1, step))
+    """Ticks from day 0, which is always among them: every week or fortnight over a short range
+    ("14 d"), otherwise every 1 to 120 months ("6 mo", "2 y"; a month is 365.25 / 12 days)."""
+    span = hi - lo
+    week = next((s for s in (7, 14) if span / s <= max_ticks - 1), None)
+    if week is not None:
+        first = math.ceil(lo / week) * week
+        return tuple(TickSpec(float(t), _time_label(t, "d")) for t in range(first, math.floor(hi) + 1, week))
+    step = next((s for s in MONTH_STEPS if span / (s * DAYS_PER_MONTH) <= max_ticks - 1), MONTH_STEPS[-1])
+    first, last = math.ceil(lo / DAYS_PER_MONTH / step), math.floor(hi / DAYS_PER_MONTH / step)
+    return tuple(
+        TickSpec(
+            round(k * step * DAYS_PER_MONTH, 2),
+            _time_label(k * step // 12, "y") if step >= 24 else _time_label(k * step, "mo"),
+        )
+        for k in range(first, last + 1)
+    )
+
+
+def _time_label(count: int, unit: str) -> str:
+    return "0" if count == 0 else f"{signed(count).lstrip('+')} {unit}"
 
 
 def padded(lo: float, hi: float, share: float = 0.03, least: float = 7.0) -> tuple[float, float]:
@@ -313,7 +311,7 @@ def index_or_reason(data: PatientData, index_drug: str, cutoff: date) -> Medicat
     if course is None:
         return f"no {index_drug} course"
     if course.start.earliest() > cutoff:
-        return f"{index_drug} started after the data cut-off ({cutoff})"
+        return f"{index_drug} started after the data cut-off"
     return course
 
 
@@ -322,5 +320,5 @@ def start_note(data: PatientData, course: MedicationCourse) -> list[str]:
         return []
     return [
         f"{data.patient.study_id}: {course.drug} start known only to the "
-        f"{course.start.precision.value} ({course.start}); day 0 is {course.start.earliest()}."
+        f"{course.start.precision.value}; day 0 is the first day of that {course.start.precision.value}."
     ]

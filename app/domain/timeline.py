@@ -3,10 +3,11 @@
 ``build_timeline`` turns one patient's records into a ``TimelineSpec``: plain numbers,
 strings and styles, so a renderer draws without reading a record. The rules:
 
-- x is in days: days since 1970-01-01 in ``date`` mode (× 86400 gives epoch seconds), days
-  from the index course's earliest possible start in ``index_days`` mode (no index course:
-  date mode, said in ``notes``); the data cut-off is the right edge, and records dated
-  after it are left out with a note;
+- x is in days, placed by the patient's ``Clock``: days since 1970-01-01 of the date shown
+  in ``date`` mode (× 86400 gives epoch seconds), days from day 0 (the index drug's start,
+  or ``clock.time_zero``'s fallback, said in ``notes``) in ``index_days`` mode; the data
+  cut-off is the right edge, and records dated after it are left out with a note; every date
+  written in a label, note or tooltip is written by the clock;
 - phase bands come from ``phases.treatment_phases``; medication lanes from
   ``timeline_lanes`` (one bar per course, partial dates fuzzy, open courses to the cut-off
   with an arrow); measure tracks from ``timeline_tracks`` (a track with no value is left out);
@@ -20,25 +21,31 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from app.domain.clock import Clock, DateMode, XMode, time_zero
 from app.domain.dates import Precision
 from app.domain.phases import PhaseKind, index_course, treatment_phases
 from app.domain.plot_spec import (
-    EPOCH,
-    Axis,
     BandSpec,
     LegendEntrySpec,
     PointSpec,
     ReferenceLineSpec,
     SeriesSpec,
     TickSpec,
-    XMode,
     YAxisSpec,
     date_ticks,
     day_ticks,
     padded,
     unique_legend,
 )
-from app.domain.records import AdverseEvent, Assessment, MedicationCourse, Patient, Photo, SeriesSettings
+from app.domain.records import (
+    AdverseEvent,
+    Assessment,
+    MedicationCourse,
+    Patient,
+    PatientRecord,
+    Photo,
+    SeriesSettings,
+)
 from app.domain.scores import SeverityBands
 from app.domain.style import (
     CUTOFF_LINE,
@@ -58,9 +65,9 @@ from app.domain.vocab import CTCAE_GRADES, DrugClass
 
 # Renderers import every part of the spec from here.
 __all__ = [
-    "Axis",
     "BandSpec",
     "BarSpec",
+    "Clock",
     "EventMarkerSpec",
     "LaneGroupSpec",
     "LaneSpec",
@@ -78,6 +85,7 @@ __all__ = [
     "build_timeline",
     "course_bar",
     "event_marker",
+    "record_timeline",
 ]
 
 
@@ -126,6 +134,7 @@ class TimelineSpec:
     ticks: tuple[TickSpec, ...]
     cutoff: date
     cutoff_x: float  # a vertical line, style ``cutoff_style``
+    cutoff_text: str  # the cut-off as the clock shows it ("2024-01-15", "day +412")
     day_zero_x: float | None  # the index start, when there is one
     phases: tuple[PhaseBandSpec, ...]
     lane_groups: tuple[LaneGroupSpec, ...]
@@ -145,12 +154,12 @@ class TimelineSpec:
         return next((t for t in self.tracks if t.key == key), None)
 
     def ticks_for(self, lo: float, hi: float) -> tuple[TickSpec, ...]:
-        """Ticks for a part of the x axis (a zoomed view), chosen as ``ticks`` are for the whole."""
+        """Ticks for a part of the x clock (a zoomed view), chosen as ``ticks`` are for the whole."""
         return x_ticks(self.x_mode, lo, hi)
 
 
 def x_ticks(x_mode: XMode, lo: float, hi: float) -> tuple[TickSpec, ...]:
-    """Month or year ticks on a date axis; multiples of a week or more on a day axis."""
+    """Month or year ticks on a date clock; multiples of a week or more on a day clock."""
     return date_ticks(lo, hi) if x_mode == "date" else day_ticks(lo, hi)
 
 
@@ -162,16 +171,18 @@ def _plural(count: int, noun: str) -> str:
 
 
 def _phase_bands(
-    courses: Sequence[MedicationCourse], index_drug: str, cutoff: date, axis: Axis
+    courses: Sequence[MedicationCourse], index_drug: str, cutoff: date, clock: Clock
 ) -> tuple[PhaseBandSpec, ...]:
     bands = []
     for phase in treatment_phases(courses, index_drug, cutoff):
         end = min(phase.end_or(cutoff), cutoff)
-        until = f"ongoing at the data cut-off ({cutoff})" if phase.end is None else end.isoformat()
-        tooltip = f"{phase.label}: {phase.start} → {until} ({(end - phase.start).days} days)"
+        until = (
+            f"ongoing at the data cut-off ({clock.show(cutoff)})" if phase.end is None else clock.show(end)
+        )
+        tooltip = f"{phase.label}: {clock.show(phase.start)} → {until} ({(end - phase.start).days} days)"
         bands.append(
             PhaseBandSpec(
-                phase.kind, phase.label, phase.drug, axis.x(phase.start), axis.x(end),
+                phase.kind, phase.label, phase.drug, clock.x(phase.start), clock.x(end),
                 phase.end is None, phase_style(phase.kind, phase.drug), tooltip,
             )
         )  # fmt: skip
@@ -181,31 +192,31 @@ def _phase_bands(
 # ----------------------------------------------------------------- events and photos
 
 
-def _event_tooltip(event: AdverseEvent, axis: Axis) -> str:
+def _event_tooltip(event: AdverseEvent, clock: Clock) -> str:
     drug = f"; suspected drug: {event.suspected_drug}" if event.suspected_drug else ""
     lines = (
         f"{event.term}: grade {event.grade} ({CTCAE_GRADES.get(event.grade, 'grade unknown')})",
-        f"Onset {axis.when(event.onset)}",
-        f"Resolved {event.resolution}" if event.resolution else "Resolution not recorded",
+        f"Onset {clock.when(event.onset)}",
+        f"Resolved {clock.show(event.resolution)}" if event.resolution else "Resolution not recorded",
         ("Serious" if event.serious else "Not serious") + drug,
         f"Action: {event.action.label}; outcome: {event.outcome.label}",
     )
     return "\n".join(lines)
 
 
-def event_marker(event: AdverseEvent, axis: Axis, cutoff: date) -> EventMarkerSpec:
+def event_marker(event: AdverseEvent, clock: Clock, cutoff: date) -> EventMarkerSpec:
     resolved = min(event.resolution, cutoff) if event.resolution else None
     return EventMarkerSpec(
-        axis.x(event.onset), axis.x(resolved) if resolved else None, event.grade, event.term,
-        event.id, _event_tooltip(event, axis), ae_style(event.grade),
+        clock.x(event.onset), clock.x(resolved) if resolved else None, event.grade, event.term,
+        event.id, _event_tooltip(event, clock), ae_style(event.grade),
     )  # fmt: skip
 
 
-def _photo_marker(photo: Photo, taken_on: date, axis: Axis) -> PhotoMarkerSpec:
-    lines = (f"Photo, {axis.when(taken_on)}", photo.body_site, photo.caption)
+def _photo_marker(photo: Photo, taken_on: date, clock: Clock) -> PhotoMarkerSpec:
+    lines = (f"Photo, {clock.when(taken_on)}", photo.body_site, photo.caption)
     tooltip = "\n".join(line for line in lines if line)
     return PhotoMarkerSpec(
-        axis.x(taken_on), photo.id, photo.caption or photo.body_site, tooltip, PHOTO_MARKER
+        clock.x(taken_on), photo.id, photo.caption or photo.body_site, tooltip, PHOTO_MARKER
     )
 
 
@@ -273,37 +284,30 @@ def _kept(
     )  # fmt: skip
     later = len(courses) + len(assessments) + len(events) + len(dated)
     later -= len(kept.courses) + len(kept.assessments) + len(kept.events) + len(kept.photos)
-    notes = (
-        [f"{_plural(later, 'record')} dated after the data cut-off ({cutoff}) not shown."] if later else []
-    )
+    notes = [f"{_plural(later, 'record')} dated after the data cut-off not shown."] if later else []
     if len(dated) < len(photos):
         notes.append(f"{_plural(len(photos) - len(dated), 'undated photo')} not shown.")
     return _Kept(kept.courses, kept.assessments, kept.events, kept.photos, tuple(notes))
 
 
-def _axis(
-    courses: Sequence[MedicationCourse], index_drug: str, x_mode: XMode
-) -> tuple[Axis, XMode, list[str]]:
+def _clock_notes(clock: Clock, courses: Sequence[MedicationCourse], index_drug: str) -> list[str]:
+    """What a reader needs to know about day 0 (nothing in date mode)."""
+    if clock.shows_dates:
+        return []
     index = index_course(courses, index_drug)
     if index is None:
-        if x_mode == "date":
-            return Axis(EPOCH), "date", []
-        return Axis(EPOCH), "date", [f"No {index_drug} course: the timeline is drawn against dates."]
-    start = index.start.earliest()
-    notes = []
-    if index.start.precision is not Precision.DAY:
-        notes.append(
-            f"The {index.drug} start is known only to the {index.start.precision.value} "
-            f"({index.start}): day 0 is {start}."
-        )
-    return Axis(start if x_mode == "index_days" else EPOCH, index.drug, start), x_mode, notes
+        return [f"No {index_drug} course: day 0 is {clock.zero.what}."]
+    if index.start.precision is Precision.DAY:
+        return []
+    unit = index.start.precision.value
+    return [f"The {index.drug} start is known only to the {unit}: day 0 is the first day of that {unit}."]
 
 
-def _x_range(kept: _Kept, axis: Axis, cutoff: date) -> tuple[float, float]:
+def _x_range(kept: _Kept, clock: Clock, cutoff: date) -> tuple[float, float]:
     days = [c.start.earliest() for c in kept.courses] + [a.assessed_on for a in kept.assessments]
     days += [e.onset for e in kept.events] + [d for d, _ in kept.photos]
-    first = axis.x(min(days, default=cutoff))
-    last = axis.x(cutoff)
+    first = clock.x(min(days, default=cutoff))
+    last = clock.x(cutoff)
     return padded(last - 365 if first >= last else first, last)  # no records: the last year
 
 
@@ -318,30 +322,57 @@ def build_timeline(
     x_mode: XMode = "date",
     severity: SeverityBands = DEFAULT_SEVERITY,
     today: date | None = None,
+    clock: Clock | None = None,
 ) -> TimelineSpec:
     """The timeline of one patient (see the module docstring for the rules).
 
     The cut-off is the series' cut-off, or ``today`` (default: the system date) when none is set.
+    ``clock`` (an export's, which may shift dates) overrides ``x_mode``; without one the dates
+    are real and ``x_mode`` says whether they are shown as dates or as days from day 0.
     """
     cutoff = settings.cutoff_or(today or date.today())
     kept = _kept(cutoff, courses, assessments, events, photos)
-    axis, x_mode, axis_notes = _axis(kept.courses, settings.index_drug, x_mode)
-    x_range = _x_range(kept, axis, cutoff)
-    phases = _phase_bands(kept.courses, settings.index_drug, cutoff, axis)
-    groups = lane_groups(kept.courses, axis, cutoff)
-    tracks = measure_tracks(kept.assessments, axis, severity, x_range)
-    marks = tuple(event_marker(e, axis, cutoff) for e in kept.events)
-    shots = tuple(_photo_marker(p, d, axis) for d, p in kept.photos)
+    if clock is None:
+        mode = DateMode.ACTUAL if x_mode == "date" else DateMode.INDEX_DAYS
+        others = [a.assessed_on for a in kept.assessments] + [e.onset for e in kept.events]
+        zero = time_zero(
+            kept.courses, settings.index_drug, others + [d for d, _ in kept.photos], fallback=cutoff
+        )
+        clock = Clock(mode, zero)
+    x_mode = clock.x_mode
+    axis_notes = _clock_notes(clock, kept.courses, settings.index_drug)
+    x_range = _x_range(kept, clock, cutoff)
+    phases = _phase_bands(kept.courses, settings.index_drug, cutoff, clock)
+    groups = lane_groups(kept.courses, clock, cutoff)
+    tracks = measure_tracks(kept.assessments, clock, severity, x_range)
+    marks = tuple(event_marker(e, clock, cutoff) for e in kept.events)
+    shots = tuple(_photo_marker(p, d, clock) for d, p in kept.photos)
     bars = [bar for group in groups for lane in group.lanes for bar in lane.bars]
     dated = x_mode == "date"
     return TimelineSpec(
         patient.study_id, x_mode,
-        "Date" if dated else f"Days from the {axis.index_drug} start",
+        "Date" if dated else f"Time from {clock.zero.what} (day 0)",
         x_range, x_ticks(x_mode, *x_range),
 
-        cutoff, axis.x(cutoff),
-        axis.x(axis.index_start) if axis.index_start else None,
+        cutoff, clock.x(cutoff), clock.show(cutoff),
+        clock.x(clock.zero.day) if clock.zero.is_index else None,
         phases, groups, tracks, marks, shots,
         _legend(phases, bars, tracks, marks, shots),
         tuple(axis_notes) + kept.notes,
+    )  # fmt: skip
+
+
+def record_timeline(
+    record: PatientRecord,
+    settings: SeriesSettings,
+    *,
+    severity: SeverityBands = DEFAULT_SEVERITY,
+    today: date | None = None,
+    x_mode: XMode = "date",
+    clock: Clock | None = None,
+) -> TimelineSpec:
+    """``build_timeline`` of everything in one patient's record."""
+    return build_timeline(
+        record.patient, record.courses, record.assessments, record.adverse_events, record.photos, settings,
+        x_mode=x_mode, severity=severity, today=today, clock=clock,
     )  # fmt: skip

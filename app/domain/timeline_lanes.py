@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from app.domain.clock import Clock
 from app.domain.dates import PartialDate, Precision
-from app.domain.plot_spec import Axis
 from app.domain.records import MedicationCourse
 from app.domain.style import FillStyle, fuzzy_style, lane_style
 from app.domain.vocab import DrugClass
@@ -52,10 +52,10 @@ class LaneGroupSpec:
     lanes: tuple[LaneSpec, ...]
 
 
-def _fuzzy(when: PartialDate, axis: Axis, cutoff: date) -> tuple[float, float] | None:
+def _fuzzy(when: PartialDate, clock: Clock, cutoff: date) -> tuple[float, float] | None:
     if when.precision is Precision.DAY:
         return None
-    return axis.x(when.earliest()), axis.x(min(when.latest(), cutoff))
+    return clock.x(when.earliest()), clock.x(min(when.latest(), cutoff))
 
 
 def _precision_words(start: PartialDate, stop: PartialDate | None) -> str:
@@ -67,40 +67,40 @@ def _precision_words(start: PartialDate, stop: PartialDate | None) -> str:
     return "; ".join(parts).capitalize()
 
 
-def _course_tooltip(course: MedicationCourse, label: str, cutoff: date) -> str:
-    stop = course.stop
+def _course_tooltip(course: MedicationCourse, label: str, cutoff: date, clock: Clock) -> str:
+    stop, start = course.stop, clock.partial(course.start)
     if stop is None:
-        span = f"{course.start} → ongoing at the data cut-off ({cutoff})"
+        span = f"{start} → ongoing at the data cut-off ({clock.show(cutoff)})"
     elif stop.latest() > cutoff:
-        span = f"{course.start} → {stop} (after the data cut-off, {cutoff})"
+        span = f"{start} → {clock.partial(stop)} (after the data cut-off, {clock.show(cutoff)})"
     else:
-        span = f"{course.start} → {stop}"
+        span = f"{start} → {clock.partial(stop)}"
     reason = f"Stop reason: {course.stop_reason.label}" if stop and course.stop_reason else ""
     lines = (label, course.drug_class.label, span, _precision_words(course.start, stop), reason)
     return "\n".join(line for line in lines if line)
 
 
-def course_bar(course: MedicationCourse, axis: Axis, cutoff: date) -> BarSpec:
+def course_bar(course: MedicationCourse, clock: Clock, cutoff: date) -> BarSpec:
     """A course's bar: earliest start to latest stop, or to the cut-off with an arrow."""
     stop = course.stop
     open_ended = stop is None or stop.latest() > cutoff
-    x_start = axis.x(course.start.earliest())
-    x_end = axis.x(cutoff) if open_ended or stop is None else axis.x(stop.latest())
+    x_start = clock.x(course.start.earliest())
+    x_end = clock.x(cutoff) if open_ended or stop is None else clock.x(stop.latest())
     label = f"{course.drug} {course.dose_text}".strip()
     return BarSpec(
         course.id, course.drug, course.drug_class, x_start, max(x_end, x_start),
-        _fuzzy(course.start, axis, cutoff),
-        None if open_ended or stop is None else _fuzzy(stop, axis, cutoff),
-        open_ended, label, _course_tooltip(course, label, cutoff),
+        _fuzzy(course.start, clock, cutoff),
+        None if open_ended or stop is None else _fuzzy(stop, clock, cutoff),
+        open_ended, label, _course_tooltip(course, label, cutoff, clock),
         lane_style(course.drug, course.drug_class), fuzzy_style(course.drug, course.drug_class),
     )  # fmt: skip
 
 
-def _lanes(courses: Sequence[MedicationCourse], axis: Axis, cutoff: date) -> tuple[LaneSpec, ...]:
+def _lanes(courses: Sequence[MedicationCourse], clock: Clock, cutoff: date) -> tuple[LaneSpec, ...]:
     """Courses of one drug share a lane unless they overlap; lanes in order of first start."""
     lanes: list[tuple[str, list[BarSpec]]] = []
     for course in courses:
-        bar = course_bar(course, axis, cutoff)
+        bar = course_bar(course, clock, cutoff)
         key = course.drug.strip().casefold()
         lane = next((bars for k, bars in lanes if k == key and bars[-1].x_end < bar.x_start), None)
         if lane is None:
@@ -110,11 +110,11 @@ def _lanes(courses: Sequence[MedicationCourse], axis: Axis, cutoff: date) -> tup
     return tuple(LaneSpec(bars[0].drug, tuple(bars)) for _, bars in lanes)
 
 
-def lane_groups(courses: Sequence[MedicationCourse], axis: Axis, cutoff: date) -> tuple[LaneGroupSpec, ...]:
+def lane_groups(courses: Sequence[MedicationCourse], clock: Clock, cutoff: date) -> tuple[LaneGroupSpec, ...]:
     ordered = sorted(courses, key=lambda c: (c.start.earliest(), c.drug.casefold(), c.id or 0))
     groups = []
     for drug_class in DrugClass:
         members = [c for c in ordered if c.drug_class is drug_class]
         if members:
-            groups.append(LaneGroupSpec(drug_class, drug_class.label, _lanes(members, axis, cutoff)))
+            groups.append(LaneGroupSpec(drug_class, drug_class.label, _lanes(members, clock, cutoff)))
     return tuple(groups)

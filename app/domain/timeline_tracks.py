@@ -1,4 +1,4 @@
-"""The measure tracks of the timeline: one per measure group, sharing the timeline's x axis.
+"""The measure tracks of the timeline: one per measure group, sharing the timeline's x clock.
 
 Tracks in ``TRACKS`` order; a track with no value is left out. CDASI activity carries the
 severity bands, CK its upper limit of normal (one piece per run of equal recorded limits)
@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from app.domain.clock import Clock
 from app.domain.plot_spec import (
     GLOBAL_FIELDS,
-    Axis,
     AxisLimits,
     BandSpec,
     PointSpec,
@@ -76,7 +76,7 @@ def _series(name: str, visits: Sequence[Visit], severity: SeverityBands, step: b
 
 
 def _uln_lines(
-    assessments: Sequence[Assessment], axis: Axis, x_range: tuple[float, float]
+    assessments: Sequence[Assessment], clock: Clock, x_range: tuple[float, float]
 ) -> tuple[ReferenceLineSpec, ...]:
     """CK's upper limit of normal: one line, or one piece per run of equal recorded limits."""
     runs: list[tuple[date, float]] = []
@@ -85,9 +85,9 @@ def _uln_lines(
             runs.append((a.assessed_on, a.ck_uln))
     lines = []
     for n, (day, uln) in enumerate(runs):
-        start = x_range[0] if n == 0 else axis.x(day)
-        end = axis.x(runs[n + 1][0]) if n + 1 < len(runs) else x_range[1]
-        since = f" (from {day})" if n else ""
+        start = x_range[0] if n == 0 else clock.x(day)
+        end = clock.x(runs[n + 1][0]) if n + 1 < len(runs) else x_range[1]
+        since = f" (from {clock.show(day)})" if n else ""
         tooltip = f"CK upper limit of normal: {num(uln)} U/L{since}"
         lines.append(ReferenceLineSpec(f"ULN {num(uln)} U/L", uln, start, end, ULN_LINE, tooltip))
     return tuple(lines)
@@ -115,7 +115,7 @@ def _track_note(track: TrackDef, assessments: Sequence[Assessment], severity: Se
 def _track(
     track: TrackDef,
     visits: Sequence[Visit],
-    axis: Axis,
+    clock: Clock,
     severity: SeverityBands,
     x_range: tuple[float, float],
 ) -> MeasureTrackSpec | None:
@@ -124,7 +124,7 @@ def _track(
         return None
     assessments = [a for a, _, _ in visits]
     values = [p.y for s in series for p in s.points]
-    references = _uln_lines(assessments, axis, x_range) if track.key == "ck" else ()
+    references = _uln_lines(assessments, clock, x_range) if track.key == "ck" else ()
     y = y_axis(values + [r.y for r in references], _limits(track, assessments, values))
     bands = severity_bands(severity, y.range[1]) if track.key == "cdasi_activity" else ()
     unit = "0–10" if track.key == "global" else SCALES[track.fields[0]].unit
@@ -133,8 +133,8 @@ def _track(
 
 
 def measure_tracks(
-    assessments: Sequence[Assessment], axis: Axis, severity: SeverityBands, x_range: tuple[float, float]
+    assessments: Sequence[Assessment], clock: Clock, severity: SeverityBands, x_range: tuple[float, float]
 ) -> tuple[MeasureTrackSpec, ...]:
     """The tracks with values, in ``TRACKS`` order; ``assessments`` sorted by date."""
-    visits = [(a, axis.x(a.assessed_on), axis.when(a.assessed_on)) for a in assessments]
-    return tuple(t for d in TRACKS if (t := _track(d, visits, axis, severity, x_range)) is not None)
+    visits = [(a, clock.x(a.assessed_on), clock.when(a.assessed_on)) for a in assessments]
+    return tuple(t for d in TRACKS if (t := _track(d, visits, clock, severity, x_range)) is not None)

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
 
 from reportlab.graphics.shapes import Drawing
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph
 
 from app.domain.records import PatientRecord
-from app.domain.timeline import build_timeline
+from app.domain.timeline import record_timeline
 from app.report.drawings import draw_spaghetti, draw_timeline, fit_height, swimmer_parts
-from app.report.model import DateMode, ReportInput
+from app.report.model import ReportInput
 from app.report.styles import Styles, para
 
 FIGURE_HEIGHT = 640.0  # points: a figure and its caption fit the page's frame
@@ -52,16 +51,10 @@ def cohort_figures(data: ReportInput, styles: Styles, width: float) -> list[Flow
 def patient_timeline(
     data: ReportInput, record: PatientRecord, styles: Styles, width: float
 ) -> list[Flowable]:
-    """The patient's timeline from the same spec the screen draws, on the report's time scale."""
-    offset = data.date_offsets.get(record.patient.id or 0, 0)
-    settings = replace(
-        data.series, cutoff=data.cutoff + timedelta(days=offset), index_drug=data.analysis.settings.index_drug
-    )
-    x_mode = "index_days" if data.options.date_mode is DateMode.INDEX_DAYS else "date"
-    spec = build_timeline(
-        record.patient, record.courses, record.assessments, record.adverse_events, record.photos, settings,
-        x_mode=x_mode, severity=data.analysis.settings.severity, today=settings.cutoff,
-    )  # fmt: skip
+    """The patient's timeline from the same spec the screen draws, on the patient's clock."""
+    settings = replace(data.series, cutoff=data.cutoff, index_drug=data.analysis.settings.index_drug)
+    clock = data.disclosure.clock(record.patient.id)
+    spec = record_timeline(record, settings, severity=data.analysis.settings.severity, clock=clock)
     caption = f"Timeline of {record.patient.study_id}. " + " ".join(spec.notes)
     return [
         Figure(fit_height(draw_timeline(spec, width), FIGURE_HEIGHT), para(caption.strip(), styles.caption))

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
 
 from reportlab.platypus import Paragraph, Table
 
 from app.domain.analysis import OutcomeAnalysis
+from app.domain.clock import Clock
 from app.domain.cohort import CohortFacts
 from app.domain.numbers import shown
 from app.domain.phases import index_course, prior_immunosuppressants, prior_jak_courses
-from app.domain.records import PatientRecord
-from app.report.model import DatePresenter, ReportInput
+from app.domain.records import MedicationCourse, PatientRecord
+from app.report.model import ReportInput
 from app.report.styles import RULE, Styles, fitted_widths, para, table_style, text
 
 fmt = shown
@@ -26,6 +26,11 @@ def p_value(p: float | None) -> str:
     if p is None:
         return "–"
     return "< 0.001" if p < 0.001 else f"{p:.4f}"
+
+
+def unbroken(text: str) -> str:
+    """A date or "day +150" kept on one line in a narrow column (no-break spaces)."""
+    return text.replace(" (", "\u00a0(").replace("day ", "day\u00a0")
 
 
 def _table(rows: list[list[Paragraph]], width: float, fit_rows: int | None = None) -> Table:
@@ -43,15 +48,17 @@ def _header(labels: Sequence[str], styles: Styles) -> list[Paragraph]:
 def patient_characteristics(data: ReportInput, styles: Styles, width: float) -> Table:
     """Table 1: one row per patient."""
     index_drug = data.analysis.settings.index_drug
+    calendar = data.disclosure.shows_calendar
     rows = [
         _header(
             ["Patient", "Subtype", "Sex", "Age at onset", "Positive antibodies", "ILD",
-             "Prior immunosuppressants", "Prior JAK inhibitor", "Index drug start", "At cut-off"],
+             "Prior immunosuppressants", "Prior JAK inhibitor",
+             "Index drug start" if calendar else "Days on drug", "At cut-off"],
             styles,
         )
     ]  # fmt: skip
     for record in data.records:
-        dates = DatePresenter(record, data.options.date_mode, index_drug)
+        dates = data.disclosure.clock(record.patient.id)
         patient = record.patient
         course = index_course(record.courses, index_drug)
         priors = prior_immunosuppressants(record.courses, index_drug)
@@ -60,46 +67,50 @@ def patient_characteristics(data: ReportInput, styles: Styles, width: float) -> 
         if course is not None:
             status = (
                 "on drug"
-                if course.ongoing_at(_cutoff_for(record, data))
+                if course.ongoing_at(data.cutoff)
                 else f"stopped ({course.stop_reason or 'reason not recorded'})"
             )
         rows.append(
             [para(v, styles.cell) for v in (
                 patient.study_id, patient.subtype.value, patient.sex.label,
-                "–" if patient.age_at_onset is None else patient.age_at_onset,
+                data.disclosure.age(patient.age_at_onset),
                 ", ".join(patient.positive_antibodies) or "none", patient.ild.label,
                 f"{len(priors)}: {', '.join(priors)}" if priors else "0", jaks,
-                dates.partial(course.start) if course else "–", status,
+                _index_time(course, dates, data, calendar), status,
             )]
         )  # fmt: skip
     return _table(rows, width)
 
 
-def _cutoff_for(record: PatientRecord, data: ReportInput) -> date:
-    """The cut-off on this record's (possibly shifted) time scale."""
-    return data.cutoff + timedelta(days=data.date_offsets.get(record.patient.id or 0, 0))
+def _index_time(course: MedicationCourse | None, dates: Clock, data: ReportInput, calendar: bool) -> str:
+    """The index drug's start as a date, or (days only) the days on it up to its stop or the cut-off."""
+    if course is None:
+        return "–"
+    if calendar:
+        return unbroken(dates.partial(course.start))
+    end = min(course.stop.latest(), data.cutoff) if course.stop else data.cutoff
+    return str(max(0, (end - course.start.earliest()).days))
 
 
 def outcomes(data: ReportInput, styles: Styles, width: float) -> Table:
     """Table 2: baseline against follow-up per patient, then the summary row."""
     analysis: OutcomeAnalysis = data.analysis
     records = {r.patient.id: r for r in data.records}
-    index_drug = analysis.settings.index_drug
     rows = [
         _header(
-            ["Patient", "Subtype", "Baseline date", "Baseline", "Follow-up date", "Follow-up", "Change",
+            ["Patient", "Subtype", "Baseline visit", "Baseline", "Follow-up visit", "Follow-up", "Change",
              "Change %", "Meaningful change", "TIS (category)"],
             styles,
         )
     ]  # fmt: skip
     for row in analysis.rows:
-        shown = DatePresenter(records[row.patient_id], data.options.date_mode, index_drug)
+        shown = data.disclosure.clock(records[row.patient_id].patient.id)
         meaningful = "–" if row.meaningful is None else "yes" if row.meaningful else "no"
         tis = f"{fmt(row.tis_total)} ({row.tis_category})" if row.tis_category else "not computable"
         rows.append(
             [para(v, styles.cell) for v in (
-                row.study_id, row.subtype.value, shown(row.baseline_date), fmt(row.baseline, 2),
-                shown(row.followup_date), fmt(row.followup, 2), fmt(row.change, 2), fmt(row.percent_change),
+                row.study_id, row.subtype.value, unbroken(shown.show(row.baseline_date)), fmt(row.baseline, 2),
+                unbroken(shown.show(row.followup_date)), fmt(row.followup, 2), fmt(row.change, 2), fmt(row.percent_change),
                 meaningful, tis,
             )]
         )  # fmt: skip
@@ -127,7 +138,6 @@ def test_line(analysis: OutcomeAnalysis) -> str:
 
 
 def adverse_events(data: ReportInput, styles: Styles, width: float) -> Table | Paragraph:
-    index_drug = data.analysis.settings.index_drug
     rows = [
         _header(
             [
@@ -145,11 +155,11 @@ def adverse_events(data: ReportInput, styles: Styles, width: float) -> Table | P
         )
     ]
     for record in data.records:
-        dates = DatePresenter(record, data.options.date_mode, index_drug)
+        dates = data.disclosure.clock(record.patient.id)
         for event in record.adverse_events:
             rows.append(
                 [para(v, styles.cell) for v in (
-                    record.patient.study_id, event.term, event.grade, dates(event.onset), dates(event.resolution),
+                    record.patient.study_id, event.term, event.grade, unbroken(dates.show(event.onset)), unbroken(dates.show(event.resolution)),
                     "yes" if event.serious else "no", event.suspected_drug or "–", event.action.label,
                     event.outcome.label,
                 )]
@@ -159,13 +169,13 @@ def adverse_events(data: ReportInput, styles: Styles, width: float) -> Table | P
     return _table(rows, width)
 
 
-def treatment_history(record: PatientRecord, dates: DatePresenter, styles: Styles, width: float) -> Table:
+def treatment_history(record: PatientRecord, dates: Clock, styles: Styles, width: float) -> Table:
     rows = [_header(["Drug", "Class", "Dose", "Start", "Stop", "Reason stopped"], styles)]
     for course in record.courses:
         rows.append(
             [para(v, styles.cell) for v in (
-                course.drug, course.drug_class.label, course.dose_text or "–", dates.partial(course.start),
-                dates.partial(course.stop) if course.stop else "ongoing",
+                course.drug, course.drug_class.label, course.dose_text or "–", unbroken(dates.partial(course.start)),
+                unbroken(dates.partial(course.stop)) if course.stop else "ongoing",
                 course.stop_reason.label if course.stop_reason else "–",
             )]
         )  # fmt: skip
@@ -226,8 +236,9 @@ def summary_text(data: ReportInput) -> str:
             parts.append(f"{summary.meaningful} of {summary.n} reached a meaningful improvement.")
     else:
         parts.append(f"No {group} patient had both a baseline and a follow-up {settings.measure_label}.")
+    when = f" ({data.cutoff.isoformat()})" if data.disclosure.shows_real_dates else ""
     parts.append(
-        f"At the data cut-off ({data.cutoff.isoformat()}), {facts.on_drug_at_cutoff} of {facts.with_index_drug} were still on {drug}."
+        f"At the data cut-off{when}, {facts.on_drug_at_cutoff} of {facts.with_index_drug} were still on {drug}."
     )
     if facts.discontinued:
         reasons = "; ".join(f"{d.study_id}: {d.reason.lower()}" for d in facts.discontinued)

@@ -100,8 +100,27 @@ The clinical reference marks these as not verified, so MyoCase keeps them config
 
 
 ## De-identification
-Reports are de-identified unless you ask otherwise: names, record numbers and dates of birth
-are left out and removed from free text; each patient's dates move by one secret offset
-(0–364 days, the same in every export of this database) or are shown as days from the index
-drug's start; photos marked identifiable are left out unless cropped.
+Everything that leaves MyoCase (the PDF report, exported photos and their file names,
+`myocase stats`, timeline and cohort images) is de-identified unless you ask for identifiers,
+by one rule:
+- names, record numbers and dates of birth are left out, and removed from every free text
+  (vignettes, notes, adverse-event terms, photo sites and captions, annotation labels,
+  comparison names, series and report titles) in every common written form: any part of a
+  name in any case, initials with or without dots, record numbers with or without prefix,
+  dashes, spaces or leading zeros, dates of birth written with numbers or month names. Every
+  patient's identifiers are removed from every text, since a note may mention a relative who
+  is also a patient. Bare two-letter initials are not removed where they spell a clinical
+  abbreviation (DM, CK…), and a name that is also a common word ("Rose") only where it is
+  capitalised; dates typed in free text ("since 12 March 2021") are removed too;
+- time is shown as days from each patient's day 0, the start of the index drug (or, without
+  it, the first recorded treatment), so no calendar date appears; figures count in months.
+  The alternative, shifted dates, moves all of a patient's dates and the data cut-off by one
+  secret offset of 0–364 days (the same in every export of this database);
+- the year of birth is never shown, and ages of 90 or more are shown as "≥ 90";
+- photos marked identifiable are left out unless cropped (only the crop leaves).
+
+Before a de-identified report is moved into place, MyoCase reads it back and refuses to write
+it if any identifier (or, in days mode, any calendar date) is found, naming the field it came
+from. `myocase deid-check --db SERIES FILE…` runs the same check on any PDF, CSV, text file,
+image or folder before you send it.
 """

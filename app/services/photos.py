@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from io import BytesIO
 from pathlib import Path
 
+from PIL import Image
+
+from app.domain.clock import DateMode
+from app.domain.disclosure import Disclosure
 from app.domain.records import Consent, Patient, Photo
 from app.domain.validation import Problem, ValidationError
+from app.services.disclosure import disclosure_for
 from app.store.casebook import Casebook
 from app.store.imaging import ImageLimits, PhotoRejected, PreparedImage, prepare_image, read_file
 
@@ -103,10 +108,6 @@ def import_files(
     return results
 
 
-def _safe(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_") or "photo"
-
-
 def find_patient(book: Casebook, study_id: str) -> Patient:
     patient = book.patient_by_study_id(study_id)
     if patient is None:
@@ -115,23 +116,68 @@ def find_patient(book: Casebook, study_id: str) -> Patient:
     return patient
 
 
-def export_name(study_id: str, photo: Photo) -> str:
+def export_name(photo: Photo, disclosure: Disclosure, number: int) -> str:
+    """``STUDY_day+120_hand_1.jpg`` (de-identified) or ``STUDY_2021-06-01_hand_1.jpg``: every part
+    goes through the disclosure, so the name says no more than the report would."""
     extension = ".png" if photo.media_type == "image/png" else ".jpg"
-    when = photo.taken_on.isoformat() if photo.taken_on else "undated"
-    site = f"_{_safe(photo.body_site)}" if photo.body_site else ""
-    return f"{_safe(study_id)}_{when}{site}_{photo.id}{extension}"
+    study = disclosure.file_part(disclosure.study_ids.get(photo.patient_id, "patient")) or "patient"
+    clock = disclosure.clock(photo.patient_id)
+    when = (
+        "undated" if photo.taken_on is None else clock.show(photo.taken_on).replace(" ", "").replace("−", "-")
+    )
+    site = disclosure.file_part(photo.body_site)
+    return "_".join(part for part in (study, when, site, str(number)) if part) + extension
 
 
-def export_photos(book: Casebook, out_dir: Path, study_id: str | None = None) -> list[Path]:
-    """Write the stored (cleaned, upright) images as files; return the paths written."""
+def _cropped(data: bytes, photo: Photo) -> bytes:
+    """The stored image cut to the photo's crop, re-encoded from pixels alone (no metadata)."""
+    crop = photo.crop
+    if crop is None:
+        return data
+    with Image.open(BytesIO(data)) as image:
+        w, h = image.size
+        part = image.crop(
+            (round(crop.left * w), round(crop.top * h), round(crop.right * w), round(crop.bottom * h))
+        )
+        clean = Image.new(part.mode, part.size)
+        clean.paste(part)
+    out = BytesIO()
+    if photo.media_type == "image/png":
+        clean.save(out, "PNG")
+    else:
+        clean.convert("RGB").save(out, "JPEG", quality=92)
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class PhotoExport:
+    written: tuple[Path, ...]
+    left_out: tuple[str, ...]  # why each photo kept back was kept back
+
+
+def export_photos(
+    book: Casebook, out_dir: Path, study_id: str | None = None, *, identified: bool = False
+) -> PhotoExport:
+    """Write the stored (cleaned, upright) images as files, de-identified unless ``identified``:
+    names without real dates or identifiers, identifiable photos only cropped (to their crop)."""
+    records = book.patient_records()
+    mode = DateMode.ACTUAL if identified else DateMode.INDEX_DAYS
+    disclosure = disclosure_for(book, records, identified=identified, mode=mode)
+    wanted = [find_patient(book, study_id).id] if study_id is not None else [r.patient.id for r in records]
     out_dir.mkdir(parents=True, exist_ok=True)
-    patients = book.patients()
-    if study_id is not None:
-        patients = [find_patient(book, study_id)]
-    written = []
-    for patient in patients:
-        for photo in book.photos(patient.id):
-            target = out_dir / export_name(patient.study_id, photo)
-            target.write_bytes(book.photo_image(photo.id or 0))
+    written: list[Path] = []
+    left_out: list[str] = []
+    for record in records:
+        if record.patient.id not in wanted:
+            continue
+        for number, photo in enumerate(record.photos, start=1):
+            if not disclosure.photo_allowed(photo):
+                left_out.append(
+                    f"{record.patient.study_id} photo {number}: marked identifiable and not cropped"
+                )
+                continue
+            data = book.photo_image(photo.id or 0)
+            target = out_dir / export_name(photo, disclosure, number)
+            target.write_bytes(data if identified else _cropped(data, photo))
             written.append(target)
-    return written
+    return PhotoExport(tuple(written), tuple(left_out))

@@ -2,28 +2,30 @@
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from app import __version__
-from app.domain.analysis import AnalysisSettings, OutcomeAnalysis
+from app.domain.analysis import AnalysisSettings
+from app.domain.clock import DateMode
 from app.domain.cohort_plots import PatientData, SpaghettiSpec, build_spaghetti
 from app.domain.cohort_swimmer import SwimmerSpec, build_swimmer
-from app.domain.deidentify import date_offset, deidentify
+from app.domain.disclosure import Disclosure
 from app.domain.records import PatientRecord
+from app.domain.timeline import TimelineSpec, record_timeline
 from app.domain.validation import Problem, ValidationError
 from app.domain.vocab import Subtype
 from app.report.case_series import Progress, write_report
-from app.report.model import DateMode, ReportInput, ReportOptions
+from app.report.model import ReportInput, ReportOptions
 from app.services import stats
+from app.services.deid_check import pdf_texts
+from app.services.disclosure import disclosure_for
 from app.store.casebook import Casebook
 
 PREFERENCE_KEY = "report"
-SECRET_KEY = "deidentification_secret"
 
 
 def load_options(book: Casebook, **overrides: Any) -> ReportOptions:
@@ -39,7 +41,7 @@ def load_options(book: Casebook, **overrides: Any) -> ReportOptions:
         institution=str(stored.get("institution", "")),
         date_mode=DateMode(stored["date_mode"])
         if stored.get("date_mode") in set(DateMode)
-        else DateMode.SHIFTED,
+        else DateMode.INDEX_DAYS,
     )
     given = {k: v for k, v in overrides.items() if v is not None}
     return replace(options, **given) if given else options
@@ -57,15 +59,6 @@ def save_options(book: Casebook, options: ReportOptions) -> None:
     )
 
 
-def deidentification_secret(book: Casebook) -> str:
-    """The per-database secret behind the date shifts: created once, so shifts stay the same between exports."""
-    secret = book.preference(SECRET_KEY)
-    if not secret:
-        secret = secrets.token_hex(16)
-        book.save_preference(SECRET_KEY, secret)
-    return str(secret)
-
-
 def _select(records: list[PatientRecord], study_ids: Sequence[str] | None) -> list[PatientRecord]:
     if not study_ids:
         return records
@@ -78,26 +71,12 @@ def _select(records: list[PatientRecord], study_ids: Sequence[str] | None) -> li
     return [by_id[s.casefold()] for s in study_ids]
 
 
-def _shift_analysis(analysis: OutcomeAnalysis, offsets: dict[int, int]) -> OutcomeAnalysis:
-    rows = tuple(
-        replace(
-            row,
-            baseline_date=row.baseline_date + timedelta(days=offsets.get(row.patient_id, 0)),
-            followup_date=row.followup_date + timedelta(days=offsets.get(row.patient_id, 0)),
-        )
-        for row in analysis.rows
-    )
-    return replace(analysis, rows=rows)
-
-
-def _photos_allowed(record: PatientRecord, identified: bool) -> tuple[PatientRecord, int]:
-    """Leave out identifiable photos (unless cropped) from a de-identified report."""
-    if identified:
-        return record, 0
-    kept = tuple(p for p in record.photos if not p.identifiable or p.crop is not None)
+def _photos_allowed(record: PatientRecord, disclosure: Disclosure) -> tuple[PatientRecord, int]:
+    """Leave out the photos the disclosure keeps back (identifiable ones, unless cropped)."""
+    kept = tuple(p for p in record.photos if disclosure.photo_allowed(p))
+    ids = {p.id for p in kept}
     comparisons = tuple(
-        replace(c, photo_ids=tuple(i for i in c.photo_ids if i in {p.id for p in kept}))
-        for c in record.comparisons
+        replace(c, photo_ids=tuple(i for i in c.photo_ids if i in ids)) for c in record.comparisons
     )
     return replace(record, photos=kept, comparisons=comparisons), len(record.photos) - len(kept)
 
@@ -112,7 +91,7 @@ def group_label(subtypes: Sequence[Subtype]) -> str:
 def cohort_specs(
     records: Sequence[PatientRecord], settings: AnalysisSettings, cutoff: date
 ) -> tuple[SpaghettiSpec, SwimmerSpec]:
-    """The cohort figures from the real dates: they show days from the index start only."""
+    """The cohort figures of ``records``: they show days from each patient's index start only."""
     group = [PatientData.of(r) for r in records if r.patient.subtype in settings.subtypes]
     spaghetti = build_spaghetti(
         group, settings.measure, settings.index_drug, cutoff,
@@ -122,41 +101,108 @@ def cohort_specs(
     return spaghetti, build_swimmer([PatientData.of(r) for r in records], settings.index_drug, cutoff)
 
 
+def cohort_figures(book: Casebook, settings: AnalysisSettings) -> tuple[SpaghettiSpec, SwimmerSpec]:
+    """The cohort figures as they may leave MyoCase (de-identified): what the window shows and exports."""
+    everyone = book.patient_records()
+    disclosure = disclosure_for(book, everyone, index_drug=settings.index_drug)
+    shown = [disclosure.record(r) for r in everyone]
+    return cohort_specs(shown, settings, book.settings().cutoff_or(book.today()))
+
+
+def exported_timeline(book: Casebook, patient_id: int, *, identified: bool = False) -> TimelineSpec:
+    """One patient's timeline as an exported image may show it: de-identified (days from day 0,
+    texts cleaned) unless ``identified`` (real dates, as on screen)."""
+    everyone = book.patient_records()
+    settings = stats.load_settings(book)
+    mode = DateMode.ACTUAL if identified else DateMode.INDEX_DAYS
+    disclosure = disclosure_for(
+        book, everyone, identified=identified, mode=mode, index_drug=settings.index_drug
+    )
+    record, _ = _photos_allowed(
+        disclosure.record(next(r for r in everyone if r.patient.id == patient_id)), disclosure
+    )
+    series = replace(book.settings(), index_drug=settings.index_drug)
+    return record_timeline(
+        record, series, severity=settings.severity, today=book.today(), clock=disclosure.clock(patient_id)
+    )
+
+
 def gather(book: Casebook, options: ReportOptions, study_ids: Sequence[str] | None = None) -> ReportInput:
-    """Everything the report shows, read in a few short queries; the database is not touched again."""
-    records = _select(book.patient_records(), study_ids)
+    """Everything the report shows, read in a few short queries; the database is not touched again.
+
+    Tables, analysis and figures are all made from the records the disclosure lets out (text
+    cleaned, identifiers left out; dates kept for the arithmetic and shown only through each
+    patient's clock), so nothing in the report can come from a record that was not cleaned.
+    """
+    everyone = book.patient_records()
+    settings = stats.load_settings(book)
+    if options.identified:  # real names and numbers go with real dates
+        options = replace(options, date_mode=DateMode.ACTUAL)
+    elif options.date_mode is DateMode.ACTUAL:
+        options = replace(options, date_mode=DateMode.INDEX_DAYS)
     series = book.settings()
+    disclosure = disclosure_for(
+        book, everyone, identified=options.identified, mode=options.date_mode, index_drug=settings.index_drug
+    )
+    typed = {"report title": options.title, "report authors": options.authors}
+    typed |= {"report institution": options.institution, "series name": series.name}
+    disclosure = replace(disclosure, typed=tuple(typed.items()) + disclosure.typed)
+    options = replace(
+        options,
+        title=disclosure.text(options.title),
+        authors=disclosure.text(options.authors),
+        institution=disclosure.text(options.institution),
+    )
+    series = replace(series, name=disclosure.text(series.name))
     cutoff = series.cutoff_or(book.today())
-    result = stats.compute(records, stats.load_settings(book), cutoff)
-    if options.identified:
-        options = replace(
-            options,
-            date_mode=DateMode.INDEX_DAYS if options.date_mode is DateMode.INDEX_DAYS else DateMode.ACTUAL,
-        )
-        shown, offsets, analysis = records, {}, result.analysis
-    else:
-        if options.date_mode is DateMode.ACTUAL:
-            options = replace(options, date_mode=DateMode.SHIFTED)
-        secret = deidentification_secret(book)
-        offsets = {r.patient.id or 0: date_offset(secret, r.patient.id or 0) for r in records}
-        shown = [deidentify(r, secret) for r in records]
-        analysis = _shift_analysis(result.analysis, offsets)
-    excluded = 0
-    allowed = []
-    for record in shown:
-        record, left_out = _photos_allowed(record, options.identified)
-        allowed.append(record)
+    shown, excluded = [], 0
+    for record in _select(everyone, study_ids):
+        record, left_out = _photos_allowed(disclosure.record(record), disclosure)
+        shown.append(record)
         excluded += left_out
-    wanted = {i for r in allowed for c in r.comparisons for i in c.photo_ids} | {
-        p.id or 0 for r in allowed for p in r.photos if p.in_report
+    result = stats.compute(shown, settings, cutoff, disclosure)
+    wanted = {i for r in shown for c in r.comparisons for i in c.photo_ids} | {
+        p.id or 0 for r in shown for p in r.photos if p.in_report
     }
     images = {photo_id: book.photo_image(photo_id) for photo_id in sorted(wanted)}
-    spaghetti, swimmer = cohort_specs(records, result.analysis.settings, cutoff)
+    spaghetti, swimmer = cohort_specs(shown, settings, cutoff)
     return ReportInput(
-        options=options, series=series, records=tuple(allowed), analysis=analysis, facts=result.facts,
-        cutoff=cutoff, generated_on=date.today(), app_version=__version__, date_offsets=offsets,
+        options=options, series=series, records=tuple(shown), analysis=result.analysis, facts=result.facts,
+        cutoff=cutoff, generated_on=date.today(), app_version=__version__, disclosure=disclosure,
         photo_images=images, excluded_photos=excluded, spaghetti=spaghetti, swimmer=swimmer,
     )  # fmt: skip
+
+
+class LeakFound(ValidationError):
+    """The report's check of its own output found an identifier (or, days only, a date); nothing was written."""
+
+
+def check_output(data: ReportInput) -> Callable[[Path], None] | None:
+    """The check a de-identified report must pass before it is moved into place (none if identified)."""
+    if data.options.identified:
+        return None
+
+    def check(path: Path) -> None:
+        findings = [(where, hit) for where, text in pdf_texts(path) for hit in data.disclosure.leaks(text)]
+        if findings:
+            named = "; ".join(f"{where}: {data.disclosure.describe(hit)}" for where, hit in findings[:5])
+            more = f" and {len(findings) - 5} more" if len(findings) > 5 else ""
+            raise LeakFound(
+                [
+                    Problem(
+                        "report",
+                        "The de-identified report was not written: its check of the finished file found "
+                        f"{named}{more}. Correct the field named, or export with identifiers.",
+                    )
+                ]
+            )
+
+    return check
+
+
+def write(data: ReportInput, target: Path, progress: Progress | None = None) -> Path:
+    """Write the PDF (atomically), refused if a de-identified one fails its own leak check."""
+    return write_report(data, target, progress, check_output(data))
 
 
 def export(
@@ -166,4 +212,4 @@ def export(
     study_ids: Sequence[str] | None = None,
     progress: Progress | None = None,
 ) -> Path:
-    return write_report(gather(book, options, study_ids), target, progress)
+    return write(gather(book, options, study_ids), target, progress)

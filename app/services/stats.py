@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -13,9 +14,12 @@ from app.domain.analysis import (
     settings_from_json,
     settings_to_json,
 )
+from app.domain.clock import Clock, DateMode
 from app.domain.cohort import CohortFacts, cohort_facts
+from app.domain.disclosure import Disclosure
 from app.domain.numbers import shown
 from app.domain.records import PatientRecord
+from app.services.disclosure import disclosure_for
 from app.store.casebook import Casebook
 
 PREFERENCE_KEY = "analysis"
@@ -26,6 +30,7 @@ class SeriesStats:
     cutoff: date
     analysis: OutcomeAnalysis
     facts: CohortFacts
+    disclosure: Disclosure  # how dates (and texts) of these results may be shown
 
 
 def load_settings(book: Casebook, **overrides: Any) -> AnalysisSettings:
@@ -39,25 +44,57 @@ def save_settings(book: Casebook, settings: AnalysisSettings) -> None:
     book.save_preference(PREFERENCE_KEY, settings_to_json(settings))
 
 
-def compute(records: list[PatientRecord], settings: AnalysisSettings, cutoff: date) -> SeriesStats:
-    return SeriesStats(cutoff, analyse(records, settings, cutoff), cohort_facts(records, settings, cutoff))
+def compute(
+    records: Sequence[PatientRecord], settings: AnalysisSettings, cutoff: date, disclosure: Disclosure
+) -> SeriesStats:
+    """The analysis of ``records`` as given (already let out by ``disclosure``, for an export)."""
+    return SeriesStats(
+        cutoff, analyse(records, settings, cutoff), cohort_facts(records, settings, cutoff), disclosure
+    )
 
 
-def run(book: Casebook, settings: AnalysisSettings) -> SeriesStats:
-    return compute(book.patient_records(), settings, book.settings().cutoff_or(book.today()))
+def run(book: Casebook, settings: AnalysisSettings, *, identified: bool = True) -> SeriesStats:
+    """The analysis of the whole series: as recorded (the window), or de-identified (an export):
+    texts cleaned and every date shown as days from each patient's day 0."""
+    records = book.patient_records()
+    disclosure = disclosure_for(
+        book,
+        records,
+        identified=identified,
+        mode=DateMode.ACTUAL if identified else DateMode.INDEX_DAYS,
+        index_drug=settings.index_drug,
+    )
+    shown = [disclosure.record(r) for r in records]
+    return compute(shown, settings, book.settings().cutoff_or(book.today()), disclosure)
 
 
 def _num(value: float | None, digits: int = 2) -> float | None:
     return None if value is None else round(float(value), digits)
 
 
+def _when(clock: Clock, day: date | None) -> dict[str, Any]:
+    """A date as days from day 0, and as a date only where dates may be shown."""
+    return {
+        "day": None if day is None else clock.day(day),
+        "date": clock.moment(day).isoformat() if day is not None and clock.shows_dates else None,
+    }
+
+
+def _dated(prefix: str, clock: Clock, day: date | None) -> dict[str, Any]:
+    return {f"{prefix}_{key}": value for key, value in _when(clock, day).items()}
+
+
 def to_json(result: SeriesStats) -> dict[str, Any]:
-    """One JSON object: cohort, outcome and one entry per analysed patient."""
-    facts, analysis = result.facts, result.analysis
+    """One JSON object: cohort, outcome and one entry per analysed patient. Dates appear as
+    ``…_day`` (days from the patient's day 0) and, unless only days may be shown, ``…_date``."""
+    facts, analysis, disclosure = result.facts, result.analysis, result.disclosure
     summary, settings = analysis.summary, analysis.settings
     prior_range = facts.prior_immunosuppressants_range
+    clock = disclosure.clock
     return {
-        "data_cutoff": result.cutoff.isoformat(),
+        "data_cutoff": result.cutoff.isoformat() if disclosure.shows_real_dates else None,
+        "dates": disclosure.mode.value,
+        "identified": disclosure.identified,
         "settings": {"index_drug": settings.index_drug, **settings_to_json(settings)},
         "cohort": {
             "patients": facts.patients,
@@ -67,13 +104,20 @@ def to_json(result: SeriesStats) -> dict[str, Any]:
             "prior_immunosuppressants_range": list(prior_range) if prior_range else None,
             "prior_jak_inhibitor": facts.prior_jak_inhibitor,
             "on_drug_at_cutoff": facts.on_drug_at_cutoff,
-            "discontinued": [{"patient": d.study_id, "reason": d.reason, "stopped": d.stopped} for d in facts.discontinued],
+            "discontinued": [
+                {
+                    "patient": d.study_id, "reason": d.reason,
+                    "stopped_day": clock(d.patient_id).day(d.stopped.earliest()),
+                    "stopped_date": clock(d.patient_id).partial(d.stopped) if disclosure.shows_calendar else None,
+                }
+                for d in facts.discontinued
+            ],
             "median_followup_days": _num(facts.median_followup_days, 1),
             "phase_changes": [
                 {
                     "patient": c.study_id, "phase": c.phase,
-                    "start_date": c.start_date.isoformat() if c.start_date else None, "start_value": c.start_value,
-                    "end_date": c.end_date.isoformat() if c.end_date else None, "end_value": c.end_value,
+                    **_dated("start", clock(c.patient_id), c.start_date), "start_value": c.start_value,
+                    **_dated("end", clock(c.patient_id), c.end_date), "end_value": c.end_value,
                     "change": c.change,
                 }
                 for c in facts.phase_changes
@@ -98,9 +142,11 @@ def to_json(result: SeriesStats) -> dict[str, Any]:
         },
         "patients": [
             {
-                "patient": r.study_id, "subtype": r.subtype.value, "index_start": r.index_start,
-                "baseline_date": r.baseline_date.isoformat(), "baseline": r.baseline,
-                "followup_date": r.followup_date.isoformat(), "followup": r.followup,
+                "patient": r.study_id, "subtype": r.subtype.value,
+                "index_start": clock(r.patient_id).partial(r.index_start) if disclosure.shows_calendar else None,
+                **_dated("baseline", clock(r.patient_id), r.baseline_date), "baseline": r.baseline,
+                **_dated("followup", clock(r.patient_id), r.followup_date), "followup": r.followup,
+                "cutoff_day": clock(r.patient_id).day(result.cutoff),
                 "change": r.change, "percent_change": r.percent_change, "meaningful_change": r.meaningful,
                 "tis_total": r.tis_total, "tis_category": r.tis_category, "tis_missing": list(r.tis_missing),
                 "note": r.note,
@@ -128,8 +174,10 @@ def as_text(result: SeriesStats) -> str:
     facts, analysis = result.facts, result.analysis
     summary, settings = analysis.summary, analysis.settings
     prior = facts.prior_immunosuppressants_range
+    clock = result.disclosure.clock
+    cutoff = f" {result.cutoff}" if result.disclosure.shows_real_dates else ""
     lines = [
-        f"Cohort at the data cut-off {result.cutoff}",
+        f"Cohort at the data cut-off{cutoff}",
         f"  Patients                      {facts.patients}  ("
         + ", ".join(f"{k} {v}" for k, v in facts.by_subtype.items())
         + ")",
@@ -140,7 +188,8 @@ def as_text(result: SeriesStats) -> str:
         f"  Median time on drug           {_fmt(facts.median_followup_days, 0)} days",
     ]
     lines += [
-        f"  Discontinued                  {d.study_id} ({d.stopped}): {d.reason}" for d in facts.discontinued
+        f"  Discontinued                  {d.study_id} ({clock(d.patient_id).partial(d.stopped)}): {d.reason}"
+        for d in facts.discontinued
     ]
     lines += ["", f"{settings.measure_label}: baseline vs follow-up ({settings.followup.label})"]
     header = f"  {'Patient':<10}{'Subtype':<8}{'Baseline':>18}{'Follow-up':>18}{'Change':>8}{'%':>8}  {'MCID':<5}{'TIS':<10}"
@@ -148,8 +197,8 @@ def as_text(result: SeriesStats) -> str:
     for r in analysis.rows:
         mcid = "–" if r.meaningful is None else "yes" if r.meaningful else "no"
         lines.append(
-            f"  {r.study_id:<10}{r.subtype.value:<8}{_fmt(r.baseline):>6} {r.baseline_date}"
-            f"{_fmt(r.followup):>6} {r.followup_date}{_fmt(r.change):>8}{_fmt(r.percent_change):>8}  "
+            f"  {r.study_id:<10}{r.subtype.value:<8}{_fmt(r.baseline):>6} {clock(r.patient_id).show(r.baseline_date):>11}"
+            f"{_fmt(r.followup):>6} {clock(r.patient_id).show(r.followup_date):>11}{_fmt(r.change):>8}{_fmt(r.percent_change):>8}  "
             f"{mcid:<5}{r.tis_category or '–':<10}"
         )
     test = summary.test

@@ -267,7 +267,8 @@ def summary_html(result: stats.SeriesStats) -> str:
         f"{_num(cohort['median_followup_days'], 0)} days.</p>",
     ]
     lines += [
-        f"<p>Stopped: {e(d['patient'])} ({e(d['stopped'])}): {e(d['reason'])}</p>"
+        f"<p>Stopped: {e(d['patient'])} ({e(d['stopped_date'] or 'day ' + str(d['stopped_day']))}): "
+        f"{e(d['reason'])}</p>"
         for d in cohort["discontinued"]
     ]
     if cohort["phase_changes"]:

@@ -55,7 +55,7 @@ from app.domain.style import LineStyle, MarkerStyle, SeriesStyle
 from app.domain.timeline import BarSpec
 from app.domain.vocab import Subtype
 from app.services import stats
-from app.services.report import cohort_specs
+from app.services.report import cohort_figures
 from app.ui.controller import Change, Controller
 from app.ui.plot_style import (
     INK,
@@ -528,7 +528,7 @@ class SwimmerPlot(_Figure):
         self.stop_markers = self._scatter(stops, 18)
         if not spec.rows:
             self._empty_message(
-                f"No patient has a {spec.index_drug} course started by the data cut-off ({spec.cutoff})",
+                f"No patient has a {spec.index_drug} course started by the data cut-off",
                 spec.x_range, 0.0,
             )  # fmt: skip
         self.legend.set_entries(spec.legend)
@@ -747,7 +747,7 @@ class CohortWindow(QMainWindow):
             return
         self.stack.setCurrentWidget(self.tabs)
         self.export_button.setEnabled(True)
-        spaghetti, swimmer = cohort_specs(book.patient_records(), settings, series.cutoff_or(book.today()))
+        spaghetti, swimmer = cohort_figures(book, settings)  # as they may leave: the PNG export shows them
         self.spaghetti.set_spec(spaghetti)
         self.swimmer.set_spec(swimmer)
 

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.clock import XMode
 from app.domain.phases import index_course, prior_immunosuppressants
-from app.domain.plot_spec import XMode
 from app.domain.records import (
     AdverseEvent,
     Assessment,
@@ -29,9 +29,9 @@ from app.domain.records import (
     Patient,
     PatientRecord,
 )
-from app.domain.timeline import TimelineSpec, build_timeline
+from app.domain.timeline import TimelineSpec, record_timeline
 from app.domain.validation import ValidationError
-from app.services import stats
+from app.services import report, stats
 from app.ui.controller import Change, Controller, describe
 from app.ui.forms.assessment_form import AssessmentForm
 from app.ui.forms.base import RecordForm
@@ -176,6 +176,7 @@ class PatientView(QWidget):
         self.timeline.assessment_clicked.connect(self.open_assessment)
         self.timeline.photo_clicked.connect(self.open_photo)
         self.timeline.x_mode_changed.connect(self._on_x_mode_changed)
+        self.timeline.export_source = self._exported_timeline
 
     def _settings(self) -> Any:
         return stats.load_settings(self.controller.book)
@@ -223,12 +224,21 @@ class PatientView(QWidget):
             self.timeline.set_spec(None)
             return
         book = self.controller.book
-        spec = build_timeline(
-            record.patient, record.courses, record.assessments, record.adverse_events, record.photos,
-            book.settings(), x_mode=self.x_mode, severity=self._settings().severity, today=book.today(),
-        )  # fmt: skip
+        spec = record_timeline(
+            record,
+            book.settings(),
+            x_mode=self.x_mode,
+            severity=self._settings().severity,
+            today=book.today(),
+        )
         self.timeline_spec = spec
         self.timeline.set_spec(spec, book.photo_thumbnail)
+
+    def _exported_timeline(self, identified: bool) -> TimelineSpec | None:
+        """What an exported image of the timeline shows: de-identified unless ``identified``."""
+        if self.patient is None:
+            return None
+        return report.exported_timeline(self.controller.book, self._pid(), identified=identified)
 
     def _on_x_mode_changed(self, mode: str) -> None:
         self.x_mode = "index_days" if mode == "index_days" else "date"

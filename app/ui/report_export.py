@@ -9,11 +9,13 @@ from PySide6.QtCore import QObject, QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox, QProgressDialog, QWidget
 
+from app.domain.clock import DateMode
 from app.domain.validation import Problem
-from app.report.case_series import ReportCancelled, write_report
-from app.report.model import DateMode, ReportOptions
+from app.report.case_series import ReportCancelled
+from app.report.model import ReportOptions
 from app.services import report
 from app.ui.controller import Controller
+from app.ui.dialogs import confirm_identified
 from app.ui.fields import ChoiceField
 from app.ui.forms.base import RecordForm
 from app.ui.worker import TaskRunner
@@ -34,11 +36,15 @@ class ReportSettingsForm(RecordForm):
         self.institution = self.add_field(
             layout, "institution", "Institution:", QLineEdit(current.institution)
         )
-        modes = [DateMode.SHIFTED, DateMode.INDEX_DAYS]
+        modes = [DateMode.INDEX_DAYS, DateMode.SHIFTED]
         self.date_mode = self.add_field(
             layout, "date_mode", "Dates in a de-identified report:", ChoiceField(modes)
         )
-        self.date_mode.set_value(current.date_mode if current.date_mode in modes else DateMode.SHIFTED)
+        self.date_mode.set_value(current.date_mode if current.date_mode in modes else DateMode.INDEX_DAYS)
+        self.date_mode.setToolTip(
+            "Days from each patient's start of the index drug (the default) show no calendar date at all. "
+            "Shifted dates move every date of a patient, the data cut-off included, by one secret offset."
+        )
         self.finish_loading()
 
     def collect(self) -> tuple[Any, list[Problem]]:
@@ -93,12 +99,7 @@ class ReportExporter(QObject):
         return target
 
     def confirm_identified(self) -> bool:
-        answer = QMessageBox.question(
-            self.window, "Include identifiers?",
-            "This report will contain names, record numbers, dates of birth, real dates and identifiable photos, "
-            "and says so on every page. Handle it as a patient record. Continue?",
-        )  # fmt: skip
-        return answer == QMessageBox.StandardButton.Yes
+        return confirm_identified(self.window, "report")
 
     def export(self, identified: bool = False, target: Path | None = None) -> bool:
         """Start an export; False if the user cancelled before it began."""
@@ -118,7 +119,7 @@ class ReportExporter(QObject):
         self.progress.setMinimumDuration(300)
         self.progress.canceled.connect(self.runner.cancel)
         self.runner.start(
-            lambda progress: write_report(data, target, progress), cancelled_error=ReportCancelled
+            lambda progress: report.write(data, target, progress), cancelled_error=ReportCancelled
         )
         return True
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -60,6 +61,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QMessageBox,
     QScrollArea,
     QStackedWidget,
@@ -72,6 +74,7 @@ from PySide6.QtWidgets import (
 from app.domain.phases import PhaseKind
 from app.domain.style import FillStyle
 from app.domain.timeline import BarSpec, MeasureTrackSpec, TimelineSpec
+from app.ui.dialogs import confirm_identified
 from app.ui.plot_style import (
     INK,
     MUTED,
@@ -411,7 +414,7 @@ def _phases_and_lines(canvas: _Canvas, spec: TimelineSpec) -> None:
 def _shape_hits(spec: TimelineSpec, x: float, px_w: float) -> list[str]:
     """The vertical things under x: the cut-off and day-zero lines, else the phase band."""
     if abs(x - spec.cutoff_x) <= 4 * px_w:
-        return [f"Data cut-off: {spec.cutoff.isoformat()}"]
+        return [f"Data cut-off: {spec.cutoff_text}"]
     if spec.day_zero_x is not None and abs(x - spec.day_zero_x) <= 4 * px_w:
         index = next((p for p in spec.phases if p.kind is PhaseKind.INDEX), None)
         return [f"Day 0: the {index.label} start" if index else "Day 0"]
@@ -453,6 +456,9 @@ class TimelinePlot(QWidget):
         self._thumbs: dict[int, str] = {}
         self._counts: Counter[str] = Counter()
         self._ck_log = False
+        # The spec an exported image shows (de-identified unless asked): set by the patient view.
+        # Without it, an export shows what is on screen.
+        self.export_source: Callable[[bool], TimelineSpec | None] | None = None
         self._build_toolbar()
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(PAPER)
@@ -557,8 +563,19 @@ class TimelinePlot(QWidget):
         self.log_button.toggled.connect(self.set_ck_log)
         self.reset_button = self._tool("Reset view", "Show the whole timeline again (Ctrl+0)")
         self.reset_button.clicked.connect(self.reset_view)
-        self.export_button = self._tool("Export…", "Save the timeline as a PNG image or an SVG drawing")
-        self.export_button.clicked.connect(self._export_clicked)
+        self.export_button = self._tool(
+            "Export…",
+            "Save the timeline as a PNG image or an SVG drawing, de-identified (days from day 0, no "
+            "identifiers); the arrow offers an export with real dates",
+        )
+        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.export_button.clicked.connect(lambda: self._export_clicked(identified=False))
+        menu = QMenu(self.export_button)
+        self.export_deidentified = menu.addAction("De-identified (days from day 0)…")
+        self.export_deidentified.triggered.connect(lambda: self._export_clicked(identified=False))
+        self.export_identified = menu.addAction("With real dates (identifiable)…")
+        self.export_identified.triggered.connect(lambda: self._export_clicked(identified=True))
+        self.export_button.setMenu(menu)
         self.hint = QLabel("Drag to move in time, scroll to zoom; click a point to open it")
         self.hint.setEnabled(False)
         for widget in (self.dates_button, self.days_button):
@@ -587,14 +604,13 @@ class TimelinePlot(QWidget):
             return
         index = next((p for p in spec.phases if p.kind is PhaseKind.INDEX), None)
         drug = index.drug or index.label if index else ""
-        days = f"Days from {drug} start" if drug else "Days from the index drug start"
+        days = f"Days from {drug} start" if drug else "Days from first treatment"
         self.days_button.setText(days)
         self.days_button.setAccessibleName(days)
-        self.days_button.setEnabled(spec.day_zero_x is not None)
         self.days_button.setToolTip(
             f"Draw the timeline in days from the {drug} start (day 0)"
-            if spec.day_zero_x is not None
-            else "There is no index drug course: day 0 is unknown"
+            if drug
+            else "There is no index drug course: day 0 is the start of the first recorded treatment"
         )
         (self.days_button if spec.x_mode == "index_days" else self.dates_button).setChecked(True)
         ck = spec.track(CK_KEY)
@@ -1051,10 +1067,28 @@ class TimelinePlot(QWidget):
         if not path.exists() or path.stat().st_size == 0:
             raise OSError(f"Could not write {path}")
 
-    def _export_clicked(self) -> None:
+    def export_as(self, path: Path, *, identified: bool = False) -> None:
+        """Save the timeline as an exported image shows it: de-identified (``export_source``'s spec,
+        drawn off screen at the size shown here) unless ``identified``; without a source, as shown."""
+        spec = self.export_source(identified) if self.export_source is not None else self._spec
+        if spec is None or spec is self._spec:
+            self.export_image(path)
+            return
+        other = TimelinePlot()
+        try:
+            other.figure.resize(self.figure.size())
+            other.set_spec(spec)
+            other.export_image(path)
+        finally:
+            other.deleteLater()
+
+    def _export_clicked(self, identified: bool = False) -> None:
         if self._spec is None:
             return
-        name = f"{self._spec.study_id}-timeline.png"
+        if identified and not confirm_identified(self, "timeline image"):
+            return
+        study = re.sub(r"[^\w.-]+", "_", self._spec.study_id, flags=re.ASCII).strip("_")
+        name = f"{study}-timeline{'' if identified else '-deidentified'}.png"
         path, chosen = QFileDialog.getSaveFileName(
             self, "Export the timeline", name, "PNG image (*.png);;SVG drawing (*.svg)"
         )
@@ -1064,6 +1098,6 @@ class TimelinePlot(QWidget):
         if not target.suffix:
             target = target.with_suffix(".svg" if "svg" in chosen.lower() else ".png")
         try:
-            self.export_image(target)
+            self.export_as(target, identified=identified)
         except (ValueError, OSError) as exc:
             QMessageBox.warning(self, "Export failed", f"The timeline was not exported: {exc}")

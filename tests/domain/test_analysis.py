@@ -132,7 +132,7 @@ def test_excluded_patients_are_listed_with_reasons() -> None:
     reasons = {e.study_id: e.reason for e in result.excluded}
     assert reasons == {
         "ASYS": "subtype ASyS not in the analysis",
-        "NOBASE": "no CDASI activity from 90 days before to 7 days after the upadacitinib start (2021-03-01)",
+        "NOBASE": "no CDASI activity from 90 days before to 7 days after the upadacitinib start",
         "NODRUG": "no upadacitinib course",
         "NOFU": "no CDASI activity on upadacitinib after the baseline",
     }

@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from app.cli import main
+from app.domain.clock import DateMode, signed
 from app.domain.records import Identifiers
 from app.domain.vocab import DRUGS
 from app.report.case_series import ReportCancelled
@@ -61,7 +62,8 @@ def test_table_2_matches_stats_json(
         number = lambda v: f"{v:g}"  # noqa: E731
         expected = " ".join(
             [
-                row["patient"], row["subtype"], r"\S+", number(row["baseline"]), r"\S+", number(row["followup"]),
+                row["patient"], row["subtype"], re.escape(f"day {signed(row['baseline_day'])}"), number(row["baseline"]),
+                re.escape(f"day {signed(row['followup_day'])}"), number(row["followup"]),
                 number(row["change"]), number(row["percent_change"]), "yes" if row["meaningful_change"] else "no",
                 re.escape(f"{row['tis_total']:g} ({row['tis_category']})"),
             ]
@@ -117,8 +119,9 @@ def test_identifiers_only_with_identified(demo_book: Casebook, tmp_path: Path) -
 
 
 def test_dates_are_shifted_consistently_between_exports(demo_book: Casebook, tmp_path: Path) -> None:
-    first = pdf_text(report.export(demo_book, tmp_path / "a.pdf", report.load_options(demo_book)))
-    second = pdf_text(report.export(demo_book, tmp_path / "b.pdf", report.load_options(demo_book)))
+    options = report.load_options(demo_book, date_mode=DateMode.SHIFTED)
+    first = pdf_text(report.export(demo_book, tmp_path / "a.pdf", options))
+    second = pdf_text(report.export(demo_book, tmp_path / "b.pdf", options))
     dates = lambda t: re.findall(r"\d{4}-\d{2}-\d{2}", t[t.find("Table 1") :])  # noqa: E731
     assert dates(first) == dates(second)
     lines = [
@@ -129,11 +132,12 @@ def test_dates_are_shifted_consistently_between_exports(demo_book: Casebook, tmp
     assert any(re.fullmatch(r"\d{4}-\d{2}-\d{2}", cell) for cell in demo_01)
 
 
-def test_index_day_mode_shows_days_not_dates(demo_book: Casebook, tmp_path: Path) -> None:
-    options = report.load_options(demo_book, date_mode=report.DateMode.INDEX_DAYS)
+def test_days_from_the_index_start_are_the_default(demo_book: Casebook, tmp_path: Path) -> None:
+    options = report.load_options(demo_book)
+    assert options.date_mode is DateMode.INDEX_DAYS
     content = pdf_text(report.export(demo_book, tmp_path / "days.pdf", options))
     table = content[content.find("Table 2. ") : content.find("Table 3. ")]
-    assert "day -21" in table and not re.search(r"\d{4}-\d{2}-\d{2}", table)
+    assert "day −21" in table and not re.search(r"\d{4}-\d{2}-\d{2}", content)
 
 
 def test_cancel_leaves_no_file_and_keeps_the_previous_one(demo_book: Casebook, tmp_path: Path) -> None:

@@ -193,7 +193,11 @@ def test_cli_add_and_export_leave_no_private_metadata(
     assert main(["photos", "export", "--db", str(db), "--out", str(out), "--patient", "MYO-07"]) == 0
     written = sorted(out.iterdir())
     assert [p.suffix for p in written] == [".jpg", ".png"]
-    assert written[0].name.startswith("MYO-07_2021-04-18")
+    assert written[0].name == "MYO-07_day0_2.jpg"  # no course: day 0 is the first record, this photo
+    identified = tmp_path / "identified"
+    args = ["photos", "export", "--db", str(db), "--out", str(identified), "--identified"]
+    assert main(args) == 0
+    assert sorted(p.name for p in identified.iterdir())[0] == "MYO-07_2021-04-18_2.jpg"
     for path in written:
         data = path.read_bytes()
         assert not any(marker in data for marker in PRIVATE_MARKERS)

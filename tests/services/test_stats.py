@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -65,7 +67,8 @@ def test_stats_json_has_the_promised_keys(demo_db: Path, capsys: pytest.CaptureF
         {
             "patient": "DEMO-04",
             "reason": "Adverse event: acneiform eruption (grade 3)",
-            "stopped": "2022-02-20",
+            "stopped_day": 195,
+            "stopped_date": None,
         }
     ]
     assert outcome["measure"] == "cdasi_activity" and outcome["n"] == 8
@@ -80,6 +83,29 @@ def test_stats_json_has_the_promised_keys(demo_db: Path, capsys: pytest.CaptureF
         "tofacitinib",
         "upadacitinib",
     ]
+
+
+def test_stats_json_is_de_identified_unless_asked(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", "--db", str(demo_db), "--json"]) == 0
+    text = capsys.readouterr().out
+    data = json.loads(text)
+    assert (data["dates"], data["identified"], data["data_cutoff"]) == ("index_days", False, None)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text)  # no calendar date anywhere
+    first = data["patients"][0]
+    assert (first["baseline_date"], first["index_start"]) == (None, None)
+    assert (
+        first["baseline_day"] <= 7
+        and first["followup_day"] > 0
+        and first["cutoff_day"] >= first["followup_day"]
+    )
+    assert main(["stats", "--db", str(demo_db), "--json", "--identified"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    first = data["patients"][0]
+    assert data["dates"] == "actual" and data["data_cutoff"] == "2023-06-30"
+    assert date.fromisoformat(first["followup_date"]) - date.fromisoformat(
+        first["baseline_date"]
+    ) == timedelta(days=first["followup_day"] - first["baseline_day"])
+    assert data["cohort"]["discontinued"][0]["stopped_date"] == "2022-02-20"
 
 
 def test_stats_options(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:

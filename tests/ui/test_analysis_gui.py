@@ -23,7 +23,7 @@ def test_analysis_view_matches_stats_json(
     demo_window: MainWindow, capsys: pytest.CaptureFixture[str]
 ) -> None:
     view = demo_window.show_analysis()
-    assert main(["stats", "--db", str(demo_window.controller.book.path), "--json"]) == 0
+    assert main(["stats", "--db", str(demo_window.controller.book.path), "--json", "--identified"]) == 0
     expected = json.loads(capsys.readouterr().out)
     model = view.model
     shown = [

@@ -157,8 +157,9 @@ def test_the_time_axis_toggle_asks_for_days_from_the_index_start(
     assert changed.args == ["index_days"]
     plot.set_spec(_spec(demo, "DEMO-01", "index_days"))
     assert plot.days_button.isChecked()
-    plot.set_spec(_spec(demo, "DEMO-01", index_drug="baricitinib"))  # no index course: no day 0
-    assert not plot.days_button.isEnabled() and plot.dates_button.isChecked()
+    plot.set_spec(_spec(demo, "DEMO-01", index_drug="baricitinib"))  # no index course: the first treatment
+    assert plot.days_button.isEnabled() and plot.dates_button.isChecked()
+    assert plot.days_button.text() == "Days from first treatment"
 
 
 def test_ck_log_scale_applies_to_the_ck_track_only(demo: Casebook, plot: TimelinePlot, qtbot: QtBot) -> None:

@@ -1,0 +1,275 @@
+"""The one rule for what leaves MyoCase. Every export (the PDF, photo files and their names,
+statistics, plot images, and every export added later) asks a ``Disclosure`` what a text,
+a date, an age or a photo may say.
+
+De-identified (the default):
+
+- identifiers (name, record number, date of birth) and the year of birth are left out;
+- every free-text field is cleaned (``scrub``): every patient's name, record number and date
+  of birth in any common written form, and any calendar date finer than the year;
+- dates are shown by each patient's ``Clock``: as days from day 0 (the default), or shifted
+  by a secret per-patient offset of 0–364 days (REDCap's practice) with the data cut-off
+  shifted alike, so no shown date lies past the shown cut-off and nothing real can be
+  subtracted; the real cut-off and the generation date are not shown;
+- ages of 90 and over are shown as "≥ 90" (HIPAA Safe Harbor);
+- photos marked identifiable leave only when cropped.
+
+Identified (asked for explicitly): everything as recorded, real dates unless days are asked for.
+
+``FIELD_POLICY`` decides, for every field of every record that can leave, which of these
+applies; ``record`` applies it. A test walks the data model so that a field added later
+without a decision fails.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, is_dataclass, replace
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from app.domain.annotations import Crop, Shape
+from app.domain.cdasi import CdasiGrid, Mmt8Scores
+from app.domain.clock import Clock, DateMode
+from app.domain.records import (
+    AdverseEvent,
+    AntibodyResult,
+    Assessment,
+    Identifiers,
+    MedicationCourse,
+    Patient,
+    PatientRecord,
+    Photo,
+    PhotoComparison,
+    SeriesSettings,
+)
+from app.domain.scales import ENZYME_FIELDS, SCALES
+from app.domain.scrub import DATE_REMOVED, REMOVED, Hit, Scrubber
+
+OLDEST_SHOWN_AGE = 90  # ages from here up are shown as "≥ 90"
+
+
+class Policy(StrEnum):
+    KEEP = "kept"  # coded values, numbers, flags and internal ids: nothing identifying
+    TEXT = "cleaned"  # free text: identifiers and calendar dates removed
+    DATE = "through the clock"  # kept in the record, shown only as the patient's clock says
+    IDENTIFIER = "left out"  # names, record numbers, dates of birth
+    BIRTH_YEAR = "year of birth left out"  # the age at onset is shown instead
+    AGE = "capped at 90"  # shown as "≥ 90" from 90 up
+    RECORDS = "each record decided"  # nested records: each field decided by its own policy
+    PIXELS = "left out of records"  # image bytes travel only through ``photo_allowed``
+
+
+_K, _T, _D, _R = Policy.KEEP, Policy.TEXT, Policy.DATE, Policy.RECORDS
+
+FIELD_POLICY: dict[type[Any], dict[str, Policy]] = {
+    PatientRecord: {
+        "patient": _R, "identifiers": Policy.IDENTIFIER, "courses": _R, "assessments": _R,
+        "adverse_events": _R, "photos": _R, "comparisons": _R, "photo_data": Policy.PIXELS,
+    },
+    Patient: {
+        "study_id": _T, "subtype": _K, "sex": _K, "birth_year": Policy.BIRTH_YEAR,
+        "age_at_onset": Policy.AGE, "diagnosis_date": _D, "antibodies": _R, "ild": _K,
+        "malignancy": _K, "vignette": _T, "id": _K,
+    },
+    AntibodyResult: {"antibody": _T, "status": _K, "tested_on": _D},
+    Identifiers: {
+        "patient_id": _K, "full_name": Policy.IDENTIFIER, "mrn": Policy.IDENTIFIER,
+        "date_of_birth": Policy.IDENTIFIER,
+    },
+    MedicationCourse: {
+        "patient_id": _K, "drug": _T, "drug_class": _K, "start": _D, "stop": _D, "stop_reason": _K,
+        "dose": _K, "unit": _T, "frequency": _T, "notes": _T, "id": _K,
+    },
+    Assessment: {
+        "patient_id": _K, "assessed_on": _D, **dict.fromkeys(SCALES, _K),  # every measure is a number
+        **{f"{enzyme}_uln": _K for enzyme in ENZYME_FIELDS}, "mmt8_max": _K, "notes": _T,
+        "cdasi_grid": _R, "mmt8_groups": _R, "id": _K,
+    },
+    CdasiGrid: {
+        "sites": _K, "gottron_erythema": _K, "gottron_papules": _K, "gottron_ulceration": _K,
+        "gottron_damage": _K, "periungual": _K, "alopecia": _K,
+    },
+    Mmt8Scores: {"right": _K, "left": _K},
+    AdverseEvent: {
+        "patient_id": _K, "term": _T, "grade": _K, "onset": _D, "resolution": _D, "serious": _K,
+        "suspected_drug": _T, "action": _K, "outcome": _K, "notes": _T, "id": _K,
+    },
+    Photo: {
+        "patient_id": _K, "sha256": _K, "media_type": _K, "width": _K, "height": _K, "taken_on": _D,
+        "assessment_id": _K, "body_site": _T, "caption": _T, "consent": _K, "identifiable": _K,
+        "in_report": _K, "annotations": _R, "crop": _R, "id": _K,
+    },
+    Shape: {"kind": _K, "points": _K, "colour": _K, "text": _T, "width": _K},
+    Crop: {"left": _K, "top": _K, "right": _K, "bottom": _K},
+    PhotoComparison: {"patient_id": _K, "name": _T, "photo_ids": _K, "id": _K},
+    SeriesSettings: {"name": _T, "cutoff": _D, "index_drug": _T, "is_demo": _K},
+}  # fmt: skip
+
+# What a message calls each kind of record.
+RECORD_NAMES: dict[type[Any], str] = {
+    Patient: "patient",
+    AntibodyResult: "antibody result",
+    MedicationCourse: "medication course",
+    Assessment: "assessment",
+    AdverseEvent: "adverse event",
+    Photo: "photo",
+    Shape: "photo annotation",
+    PhotoComparison: "photo comparison",
+    SeriesSettings: "series settings",
+}
+
+
+def date_offset(secret: str, patient_id: int) -> int:
+    """The patient's shift in days (0–364), fixed for a given per-database secret."""
+    digest = hmac.new(secret.encode(), str(patient_id).encode(), hashlib.sha256).digest()
+    return int.from_bytes(digest[:8], "big") % 365
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """What may leave: built once per export from every patient of the series."""
+
+    identified: bool
+    mode: DateMode
+    index_drug: str
+    cutoff: date
+    scrubber: Scrubber
+    clocks: Mapping[int, Clock]
+    typed: tuple[
+        tuple[str, str], ...
+    ] = ()  # (where, text) of every free text as typed: to name a leak's field
+    study_ids: Mapping[int, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls,
+        records: Sequence[PatientRecord],
+        *,
+        identified: bool = False,
+        mode: DateMode = DateMode.INDEX_DAYS,
+        index_drug: str,
+        cutoff: date,
+        secret: str = "",
+    ) -> Disclosure:
+        """The rule for an export of (some of) ``records``: pass every patient of the series,
+        so that each one's identifiers are removed from every other's text too."""
+        if not identified and mode is DateMode.ACTUAL:
+            mode = DateMode.INDEX_DAYS
+        if mode is DateMode.SHIFTED and not secret:
+            raise ValueError("Shifted dates need the series' secret.")
+        scrubber = Scrubber(r.identifiers for r in records if r.identifiers is not None)
+        clocks = {
+            r.patient.id or 0: Clock.of(
+                r, mode, index_drug, cutoff, date_offset(secret, r.patient.id or 0) if secret else 0
+            )
+            for r in records
+        }
+        typed = tuple(place for r in records for place in text_fields(r))
+        study_ids = {r.patient.id or 0: r.patient.study_id for r in records}
+        return cls(identified, mode, index_drug, cutoff, scrubber, clocks, typed, study_ids)
+
+    # ------------------------------------------------------------ what a value may say
+
+    def text(self, value: str) -> str:
+        """Free text as it may leave: cleaned unless identified."""
+        return value if self.identified else self.scrubber.clean(value)
+
+    def clock(self, patient_id: int | None) -> Clock:
+        return self.clocks[patient_id or 0]
+
+    def age(self, years: int | None) -> str:
+        if years is None:
+            return "–"
+        return f"≥ {OLDEST_SHOWN_AGE}" if years >= OLDEST_SHOWN_AGE and not self.identified else str(years)
+
+    def cutoff_text(self, patient_id: int | None) -> str:
+        """The data cut-off on this patient's time scale ("day +412", or the (shifted) date)."""
+        return self.clock(patient_id).show(self.cutoff)
+
+    @property
+    def shows_calendar(self) -> bool:
+        """Whether calendar dates appear at all (real or shifted)."""
+        return self.mode is not DateMode.INDEX_DAYS
+
+    @property
+    def shows_real_dates(self) -> bool:
+        return self.mode is DateMode.ACTUAL
+
+    def photo_allowed(self, photo: Photo) -> bool:
+        """A photo marked identifiable leaves a de-identified export only cropped."""
+        return self.identified or not photo.identifiable or photo.crop is not None
+
+    def file_part(self, text: str) -> str:
+        """Text for a file name: cleaned, then only letters, digits, dots, dashes and underscores."""
+        cleaned = self.text(text).replace(DATE_REMOVED, "date-removed").replace(REMOVED, "removed")
+        return re.sub(r"[^\w.+-]+", "_", cleaned, flags=re.ASCII).strip("_.")
+
+    # ------------------------------------------------------------ records
+
+    def record(self, record: PatientRecord) -> PatientRecord:
+        """The record as it may leave: every field as ``FIELD_POLICY`` decides."""
+        return record if self.identified else _disclosed(record, self)
+
+    # ------------------------------------------------------------ checking an output
+
+    def leaks(self, text: str) -> list[Hit]:
+        """Identifiers in an outgoing text (and, when only days may be shown, calendar dates)."""
+        if self.identified:
+            return []
+        return self.scrubber.find(text, dates=not self.shows_calendar)
+
+    def describe(self, hit: Hit, *, extra: Mapping[str, str] | None = None) -> str:
+        """A leak in words: what it is, whose, and the field(s) it was typed in."""
+        whose = f" of {self.study_ids.get(hit.patient_id, 'a patient')}" if hit.patient_id is not None else ""
+        needle = hit.text.casefold()
+        places = [w for w, text in (*(extra or {}).items(), *self.typed) if needle in text.casefold()]
+        typed = f", typed in {'; '.join(dict.fromkeys(places))}" if places else ""
+        return f"{hit.kind.value}{whose} (“{hit.text}”){typed}"
+
+
+def _apply(policy: Policy, value: Any, disclosure: Disclosure) -> Any:
+    if policy is Policy.TEXT:
+        return disclosure.text(value)
+    if policy in (Policy.IDENTIFIER, Policy.BIRTH_YEAR):
+        return None
+    if policy is Policy.AGE:
+        return None if value is None else min(value, OLDEST_SHOWN_AGE)
+    if policy is Policy.PIXELS:
+        return {}
+    if policy is Policy.RECORDS:
+        if isinstance(value, tuple):
+            return tuple(_disclosed(v, disclosure) for v in value)
+        return None if value is None else _disclosed(value, disclosure)
+    return value  # KEEP and DATE: the clock shows dates
+
+
+def _disclosed(value: Any, disclosure: Disclosure) -> Any:
+    policy = FIELD_POLICY[type(value)]
+    changes = {
+        name: _apply(rule, getattr(value, name), disclosure)
+        for name, rule in policy.items()
+        if rule not in (Policy.KEEP, Policy.DATE)
+    }
+    return replace(value, **changes)
+
+
+def text_fields(value: Any, owner: str = "") -> Iterator[tuple[str, str]]:
+    """(where, text) for every free-text field of a record and the records inside it."""
+    if not is_dataclass(value) or isinstance(value, type):
+        return
+    record_name = RECORD_NAMES.get(type(value))
+    if isinstance(value, PatientRecord):
+        owner = value.patient.study_id
+    for attribute, rule in FIELD_POLICY.get(type(value), {}).items():
+        content = getattr(value, attribute)
+        if rule is Policy.TEXT and content:
+            label = " ".join(filter(None, (record_name, attribute.replace("_", " "))))
+            yield (f"{owner}: {label}" if owner else label), content
+        elif rule is Policy.RECORDS:
+            for item in content if isinstance(content, tuple) else (content,):
+                yield from text_fields(item, owner)

@@ -1,0 +1,678 @@
+"""Finding identifiers in text: names, record numbers, dates of birth, and calendar dates.
+
+A ``Scrubber`` holds the identifiers of every patient of a series. ``find`` returns each
+place where one of them (in any of its common written forms) or a calendar date finer than
+the year appears; ``clean`` replaces those places by a neutral marker. The same ``find``
+serves the leak check (``myocase deid-check`` and the report's check of its own output),
+so what the cleaning removes and what the check looks for cannot drift apart.
+
+The written forms recognised (reference section 10, issue 10):
+
+- a name: every part of it in any case, accents or not ("José" = "Jose"), hyphenated or
+  apostrophed parts whole or split; initials in either order with dots ("J.S.", "s. j.")
+  or without (upper case only, and never a clinical abbreviation such as "DM" or "CK");
+  a single initial next to another part of the name ("J. Smith", "Smith, J."). A part that
+  is also a common English word ("Rose", "May") is matched only where it is capitalised.
+- a record number with or without its letter prefix, with dashes, spaces, dots or slashes
+  anywhere, and with or without its leading zeros ("MRN-0012-3456", "00123456", "123456");
+- a date of birth written numerically (day-month or month-day, ``/ - .``, two- or
+  four-digit years, year first too), with an English month name or abbreviation, or as
+  eight digits;
+- any other calendar date with a day or a month ("12 March 2021", "03/2021", "2021-03-12"):
+  only when ``dates`` is asked for. A year alone is not a date here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from app.domain.records import Identifiers
+from app.domain.vocab import ANTIBODIES, Subtype
+
+REMOVED = "[removed]"
+DATE_REMOVED = "[date removed]"
+
+
+class HitKind(StrEnum):
+    NAME = "name"
+    RECORD_NUMBER = "record number"
+    BIRTH_DATE = "date of birth"
+    DATE = "calendar date"
+
+    @property
+    def marker(self) -> str:
+        return DATE_REMOVED if self is HitKind.DATE else REMOVED
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One place in a text where an identifier (or a calendar date) appears."""
+
+    start: int
+    end: int
+    text: str
+    kind: HitKind
+    patient_id: int | None = None
+
+    @property
+    def is_identifier(self) -> bool:
+        return self.kind is not HitKind.DATE
+
+
+# Clinical and common upper-case abbreviations that bare initials must never remove.
+CLINICAL_ABBREVIATIONS = frozenset(
+    {s.value.upper() for s in Subtype}
+    | {a.upper().replace("-", "") for a in ANTIBODIES}
+    | set(
+        [
+            "CK",
+            "ILD",
+            "MMT",
+            "HAQ",
+            "ALT",
+            "AST",
+            "LDH",
+            "IVIG",
+            "MTX",
+            "MMF",
+            "AZA",
+            "HCQ",
+            "CYC",
+            "RTX",
+            "TAC",
+            "CSA",
+            "LEF",
+            "CTCAE",
+            "VAS",
+            "NRS",
+            "FVC",
+            "DLCO",
+            "TIS",
+            "IMACS",
+            "MRN",
+            "GP",
+            "IV",
+            "PO",
+            "SC",
+            "IM",
+            "BD",
+            "BID",
+            "TID",
+            "QID",
+            "QD",
+            "OD",
+            "XR",
+            "ER",
+            "SR",
+            "UV",
+            "MRI",
+            "CT",
+            "PET",
+            "EMG",
+            "ECG",
+            "EKG",
+            "ENT",
+            "ICU",
+            "AE",
+            "SAE",
+            "VTE",
+            "DVT",
+            "PE",
+            "MACE",
+            "TB",
+            "HIV",
+            "HBV",
+            "HCV",
+            "HSV",
+            "VZV",
+            "CMV",
+            "EBV",
+            "PCP",
+            "PJP",
+            "UK",
+            "US",
+            "USA",
+            "EU",
+            "OK",
+            "NA",
+            "NB",
+            "PS",
+            "PRN",
+            "GI",
+            "RA",
+            "SLE",
+            "SS",
+            "MS",
+            "CRP",
+            "ESR",
+            "ANA",
+            "ENA",
+            "RNP",
+            "JAK",
+            "IU",
+            "ID",
+            "NO",
+            "IN",
+            "ON",
+            "TO",
+            "OF",
+            "AT",
+            "IS",
+            "AS",
+            "BY",
+            "OR",
+            "AN",
+            "IT",
+            "BE",
+            "DO",
+            "GO",
+            "HE",
+            "ME",
+            "MY",
+            "SO",
+            "UP",
+            "WE",
+            "AM",
+            "PM",
+            "THE",
+            "AND",
+            "FOR",
+            "NOT",
+            "BUT",
+            "DAY",
+            "WK",
+            "MO",
+            "YR",
+            "CDASI",
+            "MMT8",
+            "IIM",
+            "IBD",
+            "CKD",
+            "AKI",
+            "MG",
+            "KG",
+            "ML",
+            "DL",
+        ]
+    )
+)
+
+# Common English words that are also names: matched only where capitalised ("Rose", not "rose").
+COMMON_WORD_NAMES = frozenset(
+    [
+        "will",
+        "may",
+        "rose",
+        "hope",
+        "grace",
+        "joy",
+        "faith",
+        "june",
+        "april",
+        "august",
+        "mark",
+        "bill",
+        "pat",
+        "sue",
+        "rob",
+        "art",
+        "ray",
+        "dawn",
+        "iris",
+        "lily",
+        "amber",
+        "ruby",
+        "pearl",
+        "crystal",
+        "summer",
+        "autumn",
+        "holly",
+        "ivy",
+        "jade",
+        "heather",
+        "daisy",
+        "violet",
+        "sky",
+        "rain",
+        "river",
+        "stone",
+        "wood",
+        "woods",
+        "white",
+        "black",
+        "brown",
+        "green",
+        "gray",
+        "grey",
+        "young",
+        "king",
+        "long",
+        "short",
+        "small",
+        "little",
+        "hill",
+        "hall",
+        "bell",
+        "ford",
+        "field",
+        "lane",
+        "park",
+        "rich",
+        "sharp",
+        "swift",
+        "strong",
+        "wise",
+        "best",
+        "good",
+        "love",
+        "hunt",
+        "fox",
+        "wolf",
+        "bird",
+        "crane",
+        "drake",
+        "swan",
+        "lamb",
+        "bush",
+        "moss",
+        "rice",
+        "price",
+        "cook",
+        "baker",
+        "mason",
+        "carter",
+        "turner",
+        "walker",
+        "porter",
+        "hunter",
+        "fisher",
+        "major",
+        "march",
+        "page",
+        "sage",
+        "frank",
+        "guy",
+        "don",
+        "gene",
+        "chase",
+        "drew",
+        "dean",
+        "case",
+        "post",
+        "banks",
+        "bond",
+        "church",
+        "cross",
+        "day",
+        "knight",
+        "law",
+        "lord",
+        "marsh",
+        "north",
+        "south",
+        "west",
+        "east",
+        "power",
+        "rush",
+        "well",
+        "wells",
+        "hale",
+        "lee",
+        "rowe",
+        "storm",
+        "snow",
+        "frost",
+        "winter",
+        "spring",
+        "fall",
+        "mercy",
+        "honor",
+        "honour",
+        "constance",
+        "patience",
+        "prudence",
+        "sterling",
+        "noble",
+        "earl",
+        "duke",
+        "prince",
+        "bishop",
+        "abbot",
+        "cannon",
+        "gold",
+        "silver",
+        "steel",
+        "iron",
+        "glass",
+        "wall",
+        "walls",
+        "dale",
+        "brook",
+        "brooks",
+        "beach",
+        "bay",
+        "lake",
+        "pond",
+        "grove",
+        "forest",
+        "marsh",
+        "moor",
+        "heath",
+        "heaths",
+        "fields",
+        "hills",
+    ]
+)
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_ORD = r"(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>\d{4}|['’]?\d{2})"
+
+_NUMERIC = re.compile(
+    r"(?<![\d.,])(?P<a>\d{1,4})(?P<sep>[/\-.])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{2}|\d{4})(?![\d])"
+)
+_COMPACT = re.compile(r"(?<![\d])(?P<digits>\d{8})(?![\d])")
+_DAY_MONTH = re.compile(
+    rf"(?<![\w])(?P<day>\d{{1,2}}){_ORD}(?:\s+of)?[\s\-./]*{_MONTH}(?:,?[\s\-./]+{_YEAR})?(?![\w])",
+    re.IGNORECASE,
+)
+_MONTH_DAY = re.compile(
+    rf"(?<![\w]){_MONTH}[\s\-./]*(?P<day>\d{{1,2}}){_ORD}(?:,?[\s\-./]+{_YEAR})?(?![\w])",
+    re.IGNORECASE,
+)
+_MONTH_YEAR = re.compile(rf"(?<![\w]){_MONTH},?[\s\-./]*(?P<year>\d{{4}})(?![\w])", re.IGNORECASE)
+_NUMERIC_MONTH_YEAR = re.compile(
+    r"(?<![\d.,/\-])(?:(?P<m1>\d{1,2})[/\-.](?P<y1>\d{4})|(?P<y2>\d{4})[/\-](?P<m2>\d{1,2}))(?![\d]|[/\-.]\d)"
+)
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_DOTTED_INITIALS = re.compile(r"(?<![\w.])(?:[^\W\d_]\.\s?){1,3}[^\W\d_]\.?(?![\w])")
+_BARE_INITIALS = re.compile(r"(?<![\w.])[A-Z]{2,4}(?![\w])")
+_DIGIT_RUN = re.compile(r"(?<!\d)\d+(?:[\s\-./]\d+)*(?!\d)")
+_INITIAL_BEFORE = re.compile(r"(?<![\w.'’-])([^\W\d_])\.?\s{0,2}$")
+_INITIAL_AFTER = re.compile(r",?\s{0,2}([^\W\d_])\.?(?![\w'’-])")
+_GAP = re.compile(r"[\s,.\-'’]{1,3}")
+
+
+def _merged(text: str, hits: list[Hit]) -> list[Hit]:
+    """Hits sorted by start, overlapping ones joined into one (the kind of the first)."""
+    merged: list[Hit] = []
+    for hit in hits:
+        if merged and hit.start < merged[-1].end:
+            last = merged[-1]
+            end = max(last.end, hit.end)
+            merged[-1] = Hit(last.start, end, text[last.start : end], last.kind, last.patient_id)
+        else:
+            merged.append(hit)
+    return merged
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of a word ("José" → "jose")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _name_parts(full_name: str) -> list[str]:
+    words = _WORD.findall(full_name)
+    parts = list(words)
+    for word in words:  # "O'Brien" also as "OBrien" and "Brien"
+        pieces = re.split(r"['’]", word)
+        if len(pieces) > 1:
+            parts.append("".join(pieces))
+            parts += [p for p in pieces if len(p) >= 3]
+    return parts
+
+
+def _years(text: str) -> tuple[int, ...]:
+    digits = text.lstrip("'’")
+    if len(digits) == 4:
+        return (int(digits),)
+    return (1900 + int(digits), 2000 + int(digits))
+
+
+def _valid(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _numeric_candidates(a: str, b: str, c: str) -> set[date]:
+    if len(a) == 4:  # year first: Y-M-D
+        return {d for d in [_valid(int(a), int(b), int(c))] if d} if len(c) <= 2 else set()
+    if len(a) > 2:
+        return set()
+    found = set()
+    for year in _years(c):
+        for day, month in ((int(a), int(b)), (int(b), int(a))):
+            if (valid := _valid(year, month, day)) is not None:
+                found.add(valid)
+    return found
+
+
+@dataclass(frozen=True)
+class _Patient:
+    patient_id: int
+    letters: str  # first letter of each name part, upper case, in order
+    record_prefix: str  # letters before a record number's digits ("MRN")
+
+
+class Scrubber:
+    """Every patient's identifiers, ready to be found in any text."""
+
+    def __init__(self, identifiers: Iterable[Identifiers]) -> None:
+        self._parts: dict[str, set[int]] = {}
+        self._initials: dict[str, set[int]] = {}
+        self._record_numbers: dict[str, int] = {}
+        self._record_patterns: list[tuple[re.Pattern[str], int]] = []
+        self._births: dict[date, set[int]] = {}
+        self._patients: dict[int, _Patient] = {}
+        for ids in identifiers:
+            self._add(ids)
+
+    def _add(self, ids: Identifiers) -> None:
+        pid = ids.patient_id
+        parts = _name_parts(ids.full_name)
+        letters = "".join(p[0].upper() for p in _WORD.findall(ids.full_name))
+        for part in parts:
+            if len(part) >= 2:
+                self._parts.setdefault(fold(part), set()).add(pid)
+        if len(letters) >= 2:
+            for order in {letters, letters[-1] + letters[:-1], letters[::-1]}:
+                self._initials.setdefault(fold(order), set()).add(pid)
+        mrn = ids.mrn.strip()
+        prefix = re.match(r"[^\W\d_]*", mrn)
+        self._patients[pid] = _Patient(pid, letters, prefix.group(0) if prefix else "")
+        digits = re.sub(r"\D", "", mrn)
+        rest = mrn[len(prefix.group(0)) if prefix else 0 :]
+        if len(digits.lstrip("0")) >= 4 and not re.search(r"[^\W\d_]", rest):
+            self._record_numbers[digits.lstrip("0")] = pid
+        elif len(chars := [re.escape(c) for c in re.sub(r"[\W_]", "", mrn)]) >= 4:
+            pattern = r"(?<![^\W_])" + r"[\s\-./:#]?".join(chars) + r"(?![^\W_])"
+            self._record_patterns.append((re.compile(pattern, re.IGNORECASE), pid))
+        if ids.date_of_birth is not None:
+            self._births.setdefault(ids.date_of_birth, set()).add(pid)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self._parts or self._record_numbers or self._record_patterns or self._births)
+
+    # ------------------------------------------------------------ finding
+
+    def find(self, text: str, *, dates: bool = False) -> list[Hit]:
+        """Every identifier in ``text`` (and, with ``dates``, every calendar date), in order and
+        never overlapping: overlapping identifiers become one hit; a date overlapping one is dropped."""
+        if not text:
+            return []
+        found = [*self._names(text), *self._record_hits(text), *self._date_hits(text, dates)]
+        identifiers = _merged(text, sorted((h for h in found if h.is_identifier), key=lambda h: h.start))
+        chosen = list(identifiers)
+        for hit in sorted(
+            (h for h in found if not h.is_identifier), key=lambda h: (h.start - h.end, h.start)
+        ):
+            if all(hit.end <= other.start or hit.start >= other.end for other in chosen):
+                chosen.append(hit)
+        return sorted(chosen, key=lambda h: h.start)
+
+    def clean(self, text: str, *, dates: bool = True) -> str:
+        """``text`` with every hit of ``find`` replaced by "[removed]" (dates: "[date removed]")."""
+        hits = self.find(text, dates=dates)
+        if not hits:
+            return text
+        pieces, last = [], 0
+        for hit in hits:
+            pieces += [text[last : hit.start], hit.kind.marker]
+            last = hit.end
+        pieces.append(text[last:])
+        return "".join(pieces)
+
+    # ------------------------------------------------------------ names
+
+    def _names(self, text: str) -> list[Hit]:
+        found: list[tuple[int, int, set[int]]] = []
+        for match in _WORD.finditer(text):
+            word = match.group(0)
+            owners = self._parts.get(fold(word))
+            if owners and (word[0].isupper() or fold(word) not in COMMON_WORD_NAMES):
+                found.append((match.start(), match.end(), owners))
+        for match in _DOTTED_INITIALS.finditer(text):
+            owners = self._initials.get(fold(re.sub(r"[\W_]", "", match.group(0))))
+            if owners:
+                found.append((match.start(), match.end(), owners))
+        for match in _BARE_INITIALS.finditer(text):
+            letters = match.group(0)
+            if letters not in CLINICAL_ABBREVIATIONS and (owners := self._initials.get(fold(letters))):
+                found.append((match.start(), match.end(), owners))
+        return [
+            self._with_initial(text, *span) for span in self._joined(text, sorted(found, key=lambda f: f[0]))
+        ]
+
+    @staticmethod
+    def _joined(text: str, found: list[tuple[int, int, set[int]]]) -> list[tuple[int, int, set[int]]]:
+        """Neighbouring parts of one person's name become one span."""
+        joined: list[tuple[int, int, set[int]]] = []
+        for start, end, owners in found:
+            if joined:
+                first, last, before = joined[-1]
+                common = before & owners
+                if common and last <= start and _GAP.fullmatch(text[last:start]):
+                    joined[-1] = (first, end, common)
+                    continue
+            joined.append((start, end, owners))
+        return joined
+
+    def _with_initial(self, text: str, start: int, end: int, owners: set[int]) -> Hit:
+        """The span, widened over a lone initial of the same person just before or after it."""
+        letters = "".join(self._patients[pid].letters for pid in owners if pid in self._patients)
+        before = _INITIAL_BEFORE.search(text, max(0, start - 4), start)
+        if before and before.group(1).upper() in letters:
+            start -= len(before.group(0))
+        after = _INITIAL_AFTER.match(text, end)
+        if after and after.group(1).upper() in letters:
+            end += len(after.group(0))
+        return Hit(start, end, text[start:end], HitKind.NAME, min(owners))
+
+    # ------------------------------------------------------------ record numbers
+
+    def _record_hits(self, text: str) -> Iterator[Hit]:
+        if self._record_numbers:
+            for run in _DIGIT_RUN.finditer(text):
+                yield from self._in_run(text, run)
+        for pattern, pid in self._record_patterns:
+            for match in pattern.finditer(text):
+                yield Hit(match.start(), match.end(), match.group(0), HitKind.RECORD_NUMBER, pid)
+
+    def _in_run(self, text: str, run: re.Match[str]) -> Iterator[Hit]:
+        """Any stretch of whole digit groups of the run that spells a record number."""
+        groups = [(m.start() + run.start(), m.end() + run.start()) for m in re.finditer(r"\d+", run.group(0))]
+        for i in range(len(groups)):
+            digits = ""
+            for j in range(i, min(len(groups), i + 8)):
+                digits += text[groups[j][0] : groups[j][1]]
+                pid = self._record_numbers.get(digits.lstrip("0"))
+                if pid is not None:
+                    start = self._prefix_start(text, groups[i][0], self._patients[pid].record_prefix)
+                    yield Hit(start, groups[j][1], text[start : groups[j][1]], HitKind.RECORD_NUMBER, pid)
+
+    @staticmethod
+    def _prefix_start(text: str, start: int, prefix: str) -> int:
+        if not prefix:
+            return start
+        before = re.search(
+            rf"(?<![^\W_]){re.escape(prefix)}[\s\-:#.]*$",
+            text[max(0, start - len(prefix) - 4) : start],
+            re.IGNORECASE,
+        )
+        return start - len(before.group(0)) if before else start
+
+    # ------------------------------------------------------------ dates
+
+    def _date_hits(self, text: str, dates: bool) -> Iterator[Hit]:
+        for match, candidates, full in self._date_candidates(text):
+            owners = set().union(*(self._births.get(d, set()) for d in candidates)) if candidates else set()
+            if owners:
+                yield Hit(match.start(), match.end(), match.group(0), HitKind.BIRTH_DATE, min(owners))
+            elif dates and full:
+                yield Hit(match.start(), match.end(), match.group(0), HitKind.DATE)
+
+    @staticmethod
+    def _date_candidates(text: str) -> Iterator[tuple[re.Match[str], set[date], bool]]:
+        """(match, the full dates it may mean, whether it is a date finer than the year)."""
+        for match in _NUMERIC.finditer(text):
+            candidates = _numeric_candidates(match.group("a"), match.group("b"), match.group("c"))
+            if candidates:
+                yield match, candidates, True
+        for match in _COMPACT.finditer(text):
+            digits = match.group("digits")
+            found = {
+                _valid(int(digits[:4]), int(digits[4:6]), int(digits[6:])),
+                _valid(int(digits[4:]), int(digits[2:4]), int(digits[:2])),
+            }
+            yield match, {d for d in found if d}, False
+        for pattern in (_DAY_MONTH, _MONTH_DAY):
+            for match in pattern.finditer(text):
+                month = _MONTHS[match.group("month").casefold()]
+                day = int(match.group("day"))
+                year = match.group("year")
+                if year is None:
+                    if match.group("month")[0].isupper() and _valid(2000, month, day):
+                        yield match, set(), True
+                    continue
+                candidates = {d for y in _years(year) if (d := _valid(y, month, day))}
+                if candidates:
+                    yield match, candidates, True
+        for match in _MONTH_YEAR.finditer(text):
+            if 1800 <= int(match.group("year")) <= 2199:
+                yield match, set(), True
+        for match in _NUMERIC_MONTH_YEAR.finditer(text):
+            month = int(match.group("m1") or match.group("m2"))
+            year = int(match.group("y1") or match.group("y2"))
+            if 1 <= month <= 12 and 1800 <= year <= 2199:
+                yield match, set(), True

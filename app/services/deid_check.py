@@ -1,0 +1,124 @@
+"""The leak check: every identifier stored in a series, looked for in files that are to leave.
+
+Reads the text of PDFs (each page and the document's metadata), CSV and other text files
+(each line), images (their metadata), and the name of every file; a folder is read file by
+file. What it looks for is exactly what the de-identification removes (``domain.scrub``):
+names, record numbers and dates of birth in all their written forms, and optionally any
+calendar date. The report export runs the same check on its own output before moving it
+into place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.domain.scrub import Hit
+
+TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".json", ".md", ".svg", ".html", ".htm", ".xml", ".tex", ".rtf"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".gif", ".bmp", ".heic"}
+
+Finder = Callable[[str], list[Hit]]
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: Path
+    where: str  # "page 3", "line 12", "file name", "metadata (Title)"
+    hit: Hit
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    findings: tuple[Finding, ...]
+    checked: tuple[Path, ...]
+    skipped: tuple[tuple[Path, str], ...]  # (file, why its contents were not read)
+
+
+class UnreadableFile(Exception):
+    """A file whose text could not be read; the message says why."""
+
+
+def pdf_texts(path: Path) -> Iterator[tuple[str, str]]:
+    """("page N", text) for every page, then ("metadata (Key)", value) for the document info."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(path)
+        for number, page in enumerate(reader.pages, start=1):
+            yield f"page {number}", page.extract_text() or ""
+        for key, value in (reader.metadata or {}).items():
+            yield f"metadata ({str(key).lstrip('/')})", str(value)
+    except (PdfReadError, ValueError, KeyError) as exc:
+        raise UnreadableFile(f"not a readable PDF ({exc})") from exc
+
+
+def text_lines(path: Path) -> Iterator[tuple[str, str]]:
+    try:
+        content = path.read_bytes().decode("utf-8-sig", errors="replace")
+    except OSError as exc:
+        raise UnreadableFile(exc.strerror or str(exc)) from exc
+    for number, line in enumerate(content.splitlines(), start=1):
+        yield f"line {number}", line
+
+
+def image_texts(path: Path) -> Iterator[tuple[str, str]]:
+    """Every text an image carries besides its pixels: format info, PNG text chunks, EXIF values."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            items = [(str(k), v) for k, v in image.info.items()]
+            items += [(f"EXIF {k}", v) for k, v in image.getexif().items()]
+    except (OSError, UnidentifiedImageError) as exc:
+        raise UnreadableFile(f"not a readable image ({exc})") from exc
+    for key, value in items:
+        text = value.decode("utf-8", errors="replace") if isinstance(value, bytes) else str(value)
+        yield f"metadata ({key})", text
+
+
+def _files(paths: Iterable[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file())
+        else:
+            yield path
+
+
+def _contents(path: Path) -> Iterator[tuple[str, str]] | None:
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        return pdf_texts(path)
+    if suffix in TEXT_SUFFIXES:
+        return text_lines(path)
+    if suffix in IMAGE_SUFFIXES:
+        return image_texts(path)
+    return None
+
+
+def scan(paths: Iterable[Path], find: Finder) -> ScanResult:
+    """Look for identifiers in the files (folders: every file inside); ``find`` decides what a hit is."""
+    findings: list[Finding] = []
+    checked: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
+    for path in _files(paths):
+        if not path.exists():
+            skipped.append((path, "no such file"))
+            continue
+        findings += [Finding(path, "file name", hit) for hit in find(path.name)]
+        contents = _contents(path)
+        if contents is None:
+            skipped.append(
+                (path, f"contents of a {path.suffix or 'suffix-less'} file are not read; its name was")
+            )
+            continue
+        try:
+            for where, text in contents:
+                findings += [Finding(path, where, hit) for hit in find(text)]
+        except UnreadableFile as exc:
+            skipped.append((path, str(exc)))
+            continue
+        checked.append(path)
+    return ScanResult(tuple(findings), tuple(checked), tuple(skipped))

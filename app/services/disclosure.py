@@ -1,0 +1,45 @@
+"""The de-identification rule of one series: built from the database for each export."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+
+from app.domain.clock import DateMode
+from app.domain.disclosure import Disclosure
+from app.domain.records import PatientRecord
+from app.store.casebook import Casebook
+
+SECRET_KEY = "deidentification_secret"
+
+
+def deidentification_secret(book: Casebook) -> str:
+    """The per-database secret behind shifted dates: created once, so shifts stay the same between exports."""
+    secret = book.preference(SECRET_KEY)
+    if not secret:
+        secret = secrets.token_hex(16)
+        book.save_preference(SECRET_KEY, secret)
+    return str(secret)
+
+
+def disclosure_for(
+    book: Casebook,
+    records: Sequence[PatientRecord] | None = None,
+    *,
+    identified: bool = False,
+    mode: DateMode = DateMode.INDEX_DAYS,
+    index_drug: str | None = None,
+) -> Disclosure:
+    """The rule for one export. ``records`` must be every patient of the series (default: read
+    them), so that each one's identifiers are removed from every other's text too."""
+    series = book.settings()
+    if not identified and mode is DateMode.ACTUAL:
+        mode = DateMode.INDEX_DAYS
+    return Disclosure.of(
+        book.patient_records() if records is None else records,
+        identified=identified,
+        mode=mode,
+        index_drug=index_drug or series.index_drug,
+        cutoff=series.cutoff_or(book.today()),
+        secret=deidentification_secret(book) if mode is DateMode.SHIFTED else "",
+    )

@@ -1,0 +1,157 @@
+"""Finding and removing identifiers in free text, in every written form the issue lists."""
+
+from __future__ import annotations
+
+import re
+import string
+from datetime import date
+
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from app.domain.records import Identifiers
+from app.domain.scrub import (
+    CLINICAL_ABBREVIATIONS,
+    COMMON_WORD_NAMES,
+    DATE_REMOVED,
+    REMOVED,
+    HitKind,
+    Scrubber,
+)
+
+SMITH = Identifiers(1, full_name="John Smith", mrn="MRN-0012-3456", date_of_birth=date(1961, 4, 3))
+ROSE = Identifiers(2, full_name="Rose Hawthorne-Smith", mrn="44812", date_of_birth=date(1970, 12, 1))
+SCRUB = Scrubber([SMITH, ROSE])
+
+
+def test_the_issues_examples_are_removed() -> None:
+    assert SCRUB.clean("rash (J. Smith, MRN-0012-3456)") == f"rash ({REMOVED}, {REMOVED})"
+    assert SCRUB.clean("Smith John 03/04/1961") == f"{REMOVED} {REMOVED}"
+
+
+def test_record_numbers_with_or_without_prefix_separators_and_leading_zeros() -> None:
+    for written in (
+        "MRN-0012-3456",
+        "MRN 0012 3456",
+        "0012-3456",
+        "00123456",
+        "123456",
+        "12 3456",
+        "mrn00123456",
+    ):
+        assert SCRUB.clean(f"seen under {written} today") == f"seen under {REMOVED} today", written
+    assert SCRUB.clean("CK 1234567 U/L") == "CK 1234567 U/L"  # a longer number is another number
+
+
+def test_dates_of_birth_in_every_common_form() -> None:
+    for written in (
+        "3 April 1961", "03-04-1961", "3.4.1961", "03/04/61", "1961/04/03", "3-Apr-1961", "April 3, 1961",
+        "April 3rd 1961", "1961-04-03", "4/3/1961", "19610403", "3rd of April 1961", "03.04.61",
+    ):  # fmt: skip
+        hits = SCRUB.find(f"born {written}.")
+        assert [(h.kind, h.text) for h in hits] == [(HitKind.BIRTH_DATE, written)], written
+
+
+def test_names_in_any_case_order_and_with_initials() -> None:
+    for written in (
+        "John Smith",
+        "SMITH, JOHN",
+        "smith john",
+        "J. Smith",
+        "Smith, J.",
+        "J.S.",
+        "s. j.",
+        "JS",
+        "SJ",
+    ):
+        assert SCRUB.clean(f"per {written} today") == f"per {REMOVED} today", written
+
+
+def test_ordinary_words_and_clinical_abbreviations_stay() -> None:
+    text = "DM with ILD; CK high; Gottron papules in May; a rose-coloured rash; js notes; the patient may improve"
+    assert SCRUB.clean(text) == text
+    assert SCRUB.clean("Rose came; ROSE; Hawthorne-Smith") == f"{REMOVED} came; {REMOVED}; {REMOVED}"
+
+
+def test_calendar_dates_go_but_years_and_other_numbers_stay() -> None:
+    text = "since 12 March 2021, then March 2022, 03/2021, 2021-03-04 and 5 May; in 2019; BP 120/80; 15 mg"
+    assert SCRUB.clean(text) == (
+        f"since {DATE_REMOVED}, then {DATE_REMOVED}, {DATE_REMOVED}, {DATE_REMOVED} and {DATE_REMOVED}; "
+        "in 2019; BP 120/80; 15 mg"
+    )
+    assert SCRUB.clean(text, dates=False) == text
+
+
+def test_accents_and_apostrophes() -> None:
+    scrub = Scrubber([Identifiers(3, full_name="José O'Brien", mrn="AB12CD")])
+    assert scrub.clean("Jose OBrien, o brien, Brien, AB-12-CD, ab12cd") == f"{REMOVED}, {REMOVED}, {REMOVED}"
+
+
+def test_each_hit_names_its_patient() -> None:
+    hits = SCRUB.find("Hawthorne 44812 and Smith 1961-04-03")
+    assert [(h.kind, h.patient_id) for h in hits] == [
+        (HitKind.NAME, 2), (HitKind.RECORD_NUMBER, 2), (HitKind.NAME, 1), (HitKind.BIRTH_DATE, 1),
+    ]  # fmt: skip
+
+
+# ----------------------------------------------------------------- property tests
+
+CLINICAL_WORDS = (
+    "Gottron", "papules", "May", "heliotrope", "rash", "upadacitinib", "tofacitinib", "methotrexate",
+    "prednisone", "CK", "DM", "ILD", "mechanic's", "hands", "improved", "grade", "on", "after", "weeks",
+    "CDASI", "IVIG", "mg", "daily", "anti-MDA5", "calcinosis", "periungual", "baricitinib", "rituximab",
+    "with", "and", "the", "patient", "stopped", "acne", "zoster", "March", "Jo", "shawl", "sign",
+)  # fmt: skip
+_WORDS = {w.casefold() for w in CLINICAL_WORDS}
+
+name_part = st.text(string.ascii_lowercase, min_size=3, max_size=9).map(str.capitalize)
+
+
+@st.composite
+def identity(draw: st.DrawFn) -> tuple[Identifiers, list[str]]:
+    """A patient and one written form each of their name, record number and date of birth."""
+    first, last = draw(name_part), draw(name_part)
+    assume(len({first.casefold(), last.casefold()} & (_WORDS | COMMON_WORD_NAMES)) == 0 and first != last)
+    digits = draw(st.text(string.digits, min_size=6, max_size=10))
+    assume(len(digits.lstrip("0")) >= 5)
+    prefix = draw(st.sampled_from(["MRN-", "MRN", "#", "", "ID "]))
+    born = draw(st.dates(date(1920, 1, 1), date(2005, 12, 31)))
+    ids = Identifiers(1, f"{first} {last}", prefix + digits, born)
+    f, l_ = first[0], last[0]
+    names = [
+        f"{first} {last}", f"{last}, {first}", f"{last.upper()} {first.upper()}", f"{first.lower()} {last.lower()}",
+        f"{f}. {last}", f"{last} {f}.", f"{f}.{l_}.", f"{l_}. {f}.", f"{first}", f"{last.lower()}",
+    ]  # fmt: skip
+    if (f + l_) not in CLINICAL_ABBREVIATIONS:
+        names.append(f + l_)
+    cut = draw(st.integers(1, len(digits) - 1))
+    numbers = [
+        prefix + digits, digits, digits.lstrip("0"), f"{digits[:cut]}-{digits[cut:]}", f"{digits[:cut]} {digits[cut:]}",
+    ]  # fmt: skip
+    month = born.strftime("%B")
+    births = [
+        f"{born.day} {month} {born.year}", born.strftime("%d-%m-%Y"), f"{born.day}.{born.month}.{born.year}",
+        born.strftime("%d/%m/%y"), born.strftime("%Y/%m/%d"), f"{born.day}-{month[:3]}-{born.year}",
+        f"{month} {born.day}, {born.year}", born.strftime("%m/%d/%Y"), born.isoformat(),
+    ]  # fmt: skip
+    return ids, [draw(st.sampled_from(names)), draw(st.sampled_from(numbers)), draw(st.sampled_from(births))]
+
+
+@given(identity(), st.lists(st.sampled_from(CLINICAL_WORDS), min_size=3, max_size=25), st.randoms())
+def test_identifiers_in_random_forms_are_removed_and_clinical_words_kept(
+    patient: tuple[Identifiers, list[str]], words: list[str], rng: object
+) -> None:
+    ids, written = patient
+    text_words = list(words)
+    for form in written:
+        text_words.insert(rng.randrange(len(text_words) + 1), form)  # type: ignore[attr-defined]
+    text = " ".join(text_words)
+    cleaned = Scrubber([ids]).clean(text)
+    remaining = {w.casefold() for w in re.findall(r"[^\W\d_]+", cleaned)}
+    assert not {p.casefold() for p in ids.full_name.split()} & remaining
+    core = re.sub(r"\D", "", ids.mrn).lstrip("0")
+    assert core not in re.sub(r"\D", "", cleaned) or core in re.sub(r"\D", "", " ".join(words))
+    assert written[2] not in cleaned
+    for word in set(words):
+        kept = re.findall(rf"(?<![\w-]){re.escape(word)}(?![\w-])", cleaned)
+        assert len(kept) == words.count(word), (word, text, cleaned)
