@@ -42,17 +42,25 @@ class UnreadableFile(Exception):
 
 def pdf_texts(path: Path) -> Iterator[tuple[str, str]]:
     """("page N", text) for every page, then ("metadata (Key)", value) for the document info."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    import pypdfium2 as pdfium
 
     try:
-        reader = PdfReader(path)
-        for number, page in enumerate(reader.pages, start=1):
-            yield f"page {number}", page.extract_text() or ""
-        for key, value in (reader.metadata or {}).items():
-            yield f"metadata ({str(key).lstrip('/')})", str(value)
-    except (PdfReadError, ValueError, KeyError) as exc:
+        document = pdfium.PdfDocument(path)
+    except (pdfium.PdfiumError, OSError) as exc:
         raise UnreadableFile(f"not a readable PDF ({exc})") from exc
+    try:
+        for number in range(len(document)):
+            page = document[number]
+            textpage = page.get_textpage()
+            try:
+                yield f"page {number + 1}", textpage.get_text_range()
+            finally:
+                textpage.close()
+                page.close()
+        for key, value in document.get_metadata_dict().items():
+            yield f"metadata ({key})", str(value)
+    finally:
+        document.close()
 
 
 def text_lines(path: Path) -> Iterator[tuple[str, str]]:
