@@ -169,7 +169,8 @@ def _cmd_deid_check(args: argparse.Namespace) -> int:
     for path, why in result.skipped:
         print(f"myocase: note: {path}: {why}", file=sys.stderr)
     files = len(result.checked)
-    verdict = f"{len(result.findings)} found" if result.findings else "nothing found"
+    hits = len(result.findings)
+    verdict = f"{hits} hit{'' if hits == 1 else 's'}" if hits else "nothing found"
     print(f"{files} file{'' if files == 1 else 's'} checked: {verdict}.", file=sys.stderr)
     return 1 if result.findings else 0
 
