@@ -1,11 +1,30 @@
-"""How numbers are shown: at most so many decimals, no trailing zeros, an en dash for none."""
+"""How numbers and counts are shown: at most so many decimals, no trailing zeros, a true minus
+sign, an en dash for none, and counted nouns in the right number ("1 patient", "2 patients")."""
 
 from __future__ import annotations
 
+MINUS = "−"  # U+2212, the minus sign of printed numbers
+
+_IRREGULAR = {"analysis": "analyses", "person": "people", "child": "children"}
+
 
 def shown(value: float | None, digits: int = 1) -> str:
-    """``shown(17.50) == "17.5"``, ``shown(560.5, 0) == "560"`` (rounded half to even), ``shown(None) == "–"``."""
+    """``shown(17.50) == "17.5"``, ``shown(560.5, 0) == "560"`` (rounded half to even),
+    ``shown(-24) == "−24"`` (a true minus sign), ``shown(None) == "–"``."""
     if value is None:
         return "–"
     text = f"{value:.{digits}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    if text in ("-0", "-"):
+        return "0"
+    return MINUS + text[1:] if text.startswith("-") else text
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """``plural(1, "patient") == "1 patient"``, ``plural(2, "patient") == "2 patients"``;
+    ``many`` names the plural when adding "s" is wrong ("analysis" → "analyses" is known)."""
+    if count == 1:
+        return f"{count} {noun}"
+    if many is None:
+        many = _IRREGULAR.get(noun) or (noun + "es" if noun.endswith(("s", "x", "ch", "sh")) else noun + "s")
+    return f"{count} {many}"

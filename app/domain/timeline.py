@@ -23,6 +23,7 @@ from datetime import date
 
 from app.domain.clock import Clock, DateMode, XMode, time_zero
 from app.domain.dates import Precision
+from app.domain.numbers import plural
 from app.domain.phases import PhaseKind, index_course, treatment_phases
 from app.domain.plot_spec import (
     BandSpec,
@@ -166,10 +167,6 @@ def x_ticks(x_mode: XMode, lo: float, hi: float) -> tuple[TickSpec, ...]:
 # ----------------------------------------------------------------- medication lanes
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
 def _phase_bands(
     courses: Sequence[MedicationCourse], index_drug: str, cutoff: date, clock: Clock
 ) -> tuple[PhaseBandSpec, ...]:
@@ -284,9 +281,9 @@ def _kept(
     )  # fmt: skip
     later = len(courses) + len(assessments) + len(events) + len(dated)
     later -= len(kept.courses) + len(kept.assessments) + len(kept.events) + len(kept.photos)
-    notes = [f"{_plural(later, 'record')} dated after the data cut-off not shown."] if later else []
+    notes = [f"{plural(later, 'record')} dated after the data cut-off not shown."] if later else []
     if len(dated) < len(photos):
-        notes.append(f"{_plural(len(photos) - len(dated), 'undated photo')} not shown.")
+        notes.append(f"{plural(len(photos) - len(dated), 'undated photo')} not shown.")
     return _Kept(kept.courses, kept.assessments, kept.events, kept.photos, tuple(notes))
 
 

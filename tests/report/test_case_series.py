@@ -59,7 +59,7 @@ def test_table_2_matches_stats_json(
     table = content[content.find("Table 2. ") : content.find("Table 3. ")]
     flat = " ".join(table.split())
     for row in stats["patients"]:
-        number = lambda v: f"{v:g}"  # noqa: E731
+        number = lambda v: f"{v:g}".replace("-", "−")  # noqa: E731
         expected = " ".join(
             [
                 row["patient"], row["subtype"], re.escape(f"day {signed(row['baseline_day'])}"), number(row["baseline"]),

@@ -30,9 +30,10 @@ def test_analysis_view_matches_stats_json(
         [model.data(model.index(r, c)) for c in range(model.columnCount())] for r in range(model.rowCount())
     ]
     assert [row[0] for row in shown] == [p["patient"] for p in expected["patients"]]
+    number = lambda text: float(text.replace("−", "-"))  # noqa: E731
     for row, patient in zip(shown, expected["patients"], strict=True):
-        assert float(row[3]) == patient["baseline"] and float(row[5]) == patient["followup"]
-        assert float(row[6]) == patient["change"] and row[8] == (
+        assert number(row[3]) == patient["baseline"] and number(row[5]) == patient["followup"]
+        assert number(row[6]) == patient["change"] and row[8] == (
             "yes" if patient["meaningful_change"] else "no"
         )
     assert view.result is not None and stats.to_json(view.result) == expected
