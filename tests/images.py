@@ -43,6 +43,17 @@ def jpeg_with_orientation(orientation: int) -> bytes:
 XMP = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:Description photoshop:Credit="Dr Identifying Name"/></x:xmpmeta>'
 
 
+def jpeg_taken_on(when: str, shade: int = 0) -> bytes:
+    """A JPEG whose camera says it was taken at ``when`` ("YYYY:MM:DD HH:MM:SS")."""
+    exif = Image.Exif()
+    exif.get_ifd(ExifTags.IFD.Exif)[ExifTags.Base.DateTimeOriginal] = when
+    image = upright_pattern()
+    image.putpixel((0, 0), (shade, shade, shade))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=95, exif=exif)
+    return out.getvalue()
+
+
 def jpeg_with_private_metadata() -> bytes:
     """GPS position, camera serial number, owner, XMP, a comment and a capture date."""
     exif = Image.Exif()

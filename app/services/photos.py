@@ -13,6 +13,7 @@ from PIL import Image
 
 from app.domain.clock import DateMode
 from app.domain.disclosure import Disclosure
+from app.domain.photo_dates import PatientTime, patient_time, photo_date
 from app.domain.records import Consent, Patient, Photo
 from app.domain.validation import Problem, ValidationError
 from app.services.disclosure import disclosure_for
@@ -32,16 +33,20 @@ class ImportResult:
     outcome: Outcome
     reason: str = ""
     photo: Photo | None = None
+    date_to_confirm: str = ""  # stored without a date: why the camera's date was not used
 
     @property
     def line(self) -> str:
         text = f"{self.path.name}: {self.outcome.value}"
+        if self.date_to_confirm:
+            text += f" without a date, to confirm ({self.date_to_confirm})"
         return f"{text}: {self.reason}" if self.reason else text
 
 
 @dataclass(frozen=True)
 class PhotoDefaults:
-    """What the user set for the whole batch; each file's own capture date is used when no date is given."""
+    """What the user set for the whole batch. Without a batch date each file's own capture date is
+    used when it is plausible for the patient (``domain.photo_dates``), else it is left to confirm."""
 
     taken_on: date | None = None
     assessment_id: int | None = None
@@ -67,13 +72,21 @@ def store_prepared(
     path: Path,
     prepared: PreparedImage | PhotoRejected,
     defaults: PhotoDefaults,
+    when: PatientTime | None = None,
 ) -> ImportResult:
-    """Store one cleaned file in its own transaction: stored, already stored, or refused with the reason."""
+    """Store one cleaned file in its own transaction: stored, already stored, or refused with the reason.
+
+    ``when`` (the patient's year of birth and first record) judges the camera's date; read from
+    the database when not given. A doubtful camera date never refuses the image: it is stored
+    without a date, for the user to confirm.
+    """
     if isinstance(prepared, PhotoRejected):
         return ImportResult(path, Outcome.REFUSED, str(prepared))
+    when = when or patient_time(book.patient_record(patient_id), book.today())
+    dated = photo_date(prepared.taken_on, defaults.taken_on, when)
     try:
         photo, created = book.add_photo(
-            patient_id, prepared, taken_on=defaults.taken_on, assessment_id=defaults.assessment_id,
+            patient_id, prepared, taken_on=dated.taken_on, assessment_id=defaults.assessment_id,
             body_site=defaults.body_site, caption=defaults.caption, consent=defaults.consent,
             identifiable=defaults.identifiable, in_report=defaults.in_report,
         )  # fmt: skip
@@ -83,7 +96,7 @@ def store_prepared(
         return ImportResult(
             path, Outcome.DUPLICATE, f"same picture as photo {photo.id} ({photo.label})", photo
         )
-    return ImportResult(path, Outcome.STORED, photo=photo)
+    return ImportResult(path, Outcome.STORED, photo=photo, date_to_confirm=dated.to_confirm)
 
 
 def import_files(
@@ -98,11 +111,11 @@ def import_files(
     ``progress(done, total)`` is called after each file; returning False stops the batch
     (files already stored stay stored).
     """
+    when = patient_time(book.patient_record(patient_id), book.today())
     results = []
     for n, path in enumerate(paths, start=1):
-        results.append(
-            store_prepared(book, patient_id, Path(path), prepare_file(Path(path), defaults.limits), defaults)
-        )
+        prepared = prepare_file(Path(path), defaults.limits)
+        results.append(store_prepared(book, patient_id, Path(path), prepared, defaults, when))
         if progress is not None and not progress(n, len(paths)):
             break
     return results

@@ -90,7 +90,8 @@ class PhotoCommands:
         identifiable: bool = False,
         in_report: bool = False,
     ) -> tuple[Photo, bool]:
-        """Store a cleaned image with its description in one transaction.
+        """Store a cleaned image with its description in one transaction. ``taken_on`` is the
+        date decided by the caller (the camera's own date is only a suggestion: ``domain.photo_dates``).
 
         Returns (photo, True), or (the photo already stored, False) when the same picture is
         already in the series.
@@ -100,7 +101,7 @@ class PhotoCommands:
             return existing, False
         photo = Photo(
             patient_id=patient_id, sha256=image.sha256, media_type=image.media_type, width=image.width,
-            height=image.height, taken_on=taken_on if taken_on is not None else image.taken_on,
+            height=image.height, taken_on=taken_on,
             assessment_id=assessment_id, body_site=body_site.strip(), caption=caption.strip(), consent=consent,
             identifiable=identifiable, in_report=in_report,
         )  # fmt: skip

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.numbers import plural
 from app.domain.records import Photo, PhotoComparison
 from app.services import photos
 from app.services.photos import ImportResult, Outcome, PhotoDefaults
@@ -226,13 +227,25 @@ class PhotosTab(QWidget):
         self._report(results)
 
     def _report(self, results: list[ImportResult]) -> None:
-        stored = sum(1 for r in results if r.outcome is Outcome.STORED)
+        """Say what the batch did; name each file not stored and each photo whose date is to confirm."""
+        stored = [r for r in results if r.outcome is Outcome.STORED]
+        undated = [r.line for r in stored if r.date_to_confirm]
         problems = [r.line for r in results if r.outcome is not Outcome.STORED]
-        self.controller.message.emit(
-            f"{stored} photo(s) stored" + (f"; {len(problems)} not" if problems else "")
-        )
+        summary = f"{plural(len(stored), 'photo')} stored"
+        if undated:
+            summary += f", {len(undated)} without a date to confirm"
+        self.controller.message.emit(summary + (f"; {len(problems)} not stored" if problems else ""))
+        parts = []
+        if undated:
+            parts.append(
+                "Stored without a date: the camera's date was missing or implausible. Set each photo's "
+                "date in Details… (select it and press Enter):\n" + "\n".join(undated)
+            )
         if problems:
-            QMessageBox.information(self, "Some files were not stored", "\n".join(problems))
+            parts.append("Not stored:\n" + "\n".join(problems))
+        if parts:
+            title = "Some files were not stored" if problems else "Photo dates to confirm"
+            QMessageBox.information(self, title, "\n\n".join(parts))
 
     # ------------------------------------------------------------ one photo, several photos
     def _photo(self) -> Photo | None:

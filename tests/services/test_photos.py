@@ -18,8 +18,9 @@ from app.domain.validation import ValidationError
 from app.services.photos import Outcome, PhotoDefaults, import_files
 from app.store.casebook import Casebook
 from app.store.imaging import ImageLimits
-from tests.factories import make_patient
+from tests.factories import make_course, make_patient
 from tests.images import (
+    jpeg_taken_on,
     PRIVATE_MARKERS,
     jpeg_with_orientation,
     jpeg_with_private_metadata,
@@ -77,6 +78,39 @@ def test_capture_date_is_offered_and_a_given_date_wins(
     other.write_bytes(jpeg_with_orientation(3))
     (result,) = import_files(book, patient_id, [other], PhotoDefaults(taken_on=date(2022, 1, 2)))
     assert result.photo is not None and result.photo.taken_on == date(2022, 1, 2)
+
+
+def test_an_implausible_camera_date_never_refuses_the_photo_but_is_left_to_confirm(
+    book: Casebook, patient_id: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book.save(make_course(patient_id, start="2019-05-01"))  # the first record; the patient was born in 1970
+    files = {}
+    for name, when, shade in (
+        ("future.jpg", "2099:01:03 10:00:00", 1), ("before_birth.jpg", "1965:06:01 10:00:00", 2),
+        ("factory_reset.jpg", "2002:01:01 00:00:00", 3), ("plausible.jpg", "2020:02:11 09:30:00", 4),
+    ):  # fmt: skip
+        files[name] = tmp_path / name
+        files[name].write_bytes(jpeg_taken_on(when, shade))
+    results = {r.path.name: r for r in import_files(book, patient_id, list(files.values()))}
+    assert all(r.outcome is Outcome.STORED for r in results.values())
+    stored = {p.id: p.taken_on for p in book.photos(patient_id)}
+    assert [stored[results[n].photo.id] for n in files] == [None, None, None, date(2020, 2, 11)]  # type: ignore[union-attr]
+    assert "the camera's date 2099-01-03 is in the future" in results["future.jpg"].line
+    assert "before the year of birth (1970)" in results["before_birth.jpg"].date_to_confirm
+    assert "more than 2 years before the first record (2019-05-01)" in results["factory_reset.jpg"].line
+    assert results["plausible.jpg"].date_to_confirm == ""
+    again = tmp_path / "again.jpg"
+    again.write_bytes(jpeg_taken_on("2099:01:03 10:00:00", 9))
+    (given,) = import_files(book, patient_id, [again], PhotoDefaults(taken_on=date(2021, 3, 4)))
+    assert given.photo is not None and given.photo.taken_on == date(2021, 3, 4) and not given.date_to_confirm
+    db = book.path
+    assert db is not None
+    cli = tmp_path / "cli.jpg"
+    cli.write_bytes(jpeg_taken_on("2099:01:03 10:00:00", 11))
+    assert main(["photos", "add", "--db", str(db), "--patient", "MYO-01", str(cli)]) == 0
+    assert "cli.jpg: stored without a date, to confirm (the camera's date 2099-01-03 is in the future)" in (
+        capsys.readouterr().out
+    )
 
 
 def test_duplicates_are_recognised(book: Casebook, patient_id: int, tmp_path: Path) -> None:
@@ -185,7 +219,7 @@ def test_cli_add_and_export_leave_no_private_metadata(
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "good.jpg: stored"
     assert lines[1].startswith("notes.txt: refused: it is not an image")
-    assert lines[2] == "good.png: stored"
+    assert lines[2] == "good.png: stored without a date, to confirm (the file has no capture date)"
     assert main(["photos", "add", "--db", str(db), "--patient", "MYO-07", str(paths["good.jpg"])]) == 0
     assert capsys.readouterr().out.startswith("good.jpg: already stored")
 

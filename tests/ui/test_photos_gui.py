@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
@@ -14,7 +15,13 @@ from app.ui.main_window import MainWindow
 from app.ui.photo_forms import AnnotationDialog, PhotoImportForm
 from app.ui.photos.annotation_editor import Tool
 from tests.factories import make_patient
-from tests.images import PRIVATE_MARKERS, jpeg_with_private_metadata, png_bytes, upright_pattern
+from tests.images import (
+    PRIVATE_MARKERS,
+    jpeg_taken_on,
+    jpeg_with_private_metadata,
+    png_bytes,
+    upright_pattern,
+)
 
 
 def _drop(widget, paths: list[Path]) -> None:  # type: ignore[no-untyped-def]
@@ -54,6 +61,26 @@ def _import(qtbot, window: MainWindow, paths: list[Path], **fields: object) -> l
     with qtbot.waitSignal(tab.imported, timeout=30_000) as blocker:
         qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     return blocker.args[0]
+
+
+def test_a_camera_date_in_2099_imports_the_photo_with_the_date_to_confirm(
+    qtbot, window: MainWindow, tmp_path: Path, answers
+) -> None:  # type: ignore[no-untyped-def]
+    pid = _patient_window(window)
+    wrong, right = tmp_path / "clock_2099.jpg", tmp_path / "fine.jpg"
+    wrong.write_bytes(jpeg_taken_on("2099:01:03 10:00:00", 1))
+    right.write_bytes(jpeg_taken_on("2021:06:01 12:00:00", 2))
+    results = _import(qtbot, window, [wrong, right])
+    assert [r.outcome.value for r in results] == ["stored", "stored"]
+    stored = {p.id: p.taken_on for p in window.controller.book.photos(pid)}
+    assert sorted(stored.values(), key=str) == [date(2021, 6, 1), None]
+    shown = answers.questions[-1]
+    assert (
+        "Stored without a date" in shown
+        and "clock_2099.jpg" in shown
+        and "2099-01-03 is in the future" in shown
+    )
+    assert "fine.jpg" not in shown
 
 
 def test_drop_files_stores_cleaned_photos_reports_refusals_and_undoes(
