@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from app.domain.records import MedicationCourse
+from app.domain.records import IndexStatus, MedicationCourse
 from app.domain.vocab import DrugClass
 
 
@@ -56,6 +56,27 @@ def index_course(courses: Iterable[MedicationCourse], index_drug: str) -> Medica
     """The patient's first course of the index drug, or None."""
     matches = [c for c in courses if _same_drug(c.drug, index_drug)]
     return min(matches, key=lambda c: c.start.earliest()) if matches else None
+
+
+def index_status(courses: Iterable[MedicationCourse], index_drug: str, cutoff: date) -> IndexStatus:
+    """On the index drug at the cut-off, stopped it by then, or never started it by then."""
+    started = [c for c in courses if _same_drug(c.drug, index_drug) and c.start.earliest() <= cutoff]
+    if any(c.ongoing_at(cutoff) for c in started):
+        return IndexStatus.ON
+    return IndexStatus.STOPPED if started else IndexStatus.NEVER
+
+
+def drugs_on(courses: Iterable[MedicationCourse], day: date) -> tuple[str, ...]:
+    """The drugs taken that day, JAK inhibitors first, then in order of start."""
+    taken = sorted(
+        (c for c in courses if c.is_on(day)), key=lambda c: (c.drug_class is not DrugClass.JAK, c.start)
+    )
+    return tuple(dict.fromkeys(c.drug for c in taken))
+
+
+def drugs_ever(courses: Iterable[MedicationCourse]) -> tuple[str, ...]:
+    """Every drug recorded, in order of first start."""
+    return tuple(dict.fromkeys(c.drug for c in sorted(courses, key=lambda c: c.start)))
 
 
 def prior_immunosuppressants(courses: Iterable[MedicationCourse], index_drug: str) -> tuple[str, ...]:

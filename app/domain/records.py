@@ -53,6 +53,22 @@ class Patient:
     def positive_antibodies(self) -> tuple[str, ...]:
         return tuple(a.antibody for a in self.antibodies if a.status is AntibodyStatus.POSITIVE)
 
+    @property
+    def onset_age(self) -> int | None:
+        """Age at onset: as typed, or else derived (see ``ONSET_AGE_RULE``); None when neither is known."""
+        if self.age_at_onset is not None:
+            return self.age_at_onset
+        if self.birth_year is None or self.diagnosis_date is None:
+            return None
+        age = self.diagnosis_date.value.year - self.birth_year
+        return age if age >= 0 else None
+
+
+ONSET_AGE_RULE = (
+    "Age at onset is the age recorded, or, when none was recorded, the year of diagnosis minus the "
+    "year of birth (which may overstate it by up to a year)."
+)
+
 
 @dataclass(frozen=True)
 class Identifiers:
@@ -239,6 +255,17 @@ class SeriesSettings:
         return self.cutoff or today
 
 
+class IndexStatus(StrEnum):
+    """Where a patient stands with the index drug at the data cut-off."""
+
+    ON = "on"
+    STOPPED = "stopped"
+    NEVER = "never"
+
+    def label(self, drug: str) -> str:
+        return {"on": f"On {drug}", "stopped": f"Stopped {drug}", "never": f"Never on {drug}"}[self.value]
+
+
 @dataclass(frozen=True)
 class PatientSummary:
     """One row of the patient list."""
@@ -248,9 +275,11 @@ class PatientSummary:
     subtype: Subtype
     sex: Sex
     positive_antibodies: tuple[str, ...]
-    current_drugs: tuple[str, ...]
+    current_drugs: tuple[str, ...]  # at the cut-off, JAK inhibitors first
     last_assessment: date | None
     assessments: int
+    drugs_ever: tuple[str, ...] = ()  # every drug ever recorded, in order of first start
+    status: IndexStatus = IndexStatus.NEVER
 
 
 @dataclass(frozen=True)

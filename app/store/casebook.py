@@ -19,6 +19,7 @@ from sqlalchemy import Engine, func, make_url, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from app.domain.phases import drugs_ever, drugs_on, index_status
 from app.domain.records import (
     AdverseEvent,
     Assessment,
@@ -331,8 +332,9 @@ class Casebook(PhotoCommands):
         return records
 
     def patient_summaries(self) -> list[PatientSummary]:
-        """The patient list: one row per patient, current drugs judged at the cut-off."""
-        on_day = self.settings().cutoff_or(self.today())
+        """The patient list: one row per patient, current drugs and status judged at the cut-off."""
+        series = self.settings()
+        on_day = series.cutoff_or(self.today())
         with self._read() as session:
             last = dict(
                 session.execute(
@@ -346,10 +348,9 @@ class Casebook(PhotoCommands):
                     select(AssessmentRow.patient_id, func.count()).group_by(AssessmentRow.patient_id)
                 ).all()
             )
-            current: dict[int, list[str]] = {}
-            for row in session.scalars(select(CourseRow).order_by(CourseRow.start_date)):
-                if mapping.course_record(row).is_on(on_day):
-                    current.setdefault(row.patient_id, []).append(row.drug)
+            courses: dict[int, list[MedicationCourse]] = {}
+            for row in session.scalars(select(CourseRow)):
+                courses.setdefault(row.patient_id, []).append(mapping.course_record(row))
             query = (
                 select(PatientRow).options(selectinload(PatientRow.antibodies)).order_by(PatientRow.study_id)
             )
@@ -360,9 +361,11 @@ class Casebook(PhotoCommands):
                     subtype=Subtype(p.subtype),
                     sex=Sex(p.sex),
                     positive_antibodies=mapping.patient_record(p).positive_antibodies,
-                    current_drugs=tuple(current.get(p.id, ())),
+                    current_drugs=drugs_on(courses.get(p.id, ()), on_day),
                     last_assessment=last.get(p.id),
                     assessments=n_assessments.get(p.id, 0),
+                    drugs_ever=drugs_ever(courses.get(p.id, ())),
+                    status=index_status(courses.get(p.id, ()), series.index_drug, on_day),
                 )
                 for p in session.scalars(query)
             ]

@@ -9,7 +9,7 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
-from app.domain.records import AdverseEvent, Assessment, MedicationCourse, PatientSummary
+from app.domain.records import AdverseEvent, Assessment, IndexStatus, MedicationCourse, PatientSummary
 from app.domain.scales import SCALES
 from app.domain.scores import SeverityBands
 from app.domain.vocab import CTCAE_GRADES
@@ -27,6 +27,7 @@ class Column(Generic[T]):
     sort: Callable[[T], Any] | None = None
     tip: str = ""
     numeric: bool = False
+    cell_tip: Callable[[T], str] | None = None  # a cell's tooltip (default: its whole text)
 
 
 def _num(value: float | None) -> str:
@@ -73,6 +74,8 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
             return _sortable(column.sort(row)) if column.sort else column.text(row).casefold()
         if role == RECORD_ROLE:
             return row
+        if role == Qt.ItemDataRole.ToolTipRole:  # a narrow column never hides text without a tooltip
+            return (column.cell_tip(row) if column.cell_tip else column.text(row)) or None
         if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -103,7 +106,12 @@ PATIENT_COLUMNS: list[Column[PatientSummary]] = [
     Column("Study ID", lambda p: p.study_id),
     Column("Subtype", lambda p: p.subtype.value, tip="Diagnosis subtype"),
     Column("Antibodies", lambda p: ", ".join(p.positive_antibodies), tip="Positive autoantibodies"),
-    Column("Current drugs", lambda p: ", ".join(p.current_drugs), tip="On treatment at the data cut-off"),
+    Column(
+        "Current drugs",
+        lambda p: ", ".join(p.current_drugs),
+        tip="On treatment at the data cut-off, JAK inhibitors first",
+        cell_tip=lambda p: "On treatment at the data cut-off: " + (", ".join(p.current_drugs) or "none"),
+    ),
     Column("Last assessment", lambda p: _date(p.last_assessment), lambda p: p.last_assessment),
     Column("Visits", lambda p: str(p.assessments), lambda p: p.assessments, "Number of assessments", True),
 ]
@@ -168,28 +176,42 @@ def event_columns() -> list[Column[AdverseEvent]]:
     ]
 
 
+@dataclass(frozen=True)
+class PatientFilters:
+    """What the patient list shows: study IDs containing ``text``, and each chosen value (None: any)."""
+
+    text: str = ""
+    subtype: str | None = None
+    antibody: str | None = None
+    drug: str | None = None  # any drug ever received
+    status: IndexStatus | None = None  # with the index drug, at the data cut-off
+
+    def accepts(self, summary: PatientSummary) -> bool:
+        return (
+            (not self.text or self.text.strip().casefold() in summary.study_id.casefold())
+            and (self.subtype is None or summary.subtype.value == self.subtype)
+            and (self.antibody is None or self.antibody in summary.positive_antibodies)
+            and (self.drug is None or self.drug in summary.drugs_ever)
+            and (self.status is None or summary.status is self.status)
+        )
+
+
 class PatientFilterModel(QSortFilterProxyModel):
-    """Filters the patient list by study ID text, subtype, antibody and current drug."""
+    """Filters the patient list (``PatientFilters``); sorts by the columns' sort keys."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.text = ""
-        self.subtype: str | None = None
-        self.antibody: str | None = None
-        self.drug: str | None = None
+        self.filters = PatientFilters()
         self.setSortRole(SORT_ROLE)
 
-    def set_filters(self, text: str, subtype: str | None, antibody: str | None, drug: str | None) -> None:
-        self.text, self.subtype, self.antibody, self.drug = text.strip().casefold(), subtype, antibody, drug
-        self.invalidate()
+    def set_filters(self, filters: PatientFilters) -> None:
+        """Show the rows ``filters`` accept (rows are filtered again; the sort order stays)."""
+        self.beginFilterChange()
+        self.filters = filters
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()
         assert isinstance(model, RecordTableModel)
         summary: PatientSummary = model.record_at(source_row)
-        return (
-            (not self.text or self.text in summary.study_id.casefold())
-            and (self.subtype is None or summary.subtype.value == self.subtype)
-            and (self.antibody is None or self.antibody in summary.positive_antibodies)
-            and (self.drug is None or self.drug in summary.current_drugs)
-        )
+        return self.filters.accepts(summary)

@@ -1,13 +1,17 @@
-"""The patient list: search by study ID, filter by subtype, antibody and current drug, sortable."""
+"""The patient list: search by study ID, filter by subtype, antibody, any drug ever received and
+status with the index drug at the cut-off; sortable."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from app.domain.records import PatientSummary
+from app.domain.numbers import plural
+from app.domain.records import IndexStatus, PatientSummary
 from app.ui.controller import Change, Controller
-from app.ui.models import PATIENT_COLUMNS, PatientFilterModel, RecordTableModel
+from app.ui.models import PATIENT_COLUMNS, PatientFilterModel, PatientFilters, RecordTableModel
 from app.ui.record_tab import RecordTable
 
 
@@ -30,11 +34,12 @@ class PatientListPanel(QWidget):
         self.search.setPlaceholderText("Find study ID (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Find patient by study ID")
-        self.subtype, self.antibody, self.drug = (
-            _filter_combo("subtype"),
-            _filter_combo("antibody"),
-            _filter_combo("current drug"),
-        )
+        self.subtype, self.antibody = _filter_combo("subtype"), _filter_combo("antibody")
+        self.drug = _filter_combo("drug")
+        self.drug.setToolTip("Show only patients who ever received this drug")
+        self.status = _filter_combo("status")
+        self.status.setToolTip("Show only patients with this status with the index drug at the data cut-off")
+        self.combos = (self.subtype, self.antibody, self.drug, self.status)
         self.model: RecordTableModel[PatientSummary] = RecordTableModel(PATIENT_COLUMNS, self)
         self.proxy = PatientFilterModel(self)
         self.proxy.setSourceModel(self.model)
@@ -53,16 +58,16 @@ class PatientListPanel(QWidget):
         self.count = QLabel()
         self.count.setEnabled(False)
         filters = QGridLayout()
-        filters.addWidget(self.search, 0, 0, 1, 3)
-        for column, combo in enumerate((self.subtype, self.antibody, self.drug)):
-            filters.addWidget(combo, 1, column)
+        filters.addWidget(self.search, 0, 0, 1, 2)
+        for n, combo in enumerate(self.combos):
+            filters.addWidget(combo, 1 + n // 2, n % 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count)
         self.search.textChanged.connect(self._apply_filters)
-        for combo in (self.subtype, self.antibody, self.drug):
+        for combo in self.combos:
             combo.currentIndexChanged.connect(self._apply_filters)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.table.doubleClicked.connect(self.edit_requested)
@@ -82,34 +87,47 @@ class PatientListPanel(QWidget):
         self._fill(
             self.antibody, "Any antibody", sorted({a for s in summaries for a in s.positive_antibodies})
         )
-        self._fill(self.drug, "Any current drug", sorted({d for s in summaries for d in s.current_drugs}))
+        self._fill(
+            self.drug, "Any drug", sorted({d for s in summaries for d in s.drugs_ever}, key=str.casefold)
+        )
+        drug = self.controller.book.settings().index_drug
+        self._fill(
+            self.status, "Any status at cut-off", [(status.label(drug), status) for status in IndexStatus]
+        )
         self.table.resizeColumnsToContents()
         self._on_patient_selected(self.controller.patient_id)
         self._update_count()
 
     @staticmethod
-    def _fill(combo: QComboBox, everything: str, values: list[str]) -> None:
+    def _fill(combo: QComboBox, everything: str, values: Sequence[str | tuple[str, object]]) -> None:
         current = combo.currentData()
         combo.blockSignals(True)
         combo.clear()
         combo.addItem(everything, None)
         for value in values:
-            combo.addItem(value, value)
+            label, data = value if isinstance(value, tuple) else (value, value)
+            combo.addItem(label, data)
         combo.setCurrentIndex(max(0, combo.findData(current)))
         combo.blockSignals(False)
 
     def _apply_filters(self) -> None:
+        status = self.status.currentData()
         self.proxy.set_filters(
-            self.search.text(),
-            self.subtype.currentData(),
-            self.antibody.currentData(),
-            self.drug.currentData(),
+            PatientFilters(
+                self.search.text(),
+                self.subtype.currentData(),
+                self.antibody.currentData(),
+                self.drug.currentData(),
+                IndexStatus(status) if status is not None else None,
+            )
         )
         self._update_count()
 
     def _update_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
-        self.count.setText(f"{shown} of {total} patients" if shown != total else f"{total} patients")
+        self.count.setText(
+            f"{shown} of {plural(total, 'patient')}" if shown != total else plural(total, "patient")
+        )
 
     def _on_selection_changed(self) -> None:
         rows = self.table.selectionModel().selectedRows()

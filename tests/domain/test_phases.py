@@ -80,3 +80,24 @@ def test_prior_immunosuppressants_counts_distinct_systemic_drugs_before_the_inde
     assert [c.drug for c in prior_jak_courses(courses, "upadacitinib")] == ["tofacitinib"]
     course = index_course(courses, "UPADACITINIB")
     assert course is not None and course.start == PartialDate.parse("2020-09-14")
+
+
+def test_status_with_the_index_drug_and_drugs_taken_at_the_cut_off() -> None:
+    from datetime import date
+
+    from app.domain.dates import PartialDate
+    from app.domain.phases import drugs_ever, drugs_on, index_status
+    from app.domain.records import IndexStatus
+    from app.domain.vocab import DrugClass
+    from tests.factories import make_course
+
+    mtx = make_course(1, "methotrexate", "2019-01-01", drug_class=DrugClass.CONVENTIONAL)
+    tofa = make_course(1, "tofacitinib", "2020-01-01", stop=PartialDate.parse("2021-02"))
+    upa = make_course(1, "upadacitinib", "2021-03-01")
+    cutoff = date(2023, 6, 30)
+    assert drugs_on([mtx, tofa, upa], cutoff) == ("upadacitinib", "methotrexate")  # the JAK inhibitor first
+    assert drugs_ever([upa, mtx, tofa]) == ("methotrexate", "tofacitinib", "upadacitinib")
+    assert index_status([mtx, tofa, upa], "upadacitinib", cutoff) is IndexStatus.ON
+    assert index_status([mtx, tofa], "tofacitinib", cutoff) is IndexStatus.STOPPED
+    assert index_status([mtx], "upadacitinib", cutoff) is IndexStatus.NEVER
+    assert index_status([upa], "upadacitinib", date(2021, 1, 1)) is IndexStatus.NEVER  # not started by then

@@ -194,24 +194,6 @@ def test_delete_patient_and_undo(qtbot, window: MainWindow, answers: Answers) ->
     assert window.controller.book.identifiers(pid).full_name == "Ana Ruiz"  # type: ignore[union-attr]
 
 
-def test_filters_narrow_the_patient_list(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
-    window.controller.load_demo()
-    panel = window.patients
-    assert len(panel.visible_study_ids()) == 10
-    qtbot.keyClicks(panel.search, "07")
-    assert panel.visible_study_ids() == ["DEMO-07"]
-    panel.search.clear()
-    panel.subtype.setCurrentIndex(panel.subtype.findData("ASyS"))
-    assert panel.visible_study_ids() == ["DEMO-09", "DEMO-10"]
-    panel.subtype.setCurrentIndex(0)
-    panel.antibody.setCurrentIndex(panel.antibody.findData("TIF1-γ"))
-    assert panel.visible_study_ids() == ["DEMO-01", "DEMO-03"]
-    panel.antibody.setCurrentIndex(0)
-    panel.drug.setCurrentIndex(panel.drug.findData("upadacitinib"))
-    assert "DEMO-04" not in panel.visible_study_ids() and len(panel.visible_study_ids()) == 9
-    assert panel.count.text() == "9 of 10 patients"
-
-
 def test_window_says_demo_is_synthetic_and_shortcuts_exist(window: MainWindow) -> None:
     window.controller.load_demo()
     assert "[synthetic demo data]" in window.windowTitle()
