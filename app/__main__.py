@@ -1,8 +1,19 @@
-"""Entry point: `python -m app` or the `myocase` command."""
+"""Entry point: `python -m app` or the `myocase` command. Ctrl+C, even while it starts, ends with one line."""
+
+from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 
-from app.cli import main
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        from app.cli import main as run_command  # the heavy imports happen here, inside the guard
+    except KeyboardInterrupt:
+        print("myocase: interrupted", file=sys.stderr)
+        return 130
+    return run_command(argv)
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -8,10 +8,11 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import Any
 
-from platformdirs import user_data_path
+from platformdirs import user_data_path, user_log_path
 
 from app import __version__
 from app.domain.analysis import FollowUp
@@ -28,6 +29,10 @@ from app.store.database import StorageError
 
 log = logging.getLogger("myocase")
 
+INTERRUPTED = 130  # the exit status of a program ended by Ctrl+C
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+_log_handlers: list[logging.Handler] = []
+
 
 class CommandError(Exception):
     """A user-facing failure: printed as one line, exit status 1."""
@@ -36,6 +41,50 @@ class CommandError(Exception):
 def default_db_path() -> Path:
     """Where the case series lives unless --db says otherwise."""
     return user_data_path("MyoCase", appauthor=False) / "myocase.sqlite"
+
+
+def log_folder() -> Path:
+    """Where the rotating log file lives (unexpected errors with their traceback)."""
+    return user_log_path("MyoCase", appauthor=False)
+
+
+class _LogFile(RotatingFileHandler):
+    """A rotating log file whose folder is made on the first record (nothing is written before one)."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
+        return super()._open()
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        """A log that cannot be written costs one line, not a traceback over the user's message."""
+        print(f"myocase: note: the log file {self.baseFilename} cannot be written", file=sys.stderr)
+
+
+def configure_logging(debug: bool = False, folder: Path | None = None) -> Path:
+    """Warnings and errors (with tracebacks) go to ``myocase.log`` in ``folder`` (default: the user log
+    folder), 1 MB × 5 files; with ``debug``, everything also goes to the terminal. Returns the file."""
+    stop_logging()
+    root = logging.getLogger()
+    path = (folder or log_folder()) / "myocase.log"
+    handler: logging.Handler = _LogFile(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8", delay=True)
+    handler.setLevel(logging.INFO)
+    _log_handlers.append(handler)
+    if debug:
+        _log_handlers.append(logging.StreamHandler())
+    for handler in _log_handlers:
+        handler.setFormatter(logging.Formatter(LOG_FORMAT))
+        root.addHandler(handler)
+    root.setLevel(logging.DEBUG if debug else logging.WARNING)
+    return path
+
+
+def stop_logging() -> None:
+    """Take away and close the handlers ``configure_logging`` added."""
+    root = logging.getLogger()
+    while _log_handlers:
+        handler = _log_handlers.pop()
+        root.removeHandler(handler)
+        handler.close()
 
 
 def _db_location(text: str) -> Path | str:
@@ -61,7 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
         "Without a command, opens the desktop app.",
     )
     parser.add_argument("--version", action="version", version=f"MyoCase {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show full error details")
+    parser.add_argument(
+        "--debug", action="store_true", help="show full error details and print the log in the terminal"
+    )
     _db_argument(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -304,7 +355,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return _run_gui(args.db) if args.open else 0
 
 
-def _run_gui(path: Path) -> int:
+def _run_gui(location: Path | str | None) -> int:
+    """The desktop app on ``location``; without one, the database opened last (else the default)."""
     from app.ui.platform_check import display_problem
 
     problem = display_problem()
@@ -312,7 +364,7 @@ def _run_gui(path: Path) -> int:
         raise CommandError(problem)
     from app.ui.application import run
 
-    return run(path)
+    return run(location, default_db_path())
 
 
 def _handle(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
@@ -321,19 +373,35 @@ def _handle(handler: Callable[[argparse.Namespace], int], args: argparse.Namespa
     except (StorageError, ValidationError, CommandError) as exc:
         print(f"myocase: error: {exc}", file=sys.stderr)
     except OSError as exc:
-        print(f"myocase: error: {exc.strerror or exc} ({exc.filename or args.db})", file=sys.stderr)
+        print(
+            f"myocase: error: {exc.strerror or exc} ({exc.filename or args.db or default_db_path()})",
+            file=sys.stderr,
+        )
     except Exception as exc:
+        log.exception("Unexpected error in %s", args.command or "the desktop app")
         if args.debug:
             raise
-        print(f"myocase: unexpected error: {exc!r} (run with --debug for details)", file=sys.stderr)
+        print(
+            f"myocase: unexpected error: {exc!r} (details in {_log_file()}; run with --debug to see them here)",
+            file=sys.stderr,
+        )
     return 1
 
 
+def _log_file() -> str:
+    files = [h.baseFilename for h in _log_handlers if isinstance(h, RotatingFileHandler)]
+    return files[0] if files else "the log"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    args = build_parser().parse_args(argv)
-    handler: Any = getattr(args, "handler", None)
-    if handler is None:
-        args.db = args.db or default_db_path()
-        return _handle(lambda a: _run_gui(a.db), args)
-    return _handle(handler, args)
+    """The `myocase` command; Ctrl+C ends any command with one line and exit status 130."""
+    try:
+        args = build_parser().parse_args(argv)
+        configure_logging(debug=args.debug)
+        handler: Any = getattr(args, "handler", None)
+        if handler is None:
+            return _handle(lambda a: _run_gui(a.db), args)
+        return _handle(handler, args)
+    except KeyboardInterrupt:
+        print("myocase: interrupted", file=sys.stderr)
+        return INTERRUPTED

@@ -20,6 +20,13 @@ from app.store.casebook import Casebook
 from tests.factories import TODAY
 
 
+@pytest.fixture(autouse=True)
+def _private_log_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unexpected error in a test is logged in a folder of its own, never the user's log folder."""
+    folder = tmp_path_factory.mktemp("log")
+    monkeypatch.setattr("app.cli.log_folder", lambda: folder)
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "series.sqlite"

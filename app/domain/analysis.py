@@ -19,14 +19,29 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import TypeVar
 
 from app.domain.dates import PartialDate, Precision
 from app.domain.phases import index_course
 from app.domain.records import Assessment, MedicationCourse, PatientRecord
 from app.domain.scales import SCALES
-from app.domain.scores import ChangeRule, SeverityBands, cdasi_change, total_improvement_score
+from app.domain.scores import (
+    ChangeRule,
+    Criterion,
+    RuleKind,
+    SeverityBands,
+    cdasi_change,
+    total_improvement_score,
+)
 from app.domain.stats import PairedTest, PairedTestKind, paired_test
 from app.domain.vocab import Subtype
+
+_E = TypeVar("_E", bound=StrEnum)
+
+
+SUMMARY_DIGITS = (
+    2  # medians and quartiles of the summary, the same in the report, the terminal and the window
+)
 
 
 class FollowUp(StrEnum):
@@ -44,6 +59,17 @@ class FollowUp(StrEnum):
         return "last assessment on the drug" if self is FollowUp.LAST else f"{self.value[:-1]} weeks"
 
 
+class CountSummary(StrEnum):
+    """How counts per patient (prior immunosuppressants) are summarised."""
+
+    MEDIAN = "median"
+    MEAN = "mean"
+
+    @property
+    def label(self) -> str:
+        return "median (range)" if self is CountSummary.MEDIAN else "mean (range)"
+
+
 @dataclass(frozen=True)
 class AnalysisSettings:
     index_drug: str = "upadacitinib"
@@ -59,6 +85,8 @@ class AnalysisSettings:
     aldolase_factor: float = 3.0  # TIS: aldolase change ÷ (ULN × this); unverified, so configurable
     # CDASI grid: Gottron's erythema without papules counts once (True) or not at all; unverified
     gottron_undoubled_counts: bool = True
+    # Counts such as prior immunosuppressants: median (range), or the mean (range) the seed paper reports
+    count_summary: CountSummary = CountSummary.MEDIAN
 
     @property
     def measure_label(self) -> str:
@@ -84,6 +112,7 @@ class OutcomeRow:
     baseline_id: int | None = None
     followup_id: int | None = None
     note: str = ""
+    criteria: tuple[Criterion, ...] = ()  # published criteria an improvement meets (CDASI activity only)
 
     @property
     def days_on_drug(self) -> int:
@@ -108,6 +137,7 @@ class Summary:
     change_iqr: tuple[float, float] | None
     test: PairedTest
     meaningful: int | None  # patients reaching meaningful improvement (CDASI activity only)
+    criteria: dict[Criterion, int] | None = None  # improvements meeting each published criterion
 
 
 @dataclass(frozen=True)
@@ -211,11 +241,9 @@ def _row(record: PatientRecord, settings: AnalysisSettings, cutoff: date) -> Out
     tis = total_improvement_score(
         base, follow, juvenile=patient.subtype is Subtype.JDM, aldolase_factor=settings.aldolase_factor
     )
-    meaningful = (
-        cdasi_change(b, f, settings.change_rule).meaningful_improvement
-        if settings.measure == "cdasi_activity"
-        else None
-    )
+    change = cdasi_change(b, f, settings.change_rule) if settings.measure == "cdasi_activity" else None
+    meaningful = None if change is None else change.meaningful_improvement
+    criteria = change.met if change is not None and change.change < 0 else ()
     note = (
         "index start known to the month: baseline window widened"
         if course.start.precision is Precision.MONTH
@@ -224,7 +252,7 @@ def _row(record: PatientRecord, settings: AnalysisSettings, cutoff: date) -> Out
     return OutcomeRow(
         pid, sid, patient.subtype, course.start, base.assessed_on, b, follow.assessed_on, f, f - b,
         round((f - b) / b * 100, 1) if b else None, meaningful, tis.total, tis.category, tis.missing,
-        base.id, follow.id, note,
+        base.id, follow.id, note, criteria,
     )  # fmt: skip
 
 
@@ -250,19 +278,25 @@ def analyse(records: Sequence[PatientRecord], settings: AnalysisSettings, cutoff
     b_med, b_iqr = _median_iqr(baselines)
     f_med, f_iqr = _median_iqr(followups)
     c_med, c_iqr = _median_iqr([r.change for r in rows])
-    meaningful = sum(1 for r in rows if r.meaningful) if settings.measure == "cdasi_activity" else None
+    cdasi = settings.measure == "cdasi_activity"
+    meaningful = sum(1 for r in rows if r.meaningful) if cdasi else None
+    criteria = {c: sum(1 for r in rows if c in r.criteria) for c in Criterion} if cdasi else None
     summary = Summary(
-        len(rows),
-        b_med,
-        b_iqr,
-        f_med,
-        f_iqr,
-        c_med,
-        c_iqr,
-        paired_test(baselines, followups, settings.test),
-        meaningful,
-    )
+        len(rows), b_med, b_iqr, f_med, f_iqr, c_med, c_iqr,
+        paired_test(baselines, followups, settings.test), meaningful, criteria,
+    )  # fmt: skip
     return OutcomeAnalysis(settings, tuple(rows), tuple(excluded), summary)
+
+
+def meaningful_text(row: OutcomeRow, rule: ChangeRule) -> str:
+    """A row's meaningful improvement with the published criteria its improvement meets:
+    "yes (points and percent)", "no (meets points)" when the rule in force asks for another, "no", "–"."""
+    if row.meaningful is None:
+        return "–"
+    met = " and ".join(c.value for c in row.criteria)
+    if row.meaningful:
+        return f"yes ({met})"
+    return f"no (meets {met})" if met else "no"
 
 
 def method_text(settings: AnalysisSettings) -> str:
@@ -277,7 +311,9 @@ def method_text(settings: AnalysisSettings) -> str:
         f"assessment with a {settings.measure_label} value from {settings.window_before} days before to "
         f"{settings.window_after} days after day 0 (a start known only to the month widens the window to the "
         f"whole month). Follow-up is {followup}. Change is follow-up minus baseline; percent change is relative "
-        f"to the baseline. Medians with interquartile ranges (linear interpolation). {settings.test.description}"
+        f"to the baseline. Medians with interquartile ranges (linear interpolation); counts per patient (prior "
+        f"immunosuppressants) as {settings.count_summary.label}. {settings.test.description}"
+        + (f" {settings.change_rule.description}" if settings.measure == "cdasi_activity" else "")
     )
 
 
@@ -294,6 +330,8 @@ def settings_to_json(settings: AnalysisSettings) -> dict[str, object]:
         "change_points": settings.change_rule.points,
         "change_percent": settings.change_rule.percent,
         "change_percent_above": settings.change_rule.percent_above,
+        "change_rule": settings.change_rule.kind.value,
+        "count_summary": settings.count_summary.value,
         "severity_mild_max": settings.severity.mild_max,
         "severity_moderate_max": settings.severity.moderate_max,
         "aldolase_factor": settings.aldolase_factor,
@@ -329,6 +367,7 @@ def settings_from_json(data: dict[str, object] | None, index_drug: str) -> Analy
             number("change_points", default.change_rule.points),
             number("change_percent", default.change_rule.percent),
             number("change_percent_above", default.change_rule.percent_above),
+            _choice(RuleKind, data.get("change_rule"), default.change_rule.kind),
         ),
         severity=SeverityBands(
             int(number("severity_mild_max", default.severity.mild_max)),
@@ -336,4 +375,10 @@ def settings_from_json(data: dict[str, object] | None, index_drug: str) -> Analy
         ),
         aldolase_factor=number("aldolase_factor", default.aldolase_factor),
         gottron_undoubled_counts=bool(data.get("gottron_undoubled_counts", default.gottron_undoubled_counts)),
+        count_summary=_choice(CountSummary, data.get("count_summary"), default.count_summary),
     )
+
+
+def _choice(kind: type[_E], value: object, fallback: _E) -> _E:
+    """A stored enum value back, or ``fallback`` when absent (older settings) or unknown."""
+    return kind(value) if isinstance(value, str) and value in {m.value for m in kind} else fallback

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from app.domain.numbers import plural
+
 Point = tuple[float, float]
 
 
@@ -29,6 +31,21 @@ ANNOTATION_COLOURS: dict[str, str] = {
     "black": "#000000",
 }
 DEFAULT_COLOUR = "yellow"
+HALO_SHARE = 0.2  # a text label's outline, as a share of its size: readable on skin, in print too
+
+
+def _luminance(colour: str) -> float:
+    """The WCAG relative luminance of a ``#RRGGBB`` colour."""
+    channels = [int(colour[n : n + 2], 16) / 255 for n in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def halo_colour(key: str) -> str:
+    """The outline drawn around a text label of annotation colour ``key``: black or white,
+    whichever contrasts more with it (yellow, sky blue and vermillion get black, black gets white)."""
+    light = _luminance(ANNOTATION_COLOURS.get(key, ANNOTATION_COLOURS[DEFAULT_COLOUR]))
+    return "#000000" if (light + 0.05) / 0.05 >= 1.05 / (light + 0.05) else "#FFFFFF"
 
 
 @dataclass(frozen=True)
@@ -45,7 +62,7 @@ class Shape:
             self.kind
         ]
         if len(self.points) < needed:
-            found.append(f"A {self.kind.value} needs at least {needed} point(s).")
+            found.append(f"A {self.kind.value} needs at least {plural(needed, 'point')}.")
         if any(not (-0.5 <= x <= 1.5 and -0.5 <= y <= 1.5) for x, y in self.points):
             found.append(f"A {self.kind.value} lies far outside the photo.")
         if self.kind is ShapeKind.TEXT and not self.text.strip():

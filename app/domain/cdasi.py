@@ -5,8 +5,11 @@ Source: ../shared/reference/myositis.md sections 2 and 3 (Yassaee 2010 for CDASI
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from app.domain.scales import readable
 
 CDASI_SITES: tuple[str, ...] = (
     "Scalp",
@@ -25,6 +28,25 @@ CDASI_SITES: tuple[str, ...] = (
     "Dorsum of hands (not over joints)",
     "Gottron's – not on hands",
 )
+
+
+def _typed(value: object) -> str:
+    return readable(value) if isinstance(value, int | float) and math.isfinite(value) else repr(value)[:20]
+
+
+def score_problem(value: object, top: int) -> str | None:
+    """What is wrong with an item score or grade that must be a whole number 0–``top``; None if nothing.
+
+    7.5, 4 (for 0–3), -1, "2" and NaN are all refused: a score has no halves and no other type."""
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value == int(value)
+        and 0 <= value <= top
+    ):
+        return None
+    return f"must be a whole number 0–{top}, not {_typed(value)}."
 
 
 @dataclass(frozen=True)
@@ -91,8 +113,8 @@ class CdasiGrid:
             return [f"The grid needs {len(CDASI_SITES)} sites, not {len(self.sites)}."]
         for name, site in zip(CDASI_SITES, self.sites, strict=True):
             for value, item in zip(site, CDASI_SITE_ITEMS, strict=True):
-                if not 0 <= value <= item.maximum:
-                    found.append(f"{name}: {item.label.lower()} must be 0–{item.maximum}.")
+                if problem := score_problem(value, item.maximum):
+                    found.append(f"{name}: {item.label.lower()} {problem}")
         extras = (
             ("Gottron's erythema", self.gottron_erythema, 3),
             ("Gottron's ulceration", self.gottron_ulceration, 1),
@@ -100,7 +122,9 @@ class CdasiGrid:
             ("Periungual", self.periungual, 2),
             ("Alopecia", self.alopecia, 1),
         )
-        found += [f"{label} must be 0–{top}." for label, value, top in extras if not 0 <= value <= top]
+        found += [
+            f"{label} {problem}" for label, value, top in extras if (problem := score_problem(value, top))
+        ]
         return found
 
     def with_site(self, index: int, item: int, value: int) -> CdasiGrid:
@@ -128,15 +152,23 @@ class CdasiGrid:
     def from_json(cls, data: dict[str, object]) -> CdasiGrid:
         sites = data.get("sites", [])
         assert isinstance(sites, list)
+        extras = {name: _score(data.get(name, 0)) for name in _EXTRA_NAMES}
         return cls(
-            sites=tuple(tuple(int(v) for v in site) for site in sites),
-            gottron_erythema=int(data.get("gottron_erythema", 0)),  # type: ignore[call-overload]
+            sites=tuple(tuple(_score(v) for v in site) for site in sites),
             gottron_papules=bool(data.get("gottron_papules", False)),
-            gottron_ulceration=int(data.get("gottron_ulceration", 0)),  # type: ignore[call-overload]
-            gottron_damage=int(data.get("gottron_damage", 0)),  # type: ignore[call-overload]
-            periungual=int(data.get("periungual", 0)),  # type: ignore[call-overload]
-            alopecia=int(data.get("alopecia", 0)),  # type: ignore[call-overload]
+            **extras,
         )
+
+
+_EXTRA_NAMES = ("gottron_erythema", "gottron_ulceration", "gottron_damage", "periungual", "alopecia")
+
+
+def _score(value: object) -> int:
+    """A stored or imported item score: a whole number becomes an int; anything else (1.5, "x") is kept
+    as it is, so that ``problems()`` names it instead of it being silently rounded."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value  # type: ignore[return-value]
 
 
 CDASI_ACTIVITY_MAX = 100
@@ -199,10 +231,18 @@ class Mmt8Scores:
         ):
             return ["MMT-8 needs 8 groups (and 7 more for the left side)."]
         return [
-            f"MMT-8 grades are 0–{MMT8_GRADE_MAX}."
-            for v in self._values()
-            if v is not None and not 0 <= v <= MMT8_GRADE_MAX
-        ][:1]
+            f"{name}: MMT-8 grades are whole numbers on the Kendall 0–{MMT8_GRADE_MAX} scale, not {_typed(value)}."
+            for name, value in self.named()
+            if value is not None and score_problem(value, MMT8_GRADE_MAX)
+        ]
+
+    def named(self) -> list[tuple[str, int | None]]:
+        """Each grade with its group's name ("Deltoid, right" when both sides were tested)."""
+        if self.left is None:
+            return list(zip(MMT8_GROUPS, self.right, strict=True))
+        right = [f"{group}, right" if n else group for n, group in enumerate(MMT8_GROUPS)]
+        left = [f"{group}, left" for group in MMT8_GROUPS[1:]]
+        return list(zip([*right, *left], self._values(), strict=True))
 
     def to_json(self) -> dict[str, object]:
         return {"right": list(self.right), "left": None if self.left is None else list(self.left)}

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from app.domain.analysis import AnalysisSettings
+from app.domain.analysis import AnalysisSettings, CountSummary
 from app.domain.dates import PartialDate
+from app.domain.numbers import shown, spread
 from app.domain.phases import (
     PhaseKind,
     index_course,
@@ -57,19 +58,60 @@ class CohortFacts:
     discontinued: tuple[Discontinuation, ...]
     followup_days: tuple[int, ...]  # time on the index drug, to its stop or the cut-off
     phase_changes: tuple[PhaseChange, ...]
+    ages_at_onset: tuple[int, ...] = ()  # every known age at onset (capped when de-identified)
 
     @property
     def prior_immunosuppressants_mean(self) -> float | None:
         return statistics.mean(self.prior_immunosuppressants) if self.prior_immunosuppressants else None
 
     @property
+    def prior_immunosuppressants_median(self) -> float | None:
+        return statistics.median(self.prior_immunosuppressants) if self.prior_immunosuppressants else None
+
+    @property
     def prior_immunosuppressants_range(self) -> tuple[int, int] | None:
         values = self.prior_immunosuppressants
         return (min(values), max(values)) if values else None
 
+    def prior_immunosuppressants_centre(self, summary: CountSummary) -> float | None:
+        """The mean or the median, as the analysis settings ask."""
+        if summary is CountSummary.MEAN:
+            return self.prior_immunosuppressants_mean
+        return self.prior_immunosuppressants_median
+
+    @property
+    def age_at_onset_median(self) -> float | None:
+        return statistics.median(self.ages_at_onset) if self.ages_at_onset else None
+
+    @property
+    def age_at_onset_range(self) -> tuple[int, int] | None:
+        return (min(self.ages_at_onset), max(self.ages_at_onset)) if self.ages_at_onset else None
+
     @property
     def median_followup_days(self) -> float | None:
         return statistics.median(self.followup_days) if self.followup_days else None
+
+
+def prior_text(facts: CohortFacts, summary: CountSummary, joiner: str = " ") -> str:
+    """Prior immunosuppressants as the settings ask: "median 4 (range 3 to 6)" or "mean 4.2 (range 3 to 6)";
+    ``joiner`` " of " makes it prose ("a median of 4 …")."""
+    centre = facts.prior_immunosuppressants_centre(summary)
+    if centre is None:
+        return "none recorded"
+    return f"{summary.value}{joiner}{spread(centre, facts.prior_immunosuppressants_range, 1, 'range')}"
+
+
+def onset_age_text(facts: CohortFacts, age: Callable[[int | None], str]) -> str:
+    """Ages at onset: "median 52 (range 38 to 67)", each written by ``age`` (``Disclosure.age``: "≥ 90")."""
+    median = facts.age_at_onset_median
+    if median is None:
+        return "not recorded"
+    return "median " + spread(
+        median,
+        facts.age_at_onset_range,
+        show=lambda v: age(int(v)) if v == int(v) else shown(v),
+        label="range",
+    )
 
 
 def _discontinuation(record: PatientRecord, index_drug: str, reason: StopReason | None) -> str:
@@ -117,9 +159,11 @@ def _phase_changes(record: PatientRecord, settings: AnalysisSettings, cutoff: da
 def cohort_facts(records: Sequence[PatientRecord], settings: AnalysisSettings, cutoff: date) -> CohortFacts:
     """Facts of the whole series (every subtype), judged at the data cut-off."""
     subtypes = Counter(r.patient.subtype for r in records)
-    priors, followup, discontinued, changes = [], [], [], []
+    priors, followup, discontinued, changes, ages = [], [], [], [], []
     with_drug = with_jak = on_drug = 0
     for record in sorted(records, key=lambda r: r.patient.study_id):
+        if record.patient.onset_age is not None:
+            ages.append(record.patient.onset_age)
         course = index_course(record.courses, settings.index_drug)
         if course is None:
             continue
@@ -151,4 +195,5 @@ def cohort_facts(records: Sequence[PatientRecord], settings: AnalysisSettings, c
         discontinued=tuple(discontinued),
         followup_days=tuple(followup),
         phase_changes=tuple(changes),
+        ages_at_onset=tuple(ages),
     )

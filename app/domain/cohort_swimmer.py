@@ -80,6 +80,7 @@ class SwimmerSpec:
     excluded: tuple[ExclusionSpec, ...]
     notes: tuple[str, ...]
     legend: tuple[LegendEntrySpec, ...]
+    group_label: str = "All patients"  # whose rows these are: "DM + ADM patients", "All patients"
     day_zero_style: LineStyle = DAY_ZERO_LINE
     arrow_style: LineStyle = ONGOING_ARROW
 
@@ -156,9 +157,15 @@ def _swimmer_legend(rows: Sequence[SwimmerRowSpec], index_drug: str) -> tuple[Le
 
 
 def build_swimmer(
-    patients: Sequence[PatientData], index_drug: str, cutoff: date, *, order: SwimmerOrder = "duration"
+    patients: Sequence[PatientData],
+    index_drug: str,
+    cutoff: date,
+    *,
+    order: SwimmerOrder = "duration",
+    group_label: str = "All patients",
 ) -> SwimmerSpec:
-    """One row per patient with the index drug started by the cut-off; the others in ``excluded``."""
+    """One row per patient of the group (``patients``, named ``group_label``) with the index drug
+    started by the cut-off; the others in ``excluded``."""
     rows: list[SwimmerRowSpec] = []
     excluded: list[ExclusionSpec] = []
     notes: list[str] = []
@@ -174,6 +181,7 @@ def build_swimmer(
     xs = [x for r in rows for x in (r.bar.x_end, *(b.x_start for b in r.prior), *(e.x for e in r.events))]
     x_range = padded(min([0.0, *xs]), max([0.0, *xs]))
     return SwimmerSpec(
-        f"Time on {index_drug}", index_drug, cutoff, f"Time from the {index_drug} start (day 0)", x_range,
-        day_ticks(*x_range), tuple(rows), tuple(excluded), tuple(notes), _swimmer_legend(rows, index_drug),
+        f"Time on {index_drug}, {group_label}", index_drug, cutoff, f"Time from the {index_drug} start (day 0)",
+        x_range, day_ticks(*x_range), tuple(rows), tuple(excluded), tuple(notes), _swimmer_legend(rows, index_drug),
+        group_label,
     )  # fmt: skip

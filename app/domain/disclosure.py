@@ -250,6 +250,8 @@ def _apply(policy: Policy, value: Any, disclosure: Disclosure) -> Any:
 
 def _disclosed(value: Any, disclosure: Disclosure) -> Any:
     policy = FIELD_POLICY[type(value)]
+    if isinstance(value, Patient) and value.age_at_onset is None:  # derive it before the year of birth goes
+        value = replace(value, age_at_onset=value.onset_age)
     changes = {
         name: _apply(rule, getattr(value, name), disclosure)
         for name, rule in policy.items()

@@ -1,7 +1,10 @@
 """How numbers and counts are shown: at most so many decimals, no trailing zeros, a true minus
-sign, an en dash for none, and counted nouns in the right number ("1 patient", "2 patients")."""
+sign, an en dash for none, "−17 (−19 to −15)" for a median with its IQR or range, and counted
+nouns in the right number ("1 patient", "2 patients")."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 MINUS = "−"  # U+2212, the minus sign of printed numbers
 
@@ -18,6 +21,24 @@ def shown(value: float | None, digits: int = 1) -> str:
     if text in ("-0", "-"):
         return "0"
     return MINUS + text[1:] if text.startswith("-") else text
+
+
+def spread(
+    centre: float | None,
+    bounds: tuple[float, float] | None,
+    digits: int = 1,
+    label: str = "",
+    show: Callable[[float], str] | None = None,
+) -> str:
+    """A median with its IQR, or a value with its range: ``spread(-17, (-19, -15)) == "−17 (−19 to −15)"``,
+    ``spread(4, (3, 6), 0, "range") == "4 (range 3 to 6)"``; the centre alone without bounds. ``show``
+    writes each number (e.g. an age as de-identification allows), ``shown`` with ``digits`` by default."""
+    write = show or (lambda value: shown(value, digits))
+    if centre is None:
+        return "–"
+    if bounds is None:
+        return write(centre)
+    return f"{write(centre)} ({label + ' ' if label else ''}{write(bounds[0])} to {write(bounds[1])})"
 
 
 def plural(count: int, noun: str, many: str | None = None) -> str:

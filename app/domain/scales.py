@@ -8,6 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.domain.numbers import MINUS
+
+
+def readable(value: float) -> str:
+    """A number as a clinician reads it: ``1_000_000`` → "1,000,000", ``10_000`` → "10,000", but
+    ``2000`` → "2000" and 1971 stays a year; ``0.5`` → "0.5", ``-2`` → "−2". Never an exponent
+    ("1e+06"), at most 6 decimals, no trailing zeros."""
+    grouping = "," if abs(value) >= 10_000 else ""
+    text = f"{value:{grouping}.6f}".rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return MINUS + text[1:] if text.startswith("-") else text
+
 
 @dataclass(frozen=True)
 class Scale:
@@ -22,10 +35,24 @@ class Scale:
 
     @property
     def range_text(self) -> str:
-        low = f"{self.low:g}"
-        high = f"{self.high:g}"
+        """ "0–100", "0–1,000,000 U/L"."""
         unit = f" {self.unit}" if self.unit else ""
-        return f"{low}–{high}{unit}"
+        return f"{readable(self.low)}–{readable(self.high)}{unit}"
+
+    def problem(self, value: float, high: float | None = None) -> str | None:
+        """What is wrong with ``value`` on this scale (``high`` overrides the top), in words; None if nothing.
+
+        The entry fields and the shared validation both say it this way."""
+        top = self.high if high is None else high
+        unit = f" {self.unit}" if self.unit else ""
+        if self.integer and value != int(value):
+            return (
+                f"{self.label} must be a whole number ({readable(self.low)}–{readable(top)}{unit}), "
+                f"not {readable(value)}."
+            )
+        if not self.low <= value <= top:
+            return f"{self.label} must be between {readable(self.low)} and {readable(top)}{unit}."
+        return None
 
 
 _GLOBAL = "0 = no activity, 10 = extremely active (10 cm visual analogue scale)."
@@ -35,8 +62,8 @@ SCALES: dict[str, Scale] = {
     for s in (
         Scale(
             "cdasi_activity", "CDASI activity", 0, 100, integer=True,
-            help="CDASI v2 activity total, 0–100. ≤ 14 is usually called mild; a fall of "
-            "4–5 points, or of 40 % when the baseline is above 14, is a meaningful change.",
+            help="CDASI v2 activity total, 0–100. ≤ 14 is usually called mild; what counts as a "
+            "meaningful change is the rule chosen in the analysis settings (named in Help).",
         ),
         Scale(
             "cdasi_damage", "CDASI damage", 0, 32, integer=True,

@@ -1,6 +1,6 @@
 """Derived scores: CDASI severity bands, meaningful change, the 2016 ACR/EULAR TIS, IMACS improvement.
 
-Source: ../shared/reference/myositis.md sections 2, 4 and 5. Band tables and change rules
+Source: ../shared/reference/myositis.md sections 2, 3 and 5. Band tables and change rules
 are data; thresholds marked unverified there are parameters with documented defaults.
 """
 
@@ -38,15 +38,82 @@ class SeverityBands:
 # ----------------------------------------------------------------- meaningful change
 
 
+class Criterion(StrEnum):
+    """A published criterion of meaningful change in CDASI activity; the value names it in a table cell."""
+
+    POINTS = "points"  # Anyanwu 2015: 4–5 points
+    PERCENT = "percent"  # Ahmed 2020: 40 % when the baseline is above 14
+
+
+class RuleKind(StrEnum):
+    """Which criteria make a change meaningful."""
+
+    EITHER = "either"  # either published criterion
+    POINTS = "points"
+    PERCENT = "percent"
+    BY_BASELINE = "by_baseline"  # points up to the baseline limit, percent above it (MyoCase's earlier rule)
+
+
 @dataclass(frozen=True)
 class ChangeRule:
-    """Meaningful change in CDASI activity (Anyanwu 2015: 4–5 points; Ahmed 2020: 40 % when
-    the baseline is above 14). Below or at ``percent_above`` the point rule applies; above it,
-    the percent rule."""
+    """Meaningful change in CDASI activity. The two published criteria: a change of at least
+    ``points`` (Anyanwu 2015: 4–5 points) and, from a baseline above ``percent_above``, of at
+    least ``percent`` % (Ahmed 2020: 40 % above 14). ``kind`` says which of them count."""
 
     points: float = 5.0
     percent: float = 40.0
     percent_above: float = 14.0
+    kind: RuleKind = RuleKind.EITHER
+
+    def criterion_detail(self, criterion: Criterion) -> str:
+        """The criterion's threshold and its source: "≥ 5 points, Anyanwu 2015"."""
+        if criterion is Criterion.POINTS:
+            return f"≥ {self.points:g} points, Anyanwu 2015"
+        return f"≥ {self.percent:g} % from a baseline above {self.percent_above:g}, Ahmed 2020"
+
+    def criterion_text(self, criterion: Criterion) -> str:
+        """The criterion in words: "points criterion (≥ 5 points, Anyanwu 2015)"."""
+        return f"{criterion.value} criterion ({self.criterion_detail(criterion)})"
+
+    @property
+    def label(self) -> str:
+        """The rule's short name, for a choice list."""
+        return {
+            RuleKind.EITHER: "either criterion",
+            RuleKind.POINTS: "points only",
+            RuleKind.PERCENT: f"{self.percent:g} % only",
+            RuleKind.BY_BASELINE: f"points up to a baseline of {self.percent_above:g}, {self.percent:g} % above",
+        }[self.kind]
+
+    @property
+    def description(self) -> str:
+        """The rule in one sentence, for the help, the analysis window and the report's methods."""
+        points, percent = self.criterion_text(Criterion.POINTS), self.criterion_text(Criterion.PERCENT)
+        how = {
+            RuleKind.EITHER: f"a change meeting either the {points} or the {percent}",
+            RuleKind.POINTS: f"a change meeting the {points}",
+            RuleKind.PERCENT: f"a change meeting the {percent}; a baseline of {self.percent_above:g} or "
+            "less cannot meet it",
+            RuleKind.BY_BASELINE: f"the {points} when the baseline is {self.percent_above:g} or less and the "
+            f"{percent} when it is higher (a combination of the two, not itself a published rule)",
+        }[self.kind]
+        return f"Meaningful change in CDASI activity ({self.label}): {how}."
+
+    def met(self, baseline: float, change: float) -> tuple[Criterion, ...]:
+        """The published criteria that a change of this size meets, whatever the rule in force."""
+        met = [Criterion.POINTS] if abs(change) >= self.points else []
+        if baseline > self.percent_above and abs(_rounded(change / baseline * 100)) >= self.percent:
+            met.append(Criterion.PERCENT)
+        return tuple(met)
+
+    def counts(self, baseline: float, met: tuple[Criterion, ...]) -> bool:
+        """Whether the rule in force calls a change meeting ``met`` meaningful."""
+        if self.kind is RuleKind.EITHER:
+            return bool(met)
+        if self.kind is RuleKind.BY_BASELINE:
+            needed = Criterion.PERCENT if baseline > self.percent_above else Criterion.POINTS
+            return needed in met
+        return Criterion(self.kind.value) in met
 
 
 class Direction(StrEnum):
@@ -61,12 +128,21 @@ class CdasiChange:
     followup: float
     change: float  # follow-up minus baseline (negative is better)
     percent: float | None  # of the baseline; None when the baseline is 0
-    rule: str  # which threshold applied, in words
+    rule: str  # the rule in force, in words
     direction: Direction
+    met: tuple[Criterion, ...] = ()  # the published criteria the size of the change meets
+    met_text: str = ""  # them in words, with their numbers and sources ("" when none)
 
     @property
     def meaningful_improvement(self) -> bool:
         return self.direction is Direction.IMPROVED
+
+    @property
+    def verdict(self) -> str:
+        """For a form: "improved: meets the points criterion (≥ 5 points, Anyanwu 2015); rule in force: …"."""
+        if self.met:
+            return f"{self.direction.value}: meets the {self.met_text}; rule in force: {self.rule}"
+        return f"{self.direction.value}: meets neither published criterion; rule in force: {self.rule}"
 
 
 def _rounded(value: float) -> float:
@@ -77,14 +153,11 @@ def _rounded(value: float) -> float:
 def cdasi_change(baseline: float, followup: float, rule: ChangeRule = ChangeRule()) -> CdasiChange:
     change = followup - baseline
     percent = _rounded(change / baseline * 100) if baseline else None
-    if baseline > rule.percent_above and percent is not None:
-        reached = abs(percent) >= rule.percent
-        text = f"≥ {rule.percent:g} % (baseline > {rule.percent_above:g})"
-    else:
-        reached = abs(change) >= rule.points
-        text = f"≥ {rule.points:g} points (baseline ≤ {rule.percent_above:g})"
+    met = rule.met(baseline, change)
+    reached = rule.counts(baseline, met)
     direction = Direction.NONE if not reached else Direction.IMPROVED if change < 0 else Direction.WORSENED
-    return CdasiChange(baseline, followup, change, percent, text, direction)
+    text = " and the ".join(rule.criterion_text(c) for c in met)
+    return CdasiChange(baseline, followup, change, percent, rule.label, direction, met, text)
 
 
 # ----------------------------------------------------------------- ACR/EULAR TIS
@@ -158,6 +231,14 @@ class TisResult:
         return not self.missing
 
 
+def mmt_maxima_differ(base: Assessment, follow: Assessment) -> str | None:
+    """Why two MMT-8 totals cannot be compared: their maxima differ (80 and 150). None when they can."""
+    if base.mmt8_total is None or follow.mmt8_total is None or base.mmt8_max == follow.mmt8_max:
+        return None
+    maxima = [f"of {m}" if m else "maximum not recorded" for m in (base.mmt8_max, follow.mmt8_max)]
+    return f"MMT-8 maxima differ: {maxima[0]} at baseline, {maxima[1]} at follow-up"
+
+
 def most_abnormal_enzyme(assessment: Assessment) -> str | None:
     """The enzyme with the highest multiple of its ULN, among those measured."""
     ratios = {
@@ -177,12 +258,10 @@ def _improvement(
     f: float | None
     if key == "mmt":
         b, f = base.mmt8_total, follow.mmt8_total
-        top = base.mmt8_max or follow.mmt8_max
-        if b is None or f is None or not top:
-            return b, f, None, ""
-        if base.mmt8_max != follow.mmt8_max:
-            return b, f, None, "MMT-8 maxima differ (80 vs 150)"
-        return b, f, (f - b) / top * 100, f"of {top}"
+        problem = mmt_maxima_differ(base, follow)
+        if b is None or f is None or problem or not base.mmt8_max:
+            return b, f, None, problem or ""
+        return b, f, (f - b) / base.mmt8_max * 100, f"of {base.mmt8_max}"
     if key == "enzyme":
         name = most_abnormal_enzyme(base)
         if name is None:
@@ -228,6 +307,7 @@ class ImacsResult:
     worsened: tuple[str, ...]  # measures worse by ≥ 25 %
     missing: tuple[str, ...]
     met: bool | None  # None when a core measure is missing
+    notes: tuple[str, ...] = ()  # why a measure with values still counts as missing
 
 
 def _relative_change(key: str, base: Assessment, follow: Assessment) -> float | None:
@@ -235,6 +315,8 @@ def _relative_change(key: str, base: Assessment, follow: Assessment) -> float | 
     b: float | None
     f: float | None
     if key == "mmt":
+        if mmt_maxima_differ(base, follow):
+            return None  # 140 of 150, then 75 of 80, is stable strength, not 46 % worse
         b, f = base.mmt8_total, follow.mmt8_total
         sign = 1.0
     elif key == "enzyme":
@@ -254,7 +336,9 @@ def _relative_change(key: str, base: Assessment, follow: Assessment) -> float | 
 
 
 def imacs_improvement(base: Assessment, follow: Assessment) -> ImacsResult:
-    """IMACS 2004: ≥ 3 of 6 core measures improved ≥ 20 %, ≤ 2 worse ≥ 25 %, MMT-8 not among the worse."""
+    """IMACS 2004: ≥ 3 of 6 core measures improved ≥ 20 %, ≤ 2 worse ≥ 25 %, MMT-8 not among the worse.
+
+    MMT-8 totals out of different maxima (80 and 150) are not compared: MMT-8 is then missing."""
     improved, worsened, missing = [], [], []
     for measure in TIS_MEASURES:
         change = _relative_change(measure.key, base, follow)
@@ -264,7 +348,8 @@ def imacs_improvement(base: Assessment, follow: Assessment) -> ImacsResult:
             improved.append(measure.label)
         elif change <= -25:
             worsened.append(measure.label)
+    notes = tuple(filter(None, [mmt_maxima_differ(base, follow)]))
     if missing:
-        return ImacsResult(tuple(improved), tuple(worsened), tuple(missing), None)
+        return ImacsResult(tuple(improved), tuple(worsened), tuple(missing), None, notes)
     met = len(improved) >= 3 and len(worsened) <= 2 and "MMT-8" not in worsened
     return ImacsResult(tuple(improved), tuple(worsened), (), met)

@@ -13,6 +13,9 @@ The written forms recognised (reference section 10, issue 10):
   or without (upper case only, and never a clinical abbreviation such as "DM" or "CK");
   a single initial next to another part of the name ("J. Smith", "Smith, J."). A part that
   is also a common English word ("Rose", "May") is matched only where it is capitalised.
+  A name in a script written without spaces between words (Chinese, Japanese, Korean) is
+  found anywhere in the text, since it is written against its neighbours ("患者王小明，女性",
+  "김민수는").
 - a record number with or without its letter prefix, with dashes, spaces, dots or slashes
   anywhere, and with or without its leading zeros ("MRN-0012-3456", "00123456", "123456");
 - a date of birth written numerically (day-month or month-day, ``/ - .``, two- or
@@ -65,309 +68,35 @@ class Hit:
 
 
 # Clinical and common upper-case abbreviations that bare initials must never remove.
+_ABBREVIATIONS = """
+    CK ILD MMT HAQ ALT AST LDH IVIG MTX MMF AZA HCQ CYC RTX TAC CSA LEF CTCAE VAS NRS FVC DLCO
+    TIS IMACS MRN GP IV PO SC IM BD BID TID QID QD OD XR ER SR UV MRI CT PET EMG ECG EKG ENT ICU
+    AE SAE VTE DVT PE MACE TB HIV HBV HCV HSV VZV CMV EBV PCP PJP UK US USA EU OK NA NB PS PRN
+    GI RA SLE SS MS CRP ESR ANA ENA RNP JAK IU ID NO IN ON TO OF AT IS AS BY OR AN IT BE DO GO
+    HE ME MY SO UP WE AM PM THE AND FOR NOT BUT DAY WK MO YR CDASI MMT8 IIM IBD CKD AKI MG KG ML
+    DL
+"""
 CLINICAL_ABBREVIATIONS = frozenset(
     {s.value.upper() for s in Subtype}
     | {a.upper().replace("-", "") for a in ANTIBODIES}
-    | set(
-        [
-            "CK",
-            "ILD",
-            "MMT",
-            "HAQ",
-            "ALT",
-            "AST",
-            "LDH",
-            "IVIG",
-            "MTX",
-            "MMF",
-            "AZA",
-            "HCQ",
-            "CYC",
-            "RTX",
-            "TAC",
-            "CSA",
-            "LEF",
-            "CTCAE",
-            "VAS",
-            "NRS",
-            "FVC",
-            "DLCO",
-            "TIS",
-            "IMACS",
-            "MRN",
-            "GP",
-            "IV",
-            "PO",
-            "SC",
-            "IM",
-            "BD",
-            "BID",
-            "TID",
-            "QID",
-            "QD",
-            "OD",
-            "XR",
-            "ER",
-            "SR",
-            "UV",
-            "MRI",
-            "CT",
-            "PET",
-            "EMG",
-            "ECG",
-            "EKG",
-            "ENT",
-            "ICU",
-            "AE",
-            "SAE",
-            "VTE",
-            "DVT",
-            "PE",
-            "MACE",
-            "TB",
-            "HIV",
-            "HBV",
-            "HCV",
-            "HSV",
-            "VZV",
-            "CMV",
-            "EBV",
-            "PCP",
-            "PJP",
-            "UK",
-            "US",
-            "USA",
-            "EU",
-            "OK",
-            "NA",
-            "NB",
-            "PS",
-            "PRN",
-            "GI",
-            "RA",
-            "SLE",
-            "SS",
-            "MS",
-            "CRP",
-            "ESR",
-            "ANA",
-            "ENA",
-            "RNP",
-            "JAK",
-            "IU",
-            "ID",
-            "NO",
-            "IN",
-            "ON",
-            "TO",
-            "OF",
-            "AT",
-            "IS",
-            "AS",
-            "BY",
-            "OR",
-            "AN",
-            "IT",
-            "BE",
-            "DO",
-            "GO",
-            "HE",
-            "ME",
-            "MY",
-            "SO",
-            "UP",
-            "WE",
-            "AM",
-            "PM",
-            "THE",
-            "AND",
-            "FOR",
-            "NOT",
-            "BUT",
-            "DAY",
-            "WK",
-            "MO",
-            "YR",
-            "CDASI",
-            "MMT8",
-            "IIM",
-            "IBD",
-            "CKD",
-            "AKI",
-            "MG",
-            "KG",
-            "ML",
-            "DL",
-        ]
-    )
+    | set(_ABBREVIATIONS.split())
 )
 
 # Common English words that are also names: matched only where capitalised ("Rose", not "rose").
-COMMON_WORD_NAMES = frozenset(
-    [
-        "will",
-        "may",
-        "rose",
-        "hope",
-        "grace",
-        "joy",
-        "faith",
-        "june",
-        "april",
-        "august",
-        "mark",
-        "bill",
-        "pat",
-        "sue",
-        "rob",
-        "art",
-        "ray",
-        "dawn",
-        "iris",
-        "lily",
-        "amber",
-        "ruby",
-        "pearl",
-        "crystal",
-        "summer",
-        "autumn",
-        "holly",
-        "ivy",
-        "jade",
-        "heather",
-        "daisy",
-        "violet",
-        "sky",
-        "rain",
-        "river",
-        "stone",
-        "wood",
-        "woods",
-        "white",
-        "black",
-        "brown",
-        "green",
-        "gray",
-        "grey",
-        "young",
-        "king",
-        "long",
-        "short",
-        "small",
-        "little",
-        "hill",
-        "hall",
-        "bell",
-        "ford",
-        "field",
-        "lane",
-        "park",
-        "rich",
-        "sharp",
-        "swift",
-        "strong",
-        "wise",
-        "best",
-        "good",
-        "love",
-        "hunt",
-        "fox",
-        "wolf",
-        "bird",
-        "crane",
-        "drake",
-        "swan",
-        "lamb",
-        "bush",
-        "moss",
-        "rice",
-        "price",
-        "cook",
-        "baker",
-        "mason",
-        "carter",
-        "turner",
-        "walker",
-        "porter",
-        "hunter",
-        "fisher",
-        "major",
-        "march",
-        "page",
-        "sage",
-        "frank",
-        "guy",
-        "don",
-        "gene",
-        "chase",
-        "drew",
-        "dean",
-        "case",
-        "post",
-        "banks",
-        "bond",
-        "church",
-        "cross",
-        "day",
-        "knight",
-        "law",
-        "lord",
-        "marsh",
-        "north",
-        "south",
-        "west",
-        "east",
-        "power",
-        "rush",
-        "well",
-        "wells",
-        "hale",
-        "lee",
-        "rowe",
-        "storm",
-        "snow",
-        "frost",
-        "winter",
-        "spring",
-        "fall",
-        "mercy",
-        "honor",
-        "honour",
-        "constance",
-        "patience",
-        "prudence",
-        "sterling",
-        "noble",
-        "earl",
-        "duke",
-        "prince",
-        "bishop",
-        "abbot",
-        "cannon",
-        "gold",
-        "silver",
-        "steel",
-        "iron",
-        "glass",
-        "wall",
-        "walls",
-        "dale",
-        "brook",
-        "brooks",
-        "beach",
-        "bay",
-        "lake",
-        "pond",
-        "grove",
-        "forest",
-        "marsh",
-        "moor",
-        "heath",
-        "heaths",
-        "fields",
-        "hills",
-    ]
-)
+_COMMON_WORDS = """
+    will may rose hope grace joy faith june april august mark bill pat sue rob art ray dawn iris
+    lily amber ruby pearl crystal summer autumn holly ivy jade heather daisy violet sky rain
+    river stone wood woods white black brown green gray grey young king long short small little
+    hill hall bell ford field lane park rich sharp swift strong wise best good love hunt fox
+    wolf bird crane drake swan lamb bush moss rice price cook baker mason carter turner walker
+    porter hunter fisher major march page sage frank guy don gene chase drew dean case post
+    banks bond church cross day knight law lord marsh north south west east power rush well
+    wells hale lee rowe storm snow frost winter spring fall mercy honor honour constance
+    patience prudence sterling noble earl duke prince bishop abbot cannon gold silver steel iron
+    glass wall walls dale brook brooks beach bay lake pond grove forest marsh moor heath heaths
+    fields hills
+"""
+COMMON_WORD_NAMES = frozenset(_COMMON_WORDS.split())
 
 _MONTHS = {
     name: number
@@ -411,6 +140,10 @@ _NUMERIC_MONTH_YEAR = re.compile(
     r"(?<![\d.,/\-])(?:(?P<m1>\d{1,2})[/\-.](?P<y1>\d{4})|(?P<y2>\d{4})[/\-](?P<m2>\d{1,2}))(?![\d]|[/\-.]\d)"
 )
 
+# Scripts written without spaces between words: Han, Hiragana, Katakana, Hangul.
+_UNSPACED = re.compile(
+    "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u1100-\u11ff\U00020000-\U0002fa1f]"
+)
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _DOTTED_INITIALS = re.compile(r"(?<![\w.])(?:[^\W\d_]\.\s?){1,3}[^\W\d_]\.?(?![\w])")
 _BARE_INITIALS = re.compile(r"(?<![\w.])[A-Z]{2,4}(?![\w])")
@@ -494,8 +227,11 @@ class Scrubber:
         self._record_patterns: list[tuple[re.Pattern[str], int]] = []
         self._births: dict[date, set[int]] = {}
         self._patients: dict[int, _Patient] = {}
+        self._unspaced: dict[str, set[int]] = {}
         for ids in identifiers:
             self._add(ids)
+        names = sorted(self._unspaced, key=len, reverse=True)
+        self._unspaced_re = re.compile("|".join(map(re.escape, names))) if names else None
 
     def _add(self, ids: Identifiers) -> None:
         pid = ids.patient_id
@@ -504,6 +240,9 @@ class Scrubber:
         for part in parts:
             if len(part) >= 2:
                 self._parts.setdefault(fold(part), set()).add(pid)
+        for part in {*parts, "".join(_WORD.findall(ids.full_name))}:  # "山田 花子" is also "山田花子"
+            if len(part) >= 2 and _UNSPACED.search(part):
+                self._unspaced.setdefault(part, set()).add(pid)
         if len(letters) >= 2:
             for order in {letters, letters[-1] + letters[:-1], letters[::-1]}:
                 self._initials.setdefault(fold(order), set()).add(pid)
@@ -522,7 +261,9 @@ class Scrubber:
 
     @property
     def is_empty(self) -> bool:
-        return not (self._parts or self._record_numbers or self._record_patterns or self._births)
+        return not (
+            self._parts or self._record_numbers or self._record_patterns or self._births or self._unspaced
+        )
 
     # ------------------------------------------------------------ finding
 
@@ -562,6 +303,9 @@ class Scrubber:
             owners = self._parts.get(fold(word))
             if owners and (word[0].isupper() or fold(word) not in COMMON_WORD_NAMES):
                 found.append((match.start(), match.end(), owners))
+        if self._unspaced_re is not None:
+            for match in self._unspaced_re.finditer(text):
+                found.append((match.start(), match.end(), self._unspaced[match.group(0)]))
         for match in _DOTTED_INITIALS.finditer(text):
             owners = self._initials.get(fold(re.sub(r"[\W_]", "", match.group(0))))
             if owners:

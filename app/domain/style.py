@@ -66,6 +66,32 @@ class SeriesStyle:
     marker: MarkerStyle
 
 
+PAPER = WHITE  # every figure is drawn on white, on screen as in print
+SWATCH_EDGE = "#7F7F7F"
+LEAST_SWATCH_CONTRAST = 0.2  # a swatch this close to the paper (0–1, per channel) gets an outline
+
+
+def on_paper(colour: str, alpha: float = 1.0, paper: str = PAPER) -> tuple[float, float, float]:
+    """A fill's colour as it shows over the paper (0–1 per channel)."""
+    fill = [int(colour[n : n + 2], 16) / 255 for n in (1, 3, 5)]
+    under = [int(paper[n : n + 2], 16) / 255 for n in (1, 3, 5)]
+    red, green, blue = (alpha * f + (1 - alpha) * u for f, u in zip(fill, under, strict=True))
+    return red, green, blue
+
+
+def visible_on_paper(colour: str, alpha: float = 1.0, paper: str = PAPER) -> bool:
+    shown, under = on_paper(colour, alpha, paper), on_paper(paper)
+    return max(abs(a - b) for a, b in zip(shown, under, strict=True)) >= LEAST_SWATCH_CONTRAST
+
+
+def swatch_style(style: FillStyle) -> FillStyle:
+    """A fill as its legend swatch shows it: itself, outlined in grey when it has no outline and is
+    too pale to see on the paper (phase bands and severity bands are light on purpose)."""
+    if style.edge is not None or visible_on_paper(style.colour, style.alpha):
+        return style
+    return FillStyle(style.colour, style.alpha, SWATCH_EDGE)
+
+
 # ----------------------------------------------------------------- medication lanes and phases
 
 # Drugs named here keep their colour wherever they appear (lane, phase band, swimmer bar).

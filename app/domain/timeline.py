@@ -12,7 +12,9 @@ strings and styles, so a renderer draws without reading a record. The rules:
   ``timeline_lanes`` (one bar per course, partial dates fuzzy, open courses to the cut-off
   with an arrow); measure tracks from ``timeline_tracks`` (a track with no value is left out);
 - adverse events at their onset, photos at the day they were taken (undated ones left out
-  with a note). Every part of the spec can be imported from this module.
+  with a note); the photo strip below them from ``timeline_photos`` (thumbnails of the photos
+  chosen for the report, at their dates, never over a boundary line). Every part of the spec can
+  be imported from this module.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ from app.domain.style import (
     phase_style,
 )
 from app.domain.timeline_lanes import BarSpec, LaneGroupSpec, LaneSpec, course_bar, lane_groups
+from app.domain.timeline_photos import PhotoStripSpec, StripChoice, StripPhotoSpec, photo_strip
 from app.domain.timeline_tracks import MeasureTrackSpec, measure_tracks
 from app.domain.vocab import CTCAE_GRADES, DrugClass
 
@@ -76,9 +79,12 @@ __all__ = [
     "MeasureTrackSpec",
     "PhaseBandSpec",
     "PhotoMarkerSpec",
+    "PhotoStripSpec",
     "PointSpec",
     "ReferenceLineSpec",
     "SeriesSpec",
+    "StripChoice",
+    "StripPhotoSpec",
     "TickSpec",
     "TimelineSpec",
     "XMode",
@@ -126,7 +132,7 @@ class PhotoMarkerSpec:
 
 @dataclass(frozen=True)
 class TimelineSpec:
-    """Top to bottom: phase bands behind everything, lanes, tracks, events, photos."""
+    """Top to bottom: phase bands behind everything, lanes, events, photos and their strip, tracks."""
 
     study_id: str
     x_mode: XMode
@@ -146,6 +152,7 @@ class TimelineSpec:
     notes: tuple[str, ...] = ()
     cutoff_style: LineStyle = CUTOFF_LINE
     day_zero_style: LineStyle = DAY_ZERO_LINE
+    strip: PhotoStripSpec = field(default_factory=PhotoStripSpec)
 
     @property
     def bars(self) -> tuple[BarSpec, ...]:
@@ -320,12 +327,14 @@ def build_timeline(
     severity: SeverityBands = DEFAULT_SEVERITY,
     today: date | None = None,
     clock: Clock | None = None,
+    photo_choice: StripChoice = "report",
 ) -> TimelineSpec:
     """The timeline of one patient (see the module docstring for the rules).
 
     The cut-off is the series' cut-off, or ``today`` (default: the system date) when none is set.
     ``clock`` (an export's, which may shift dates) overrides ``x_mode``; without one the dates
     are real and ``x_mode`` says whether they are shown as dates or as days from day 0.
+    ``photo_choice`` says which photos the strip shows (``timeline_photos``).
     """
     cutoff = settings.cutoff_or(today or date.today())
     kept = _kept(cutoff, courses, assessments, events, photos)
@@ -345,17 +354,23 @@ def build_timeline(
     marks = tuple(event_marker(e, clock, cutoff) for e in kept.events)
     shots = tuple(_photo_marker(p, d, clock) for d, p in kept.photos)
     bars = [bar for group in groups for lane in group.lanes for bar in lane.bars]
+    day_zero = clock.x(clock.zero.day) if clock.zero.is_index else None
+    lines = [x for p in phases for x in (p.x_start, p.x_end)] + [clock.x(cutoff)]
+    strip = photo_strip(
+        kept.photos, kept.courses, kept.assessments, settings.index_drug, cutoff, clock, x_range,
+        lines + ([day_zero] if day_zero is not None else []), photo_choice,
+    )  # fmt: skip
     dated = x_mode == "date"
     return TimelineSpec(
         patient.study_id, x_mode,
         "Date" if dated else f"Time from {clock.zero.what} (day 0)",
         x_range, x_ticks(x_mode, *x_range),
 
-        cutoff, clock.x(cutoff), clock.show(cutoff),
-        clock.x(clock.zero.day) if clock.zero.is_index else None,
+        cutoff, clock.x(cutoff), clock.show(cutoff), day_zero,
         phases, groups, tracks, marks, shots,
         _legend(phases, bars, tracks, marks, shots),
-        tuple(axis_notes) + kept.notes,
+        tuple(axis_notes) + kept.notes + ((strip.note,) if strip.note else ()),
+        strip=strip,
     )  # fmt: skip
 
 
@@ -367,9 +382,10 @@ def record_timeline(
     today: date | None = None,
     x_mode: XMode = "date",
     clock: Clock | None = None,
+    photo_choice: StripChoice = "report",
 ) -> TimelineSpec:
     """``build_timeline`` of everything in one patient's record."""
     return build_timeline(
         record.patient, record.courses, record.assessments, record.adverse_events, record.photos, settings,
-        x_mode=x_mode, severity=severity, today=today, clock=clock,
+        x_mode=x_mode, severity=severity, today=today, clock=clock, photo_choice=photo_choice,
     )  # fmt: skip

@@ -21,8 +21,8 @@ from app.domain.records import (
     PhotoComparison,
     SeriesSettings,
 )
-from app.domain.scales import ENZYME_FIELDS, MMT8_MAXIMA, SCALES, ULN_SUFFIX
-from app.domain.vocab import CTCAE_GRADES, AeOutcome
+from app.domain.scales import ENZYME_FIELDS, MMT8_MAXIMA, SCALES, ULN_SUFFIX, readable
+from app.domain.vocab import CTCAE_GRADES, AeAction, AeOutcome, DrugClass, Subtype
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,8 @@ class ValidationError(ValueError):
         return next((p.message for p in self.problems if p.field == name), None)
 
 
+MAX_DOSE = 100_000  # in any unit: a typing slip beyond this
+MAX_ULN = 100_000  # U/L
 STUDY_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 
 
@@ -75,6 +77,8 @@ def validate_patient(patient: Patient, today: date) -> list[Problem]:
                 "and must start with a letter or digit: it identifies the case, not the person.",
             )
         )
+    if not isinstance(patient.subtype, Subtype):  # a form left on "choose", an importer's blank
+        problems.append(Problem("subtype", "Choose the diagnosis subtype (Other if none fits)."))
     if patient.birth_year is not None and not 1900 <= patient.birth_year <= today.year:
         problems.append(Problem("birth_year", f"Year of birth must be between 1900 and {today.year}."))
     if patient.age_at_onset is not None and not 0 <= patient.age_at_onset <= 120:
@@ -109,6 +113,8 @@ def validate_course(course: MedicationCourse, today: date) -> list[Problem]:
     problems: list[Problem] = []
     if not course.drug.strip():
         problems.append(Problem("drug", "Drug is required."))
+    if not isinstance(course.drug_class, DrugClass):
+        problems.append(Problem("drug_class", "Choose the drug class (Other if none fits)."))
     _partial_not_future(problems, "start", "Start date", course.start, today)
     _partial_not_future(problems, "stop", "Stop date", course.stop, today)
     if course.stop is not None and course.stop.latest() < course.start.earliest():
@@ -117,21 +123,16 @@ def validate_course(course: MedicationCourse, today: date) -> list[Problem]:
         problems.append(Problem("stop_reason", "Say why the course stopped, or clear the stop date."))
     if course.stop is None and course.stop_reason is not None:
         problems.append(Problem("stop", "A stopped course needs its stop date (a year is enough)."))
-    if course.dose is not None and not 0 < course.dose <= 100_000:
-        problems.append(Problem("dose", "Dose must be a positive number."))
+    if course.dose is not None and not 0 < course.dose <= MAX_DOSE:
+        problems.append(Problem("dose", f"Dose must be above 0 and at most {readable(MAX_DOSE)}."))
+    if course.dose is not None and not course.unit.strip():
+        problems.append(Problem("unit", "Give the unit of the dose (for example mg)."))
     return problems
 
 
 def _check_scale(problems: list[Problem], name: str, value: float | None, high: float | None = None) -> None:
-    if value is None:
-        return
-    scale = SCALES[name]
-    top = scale.high if high is None else high
-    if scale.integer and value != int(value):
-        problems.append(Problem(name, f"{scale.label} is a whole number ({scale.low:g}–{top:g})."))
-    elif not scale.low <= value <= top:
-        unit = f" {scale.unit}" if scale.unit else ""
-        problems.append(Problem(name, f"{scale.label} must be between {scale.low:g} and {top:g}{unit}."))
+    if value is not None and (message := SCALES[name].problem(value, high)) is not None:
+        problems.append(Problem(name, message))
 
 
 def validate_assessment(assessment: Assessment, today: date) -> list[Problem]:
@@ -155,8 +156,13 @@ def validate_assessment(assessment: Assessment, today: date) -> list[Problem]:
             problems.append(
                 Problem(enzyme + ULN_SUFFIX, f"Give the lab's upper limit of normal for {label}.")
             )
-        if uln is not None and not 0 < uln <= 100_000:
-            problems.append(Problem(enzyme + ULN_SUFFIX, f"{label} upper limit of normal must be above 0."))
+        if uln is not None and not 0 < uln <= MAX_ULN:
+            problems.append(
+                Problem(
+                    enzyme + ULN_SUFFIX,
+                    f"{label} upper limit of normal must be above 0 and at most {readable(MAX_ULN)} U/L.",
+                )
+            )
     problems += _item_problems(assessment)
     if not assessment.measured and not assessment.notes.strip():
         problems.append(Problem("assessed_on", "Enter at least one score, result or note."))
@@ -193,6 +199,10 @@ def validate_adverse_event(event: AdverseEvent, today: date) -> list[Problem]:
         problems.append(Problem("term", "Describe the event (for example “acneiform eruption”)."))
     if event.grade not in CTCAE_GRADES:
         problems.append(Problem("grade", "CTCAE grade must be 1, 2, 3, 4 or 5."))
+    if not isinstance(event.action, AeAction):
+        problems.append(
+            Problem("action", "Choose the action taken with the drug (None if it went on unchanged).")
+        )
     _not_future(problems, "onset", "Onset date", event.onset, today)
     _not_future(problems, "resolution", "Resolution date", event.resolution, today)
     if event.resolution is not None and event.resolution < event.onset:

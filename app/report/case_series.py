@@ -26,11 +26,13 @@ from reportlab.platypus import (
 
 from app.domain.analysis import method_text
 from app.domain.clock import Clock, DateMode
+from app.domain.records import ONSET_AGE_RULE
 from app.domain.scores import PERCENT_RULE_TEXT
 from app.report import figures, tables
 from app.report.model import ReportInput
 from app.report.photos import AnnotatedPhoto
-from app.report.styles import ALERT, FONT, FONT_BOLD, MUTED, OK, PAGE_MARGIN, RULE, Styles, para, text
+from app.report.scripts import ScriptParagraph
+from app.report.styles import ALERT, FONT, FONT_BOLD, MUTED, OK, PAGE_MARGIN, RULE, Styles, para, paras, text
 
 Progress = Callable[[int, int, str], bool]  # (done, total, what) -> False to cancel
 
@@ -184,7 +186,7 @@ def _patient_section(data: ReportInput, index: int, styles: Styles, width: float
             )
         )
     if patient.vignette.strip():
-        story.append(para(patient.vignette, styles.body))
+        story += paras(patient.vignette, styles.body)  # any length: split so it flows across pages
     story.append(tables.treatment_history(record, dates, styles, width))
     story.append(Spacer(1, 3 * mm))
     story += figures.patient_timeline(data, record, styles, width)
@@ -251,9 +253,7 @@ def _methods(data: ReportInput, styles: Styles, width: float) -> list[Flowable]:
     notes = [
         method_text(settings),
         f"TIS percent-change rule (2016 ACR/EULAR response criteria): {PERCENT_RULE_TEXT}",
-        "CDASI activity meaningful change: a fall of at least "
-        f"{settings.change_rule.points:g} points when the baseline is {settings.change_rule.percent_above:g} or less, "
-        f"or of at least {settings.change_rule.percent:g} % when it is higher (Anyanwu 2015; Ahmed 2020).",
+        ONSET_AGE_RULE,
         "Prior immunosuppressants: distinct systemic immunosuppressants (conventional, biologic, IVIG, antimalarial, "
         "JAK inhibitors) started before the index drug; glucocorticoids and topical treatments are not counted.",
         "De-identification: " + (
@@ -280,7 +280,7 @@ def build_story(data: ReportInput, progress: Progress | None = None) -> list[Flo
     story = _title_page(data, styles)
     story += [
         para("Summary", styles.h1),
-        Paragraph(tables.summary_text(data), styles.body),
+        ScriptParagraph(tables.summary_text(data), styles.body),
         para("Table 1. Patient characteristics", styles.h2),
         tables.patient_characteristics(data, styles, width),
         para(f"Table 2. {data.analysis.settings.measure_label}: baseline and follow-up", styles.h2),

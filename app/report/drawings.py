@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, PolyLine, Rect, String
@@ -19,9 +19,13 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from app.domain.cohort_plots import SpaghettiSpec
 from app.domain.cohort_swimmer import SwimmerSpec
+from app.domain.plot_labels import Box, place_labels
 from app.domain.plot_spec import LegendEntrySpec, TickSpec
-from app.domain.style import FillStyle, LineStyle, MarkerStyle, SeriesStyle
+from app.domain.style import FillStyle, LineStyle, MarkerStyle, SeriesStyle, swatch_style
 from app.domain.timeline import BarSpec, MeasureTrackSpec, TimelineSpec
+from app.report import rtl
+from app.report.photos import draw_strip, strip_height
+from app.report.scripts import drawing_text, font_runs
 from app.report.styles import FONT, FONT_BOLD, register_fonts
 
 INK = colors.HexColor("#1A1A1A")
@@ -41,11 +45,16 @@ LEGEND_FONT = 6.2
 class SpecDrawing(Drawing):  # type: ignore[misc]
     """A Drawing that remembers how many of each element it drew."""
 
-    _attrMap = AttrMap(BASE=Drawing, counts=AttrMapValue(None, desc="elements drawn, by kind"))
+    _attrMap = AttrMap(
+        BASE=Drawing,
+        counts=AttrMapValue(None, desc="elements drawn, by kind"),
+        x_scale=AttrMapValue(None, desc="where the x clock was drawn (an XScale), once drawn"),
+    )
 
     def __init__(self, width: float, height: float) -> None:
         super().__init__(width, height)
         self.counts: Counter[str] = Counter()
+        self.x_scale: XScale | None = None
 
 
 def _colour(hex_colour: str, alpha: float = 1.0) -> colors.Color:
@@ -66,10 +75,12 @@ def _rect(x: float, y: float, w: float, h: float, style: FillStyle) -> Rect:
 
 def _text(
     x: float, y: float, text: str, size: float = TICK_FONT, anchor: str = "start", bold: bool = False
-) -> String:
-    return String(
-        x, y, text, fontName=FONT_BOLD if bold else FONT, fontSize=size, fillColor=INK, textAnchor=anchor
-    )
+) -> String | Group:
+    """A label; typed text in another script (a drug name in Chinese, say) gets its fallback fonts."""
+    font = FONT_BOLD if bold else FONT
+    if font_runs(text, font) != [(text, font)] or rtl.RTL.search(text):
+        return drawing_text(x, y, text, font, size, anchor, fillColor=INK)
+    return String(x, y, text, fontName=font, fontSize=size, fillColor=INK, textAnchor=anchor)
 
 
 def marker(x: float, y: float, style: MarkerStyle, scale: float = 0.8) -> Group:
@@ -139,14 +150,22 @@ def draw_bar(drawing: Group, bar: BarSpec, sx: XScale, y: float, h: float) -> No
         drawing.add(_arrow(sx(bar.x_end), y + h / 2, h * 0.55, LineStyle("#000000")))
 
 
+def _grid(drawing: SpecDrawing, ticks: Sequence[TickSpec], sx: XScale, y: float, top: float) -> None:
+    for tick in ticks:
+        if sx.lo <= tick.x <= sx.hi:
+            drawing.add(Line(sx(tick.x), y, sx(tick.x), top, strokeColor=GRID, strokeWidth=0.4))
+
+
 def _x_axis(
-    drawing: SpecDrawing, ticks: Sequence[TickSpec], sx: XScale, y: float, top: float, label: str
+    drawing: SpecDrawing, ticks: Sequence[TickSpec], sx: XScale, y: float, top: float | None, label: str
 ) -> None:
+    """The x axis at ``y``, its ticks and label, and grid lines up to ``top`` (None: drawn before)."""
     drawing.add(Line(sx.left, y, sx.left + sx.width, y, strokeColor=INK, strokeWidth=0.6))
+    if top is not None:
+        _grid(drawing, ticks, sx, y, top)
     for tick in ticks:
         if sx.lo <= tick.x <= sx.hi:
             x = sx(tick.x)
-            drawing.add(Line(x, y, x, top, strokeColor=GRID, strokeWidth=0.4))
             drawing.add(Line(x, y - 2.5, x, y, strokeColor=INK, strokeWidth=0.6))
             drawing.add(_text(x, y - 9, tick.label, anchor="middle"))
     drawing.add(_text(sx.left + sx.width / 2, y - 19, label, 7.0, "middle"))
@@ -177,28 +196,54 @@ def _series(
             drawing.add(marker(x, y, series.marker, 0.7))
 
 
-def _boxed_label(drawing: SpecDrawing, x: float, y: float, text: str, size: float = 5.5) -> None:
+LABEL_FONT = 5.5  # band and limit labels inside a track
+
+
+def _label_box(x: float, y: float, text: str, size: float = LABEL_FONT) -> Box:
+    """The paper-white box of a label whose text starts at (x, y) on its baseline."""
+    return x - 1, y - 1.5, x + stringWidth(text, FONT, size) + 1, y + size
+
+
+def _boxed_label(drawing: SpecDrawing, box: Box, text: str, size: float = LABEL_FONT) -> None:
     """A small label on a paper-white box, readable over grid, phase edges and bands."""
-    width = stringWidth(text, FONT, size)
-    drawing.add(Rect(x - 1, y - 1.5, width + 2, size + 1.5, fillColor=colors.white, strokeColor=None))
-    drawing.add(_text(x, y, text, size))
+    x0, y0, x1, y1 = box
+    drawing.add(Rect(x0, y0, x1 - x0, y1 - y0, fillColor=colors.white, strokeColor=None))
+    drawing.add(_text(x0 + 1, y0 + 1.5, text, size))
+
+
+def _track_labels(drawing: SpecDrawing, track: MeasureTrackSpec, sx: XScale, sy: XScale) -> None:
+    """Band names centred in their bands, limits above their line (else below), at the left, clear of
+    the cut-off line and the latest values; none over another, a tick or the track's edge."""
+    lo, hi = track.y.range
+    x = sx.left + 3
+    options: list[list[Box]] = []
+    for band in track.bands:
+        y0, y1 = sy(max(band.y_low, lo)), sy(min(band.y_high, hi))
+        box = _label_box(x, (y0 + y1) / 2 - LABEL_FONT / 2 + 1, band.label)
+        options.append([box] if y0 <= box[1] and box[3] <= y1 else [])  # too thin: the legend names it
+    for reference in track.references:
+        y, rx = sy(reference.y), max(sx(reference.x_start), sx.left) + 3
+        options.append(
+            [_label_box(rx, y + 3, reference.label), _label_box(rx, y - 2 - LABEL_FONT, reference.label)]
+        )
+    texts = [b.label for b in track.bands] + [r.label for r in track.references]
+    ticks = [(sx.left - 2.5, sy(t.x) - 0.5, sx.left + 0.5, sy(t.x) + 0.5) for t in track.y.ticks]
+    area = (sx.left, sy.left, sx.left + sx.width, sy.left + sy.width)
+    for box, text in zip(place_labels(options, area, ticks), texts, strict=True):
+        if box is not None:
+            _boxed_label(drawing, box, text)
 
 
 def _track(drawing: SpecDrawing, track: MeasureTrackSpec, sx: XScale, bottom: float) -> None:
-
     lo, hi = track.y.range
     sy = _y_scale(bottom, TRACK_H, lo, hi)
-    # band and reference labels sit at the left, clear of the cut-off line and the latest values
     for band in track.bands:
         y0, y1 = sy(max(band.y_low, lo)), sy(min(band.y_high, hi))
         drawing.add(_rect(sx.left, y0, sx.width, y1 - y0, band.style))
-        if y1 - y0 >= 6.5:  # a band too thin for its label is named in the legend only
-            _boxed_label(drawing, sx.left + 2, y1 - 6, band.label)
-
     for reference in track.references:
         y = sy(reference.y)
         drawing.add(_line(sx(reference.x_start), y, sx(reference.x_end), y, reference.style))
-        _boxed_label(drawing, sx(reference.x_start) + 2, y + 2, reference.label)
+    _track_labels(drawing, track, sx, sy)
     _y_axis(drawing, track, sy, sx.left)
     # the title in the left gutter, beside its axis, wrapped clear of the tick labels
     title = f"{track.label} ({track.unit})" if track.unit else track.label
@@ -238,8 +283,8 @@ def _legend(
     for entry, offset, row in _legend_layout(entries, width):
         x, y = left + offset, top - row * 10
         style = entry.style
-        if isinstance(style, FillStyle):
-            drawing.add(_rect(x, y - 1, 10, 6, style))
+        if isinstance(style, FillStyle):  # outlined when too pale to see on the paper
+            drawing.add(_rect(x, y - 1, 10, 6, swatch_style(style)))
         elif isinstance(style, LineStyle):
             drawing.add(_line(x, y + 2, x + 10, y + 2, style))
         elif isinstance(style, MarkerStyle):
@@ -250,39 +295,29 @@ def _legend(
         drawing.add(_text(x + 13, y, entry.label, LEGEND_FONT))
 
 
-def draw_timeline(spec: TimelineSpec, width: float) -> SpecDrawing:
-    """The patient's timeline: phases behind, lanes, measure tracks, events and photos, x axis, legend."""
-    register_fonts()  # text is measured in the embedded family, whoever draws first
-    lanes = [lane for group in spec.lane_groups for lane in group.lanes]
-    plot_w = width - LABEL_W - 6
-    legend_h = _legend_height(spec.legend, plot_w)
-    body = len(lanes) * (LANE_H + 2) + len(spec.tracks) * (TRACK_H + GAP) + 2 * STRIP_H + 14
-    height = body + 30 + legend_h
-    drawing = SpecDrawing(width, height)
-    sx = XScale(spec.x_range[0], spec.x_range[1], LABEL_W, plot_w)
-    top, bottom = height - 4, 30 + legend_h
-    for phase in spec.phases:  # behind everything, across every track
-        drawing.add(
-            _rect(
-                sx(phase.x_start), bottom, sx(phase.x_end) - sx(phase.x_start), top - bottom - 10, phase.style
-            )
-        )
+def _phases(drawing: SpecDrawing, spec: TimelineSpec, sx: XScale, top: float, bottom: float) -> None:
+    """The phase bands behind everything, across every track, named at the top where they fit."""
+    for phase in spec.phases:
         band_w = sx(phase.x_end) - sx(phase.x_start)
-        # a band too narrow for its name is named in the legend only
-        if stringWidth(phase.label, FONT_BOLD, 6.2) + 4 <= band_w:
+        drawing.add(_rect(sx(phase.x_start), bottom, band_w, top - bottom - 10, phase.style))
+        if stringWidth(phase.label, FONT_BOLD, 6.2) + 4 <= band_w:  # too narrow: named in the legend only
             drawing.add(_text(sx(phase.x_start) + 2, top - 8, phase.label, 6.2, bold=True))
         drawing.counts["phases"] += 1
 
-    y = top - 12
-    for lane in lanes:
+
+def _lanes(drawing: SpecDrawing, spec: TimelineSpec, sx: XScale, y: float) -> float:
+    """One row per medication lane from ``y`` down; returns the last row's bottom."""
+    for lane in (lane for group in spec.lane_groups for lane in group.lanes):
         y -= LANE_H + 2
         drawing.add(_text(4, y + 2, lane.label[:22], 6.2))
         for bar in lane.bars:
             draw_bar(drawing, bar, sx, y, LANE_H)
             drawing.counts["bars"] += 1
-    for track in spec.tracks:
-        y -= TRACK_H + GAP
-        _track(drawing, track, sx, y)
+    return y
+
+
+def _marker_rows(drawing: SpecDrawing, spec: TimelineSpec, sx: XScale, y: float) -> float:
+    """The adverse events' row and the photos' row from ``y`` down; returns the photos' row centre."""
     y -= STRIP_H
     drawing.add(_text(4, y + 4, "Adverse events", 6.2))
     for event in spec.events:
@@ -293,47 +328,111 @@ def draw_timeline(spec: TimelineSpec, width: float) -> SpecDrawing:
     for photo in spec.photos:
         drawing.add(marker(sx(photo.x), y + 6, photo.style))
         drawing.counts["photos"] += 1
+    return y + 6
+
+
+def _strip(
+    drawing: SpecDrawing, spec: TimelineSpec, sx: XScale, photos_y: float, images: Mapping[int, bytes]
+) -> float:
+    """The photo strip under the photo markers, its title in the gutter; returns its bottom."""
+    top = photos_y - 5
+    if not spec.strip.photos:
+        return top
+    height = strip_height(spec.strip, sx.width / (sx.hi - sx.lo))
+    for n, line in enumerate(simpleSplit(spec.strip.title, FONT, 6.2, LABEL_W - 8)):
+        drawing.add(_text(4, top - height / 2 - n * 7.5, line, 6.2))
+    drawing.counts.update(draw_strip(drawing, spec.strip, sx, photos_y - 3, top, images))
+    return top - height
+
+
+def draw_timeline(spec: TimelineSpec, width: float, images: Mapping[int, bytes] | None = None) -> SpecDrawing:
+    """The patient's timeline, top to bottom as on screen: phase names, lanes, adverse events, photos
+    and their strip, measure tracks, x axis, legend; phases behind everything. ``images`` holds the
+    strip's photos by id (the report's ``photo_images``); one missing there prints as an empty frame.
+    ``x_scale`` keeps where the drawing put the x clock, ``counts`` what it drew."""
+    register_fonts()  # text is measured in the embedded family, whoever draws first
+    lanes = sum(len(group.lanes) for group in spec.lane_groups)
+    plot_w = width - LABEL_W - 6
+    legend_h = _legend_height(spec.legend, plot_w)
+    per_x = plot_w / (spec.x_range[1] - spec.x_range[0])
+    strip_h = strip_height(spec.strip, per_x) if spec.strip.photos else 0.0
+    body = lanes * (LANE_H + 2) + len(spec.tracks) * (TRACK_H + GAP) + 2 * STRIP_H + strip_h + 19
+    drawing = SpecDrawing(width, body + 30 + legend_h)
+    sx = drawing.x_scale = XScale(spec.x_range[0], spec.x_range[1], LABEL_W, plot_w)
+    top, bottom = drawing.height - 4, 30 + legend_h
+    _phases(drawing, spec, sx, top, bottom)
+    _grid(drawing, spec.ticks, sx, bottom, top - 10)  # behind the bars, thumbnails and curves
+    y = _strip(
+        drawing, spec, sx, _marker_rows(drawing, spec, sx, _lanes(drawing, spec, sx, top - 12)), images or {}
+    )
+    for track in spec.tracks:
+        y -= TRACK_H + GAP
+        _track(drawing, track, sx, y)
     for x, style in ((spec.cutoff_x, spec.cutoff_style), (spec.day_zero_x, spec.day_zero_style)):
         if x is not None:
             drawing.add(_line(sx(x), bottom, sx(x), top - 10, style))
-    _x_axis(drawing, spec.ticks, sx, bottom, top - 10, spec.x_label)
+    _x_axis(drawing, spec.ticks, sx, bottom, None, spec.x_label)
     _legend(drawing, spec.legend, LABEL_W, legend_h - 8, plot_w)
     return drawing
 
 
+def _spaghetti_labels(drawing: SpecDrawing, spec: SpaghettiSpec, sx: XScale, sy: XScale) -> None:
+    """Band names at the right of their bands; each patient's study ID after its last value, moved up
+    or down a little to keep clear of the others and of the band names (where it is when nothing is free)."""
+    lo, hi = spec.y.range
+    right = sx.left + sx.width
+    wanted: list[list[Box]] = []
+    for band in spec.bands:
+        y0, y1 = sy(max(band.y_low, lo)), sy(min(band.y_high, hi))
+        box = _label_box(
+            right - 3 - stringWidth(band.label, FONT, LABEL_FONT), y1 - LABEL_FONT - 2, band.label
+        )
+        wanted.append([box] if y0 <= box[1] else [])  # too thin: the legend names it
+    bands = place_labels(wanted, (sx.left, sy.left, right, sy.left + sy.width))
+    for band, box in zip(spec.bands, bands, strict=True):
+        if box is not None:
+            _boxed_label(drawing, box, band.label)
+    ends = [
+        (line.study_id, sx(line.points[-1].x) + 3, sy(line.points[-1].y) - 2)
+        for line in spec.lines
+        if line.points
+    ]
+    options = [[_label_box(x, y + dy, text, 5.2) for dy in (0, 5, -5, 10, -10)] for text, x, y in ends]
+    area = (sx.left, sy.left - 12, right + 40, sy.left + sy.width + 12)
+    for (text, _, _), box, first in zip(
+        ends, place_labels(options, area, [b for b in bands if b]), options, strict=True
+    ):
+        x0, y0, _, _ = box or first[0]
+        drawing.add(_text(x0 + 1, y0 + 1.5, text, 5.2))
+
+
 def draw_spaghetti(spec: SpaghettiSpec, width: float, height: float = 230.0) -> SpecDrawing:
-    """Each patient's line aligned to day 0, the median line on top, severity bands behind."""
+    """Each patient's line aligned to day 0, the median line on top, severity bands behind; the title
+    above the plot, clear of the top tick."""
     register_fonts()  # text is measured in the embedded family, whoever draws first
     drawing = SpecDrawing(width, height)
     legend_h = _legend_height(spec.legend, width - 50)
-    left, bottom = 40.0, 30 + legend_h
-    sx = XScale(spec.x_range[0], spec.x_range[1], left, width - left - 8)
+    left, bottom, top = 40.0, 30 + legend_h, height - 18
+    sx = drawing.x_scale = XScale(spec.x_range[0], spec.x_range[1], left, width - left - 8)
     lo, hi = spec.y.range
-    sy = _y_scale(bottom, height - bottom - 8, lo, hi)
+    sy = _y_scale(bottom, top - bottom, lo, hi)
     for band in spec.bands:
         y0, y1 = sy(max(band.y_low, lo)), sy(min(band.y_high, hi))
         drawing.add(_rect(left, y0, sx.width, y1 - y0, band.style))
-        drawing.add(_text(left + sx.width - 2, y1 - 7, band.label, 5.5, "end"))
     for tick in spec.y.ticks:
         drawing.add(_text(left - 3.5, sy(tick.x) - 2.2, tick.label, anchor="end"))
-    drawing.add(
-        _text(
-            4, height - 10, f"{spec.measure_label}" + (f" ({spec.unit})" if spec.unit else ""), 6.8, bold=True
-        )
-    )
+    title = f"{spec.measure_label}" + (f" ({spec.unit})" if spec.unit else "")
+    drawing.add(_text(4, height - 10, title, 6.8, bold=True))
     for line in spec.lines:
         # off the drug first, so the last value on the drug keeps its on-drug marker on top
         _series(drawing, line.off_drug_style, [(sx(p.x), sy(p.y)) for p in line.off_drug], False)
         _series(drawing, line.style, [(sx(p.x), sy(p.y)) for p in line.on_drug], False)
-
-        if line.points:
-            last = line.points[-1]
-            drawing.add(_text(sx(last.x) + 3, sy(last.y) - 2, line.study_id, 5.2))
         drawing.counts["lines"] += 1
     _series(drawing, spec.median_style, [(sx(m.x), sy(m.y)) for m in spec.median], False)
+    _spaghetti_labels(drawing, spec, sx, sy)
     drawing.counts["median"] = len(spec.median)
-    drawing.add(_line(sx(0), bottom, sx(0), height - 8, spec.day_zero_style))
-    _x_axis(drawing, spec.ticks, sx, bottom, height - 8, spec.x_label)
+    drawing.add(_line(sx(0), bottom, sx(0), top, spec.day_zero_style))
+    _x_axis(drawing, spec.ticks, sx, bottom, top, spec.x_label)
     _legend(drawing, spec.legend, left, legend_h - 8, width - left)
     return drawing
 

@@ -32,9 +32,9 @@ def cohort_figures(data: ReportInput, styles: Styles, width: float) -> list[Flow
     if data.swimmer is not None and data.swimmer.rows:
         spec = data.swimmer
         caption = (
-            f"Figure 2. Time on {spec.index_drug} per patient (day 0 = its start); bars before day 0: an earlier "
-            "JAK inhibitor; arrow: still on treatment at the data cut-off; ×: stopped; triangles: adverse events "
-            "with their CTCAE grade."
+            f"Figure 2. Time on {spec.index_drug} per patient, {spec.group_label} (day 0 = its start); bars "
+            "before day 0: an earlier JAK inhibitor; arrow: still on treatment at the data cut-off; ×: stopped; "
+            "triangles: adverse events with their CTCAE grade."
         )
         parts = swimmer_parts(spec, width, FIGURE_HEIGHT)
         for n, part in enumerate(parts, start=1):
@@ -57,7 +57,10 @@ def patient_timeline(
     spec = record_timeline(record, settings, severity=data.analysis.settings.severity, clock=clock)
     caption = f"Timeline of {record.patient.study_id}. " + " ".join(spec.notes)
     return [
-        Figure(fit_height(draw_timeline(spec, width), FIGURE_HEIGHT), para(caption.strip(), styles.caption))
+        Figure(
+            fit_height(draw_timeline(spec, width, data.photo_images), FIGURE_HEIGHT),
+            para(caption.strip(), styles.caption),
+        )
     ]
 
 

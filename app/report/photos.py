@@ -1,19 +1,32 @@
-"""Photos in the PDF: cropped and downsampled to print size, annotations drawn as vectors on top."""
+"""Photos in the PDF: cropped and downsampled to print size, annotations drawn as vectors on top;
+in the report's photo blocks and in the timeline's photo strip."""
 
 from __future__ import annotations
 
 import io
 import math
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 
 from PIL import Image
+from reportlab.graphics.shapes import DirectDraw, Group, Line, Rect, String
 from reportlab.lib.colors import HexColor
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
-from app.domain.annotations import ANNOTATION_COLOURS, Crop, Shape, ShapeKind, shape_in_crop
-from app.report.styles import FONT_BOLD
+from app.domain.annotations import (
+    ANNOTATION_COLOURS,
+    HALO_SHARE,
+    Crop,
+    Shape,
+    ShapeKind,
+    halo_colour,
+    shape_in_crop,
+)
+from app.domain.timeline_photos import CAPTION_LINES, PhotoStripSpec, StripPhotoSpec, wrapped
+from app.report.styles import FONT, FONT_BOLD
 
 PRINT_DPI = 220
 JPEG_QUALITY = 85
@@ -62,10 +75,21 @@ def draw_shape(canvas: Canvas, shape: Shape, width: float, height: float) -> Non
             path.lineTo(x, y)
         canvas.drawPath(path, stroke=1, fill=0)
     else:
-        size = max(7.0, 0.045 * height)
-        canvas.setFont(FONT_BOLD, size)
-        x, y = points[0]
-        canvas.drawString(x, y - size, shape.text)
+        _label(canvas, shape, points[0], max(7.0, 0.045 * height))
+
+
+def _label(canvas: Canvas, shape: Shape, at: tuple[float, float], size: float) -> None:
+    """A text label with an outline in its contrasting colour (``halo_colour``), then its fill on top
+    (one text object, so the render mode goes back to fill for whatever is written next)."""
+    canvas.setStrokeColor(HexColor(halo_colour(shape.colour)))
+    canvas.setLineWidth(HALO_SHARE * size)
+    text = canvas.beginText(at[0], at[1] - size)
+    text.setFont(FONT_BOLD, size)
+    for mode in (1, 0):  # stroke, then fill
+        text.setTextOrigin(at[0], at[1] - size)
+        text.setTextRenderMode(mode)
+        text.textOut(shape.text)
+    canvas.drawText(text)
 
 
 def _arrow_head(canvas: Canvas, x0: float, y0: float, x1: float, y1: float, stroke: float) -> None:
@@ -104,3 +128,116 @@ class AnnotatedPhoto(Flowable):  # type: ignore[misc]
         for shape in self.shapes:
             draw_shape(canvas, shape, self.draw_width, self.draw_height)
         canvas.restoreState()
+
+
+# ----------------------------------------------------------------- the timeline's photo strip
+
+MINIATURE_PT = 200.0  # a thumbnail's annotations are drawn as on a photo this wide, then scaled
+
+
+class StripThumbnail(DirectDraw):  # type: ignore[misc]
+    """A photo of the timeline's strip inside a drawing: its pixels (cropped, print-ready) and its
+    annotations as vectors (in the cropped photo's coordinates), drawn straight on the PDF canvas;
+    an empty grey box when its pixels are not in the report."""
+
+    def __init__(
+        self, x: float, y: float, width: float, height: float, image: bytes | None, photo: StripPhotoSpec
+    ) -> None:
+        super().__init__()
+        self.x, self.y, self.width, self.height = x, y, width, height
+        self.photo_id = photo.photo_id
+        self.shapes = photo.annotations
+        self.jpeg = print_ready(image, photo.crop, width)[0] if image else None
+
+    def getBounds(self) -> tuple[float, float, float, float]:
+        return self.x, self.y, self.x + self.width, self.y + self.height
+
+    def drawDirectly(self, renderer: object) -> None:
+        canvas: Canvas = renderer._canvas  # type: ignore[attr-defined]
+        canvas.saveState()
+        if self.jpeg is None:
+            canvas.setFillColor(HexColor("#D9D9D9"))
+            canvas.rect(self.x, self.y, self.width, self.height, stroke=0, fill=1)
+        else:
+            canvas.drawImage(ImageReader(io.BytesIO(self.jpeg)), self.x, self.y, self.width, self.height)
+            path = canvas.beginPath()
+            path.rect(self.x, self.y, self.width, self.height)
+            canvas.clipPath(path, stroke=0, fill=0)
+            canvas.translate(self.x, self.y)
+            canvas.scale(self.width / MINIATURE_PT, self.width / MINIATURE_PT)
+            for shape in self.shapes:
+                draw_shape(canvas, shape, MINIATURE_PT, MINIATURE_PT * self.height / self.width)
+        canvas.restoreState()
+
+
+STRIP_LEADER = 9.0  # between the photo markers' row and the thumbnails' top
+STRIP_THUMB = 44.0  # the tallest a thumbnail is printed
+CAPTION_FONT = 5.5
+CAPTION_STEP = CAPTION_FONT + 1.3
+INK = HexColor("#1A1A1A")
+MUTED = HexColor("#555555")
+
+
+def _thumbnail_size(photo: StripPhotoSpec, slot_width: float) -> tuple[float, float]:
+    """A thumbnail's printed width and height: its slot's width, or less where it would pass STRIP_THUMB."""
+    width = min(slot_width, STRIP_THUMB / photo.aspect)
+    return width, width * photo.aspect
+
+
+def _caption_lines(photo: StripPhotoSpec, room: float) -> list[tuple[str, str]]:
+    """A thumbnail's caption as printed in ``room`` points: wrapped, the date in bold; (text, font name)."""
+    first = wrapped(photo.caption[:1], lambda t: stringWidth(t, FONT_BOLD, CAPTION_FONT) <= room, 1)
+    rest = wrapped(photo.caption[1:], lambda t: stringWidth(t, FONT, CAPTION_FONT) <= room, CAPTION_LINES - 1)
+    return [(text, FONT_BOLD) for text in first] + [(text, FONT) for text in rest]
+
+
+def strip_height(strip: PhotoStripSpec, per_x: float) -> float:
+    """The printed strip's height at ``per_x`` points per unit of the x clock: leader zone, the tallest
+    thumbnail and the longest caption."""
+    tallest = max(_thumbnail_size(p, strip.slot_width * per_x)[1] for p in strip.photos)
+    lines = max(len(_caption_lines(p, (p.room[1] - p.room[0]) * per_x - 2)) for p in strip.photos)
+    return STRIP_LEADER + tallest + 2 + lines * CAPTION_STEP + 2
+
+
+def draw_strip(
+    group: Group,
+    strip: PhotoStripSpec,
+    scale: Callable[[float], float],
+    markers_y: float,
+    top: float,
+    images: Mapping[int, bytes],
+) -> Counter[str]:
+    """The strip of a timeline drawing, below the photo markers at ``markers_y`` from ``top`` down:
+    leader lines, thumbnails (``StripThumbnail``, their pixels from ``images`` by photo id) and
+    captions, where the spec puts them; returns how many thumbnails and leader lines it drew."""
+    drawn: Counter[str] = Counter()
+    for photo in strip.photos:
+        a, b = scale(photo.slot[0]), scale(photo.slot[1])
+        width, height = _thumbnail_size(photo, b - a)
+        left, y = (a + b - width) / 2, top - STRIP_LEADER - height
+        if photo.leader is not None:
+            group.add(Line(scale(photo.leader[0]), markers_y, scale(photo.leader[1]), top - STRIP_LEADER,
+                           strokeColor=MUTED, strokeWidth=0.5))  # fmt: skip
+            drawn["leaders"] += 1
+        group.add(StripThumbnail(left, y, width, height, images.get(photo.photo_id or -1), photo))
+        group.add(Rect(left, y, width, height, fillColor=None, strokeColor=INK, strokeWidth=0.4))
+        _caption(group, photo, (a + b) / 2, (scale(photo.room[0]), scale(photo.room[1])), y - 2)
+        drawn["thumbnails"] += 1
+    return drawn
+
+
+def _caption(
+    group: Group, photo: StripPhotoSpec, centre: float, room: tuple[float, float], top: float
+) -> None:
+    """The caption lines under a thumbnail, wrapped to its room, each centred under the thumbnail as
+    far as the room allows, on a faint paper box."""
+    left, right = room[0] + 1, room[1] - 1
+    for n, (text, name) in enumerate(_caption_lines(photo, right - left)):
+        y = top - (n + 1) * CAPTION_STEP + 1.3
+        width = stringWidth(text, name, CAPTION_FONT)
+        middle = min(max(centre, left + width / 2), right - width / 2)
+        group.add(Rect(middle - width / 2 - 1, y - 1.4, width + 2, CAPTION_STEP,
+                       fillColor=HexColor("#FFFFFF"), fillOpacity=0.8, strokeColor=None))  # fmt: skip
+        group.add(
+            String(middle, y, text, fontName=name, fontSize=CAPTION_FONT, fillColor=INK, textAnchor="middle")
+        )

@@ -1,7 +1,8 @@
-"""Fonts, paragraph styles and table styles of the PDF report; escaping of user text."""
+"""Fonts, paragraph styles and table styles of the PDF report; user text made into paragraphs."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -15,9 +16,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, TableStyle
 
 from app import assets
+from app.report.scripts import ScriptParagraph, register_fallback_fonts, string_width
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
@@ -38,7 +40,8 @@ CELL_PADDING = 6.5  # left + right cell padding, points
 
 @cache
 def register_fonts(folder: Path | None = None) -> None:
-    """Register the bundled DejaVu family once (it covers γ, ≥, µ and accented names)."""
+    """Register the bundled fonts once: the DejaVu family (γ, ≥, µ, accented names) and the fallbacks
+    for Chinese, Japanese, Korean, Arabic and Hebrew (``scripts.FALLBACKS``)."""
     folder = folder or assets.fonts_dir()
     for name, filename in (
         (FONT, "DejaVuSans.ttf"),
@@ -50,6 +53,7 @@ def register_fonts(folder: Path | None = None) -> None:
     pdfmetrics.registerFontFamily(
         FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC
     )
+    register_fallback_fonts(folder)
     rl_config.canvas_basefontname = FONT  # no page may fall back to an unembedded standard font
     STATE_DEFAULTS["fontName"] = FONT  # nor a drawing (reportlab.graphics defaults to Helvetica)
 
@@ -89,7 +93,47 @@ def text(value: object) -> str:
 
 
 def para(value: object, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(text(value), style)
+    """User text as one paragraph in any script (fallback fonts, right-to-left lines)."""
+    return ScriptParagraph(text(value), style)
+
+
+def paras(value: object, style: ParagraphStyle) -> list[Flowable]:
+    """Free text of any length: a paragraph per line, and a line longer than ``CHUNK`` characters cut
+    (after a sentence where possible) into paragraphs that follow each other without a gap.
+
+    One giant Paragraph costs time quadratic in its length: reportlab wraps the rest of it again
+    at every page break, and its line breaker pops words from the front of a list.
+    """
+    lines = ("" if value is None else str(value)).strip("\n").split("\n")
+    pieces = [chunk for line in lines for chunk in (_chunks(line) if line.strip() else [""])]
+    last = len(pieces) - 1
+    story: list[Flowable] = []
+    for n, piece in enumerate(pieces):
+        if not piece:
+            story.append(Spacer(1, style.leading))
+            continue
+        spacing = {
+            "spaceBefore": style.spaceBefore if n == 0 else 0,
+            "spaceAfter": style.spaceAfter if n == last else 0,
+        }
+        story.append(para(piece, ParagraphStyle(f"{style.name}-{n}", parent=style, **spacing)))
+    return story
+
+
+CHUNK = 2000  # characters: long enough to read as one paragraph, short enough to wrap fast
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？؟])\s+|(?<=[。！？])")
+
+
+def _chunks(line: str) -> list[str]:
+    """``line`` cut into pieces of at most about CHUNK characters, at a sentence end, else at a space."""
+    pieces, start = [], 0
+    while len(line) - start > CHUNK:
+        window = line[start : start + CHUNK + 1]
+        ends = [m.end() for m in _SENTENCE_END.finditer(window) if m.end() > CHUNK // 2]
+        cut = ends[-1] if ends else (window.rfind(" ") + 1 or CHUNK)
+        pieces.append(window[:cut].rstrip())
+        start += cut
+    return [*pieces, line[start:]] if line[start:].strip() else pieces
 
 
 def table_style(header_rows: int = 1, stripes: bool = True) -> TableStyle:
@@ -115,9 +159,9 @@ def _cell_widths(cell: Paragraph) -> tuple[float, float]:
     """(longest word, whole text) widths of a cell's text, padding included."""
     font, size = cell.style.fontName, cell.style.fontSize
     lines = cell.getPlainText().split("\n")
-    words = [w for line in lines for w in line.split()] or [""]
-    longest = max(pdfmetrics.stringWidth(w, font, size) for w in words)
-    whole = max(pdfmetrics.stringWidth(line, font, size) for line in lines)
+    words = [w for line in lines for w in line.split(" ") if w] or [""]  # a no-break space joins words
+    longest = max(string_width(w, font, size) for w in words)
+    whole = max(string_width(line, font, size) for line in lines)
     return longest + CELL_PADDING, whole + CELL_PADDING
 
 

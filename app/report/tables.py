@@ -6,26 +6,18 @@ from collections.abc import Sequence
 
 from reportlab.platypus import Paragraph, Table
 
-from app.domain.analysis import OutcomeAnalysis
+from app.domain.analysis import SUMMARY_DIGITS, OutcomeAnalysis, meaningful_text
 from app.domain.clock import Clock
-from app.domain.cohort import CohortFacts
-from app.domain.numbers import shown
+from app.domain.cohort import CohortFacts, onset_age_text, prior_text
+from app.domain.numbers import plural, shown, spread
 from app.domain.phases import index_course, prior_immunosuppressants, prior_jak_courses
 from app.domain.records import MedicationCourse, PatientRecord
+from app.domain.scores import Criterion
+from app.domain.stats import result_text
 from app.report.model import ReportInput
 from app.report.styles import RULE, Styles, fitted_widths, para, table_style, text
 
 fmt = shown
-
-
-def iqr(values: tuple[float, float] | None) -> str:
-    return f"({fmt(values[0])}–{fmt(values[1])})" if values else ""
-
-
-def p_value(p: float | None) -> str:
-    if p is None:
-        return "–"
-    return "< 0.001" if p < 0.001 else f"{p:.4f}"
 
 
 def unbroken(text: str) -> str:
@@ -73,7 +65,7 @@ def patient_characteristics(data: ReportInput, styles: Styles, width: float) -> 
         rows.append(
             [para(v, styles.cell) for v in (
                 patient.study_id, patient.subtype.value, patient.sex.label,
-                data.disclosure.age(patient.age_at_onset),
+                data.disclosure.age(patient.onset_age),
                 ", ".join(patient.positive_antibodies) or "none", patient.ild.label,
                 f"{len(priors)}: {', '.join(priors)}" if priors else "0", jaks,
                 _index_time(course, dates, data, calendar), status,
@@ -99,42 +91,54 @@ def outcomes(data: ReportInput, styles: Styles, width: float) -> Table:
     rows = [
         _header(
             ["Patient", "Subtype", "Baseline visit", "Baseline", "Follow-up visit", "Follow-up", "Change",
-             "Change %", "Meaningful change", "TIS (category)"],
+             "Change %", "Meaningful change", "TIS", "TIS response"],
             styles,
         )
     ]  # fmt: skip
     for row in analysis.rows:
         shown = data.disclosure.clock(records[row.patient_id].patient.id)
-        meaningful = "–" if row.meaningful is None else "yes" if row.meaningful else "no"
-        tis = f"{fmt(row.tis_total)} ({row.tis_category})" if row.tis_category else "not computable"
+        meaningful = meaningful_text(row, analysis.settings.change_rule)
+        tis = (fmt(row.tis_total), row.tis_category) if row.tis_category else ("–", "not computable")
         rows.append(
             [para(v, styles.cell) for v in (
                 row.study_id, row.subtype.value, unbroken(shown.show(row.baseline_date)), fmt(row.baseline, 2),
                 unbroken(shown.show(row.followup_date)), fmt(row.followup, 2), fmt(row.change, 2), fmt(row.percent_change),
-                meaningful, tis,
+                meaningful, *tis,
             )]
         )  # fmt: skip
     summary = analysis.summary
     rows.append(
         [para(v, styles.cell_bold) for v in (
-            f"Median (IQR) n = {summary.n}", "", f"{fmt(summary.baseline_median, 2)} {iqr(summary.baseline_iqr)}", "",
-            f"{fmt(summary.followup_median, 2)} {iqr(summary.followup_iqr)}", "",
-            f"{fmt(summary.median_change, 2)} {iqr(summary.change_iqr)}", "",
-            "–" if summary.meaningful is None else f"{summary.meaningful} of {summary.n}", "",
+            f"Median (IQR), {plural(summary.n, 'patient')}", "",
+            spread(summary.baseline_median, summary.baseline_iqr, SUMMARY_DIGITS), "",
+            spread(summary.followup_median, summary.followup_iqr, SUMMARY_DIGITS), "",
+            spread(summary.median_change, summary.change_iqr, SUMMARY_DIGITS), "",
+            "–" if summary.meaningful is None else f"{summary.meaningful} of {summary.n}", "", "",
         )]
     )  # fmt: skip
     table = _table(rows, width, fit_rows=-1)
-    spans = [((0, -1), (1, -1)), ((2, -1), (3, -1)), ((4, -1), (5, -1)), ((6, -1), (7, -1))]
+    spans = [
+        ((0, -1), (1, -1)),
+        ((2, -1), (3, -1)),
+        ((4, -1), (5, -1)),
+        ((6, -1), (7, -1)),
+        ((9, -1), (10, -1)),
+    ]
     table.setStyle([("SPAN", a, b) for a, b in spans] + [("LINEABOVE", (0, -1), (-1, -1), 0.5, RULE)])
     return table
 
 
 def test_line(analysis: OutcomeAnalysis) -> str:
-    """The paired test's result in words, under Table 2."""
-    test = analysis.summary.test
-    if test.p_value is None:
-        return f"{test.name}: not computed ({test.note})."
-    return f"{test.name}: statistic {fmt(test.statistic, 2)}, p = {p_value(test.p_value)}."
+    """The paired test's result in words, under Table 2, and what the meaningful-change column says."""
+    line = result_text(analysis.summary.test) + "."
+    if analysis.summary.meaningful is None:
+        return line
+    rule = analysis.settings.change_rule
+    criteria = " ".join(f"{c.value.capitalize()}: {rule.criterion_detail(c)}." for c in Criterion)
+    return (
+        f"{line} Meaningful change by the rule “{rule.label}”; in brackets, the published criteria each "
+        f"improvement meets. {criteria}"
+    )
 
 
 def adverse_events(data: ReportInput, styles: Styles, width: float) -> Table | Paragraph:
@@ -211,40 +215,51 @@ def summary_text(data: ReportInput) -> str:
     """The summary paragraph, written from the data (returned as escaped markup)."""
     facts: CohortFacts = data.facts
     analysis = data.analysis
-    settings, summary = analysis.settings, analysis.summary
+    settings = analysis.settings
     drug = settings.index_drug
     subtypes = ", ".join(f"{n} {s}" for s, n in facts.by_subtype.items())
-    prior = facts.prior_immunosuppressants_range
     parts = [
         f"{'This synthetic demonstration' if data.series.is_demo else 'This'} case series describes "
-        f"{facts.patients} patients ({subtypes}), {facts.with_index_drug} of whom received {drug}.",
+        f"{plural(facts.patients, 'patient')} ({subtypes}), {facts.with_index_drug} of whom received {drug}.",
     ]
-    if facts.prior_immunosuppressants_mean is not None and prior:
+    if facts.age_at_onset_median is not None:
+        parts.append(f"Age at onset: {onset_age_text(facts, data.disclosure.age)} years.")
+    if facts.prior_immunosuppressants:
         parts.append(
-            f"Before {drug}, patients had received a mean of {fmt(facts.prior_immunosuppressants_mean)} "
-            f"(range {prior[0]}–{prior[1]}) immunosuppressants; {facts.prior_jak_inhibitor} had received another JAK inhibitor."
+            f"Before {drug}, patients had received a {prior_text(facts, settings.count_summary, ' of ')} "
+            f"immunosuppressants; {facts.prior_jak_inhibitor} had received another JAK inhibitor."
         )
-    group = " and ".join(s.value for s in settings.subtypes)
-    if summary.n:
-        parts.append(
-            f"In the {summary.n} {group} patients with a baseline and a follow-up, {settings.measure_label} went from a "
-            f"median of {fmt(summary.baseline_median)} {iqr(summary.baseline_iqr)} to {fmt(summary.followup_median)} "
-            f"{iqr(summary.followup_iqr)} ({settings.followup.label}); median change {fmt(summary.median_change)} "
-            f"({summary.test.name}, p = {p_value(summary.test.p_value)})."
-        )
-        if summary.meaningful is not None:
-            parts.append(f"{summary.meaningful} of {summary.n} reached a meaningful improvement.")
-    else:
-        parts.append(f"No {group} patient had both a baseline and a follow-up {settings.measure_label}.")
+    parts += _outcome_sentences(analysis)
     when = f" ({data.cutoff.isoformat()})" if data.disclosure.shows_real_dates else ""
     parts.append(
         f"At the data cut-off{when}, {facts.on_drug_at_cutoff} of {facts.with_index_drug} were still on {drug}."
     )
     if facts.discontinued:
-        reasons = "; ".join(f"{d.study_id}: {d.reason.lower()}" for d in facts.discontinued)
-        parts.append(f"{len(facts.discontinued)} stopped ({reasons}).")
+        reasons = "; ".join(f"{d.study_id}, {d.reason[:1].lower()}{d.reason[1:]}" for d in facts.discontinued)
+        parts.append(f"{len(facts.discontinued)} stopped: {reasons}.")
     if analysis.excluded:
         parts.append(
-            f"{len(analysis.excluded)} patient(s) were not in the outcome analysis (see Table 2 notes)."
+            f"{plural(len(analysis.excluded), 'patient')} {'was' if len(analysis.excluded) == 1 else 'were'} "
+            "not in the outcome analysis (see the notes under Table 2)."
         )
     return text(" ".join(parts))
+
+
+def _outcome_sentences(analysis: OutcomeAnalysis) -> list[str]:
+    settings, summary = analysis.settings, analysis.summary
+    group = " and ".join(s.value for s in settings.subtypes)
+    if not summary.n:
+        return [f"No {group} patient had both a baseline and a follow-up {settings.measure_label}."]
+    parts = [
+        f"In the {plural(summary.n, group + ' patient')} with a baseline and a follow-up "
+        f"({settings.followup.label}), {settings.measure_label} went from a median of "
+        f"{spread(summary.baseline_median, summary.baseline_iqr, SUMMARY_DIGITS, 'IQR')} to "
+        f"{spread(summary.followup_median, summary.followup_iqr, SUMMARY_DIGITS, 'IQR')}; median change "
+        f"{spread(summary.median_change, summary.change_iqr, SUMMARY_DIGITS, 'IQR')}.",
+        result_text(summary.test) + ".",
+    ]
+    if summary.meaningful is not None:
+        parts.append(
+            f"{summary.meaningful} of {summary.n} reached a meaningful improvement ({settings.change_rule.label})."
+        )
+    return parts

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import sys
+
 from app.domain.analysis import AnalysisSettings, method_text
 from app.domain.cdasi import CDASI_SITE_ITEMS
+from app.domain.records import ONSET_AGE_RULE
 from app.domain.scales import SCALES
 from app.domain.scores import (
     ADULT_CATEGORIES,
     JUVENILE_CATEGORIES,
     PERCENT_RULE_TEXT,
     TIS_MEASURES,
+    Criterion,
 )
 
 SHORTCUTS: tuple[tuple[str, str], ...] = (
@@ -21,17 +25,21 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+Shift+P", "Add photos to the selected patient"),
     ("Enter", "Edit the selected record"),
     ("Delete", "Delete the selected record (asks first; undo with Ctrl+Z)"),
-    ("Ctrl+Z", "Undo"),
+    ("Ctrl+Z", "Undo the last saved change (from anywhere in the main window, the search box too)"),
     ("Ctrl+Shift+Z", "Redo"),
+    *((("Ctrl+Y", "Redo"),) if sys.platform == "win32" else ()),
     ("Ctrl+F", "Find a patient"),
     ("Ctrl+S", "Save the open form"),
     ("Ctrl+Shift+S", "Case-series analysis"),
     ("Ctrl+Shift+C", "Cohort plots (spaghetti and swimmer)"),
     ("Ctrl+Shift+R", "Response criteria between two assessments"),
     ("Ctrl+0", "Reset the timeline's zoom"),
+    ("Ctrl+Shift+T", "Larger timeline (again: the records get their height back)"),
     ("Ctrl+,", "Series settings"),
-    ("Ctrl+P", "Export the PDF report"),
+    ("Ctrl+P", "Export the de-identified PDF report into the report folder"),
     ("Ctrl+O", "Open another database"),
+    ("Esc", "Close the analysis, cohort, photo comparison or help window; in a form, Cancel"),
+    ("Ctrl+W", "Close the analysis, cohort, photo comparison or help window"),
     ("Ctrl+Q", "Quit"),
     ("F1", "This help"),
 )
@@ -46,13 +54,26 @@ def _tis_table() -> str:
     return "\n".join(rows)
 
 
+# Scales whose thresholds are settings: the help states the settings in force (below), not fixed numbers.
+_FROM_SETTINGS = {
+    "cdasi_activity": "CDASI v2 activity total, 0–100; its severity bands and meaningful change, as set for "
+    "this series, are stated below."
+}
+
+
+def _scale_help(field: str) -> str:
+    return _FROM_SETTINGS.get(field) or SCALES[field].help
+
+
 def help_markdown(settings: AnalysisSettings | None = None) -> str:
     """The help page as Markdown, with the current analysis settings' numbers."""
     settings = settings or AnalysisSettings()
     adult = ", ".join(f"≥ {t:g} {name}" for t, name in reversed(ADULT_CATEGORIES))
     juvenile = ", ".join(f"≥ {t:g} {name}" for t, name in reversed(JUVENILE_CATEGORIES))
     items = ", ".join(f"{i.label.lower()} 0–{i.maximum}" for i in CDASI_SITE_ITEMS)
-    scales = "\n".join(f"- **{s.label}** ({s.range_text}): {s.help}" for s in SCALES.values() if s.help)
+    scales = "\n".join(
+        f"- **{s.label}** ({s.range_text}): {_scale_help(s.field)}" for s in SCALES.values() if s.help
+    )
     shortcuts = "\n".join(f"| {keys} | {action} |" for keys, action in SHORTCUTS)
     band = settings.severity
     rule = settings.change_rule
@@ -73,8 +94,11 @@ the grid as "grid".
 
 **Severity** of CDASI activity: mild ≤ {band.mild_max}, moderate {band.mild_max + 1}–{band.moderate_max},
 severe > {band.moderate_max}.
-**Meaningful change** in CDASI activity: {rule.points:g} points when the baseline is
-≤ {rule.percent_above:g}, {rule.percent:g} % when it is higher.
+**Meaningful change** in CDASI activity. Two published criteria: the {rule.criterion_text(Criterion.POINTS)}
+and the {rule.criterion_text(Criterion.PERCENT)}. MyoCase says which of them each change meets, and
+counts a change as meaningful by the rule chosen in the case-series analysis: either criterion,
+points only, {rule.percent:g} % only, or points up to a baseline of {rule.percent_above:g} and {rule.percent:g} % above.
+In force now: {rule.description}
 
 ## Response criteria
 **2016 ACR/EULAR Total Improvement Score.** {PERCENT_RULE_TEXT}
@@ -86,15 +110,20 @@ baseline or follow-up, MyoCase names it and does not compute a total.
 
 **IMACS definition of improvement (2004):** at least 3 of the 6 core measures improved by
 ≥ 20 % (relative to baseline), and no more than 2 worse by ≥ 25 %, MMT-8 not among the worse.
+MMT-8 totals out of different maxima (80 at one visit, 150 at the other) are not compared: MMT-8
+then counts as missing, for the IMACS definition as for the Total Improvement Score.
+
+**Age at onset.** {ONSET_AGE_RULE}
 
 ## Case-series analysis
 {method_text(settings)}
 
 ## Unverified facts: settings, with these defaults
 The clinical reference marks these as not verified, so MyoCase keeps them configurable
-(Series settings → Analysis):
+(Analysis → Case-series analysis, then "Use these settings for reports and statistics"):
 - CDASI activity bands above "mild" (moderate {band.mild_max + 1}–{band.moderate_max}, severe > {band.moderate_max});
-- the meaningful-change rule ({rule.points:g} points, or {rule.percent:g} % above {rule.percent_above:g});
+- the meaningful-change rule ({rule.label}) and its numbers: {rule.points:g} points (the source gives
+  4–5), {rule.percent:g} % from a baseline above {rule.percent_above:g};
 - aldolase in the TIS: change ÷ (ULN × {settings.aldolase_factor:g}), treated like AST;
 - Gottron's erythema without papules counts {"once (not doubled)" if settings.gottron_undoubled_counts else "not at all"} in the CDASI grid.
 

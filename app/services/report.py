@@ -14,7 +14,7 @@ from app.domain.clock import DateMode
 from app.domain.cohort_plots import PatientData, SpaghettiSpec, build_spaghetti
 from app.domain.cohort_swimmer import SwimmerSpec, build_swimmer
 from app.domain.disclosure import Disclosure
-from app.domain.records import PatientRecord
+from app.domain.records import PatientRecord, SeriesSettings
 from app.domain.timeline import TimelineSpec, record_timeline
 from app.domain.validation import Problem, ValidationError
 from app.domain.vocab import Subtype
@@ -29,13 +29,19 @@ PREFERENCE_KEY = "report"
 
 
 def load_options(book: Casebook, **overrides: Any) -> ReportOptions:
-    """Report settings stored with the series (title, authors, institution, date mode), with overrides."""
+    """Report settings stored with the series (title, authors, institution, date mode), with overrides.
+    The title defaults to the series' name (Series settings), or names the index drug while the series is untitled."""
     stored = book.preference(PREFERENCE_KEY) or {}
     series = book.settings()
+    untitled = not series.name.strip() or series.name == SeriesSettings().name
     options = ReportOptions(
         title=str(
             stored.get("title")
-            or f"{series.index_drug.capitalize()} in refractory inflammatory myositis: a case series"
+            or (
+                f"{series.index_drug.capitalize()} in refractory inflammatory myositis: a case series"
+                if untitled
+                else series.name.strip()
+            )
         ),
         authors=str(stored.get("authors", "")),
         institution=str(stored.get("institution", "")),
@@ -91,14 +97,14 @@ def group_label(subtypes: Sequence[Subtype]) -> str:
 def cohort_specs(
     records: Sequence[PatientRecord], settings: AnalysisSettings, cutoff: date
 ) -> tuple[SpaghettiSpec, SwimmerSpec]:
-    """The cohort figures of ``records``: they show days from each patient's index start only."""
+    """The cohort figures of the group of ``records`` that ``settings.subtypes`` chooses (both figures
+    follow it): they show days from each patient's index start only."""
     group = [PatientData.of(r) for r in records if r.patient.subtype in settings.subtypes]
+    label = group_label(settings.subtypes)
     spaghetti = build_spaghetti(
-        group, settings.measure, settings.index_drug, cutoff,
-        group_label=group_label(settings.subtypes), severity=settings.severity,
+        group, settings.measure, settings.index_drug, cutoff, group_label=label, severity=settings.severity,
     )  # fmt: skip
-
-    return spaghetti, build_swimmer([PatientData.of(r) for r in records], settings.index_drug, cutoff)
+    return spaghetti, build_swimmer(group, settings.index_drug, cutoff, group_label=label)
 
 
 def cohort_figures(book: Casebook, settings: AnalysisSettings) -> tuple[SpaghettiSpec, SwimmerSpec]:
@@ -123,8 +129,9 @@ def exported_timeline(book: Casebook, patient_id: int, *, identified: bool = Fal
     )
     series = replace(book.settings(), index_drug=settings.index_drug)
     return record_timeline(
-        record, series, severity=settings.severity, today=book.today(), clock=disclosure.clock(patient_id)
-    )
+        record, series, severity=settings.severity, today=book.today(), clock=disclosure.clock(patient_id),
+        photo_choice="report_or_all",  # as the screen shows it
+    )  # fmt: skip
 
 
 def gather(book: Casebook, options: ReportOptions, study_ids: Sequence[str] | None = None) -> ReportInput:

@@ -8,17 +8,20 @@ from datetime import date
 from typing import Any
 
 from app.domain.analysis import (
+    SUMMARY_DIGITS,
     AnalysisSettings,
     OutcomeAnalysis,
     analyse,
+    meaningful_text,
     settings_from_json,
     settings_to_json,
 )
 from app.domain.clock import Clock, DateMode
-from app.domain.cohort import CohortFacts, cohort_facts
-from app.domain.disclosure import Disclosure
-from app.domain.numbers import shown
+from app.domain.cohort import CohortFacts, cohort_facts, onset_age_text, prior_text
+from app.domain.disclosure import OLDEST_SHOWN_AGE, Disclosure
+from app.domain.numbers import plural, shown, spread
 from app.domain.records import PatientRecord
+from app.domain.stats import result_text
 from app.services.disclosure import disclosure_for
 from app.store.casebook import Casebook
 
@@ -89,7 +92,7 @@ def to_json(result: SeriesStats) -> dict[str, Any]:
     ``…_day`` (days from the patient's day 0) and, unless only days may be shown, ``…_date``."""
     facts, analysis, disclosure = result.facts, result.analysis, result.disclosure
     summary, settings = analysis.summary, analysis.settings
-    prior_range = facts.prior_immunosuppressants_range
+    prior_range, age_range = facts.prior_immunosuppressants_range, facts.age_at_onset_range
     clock = disclosure.clock
     return {
         "data_cutoff": result.cutoff.isoformat() if disclosure.shows_real_dates else None,
@@ -101,7 +104,12 @@ def to_json(result: SeriesStats) -> dict[str, Any]:
             "by_subtype": facts.by_subtype,
             "with_index_drug": facts.with_index_drug,
             "prior_immunosuppressants_mean": _num(facts.prior_immunosuppressants_mean),
+            "prior_immunosuppressants_median": _num(facts.prior_immunosuppressants_median),
             "prior_immunosuppressants_range": list(prior_range) if prior_range else None,
+            "prior_immunosuppressants_summary": settings.count_summary.value,
+            "age_at_onset_median": _num(facts.age_at_onset_median, 1),
+            "age_at_onset_range": list(age_range) if age_range else None,
+            "ages_capped_at": None if disclosure.identified else OLDEST_SHOWN_AGE,
             "prior_jak_inhibitor": facts.prior_jak_inhibitor,
             "on_drug_at_cutoff": facts.on_drug_at_cutoff,
             "discontinued": [
@@ -137,7 +145,11 @@ def to_json(result: SeriesStats) -> dict[str, Any]:
             "statistic": _num(summary.test.statistic, 4),
             "p_value": _num(summary.test.p_value, 6),
             "test_note": summary.test.note,
+            "test_pairs": summary.test.pairs,
+            "smallest_p": _num(summary.test.smallest_p, 6),
             "meaningful_change": summary.meaningful,
+            "meaningful_rule": settings.change_rule.kind.value if summary.meaningful is not None else None,
+            "meaningful_criteria": {c.value: n for c, n in summary.criteria.items()} if summary.criteria else None,
             "excluded": [{"patient": e.study_id, "reason": e.reason} for e in analysis.excluded],
         },
         "patients": [
@@ -148,6 +160,7 @@ def to_json(result: SeriesStats) -> dict[str, Any]:
                 **_dated("followup", clock(r.patient_id), r.followup_date), "followup": r.followup,
                 "cutoff_day": clock(r.patient_id).day(result.cutoff),
                 "change": r.change, "percent_change": r.percent_change, "meaningful_change": r.meaningful,
+                "meaningful_criteria": [c.value for c in r.criteria],
                 "tis_total": r.tis_total, "tis_category": r.tis_category, "tis_missing": list(r.tis_missing),
                 "note": r.note,
             }
@@ -156,61 +169,66 @@ def to_json(result: SeriesStats) -> dict[str, Any]:
     }  # fmt: skip
 
 
-_fmt = shown
+def cohort_items(result: SeriesStats) -> list[tuple[str, str]]:
+    """The cohort facts as (label, value) pairs, worded once for the terminal and the analysis window."""
+    facts, settings = result.facts, result.analysis.settings
+    clock = result.disclosure.clock
+    subtypes = ", ".join(f"{k} {v}" for k, v in facts.by_subtype.items())
+    median_days = facts.median_followup_days
+    items = [
+        ("Patients", f"{facts.patients} ({subtypes})" if subtypes else str(facts.patients)),
+        ("Age at onset", onset_age_text(facts, result.disclosure.age)),
+        ("Prior immunosuppressants", prior_text(facts, settings.count_summary)),
+        ("Prior JAK inhibitor", f"{facts.prior_jak_inhibitor} of {facts.with_index_drug}"),
+        (f"On {settings.index_drug} at the cut-off", f"{facts.on_drug_at_cutoff} of {facts.with_index_drug}"),
+        ("Median time on the drug", "–" if median_days is None else plural(round(median_days), "day")),
+    ]
+    return items + [
+        ("Stopped", f"{d.study_id} ({clock(d.patient_id).partial(d.stopped)}): {d.reason}")
+        for d in facts.discontinued
+    ]
 
 
-def _iqr(iqr: tuple[float, float] | None) -> str:
-    return f"({_fmt(iqr[0])}–{_fmt(iqr[1])})" if iqr else ""
+def outcome_items(analysis: OutcomeAnalysis) -> list[tuple[str, str]]:
+    """The outcome summary as (label, value) pairs: medians with IQRs, the test, meaningful improvement."""
+    summary, rule = analysis.summary, analysis.settings.change_rule
+    items = [
+        ("Patients analysed", str(summary.n)),
+        ("Baseline, median (IQR)", spread(summary.baseline_median, summary.baseline_iqr, SUMMARY_DIGITS)),
+        ("Follow-up, median (IQR)", spread(summary.followup_median, summary.followup_iqr, SUMMARY_DIGITS)),
+        ("Change, median (IQR)", spread(summary.median_change, summary.change_iqr, SUMMARY_DIGITS)),
+        ("Paired test", result_text(summary.test)),
+    ]
+    if summary.meaningful is not None and summary.criteria is not None:
+        items.append(("Meaningful improvement", f"{summary.meaningful} of {summary.n} ({rule.label})"))
+        items += [
+            (f"  {c.value} criterion met", f"{n} of {summary.n} ({rule.criterion_detail(c)})")
+            for c, n in summary.criteria.items()
+        ]
+    return items
 
 
-def _p(p: float | None) -> str:
-    if p is None:
-        return "–"
-    return "< 0.001" if p < 0.001 else f"{p:.4f}"
+def _columns(items: list[tuple[str, str]]) -> list[str]:
+    return [f"  {label:<30}{value}" for label, value in items]
 
 
 def as_text(result: SeriesStats) -> str:
     """The same results as a readable table for the terminal."""
-    facts, analysis = result.facts, result.analysis
-    summary, settings = analysis.summary, analysis.settings
-    prior = facts.prior_immunosuppressants_range
-    clock = result.disclosure.clock
+    analysis, clock = result.analysis, result.disclosure.clock
+    settings, rule = analysis.settings, analysis.settings.change_rule
     cutoff = f" {result.cutoff}" if result.disclosure.shows_real_dates else ""
-    lines = [
-        f"Cohort at the data cut-off{cutoff}",
-        f"  Patients                      {facts.patients}  ("
-        + ", ".join(f"{k} {v}" for k, v in facts.by_subtype.items())
-        + ")",
-        f"  Prior immunosuppressants      mean {_fmt(facts.prior_immunosuppressants_mean)}"
-        + (f" (range {prior[0]}–{prior[1]})" if prior else ""),
-        f"  Prior JAK inhibitor           {facts.prior_jak_inhibitor}",
-        f"  {'On ' + settings.index_drug + ' at cut-off':<30}{facts.on_drug_at_cutoff} of {facts.with_index_drug}",
-        f"  Median time on drug           {_fmt(facts.median_followup_days, 0)} days",
-    ]
-    lines += [
-        f"  Discontinued                  {d.study_id} ({clock(d.patient_id).partial(d.stopped)}): {d.reason}"
-        for d in facts.discontinued
-    ]
+    lines = [f"Cohort at the data cut-off{cutoff}", *_columns(cohort_items(result))]
     lines += ["", f"{settings.measure_label}: baseline vs follow-up ({settings.followup.label})"]
-    header = f"  {'Patient':<10}{'Subtype':<8}{'Baseline':>18}{'Follow-up':>18}{'Change':>8}{'%':>8}  {'MCID':<5}{'TIS':<10}"
+    header = (
+        f"  {'Patient':<10}{'Subtype':<8}{'Baseline':>18}{'Follow-up':>18}{'Change':>8}{'%':>8}  "
+        f"{'Meaningful':<24}{'TIS':<10}"
+    )
     lines += [header, "  " + "-" * (len(header) - 2)]
     for r in analysis.rows:
-        mcid = "–" if r.meaningful is None else "yes" if r.meaningful else "no"
         lines.append(
-            f"  {r.study_id:<10}{r.subtype.value:<8}{_fmt(r.baseline):>6} {clock(r.patient_id).show(r.baseline_date):>11}"
-            f"{_fmt(r.followup):>6} {clock(r.patient_id).show(r.followup_date):>11}{_fmt(r.change):>8}{_fmt(r.percent_change):>8}  "
-            f"{mcid:<5}{r.tis_category or '–':<10}"
+            f"  {r.study_id:<10}{r.subtype.value:<8}{shown(r.baseline):>6} {clock(r.patient_id).show(r.baseline_date):>11}"
+            f"{shown(r.followup):>6} {clock(r.patient_id).show(r.followup_date):>11}{shown(r.change):>8}"
+            f"{shown(r.percent_change):>8}  {meaningful_text(r, rule):<24}{r.tis_category or '–':<10}"
         )
-    test = summary.test
-    lines += [
-        "",
-        f"  n = {summary.n}; median (IQR) baseline {_fmt(summary.baseline_median)} {_iqr(summary.baseline_iqr)}, "
-        f"follow-up {_fmt(summary.followup_median)} {_iqr(summary.followup_iqr)}; median change "
-        f"{_fmt(summary.median_change)}",
-        f"  {test.name}: statistic {_fmt(test.statistic, 2)}, p = {_p(test.p_value)}"
-        + (f" ({test.note})" if test.note else ""),
-    ]
-    if summary.meaningful is not None:
-        lines.append(f"  Meaningful improvement: {summary.meaningful} of {summary.n}")
-    lines += [f"  Excluded {e.study_id}: {e.reason}" for e in analysis.excluded]
-    return "\n".join(lines)
+    lines += ["", *_columns(outcome_items(analysis))]
+    return "\n".join(lines + [f"  Excluded {e.study_id}: {e.reason}" for e in analysis.excluded])

@@ -7,6 +7,7 @@ backup copy; everything else is dialect-neutral SQLAlchemy.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -112,13 +113,13 @@ def inspect_revision(path: Path) -> tuple[str | None, set[str]]:
         engine.dispose()
 
 
-def backup_path_for(path: Path, when: datetime | None = None) -> Path:
+def backup_path_for(path: Path, when: datetime | None = None, label: str = "backup") -> Path:
     stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    candidate = path.with_name(f"{path.stem}.backup-{stamp}{path.suffix or '.sqlite'}")
+    candidate = path.with_name(f"{path.stem}.{label}-{stamp}{path.suffix or '.sqlite'}")
     n = 1
     while candidate.exists():
         n += 1
-        candidate = path.with_name(f"{path.stem}.backup-{stamp}-{n}{path.suffix or '.sqlite'}")
+        candidate = path.with_name(f"{path.stem}.{label}-{stamp}-{n}{path.suffix or '.sqlite'}")
     return candidate
 
 
@@ -135,6 +136,48 @@ def backup_database(path: Path, target: Path | None = None) -> Path:
     finally:
         source.close()
     return target
+
+
+def write_backup(path: Path, target: Path) -> Path:
+    """A consistent copy at ``target``, made beside it and moved into place only when complete."""
+    partial = target.with_name(f".{target.name}.partial")
+    partial.unlink(missing_ok=True)
+    try:
+        backup_database(path, partial)
+        os.replace(partial, target)
+    except (sqlite3.Error, OSError) as exc:
+        partial.unlink(missing_ok=True)
+        raise StorageError(f"The backup {target} was not written: {exc}") from exc
+    return target
+
+
+def check_case_series(path: Path) -> str:
+    """The schema revision of a MyoCase database file, read without writing; ``StorageError`` otherwise."""
+    if not path.is_file():
+        raise StorageError(f"{path} is not a file.")
+    revision, tables = inspect_revision(path)
+    _check_revision(revision, path)
+    if revision is None:
+        what = "an empty file" if not tables else "an SQLite database of another program"
+        raise StorageError(f"{path} is not a MyoCase database ({what}); nothing was changed.")
+    return revision
+
+
+def restore_database(source: Path, target: Path) -> Path:
+    """Replace the database at ``target`` by the copy at ``source``; return the safety copy of what it held.
+
+    ``source`` is checked first; the replacement is one write transaction of SQLite's backup API, so a
+    failure leaves ``target`` as it was.
+    """
+    check_case_series(source)
+    if source.resolve() == target.resolve():
+        raise StorageError(f"{source} is the open database itself; choose a backup copy to restore from.")
+    safety = backup_database(target, backup_path_for(target, label="before-restore"))
+    try:
+        backup_database(source, target)
+    except sqlite3.Error as exc:
+        raise StorageError(f"{target} was not replaced ({exc}); it is unchanged.") from exc
+    return safety
 
 
 @contextmanager

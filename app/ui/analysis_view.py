@@ -1,10 +1,11 @@
 """The case-series analysis window: settings, one row per patient, the summary and the paired test.
 
-It computes with the same service as `myocase stats`, so both always agree.
+It computes with the same service as the command line's statistics, so both always agree.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from html import escape
 
@@ -12,28 +13,36 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSpinBox,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from app.domain.analysis import AnalysisSettings, FollowUp, OutcomeRow, method_text, settings_to_json
+from app.domain.analysis import (
+    AnalysisSettings,
+    CountSummary,
+    FollowUp,
+    OutcomeRow,
+    meaningful_text,
+    method_text,
+    settings_to_json,
+)
 from app.domain.numbers import shown
-from app.domain.scales import SCALES
-from app.domain.scores import ChangeRule, SeverityBands
+from app.domain.scales import SCALES, Scale
+from app.domain.scores import ChangeRule, RuleKind, SeverityBands
 from app.domain.stats import PairedTestKind
 from app.domain.vocab import Subtype
 from app.services import stats
 from app.ui.controller import Change, Controller
+from app.ui.dialogs import close_with_keys
+from app.ui.fields import FieldError, IntegerField, NumberField
 from app.ui.models import Column, RecordTableModel
 from app.ui.record_tab import make_table
 
@@ -42,20 +51,44 @@ def _num(value: float | None, digits: int = 2) -> str:
     return shown(value, digits)
 
 
-ROW_COLUMNS: list[Column[OutcomeRow]] = [
-    Column("Patient", lambda r: r.study_id),
-    Column("Subtype", lambda r: r.subtype.value),
-    Column("Baseline date", lambda r: r.baseline_date.isoformat(), lambda r: r.baseline_date),
-    Column("Baseline", lambda r: _num(r.baseline), lambda r: r.baseline, numeric=True),
-    Column("Follow-up date", lambda r: r.followup_date.isoformat(), lambda r: r.followup_date),
-    Column("Follow-up", lambda r: _num(r.followup), lambda r: r.followup, numeric=True),
-    Column("Change", lambda r: _num(r.change), lambda r: r.change, numeric=True),
-    Column("Change %", lambda r: _num(r.percent_change, 1), lambda r: r.percent_change, numeric=True),
-    Column("Meaningful", lambda r: "–" if r.meaningful is None else "yes" if r.meaningful else "no",
-           tip="Meaningful improvement in CDASI activity (see Help)"),
-    Column("TIS", lambda r: f"{_num(r.tis_total)} ({r.tis_category})" if r.tis_category else "not computable",
-           lambda r: r.tis_total, "2016 ACR/EULAR Total Improvement Score; not computable when a core measure is missing"),
-]  # fmt: skip
+def row_columns(rule: Callable[[], ChangeRule]) -> list[Column[OutcomeRow]]:
+    """The table's columns; the meaningful-change column names the criteria under the current ``rule()``."""
+    return [
+        Column("Patient", lambda r: r.study_id),
+        Column("Subtype", lambda r: r.subtype.value),
+        Column("Baseline date", lambda r: r.baseline_date.isoformat(), lambda r: r.baseline_date),
+        Column("Baseline", lambda r: _num(r.baseline), lambda r: r.baseline, numeric=True),
+        Column("Follow-up date", lambda r: r.followup_date.isoformat(), lambda r: r.followup_date),
+        Column("Follow-up", lambda r: _num(r.followup), lambda r: r.followup, numeric=True),
+        Column("Change", lambda r: _num(r.change), lambda r: r.change, numeric=True),
+        Column("Change %", lambda r: _num(r.percent_change, 1), lambda r: r.percent_change, numeric=True),
+        Column("Meaningful", lambda r: meaningful_text(r, rule()),
+               tip="Meaningful improvement in CDASI activity by the rule chosen; in brackets, the published "
+                   "criteria the improvement meets"),
+        Column("TIS", lambda r: f"{_num(r.tis_total)} ({r.tis_category})" if r.tis_category else "not computable",
+               lambda r: r.tis_total, "2016 ACR/EULAR Total Improvement Score; not computable when a core measure is missing"),
+    ]  # fmt: skip
+
+
+# The ranges each number setting may take: the fields show them and refuse anything outside.
+LIMITS: dict[str, Scale] = {
+    s.field: s
+    for s in (
+        Scale("window_before", "Days before the start", 0, 365, "days", integer=True),
+        Scale("window_after", "Days after the start", 0, 90, "days", integer=True),
+        Scale("tolerance", "Time-point tolerance", 0, 180, "days", integer=True),
+        Scale("mild_max", "Mild up to", 0, 100, integer=True),
+        Scale("moderate_max", "Moderate up to", 0, 100, integer=True),
+        Scale("points", "Points criterion", 1, 20, "points"),
+        Scale("percent", "Percent criterion", 1, 100, "%"),
+        Scale("percent_above", "Baseline above", 0, 100),
+        Scale("aldolase", "Aldolase factor", 1, 30),
+    )
+}
+
+
+class SettingsProblem(ValueError):
+    """A setting cannot be read; the message says which and how to fix it."""
 
 
 class SettingsPanel(QGroupBox):
@@ -65,87 +98,90 @@ class SettingsPanel(QGroupBox):
 
     def __init__(self, settings: AnalysisSettings, drugs: list[str], parent: QWidget | None = None) -> None:
         super().__init__("Analysis settings", parent)
+        self.numbers: dict[str, NumberField] = {}
         form = QFormLayout(self)
+        self._who(form, settings, drugs)
+        self.followup = self._combo([(c.label, c.value) for c in FollowUp], settings.followup.value)
+        self.test = self._combo(
+            [("Wilcoxon signed-rank (exact when small)", PairedTestKind.WILCOXON.value),
+             ("Paired t-test", PairedTestKind.TTEST.value)],
+            settings.test.value,
+        )  # fmt: skip
+        self.counts = self._combo([(c.label, c.value) for c in CountSummary], settings.count_summary.value)
+        self.counts.setToolTip("How counts per patient are summarised; the seed paper reports a mean.")
+        form.addRow("Baseline from, before the start:", self._number("window_before", settings.window_before))
+        form.addRow("Baseline up to, after the start:", self._number("window_after", settings.window_after))
+        form.addRow("Follow-up:", self.followup)
+        form.addRow("Time-point tolerance:", self._number("tolerance", settings.tolerance))
+        form.addRow("Paired test:", self.test)
+        form.addRow("Prior immunosuppressants:", self.counts)
+        self._meaningful(form, settings.change_rule)
+        self._unverified(form, settings)
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setAccessibleName("Problem with the settings")
+        form.addRow(self.problem)
+
+    def _who(self, form: QFormLayout, settings: AnalysisSettings, drugs: list[str]) -> None:
+        """The index drug, the measure and the subtypes analysed."""
         self.drug = QComboBox()
         self.drug.setEditable(True)
         self.drug.addItems(drugs)
         self.drug.setCurrentText(settings.index_drug)
-        self.measure = QComboBox()
-        for key, scale in SCALES.items():
-            self.measure.addItem(scale.label, key)
-        self.measure.setCurrentIndex(self.measure.findData(settings.measure))
+        self.drug.currentTextChanged.connect(self.changed)
+        self.measure = self._combo([(scale.label, key) for key, scale in SCALES.items()], settings.measure)
         self.subtypes: dict[Subtype, QCheckBox] = {s: QCheckBox(s.value) for s in Subtype}
         boxes = QGridLayout()
         for n, (subtype, box) in enumerate(self.subtypes.items()):
             box.setChecked(subtype in settings.subtypes)
             box.setToolTip(subtype.label)
+            box.toggled.connect(self.changed)
             boxes.addWidget(box, n // 5, n % 5)
-        self.before, self.after = (
-            self._spin(0, 365, settings.window_before),
-            self._spin(0, 90, settings.window_after),
-        )
-        self.followup = QComboBox()
-        for choice in FollowUp:
-            self.followup.addItem(choice.label, choice.value)
-        self.followup.setCurrentIndex(self.followup.findData(settings.followup.value))
-        self.tolerance = self._spin(0, 180, settings.tolerance)
-        self.test = QComboBox()
-        self.test.addItem("Wilcoxon signed-rank (exact when small)", PairedTestKind.WILCOXON.value)
-        self.test.addItem("Paired t-test", PairedTestKind.TTEST.value)
-        self.test.setCurrentIndex(self.test.findData(settings.test.value))
-        window = QHBoxLayout()
-        window.addWidget(self.before)
-        window.addWidget(QLabel("days before to"))
-        window.addWidget(self.after)
-        window.addWidget(QLabel("days after the start"))
-        window.addStretch(1)
         form.addRow("Index drug:", self.drug)
         form.addRow("Measure:", self.measure)
         form.addRow("Subtypes:", boxes)
-        form.addRow("Baseline window:", window)
-        form.addRow("Follow-up:", self.followup)
-        form.addRow("Time-point tolerance (days):", self.tolerance)
-        form.addRow("Paired test:", self.test)
-        self._thresholds(form, settings)
-        for signal in (self.drug.currentTextChanged, self.measure.currentIndexChanged, self.followup.currentIndexChanged,
-                       self.test.currentIndexChanged):  # fmt: skip
-            signal.connect(self.changed)
-        for box in self.subtypes.values():
-            box.toggled.connect(self.changed)
 
-    def _spin(self, low: int, high: int, value: int) -> QSpinBox:
-        spin = QSpinBox()
-        spin.setRange(low, high)
-        spin.setValue(value)
-        spin.valueChanged.connect(self.changed)
-        return spin
+    def _combo(self, items: list[tuple[str, str]], current: str) -> QComboBox:
+        combo = QComboBox()
+        for label, data in items:
+            combo.addItem(label, data)
+        combo.setCurrentIndex(combo.findData(current))
+        combo.currentIndexChanged.connect(self.changed)
+        return combo
 
-    def _thresholds(self, form: QFormLayout, settings: AnalysisSettings) -> None:
-        """The unverified thresholds, editable (and named as such)."""
-        self.mild, self.moderate = (
-            self._spin(0, 100, settings.severity.mild_max),
-            self._spin(0, 100, settings.severity.moderate_max),
-        )
-        self.points = QDoubleSpinBox()
-        self.points.setRange(1, 20)
-        self.points.setValue(settings.change_rule.points)
-        self.percent = QDoubleSpinBox()
-        self.percent.setRange(1, 100)
-        self.percent.setValue(settings.change_rule.percent)
-        self.aldolase = QDoubleSpinBox()
-        self.aldolase.setRange(1, 30)
-        self.aldolase.setValue(settings.aldolase_factor)
-        for spin in (self.points, self.percent, self.aldolase):
-            spin.valueChanged.connect(self.changed)
+    def _number(self, key: str, value: float) -> NumberField:
+        scale = LIMITS[key]
+        field = (IntegerField if scale.integer else NumberField)(scale)
+        field.set_value(value)
+        field.edited.connect(self.changed)
+        self.numbers[key] = field
+        return field
+
+    def _meaningful(self, form: QFormLayout, rule: ChangeRule) -> None:
+        """The meaningful-change rule: which published criteria count, and their numbers."""
+        self.rule = self._combo([(replace(rule, kind=k).label, k.value) for k in RuleKind], rule.kind.value)
+        self.rule.setAccessibleName("Meaningful change rule")
+        percent = QHBoxLayout()
+        percent.addWidget(self._number("percent", rule.percent))
+        percent.addWidget(QLabel("from a baseline above"))
+        percent.addWidget(self._number("percent_above", rule.percent_above))
+        self.rule_text = QLabel(rule.description)
+        self.rule_text.setWordWrap(True)
+        self.rule_text.setAccessibleName("Meaningful change rule in words")
+        form.addRow("Meaningful change (CDASI activity):", self.rule)
+        form.addRow("Points criterion (Anyanwu 2015: 4–5):", self._number("points", rule.points))
+        form.addRow("Percent criterion (Ahmed 2020: 40 % above 14):", percent)
+        form.addRow(self.rule_text)
+
+    def _unverified(self, form: QFormLayout, settings: AnalysisSettings) -> None:
+        """The thresholds the clinical reference marks unverified, editable and named as such."""
         bands = QHBoxLayout()
-        for text, widget in (("mild ≤", self.mild), ("moderate ≤", self.moderate)):
+        for text, key, value in (("mild ≤", "mild_max", settings.severity.mild_max),
+                                 ("moderate ≤", "moderate_max", settings.severity.moderate_max)):  # fmt: skip
             bands.addWidget(QLabel(text))
-            bands.addWidget(widget)
-        bands.addStretch(1)
+            bands.addWidget(self._number(key, value))
         form.addRow("CDASI bands (unverified):", bands)
-        form.addRow("Meaningful change, points:", self.points)
-        form.addRow("Meaningful change, % (baseline > 14):", self.percent)
-        form.addRow("TIS aldolase factor (unverified):", self.aldolase)
+        form.addRow("TIS aldolase factor (unverified):", self._number("aldolase", settings.aldolase_factor))
         self.gottron = QCheckBox("count it once (unchecked: not at all)")
         self.gottron.setChecked(settings.gottron_undoubled_counts)
         self.gottron.setToolTip(
@@ -155,21 +191,51 @@ class SettingsPanel(QGroupBox):
         self.gottron.toggled.connect(self.changed)
         form.addRow("Gottron's erythema without papules (unverified):", self.gottron)
 
+    def _value(self, key: str) -> float:
+        field = self.numbers[key]
+        try:
+            value = field.value()
+        except FieldError as exc:
+            raise SettingsProblem(str(exc)) from exc
+        scale = LIMITS[key]
+        if value is None:
+            raise SettingsProblem(f"{scale.label} is empty: type a number from {scale.range_text}.")
+        if message := scale.problem(value):
+            raise SettingsProblem(message)
+        return value
+
+    def change_rule(self) -> ChangeRule:
+        return ChangeRule(
+            self._value("points"), self._value("percent"), self._value("percent_above"),
+            RuleKind(self.rule.currentData()),
+        )  # fmt: skip
+
     def settings(self) -> AnalysisSettings:
+        """The settings as shown; ``SettingsProblem`` says what to fix when a number cannot be used."""
+        mild, moderate = int(self._value("mild_max")), int(self._value("moderate_max"))
+        if moderate < mild:
+            raise SettingsProblem(f"Moderate up to ({moderate}) must be at least mild up to ({mild}).")
         return AnalysisSettings(
             index_drug=self.drug.currentText().strip() or "upadacitinib",
             measure=self.measure.currentData(),
             subtypes=tuple(s for s, box in self.subtypes.items() if box.isChecked()),
-            window_before=self.before.value(),
-            window_after=self.after.value(),
+            window_before=int(self._value("window_before")),
+            window_after=int(self._value("window_after")),
             followup=FollowUp(self.followup.currentData()),
-            tolerance=self.tolerance.value(),
+            tolerance=int(self._value("tolerance")),
             test=PairedTestKind(self.test.currentData()),
-            change_rule=ChangeRule(self.points.value(), self.percent.value()),
-            severity=SeverityBands(self.mild.value(), max(self.moderate.value(), self.mild.value())),
-            aldolase_factor=self.aldolase.value(),
+            change_rule=self.change_rule(),
+            severity=SeverityBands(mild, moderate),
+            aldolase_factor=self._value("aldolase"),
             gottron_undoubled_counts=self.gottron.isChecked(),
+            count_summary=CountSummary(self.counts.currentData()),
         )
+
+    def show_rule(self, rule: ChangeRule) -> None:
+        """Relabel the rule choices with the current numbers and state the rule in words."""
+        for index, kind in enumerate(RuleKind):
+            self.rule.setItemText(index, replace(rule, kind=kind).label)
+        self.rule_text.setText(rule.description)
 
 
 class AnalysisView(QWidget):
@@ -179,13 +245,17 @@ class AnalysisView(QWidget):
 
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
+        close_with_keys(self)
         self.setWindowTitle("Case-series analysis")
         self.controller = controller
         drugs = sorted({c.drug for c in controller.book.courses()} | {"upadacitinib", "tofacitinib"})
+        self.result: stats.SeriesStats | None = None
         self.panel = SettingsPanel(stats.load_settings(controller.book), drugs)
-        self.save_button = QPushButton("Use these settings for the report and `myocase stats`")
-        self.save_button.setToolTip("Store them in the database as the series' analysis settings")
-        self.model: RecordTableModel[OutcomeRow] = RecordTableModel(ROW_COLUMNS)
+        self.save_button = QPushButton("Use these settings for reports and statistics")
+        self.save_button.setToolTip(
+            "Store them with the series: the PDF report and the command-line statistics then use them"
+        )
+        self.model: RecordTableModel[OutcomeRow] = RecordTableModel(row_columns(self._rule))
         self.table, self.proxy = make_table(self.model)
         self.table.setAccessibleName("Patients analysed")
         self.summary = QTextBrowser()
@@ -202,27 +272,44 @@ class AnalysisView(QWidget):
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setSizes([430, 900])
+        splitter.setSizes([470, 880])
         QVBoxLayout(self).addWidget(splitter)
-        self.resize(1350, 800)
-        self.result: stats.SeriesStats | None = None
+        self.resize(1350, 820)
         self.panel.changed.connect(self.recompute)
         self.save_button.clicked.connect(self.save_settings)
         self.table.doubleClicked.connect(self._on_double_clicked)
         controller.changed.connect(self._on_changed)
         self.recompute()
 
+    def _rule(self) -> ChangeRule:
+        return self.result.analysis.settings.change_rule if self.result else ChangeRule()
+
     def _on_changed(self, change: Change) -> None:
         self.recompute()
 
     def recompute(self) -> None:
-        self.result = stats.run(self.controller.book, self.panel.settings())
+        """Run the analysis with the settings shown; a setting that cannot be used is named instead."""
+        try:
+            settings = self.panel.settings()
+        except SettingsProblem as problem:
+            self.panel.problem.setText(
+                f"⚠ {problem} The results shown are those of the last usable settings."
+            )
+            self.save_button.setEnabled(False)
+            return
+        self.panel.problem.setText("")
+        self.save_button.setEnabled(True)
+        self.panel.show_rule(settings.change_rule)
+        self.result = stats.run(self.controller.book, settings)
         self.model.set_rows(self.result.analysis.rows)
         self.table.resizeColumnsToContents()
         self.summary.setHtml(summary_html(self.result))
 
     def save_settings(self) -> None:
-        settings = self.panel.settings()
+        try:
+            settings = self.panel.settings()
+        except SettingsProblem:
+            return  # the button is disabled meanwhile; the problem is shown in the panel
         stored = replace(settings, index_drug=self.controller.book.settings().index_drug)
         self.controller.save_preference(
             stats.PREFERENCE_KEY, settings_to_json(stored), "Analysis settings saved"
@@ -234,52 +321,31 @@ class AnalysisView(QWidget):
             self.patient_chosen.emit(self.model.record_at(self.proxy.mapToSource(rows[0]).row()).patient_id)
 
 
+def _items_html(items: list[tuple[str, str]]) -> str:
+    rows = "".join(
+        f"<tr><td>{escape(label.strip())}</td><td>{escape(value)}</td></tr>" for label, value in items
+    )
+    return f"<table cellspacing=4>{rows}</table>"
+
+
 def summary_html(result: stats.SeriesStats) -> str:
-    """Cohort facts, the summary row, the test, exclusions and the method, as the report words them."""
-    data = stats.to_json(result)
-    cohort, outcome = data["cohort"], data["outcome"]
+    """The summary, the test, exclusions, cohort facts and the method, worded as the terminal and the report word them."""
+    analysis, facts = result.analysis, result.facts
     e = escape
-    iqr = lambda v: f" ({_num(v[0])}–{_num(v[1])})" if v else ""  # noqa: E731
-    p = outcome["p_value"]
-    lines = [
-        "<h3>Summary</h3>",
-        f"<p>n = {outcome['n']}; median (IQR) baseline {_num(outcome['baseline_median'])}{iqr(outcome['baseline_iqr'])}, "
-        f"follow-up {_num(outcome['followup_median'])}{iqr(outcome['followup_iqr'])}; median change "
-        f"{_num(outcome['median_change'])}{iqr(outcome['change_iqr'])}.</p>",
-        f"<p><b>{e(outcome['test'])}</b>: statistic {_num(outcome['statistic'], 4)}, "
-        f"p = {'–' if p is None else ('< 0.001' if p < 0.001 else f'{p:.4f}')}"
-        + (f" ({e(outcome['test_note'])})" if outcome["test_note"] else "")
-        + "</p>",
-    ]
-    if outcome["meaningful_change"] is not None:
-        lines.append(f"<p>Meaningful improvement: {outcome['meaningful_change']} of {outcome['n']}.</p>")
-    if outcome["excluded"]:
-        items = "".join(f"<li>{e(x['patient'])}: {e(x['reason'])}</li>" for x in outcome["excluded"])
+    lines = ["<h3>Summary</h3>", _items_html(stats.outcome_items(analysis))]
+    if analysis.excluded:
+        items = "".join(f"<li>{e(x.study_id)}: {e(x.reason)}</li>" for x in analysis.excluded)
         lines.append(f"<p>Not analysed:</p><ul>{items}</ul>")
-    prior = cohort["prior_immunosuppressants_range"]
-    lines += [
-        "<h3>Cohort at the data cut-off</h3>",
-        f"<p>{cohort['patients']} patients ({e(', '.join(f'{k} {v}' for k, v in cohort['by_subtype'].items()))}); "
-        f"prior immunosuppressants mean {_num(cohort['prior_immunosuppressants_mean'])}"
-        + (f" (range {prior[0]}–{prior[1]})" if prior else "")
-        + f"; prior JAK inhibitor {cohort['prior_jak_inhibitor']}; on the drug at the cut-off "
-        f"{cohort['on_drug_at_cutoff']} of {cohort['with_index_drug']}; median time on the drug "
-        f"{_num(cohort['median_followup_days'], 0)} days.</p>",
-    ]
-    lines += [
-        f"<p>Stopped: {e(d['patient'])} ({e(d['stopped_date'] or 'day ' + str(d['stopped_day']))}): "
-        f"{e(d['reason'])}</p>"
-        for d in cohort["discontinued"]
-    ]
-    if cohort["phase_changes"]:
+    lines += ["<h3>Cohort at the data cut-off</h3>", _items_html(stats.cohort_items(result))]
+    if facts.phase_changes:
         rows = "".join(
-            f"<tr><td>{e(c['patient'])}</td><td>{e(c['phase'])}</td><td>{_num(c['start_value'])}</td>"
-            f"<td>{_num(c['end_value'])}</td><td>{_num(c['change'])}</td></tr>"
-            for c in cohort["phase_changes"]
+            f"<tr><td>{e(c.study_id)}</td><td>{e(c.phase)}</td><td>{_num(c.start_value)}</td>"
+            f"<td>{_num(c.end_value)}</td><td>{_num(c.change)}</td></tr>"
+            for c in facts.phase_changes
         )
         lines.append(
             "<p>Change during each JAK inhibitor phase:</p><table cellspacing=6><tr><th>Patient</th><th>Phase</th>"
             f"<th>Start</th><th>End</th><th>Change</th></tr>{rows}</table>"
         )
-    lines.append(f"<h3>Method</h3><p>{e(method_text(result.analysis.settings))}</p>")
+    lines.append(f"<h3>Method</h3><p>{e(method_text(analysis.settings))}</p>")
     return "".join(lines)

@@ -1,4 +1,5 @@
-"""Starting the desktop app: the QApplication, the database, the main window."""
+"""Starting the desktop app: the QApplication, the database (the last one opened, by default), the main
+window, and what happens to an unexpected error or a Ctrl+C."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app import __version__, assets
 from app.store.casebook import Casebook
 from app.store.database import StorageError
+from app.ui import recent
 from app.ui.controller import Controller
+from app.ui.errors import INTERRUPTED, ErrorReporter, interrupt_quits
 from app.ui.main_window import MainWindow
 
 
@@ -30,22 +33,50 @@ def make_application() -> QApplication:
     return app
 
 
-def run(db_path: Path) -> int:
-    """Open the database and show the main window until the user quits."""
+def _open(location: Path | str) -> Casebook:
+    return Casebook.connect(location) if isinstance(location, str) else Casebook.open(location)
+
+
+def open_start_database(location: Path | str | None, default: Path) -> tuple[Casebook, str]:
+    """The database to start with: ``location`` if given, else the last one opened, else ``default``.
+
+    Returns the book and a note for the status bar. A last database that cannot be opened any more
+    is skipped (with the reason in the note); a ``location`` given explicitly is not.
+    """
+    if location is not None:
+        return _open(location), ""
+    last = next(iter(recent.recent_databases()), None)
+    if last is not None:
+        try:
+            return Casebook.open(last, create=False), ""
+        except StorageError as exc:  # moved, deleted, damaged, or from a newer MyoCase
+            return Casebook.open(default), f"The last database could not be opened: {exc}"
+    return Casebook.open(default), ""
+
+
+def run(location: Path | str | None, default: Path) -> int:
+    """Open the database and show the main window until the user quits (Ctrl+C: KeyboardInterrupt)."""
     app = make_application()
     try:
-        book = Casebook.open(db_path)
+        book, note = open_start_database(location, default)
     except StorageError as exc:
         QMessageBox.critical(None, "MyoCase cannot open the database", str(exc))
         return 1
     controller = Controller(book)
     window = MainWindow(controller)
     if book.backup is not None:
-        window.statusBar().showMessage(
-            f"Database updated to this version; the previous copy is {book.backup}", 15000
-        )
+        note = f"Database updated to this version; the previous copy is {book.backup}"
+    if note:
+        window.statusBar().showMessage(note, 15000)
+    reporter = ErrorReporter(window)
+    reporter.install()
     window.show()
     try:
-        return app.exec()
+        with interrupt_quits(app):
+            status = app.exec()
     finally:
+        reporter.uninstall()
         controller.close()
+    if status == INTERRUPTED:
+        raise KeyboardInterrupt
+    return status

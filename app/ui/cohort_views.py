@@ -22,11 +22,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
-    QAction,
     QBrush,
     QColor,
     QFont,
-    QKeySequence,
     QPen,
 )
 from PySide6.QtWidgets import (
@@ -49,6 +47,7 @@ from PySide6.QtWidgets import (
 from app.domain.analysis import AnalysisSettings
 from app.domain.cohort_plots import SpaghettiLineSpec, SpaghettiSpec
 from app.domain.cohort_swimmer import SwimmerSpec
+from app.domain.plot_labels import place_labels
 from app.domain.plot_spec import TickSpec
 from app.domain.scales import SCALES
 from app.domain.style import LineStyle, MarkerStyle, SeriesStyle
@@ -57,6 +56,7 @@ from app.domain.vocab import Subtype
 from app.services import stats
 from app.services.report import cohort_figures
 from app.ui.controller import Change, Controller
+from app.ui.dialogs import close_with_keys
 from app.ui.plot_style import (
     INK,
     MUTED,
@@ -73,6 +73,7 @@ from app.ui.plot_style import (
     on_paper,
     pen,
     qcolour,
+    rect_box,
     spot,
     tick_levels,
 )
@@ -270,11 +271,15 @@ class SpaghettiPlot(_Figure):
         self.median_curve: pg.PlotDataItem | None = None
         self._hot: int | None = None
         self._px: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self.band_labels: list[pg.TextItem] = []
+        self.end_labels: list[tuple[pg.TextItem, list[tuple[float, float]]]] = []  # the median first
+        self.plot.vb.sigResized.connect(self._declutter)
 
     def set_spec(self, spec: SpaghettiSpec) -> None:
         self.spec = spec
         self._begin(spec.title)
         self.drawn_lines, self.median_curve, self._hot = [], None, None
+        self.band_labels, self.end_labels = [], []
         plot = self.plot
         _set_range(plot, spec.x_range, spec.y.range)
         plot.getAxis("bottom").setTicks(tick_levels(spec.ticks))
@@ -296,6 +301,29 @@ class SpaghettiPlot(_Figure):
         notes = [f"Not shown: {e.study_id}: {e.reason}." for e in spec.excluded] + list(spec.notes)
         self._set_notes(notes, spec.median_rule if spec.median else "")
         self._index()
+        self._declutter()
+
+    def _declutter(self) -> None:
+        """The median's name and each study ID moved up or down, as little as needed, to keep clear of
+        each other and of the band names (``plot_labels.place_labels``, the rule the PDF follows)."""
+        if not self.end_labels:
+            return
+        options = [[rect_box(self.label_rect(item, a)) for a in anchors] for item, anchors in self.end_labels]
+        bands = [
+            rect_box(self.label_rect(item, (item.anchor.x(), item.anchor.y()))) for item in self.band_labels
+        ]
+        area = rect_box(self.plot.vb.sceneBoundingRect().adjusted(0, -30, 80, 30))
+        chosen = place_labels(options, area, bands)
+        for (item, anchors), box, boxes in zip(self.end_labels, chosen, options, strict=True):
+            item.setAnchor(anchors[boxes.index(box)] if box is not None else anchors[0])
+
+    def label_rect(self, item: pg.TextItem, anchor: tuple[float, float]) -> QRectF:
+        """Where a label's text is drawn (scene pixels) with ``anchor``, from its point and its text's size."""
+        at = self.plot.vb.mapViewToScene(item.pos())
+        size = item.textItem.boundingRect()
+        return QRectF(
+            at.x() - anchor[0] * size.width(), at.y() - anchor[1] * size.height(), size.width(), size.height()
+        )
 
     def _bands(self, spec: SpaghettiSpec) -> None:
         lo, hi = spec.y.range
@@ -311,6 +339,7 @@ class SpaghettiPlot(_Figure):
             label.setPos(x1, y1)
             label.setZValue(-19)
             self.plot.addItem(label)
+            self.band_labels.append(label)
             self._drawn["bands"] = self._drawn.get("bands", 0) + 1
 
     def _curve(
@@ -340,11 +369,12 @@ class SpaghettiPlot(_Figure):
             last = points[-1]
             lo, hi = self.spec.x_range
             near_edge = last.x > hi - 0.1 * (hi - lo)  # the label would run off the plot: put it above
-            anchor = (0.9, 1.0) if near_edge else (-0.08, 0.5)
-            label = _text_item(line.study_id, anchor, "#3A3A3A", font(-2))
+            ax, ay = (0.9, 1.0) if near_edge else (-0.08, 0.5)
+            label = _text_item(line.study_id, (ax, ay), "#3A3A3A", font(-2))
             label.setPos(last.x, last.y)
             label.setZValue(2)
             self.plot.addItem(label)
+            self.end_labels.append((label, [(ax, ay + dy) for dy in (0, 0.8, -0.8, 1.6, -1.6, 2.4, -2.4)]))
         self.drawn_lines.append(_DrawnLine(line, curves, pens))
         self._drawn["points"] = self._drawn.get("points", 0) + len(points)
 
@@ -363,6 +393,7 @@ class SpaghettiPlot(_Figure):
         label.setPos(xs[-1], ys[-1])
         label.setZValue(11)
         self.plot.addItem(label)
+        self.end_labels.insert(0, (label, [(-0.1, 0.5 + dy) for dy in (0, 0.8, -0.8)]))
 
     def _index(self) -> None:
         """Every drawn point (line index, or -1 for the median) for the hit test."""
@@ -629,6 +660,7 @@ class CohortWindow(QMainWindow):
 
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        close_with_keys(self)
         self.controller = controller
         self._dirty = False
         stored = stats.load_settings(controller.book)
@@ -641,7 +673,7 @@ class CohortWindow(QMainWindow):
         self.group = QComboBox()
         self.group.setAccessibleName("Group")
         self.group.setToolTip(
-            "Which patients the spaghetti plot shows; the swimmer plot shows every patient with the index drug"
+            "Which patients the spaghetti and swimmer plots show (the report's figures follow the analysis settings)"
         )
         self._fill_groups(stored.subtypes)
         self.drug = QLabel()
@@ -678,10 +710,6 @@ class CohortWindow(QMainWindow):
         column.addLayout(row)
         column.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        close = QAction("Close", self)
-        close.setShortcuts([QKeySequence("Ctrl+W"), QKeySequence(Qt.Key.Key_Escape)])
-        close.triggered.connect(self.close)
-        self.addAction(close)
         self.resize(1200, 800)
         self.measure.currentIndexChanged.connect(self.refresh)
         self.group.currentIndexChanged.connect(self.refresh)

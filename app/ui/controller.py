@@ -8,13 +8,14 @@ save and delete goes through a method here, lands on the undo stack and ends in 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from app.domain.numbers import plural
 from app.domain.records import (
     AdverseEvent,
     Assessment,
@@ -165,23 +166,38 @@ class Controller(QObject):
         self._push(text, change, apply(before), apply(value))
 
     # ------------------------------------------------------------ patients
-    def save_patient(self, patient: Patient, identifiers: Identifiers | None) -> Patient:
+    def save_patient(
+        self, patient: Patient, identifiers: Identifiers | None, *, leave_demo: bool = False
+    ) -> Patient:
+        """Add or update a patient; ``leave_demo`` also drops the synthetic-demo label in the same
+        transaction and undo step (a patient typed into the demo may be real)."""
         before = self.book.patient(patient.id) if patient.id is not None else None
         before_ids = self.book.identifiers(patient.id) if patient.id is not None else None
-        saved = self.book.save_patient(patient, identifiers)
+        series = self.book.settings()
+        demo = leave_demo and series.is_demo
+        with self.book.batch():
+            saved = self.book.save_patient(patient, identifiers)
+            if demo:
+                self.book.save_settings(replace(series, is_demo=False))
         pid = saved.id
         after_ids = self.book.identifiers(pid or 0)
         change = Change("patient", "update" if before else "create", pid, pid)
 
         def undo() -> Change:
-            if before is None:
-                self.book.delete_patient(pid or 0)
-                return Change("patient", "delete", pid, pid)
-            self.book.save_patient(before, before_ids or Identifiers(pid or 0))
+            with self.book.batch():
+                if demo:
+                    self.book.save_settings(series)
+                if before is None:
+                    self.book.delete_patient(pid or 0)
+                    return Change("patient", "delete", pid, pid)
+                self.book.save_patient(before, before_ids or Identifiers(pid or 0))
             return change
 
         def redo() -> Change:
-            self.book.save_patient(saved, after_ids)
+            with self.book.batch():
+                self.book.save_patient(saved, after_ids)
+                if demo:
+                    self.book.save_settings(replace(series, is_demo=False))
             return change
 
         verb = "updated" if before else "added"
@@ -278,7 +294,7 @@ class Controller(QObject):
                 self.book.restore_photo(photo, image, thumbnail)
             return change
 
-        self._push(f"{len(stored)} photo(s) added", change, undo, redo)
+        self._push(f"{plural(len(stored), 'photo')} added", change, undo, redo)
         return results
 
     def save_photo(self, photo: Photo, text: str = "Photo details saved") -> Photo:

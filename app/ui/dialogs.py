@@ -1,8 +1,26 @@
-"""Questions the app asks in more than one place."""
+"""Questions the app asks in more than one place, and the keys every secondary window answers to."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
+
+CLOSE_KEYS = ("Esc", "Ctrl+W")
+TEXT_FIELDS = (
+    QLineEdit,
+    QAbstractSpinBox,
+    QTextEdit,
+    QPlainTextEdit,
+)  # the widgets that take Ctrl+Z themselves
 
 
 def confirm_identified(parent: QWidget | None, what: str) -> bool:
@@ -14,3 +32,42 @@ def confirm_identified(parent: QWidget | None, what: str) -> bool:
         "dates or identifiable photos) and says so. Handle it as a patient record. Continue?",
     )
     return answer == QMessageBox.StandardButton.Yes
+
+
+def close_with_keys(window: QWidget) -> None:
+    """Escape and Ctrl+W close ``window`` (when it is a window of its own), wherever its focus is."""
+
+    def close() -> None:
+        if window.isWindow():
+            window.close()
+
+    for keys in CLOSE_KEYS:
+        shortcut = QShortcut(QKeySequence(keys), window)
+        shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        shortcut.activated.connect(close)
+
+
+class WindowKeysFirst(QObject):
+    """Lets ``actions``' shortcuts win over the focused text field of ``window``.
+
+    A text field takes Ctrl+Z for its own text (a ShortcutOverride), so Undo in the search box would
+    undo the typing, not the last save. This filter, put on each text field of the window as it gets
+    the focus, refuses that override for the actions' keys, so the window's action runs.
+    """
+
+    def __init__(self, window: QWidget, actions: list[QAction]) -> None:
+        super().__init__(window)
+        self.window, self.actions = window, actions
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        app.focusChanged.connect(self._on_focus_changed)
+
+    def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if isinstance(new, TEXT_FIELDS) and new.window() is self.window:
+            new.installEventFilter(self)  # once: installing it again only moves it to the front
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            keys = QKeySequence(event.keyCombination())
+            return any(keys in action.shortcuts() for action in self.actions)
+        return False

@@ -1,18 +1,22 @@
-"""Input fields for clinical forms: optional numbers with units, full and partial dates, coded choices.
+"""Input fields for clinical forms: numbers with units, full and partial dates, coded choices, and the
+line under a field that says what is wrong.
 
-Every field can be empty, says what it understood, and reports a parse problem in words
-instead of guessing. Each emits ``edited`` on any change.
+Every field can be empty, keeps exactly what was typed (no key is ever blocked or changed), says
+what it understood, and reports a problem in words instead of guessing. Each emits ``edited`` on
+any change.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QDoubleValidator
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QComboBox,
@@ -21,17 +25,43 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QSizePolicy,
+    QStyle,
     QToolButton,
     QWidget,
     QWidgetAction,
 )
 
 from app.domain.dates import DateParseError, PartialDate, Precision
-from app.domain.scales import Scale
+from app.domain.numbers import MINUS
+from app.domain.scales import Scale, readable
+
+ERROR_COLOUR = "#D55E00"  # Okabe–Ito vermillion, with a warning sign so colour is not the only cue
 
 
 class FieldError(ValueError):
     """What the user typed cannot be read; the message says how to fix it."""
+
+
+class ErrorLabel(QLabel):
+    """A problem in words ("⚠ …") under its field. Its line is kept while hidden, so nothing under the
+    user's pointer moves when a message appears or goes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWordWrap(True)
+        self.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setAccessibleName("Problem")
+        self.setMinimumHeight(self.fontMetrics().lineSpacing())
+        policy = self.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
+        self.hide()
+
+    def show_problem(self, message: str | None) -> None:
+        self.setText(f"⚠ {message}" if message else "")
+        self.setVisible(bool(message))
 
 
 def _row(*widgets: QWidget) -> QHBoxLayout:
@@ -43,42 +73,156 @@ def _row(*widgets: QWidget) -> QHBoxLayout:
     return layout
 
 
+_PLAIN = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)")
+_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?")  # 1,000,000 or 1,234.5
+_THOUSANDS_OR_DECIMAL = re.compile(r"([+-]?[1-9]\d{0,2}),(\d{3})")  # 1,500: 1500 or 1.5?
+
+
+def parse_number(text: str) -> float | None:
+    """The number typed, or None when empty. A decimal comma is read ("2,5" is 2.5), thousands
+    separators too ("1,000,000"); "1,500" could be either, so it is refused with both readings."""
+    text = text.strip().replace(MINUS, "-")
+    if not text:
+        return None
+    if _PLAIN.fullmatch(text):
+        return float(text)
+    if ambiguous := _THOUSANDS_OR_DECIMAL.fullmatch(text):
+        whole, part = ambiguous.groups()
+        raise FieldError(
+            f"“{text}” could mean {whole}{part} or {whole}.{part.rstrip('0') or '0'}: type it without "
+            "the comma, with a point for decimals."
+        )
+    if _GROUPED.fullmatch(text):
+        return float(text.replace(",", ""))
+    if text.count(",") == 1 and _PLAIN.fullmatch(decimal := text.replace(",", ".")):
+        return float(decimal)
+    raise FieldError(f"“{text}” is not a number: type digits, e.g. 12.5.")
+
+
+def number_text(value: float) -> str:
+    """A stored number as it is typed back: every digit it has, never an exponent (1000000, 0.1234567)."""
+    if value == int(value):
+        return str(int(value))
+    return format(Decimal(repr(value)), "f")
+
+
 class NumberField(QWidget):
-    """An optional number with its unit beside it and its range in the tooltip."""
+    """An optional number with its unit beside it and its range in the placeholder and tooltip.
+
+    Anything may be typed; ``problem()`` says in words what is wrong with it (not a number, out of
+    range, not whole) and a warning sign inside the field shows it without moving anything.
+    The range comes from ``scale``, or from ``low`` and ``high`` (named ``label`` in messages);
+    ``chars`` makes a compact field that fits that many digits (score grids).
+    """
 
     edited = Signal()
+    whole = False
 
-    def __init__(self, scale: Scale | None = None, unit: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        scale: Scale | None = None,
+        unit: str = "",
+        parent: QWidget | None = None,
+        *,
+        low: float | None = None,
+        high: float | None = None,
+        label: str = "",
+        chars: int = 0,
+        placeholder: str | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.scale = scale
+        self.scale, self.label = scale, label or (scale.label if scale else "")
+        self.rule = self._rule(scale, low, high, unit)
         self.line = QLineEdit()
-        self.line.setValidator(QDoubleValidator(self.line))
         self.line.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.line.setMaximumWidth(110)
+        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        self.warning = self.line.addAction(icon, QLineEdit.ActionPosition.TrailingPosition)
+        self.warning.setVisible(False)
         unit = unit or (scale.unit if scale else "")
-        self.unit = QLabel(unit or (f"({scale.range_text})" if scale else ""))
-        self.unit.setMinimumWidth(70)
-        self.setLayout(_row(self.line, self.unit))
-        self.layout().addStretch(1)
+        self.unit = QLabel(unit or (f"({scale.range_text})" if scale and not chars else ""))
+        self._lay_out(chars)
+        if self.rule is not None:
+            self.line.setPlaceholderText(f"{readable(self.rule.low)}–{readable(self.rule.high)}")
+        if placeholder is not None:
+            self.line.setPlaceholderText(placeholder)
         if scale is not None:
             tip = f"{scale.label}: {scale.range_text}." + (f" {scale.help}" if scale.help else "")
             self.line.setToolTip(tip)
             self.line.setAccessibleName(scale.label)
-            self.line.setPlaceholderText(f"{scale.low:g}–{scale.high:g}")
-        self.line.textChanged.connect(self.edited)
+        self.line.textChanged.connect(self._on_text_changed)
+        # The tab order is the order fields are put in their layouts (set_tab_order breaks with proxies).
         self.setFocusProxy(self.line)
 
-    def value(self) -> float | None:
-        text = self.line.text().strip().replace(",", ".")
-        if not text:
+    def _rule(self, scale: Scale | None, low: float | None, high: float | None, unit: str) -> Scale | None:
+        if scale is not None:
+            return replace(scale, integer=True) if self.whole else scale
+        if (low is None) != (high is None):
+            raise TypeError("give both low and high, or neither")
+        if low is None or high is None:
             return None
+        return Scale("", self.label or "The value", low, high, unit, integer=self.whole)
+
+    def _lay_out(self, chars: int) -> None:
+        self.setLayout(_row(self.line, self.unit))
+        if chars:
+            digits = self.fontMetrics().horizontalAdvance("0" * chars)
+            self.line.setFixedWidth(digits + self.fontMetrics().height() + 24)  # room for the warning sign
+            self.unit.setVisible(bool(self.unit.text()))
+            self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+            return
+        self.line.setMaximumWidth(120)
+        self.unit.setMinimumWidth(70)
+        self.layout().addStretch(1)
+
+    def set_name(self, name: str) -> None:
+        """The name screen readers say and messages use ("Deltoid, left")."""
+        self.label = name
+        self.setAccessibleName(name)
+        self.line.setAccessibleName(name)
+        if self.rule is not None:
+            self.rule = replace(self.rule, label=name)
+        self._show_problem()
+
+    def _show_problem(self) -> None:
+        message = self.problem()
+        self.warning.setVisible(message is not None)
+        self.warning.setToolTip(message or "")
+        self.line.setAccessibleDescription(message or "")
+
+    def _on_text_changed(self) -> None:
+        self._show_problem()
+        self.edited.emit()
+
+    def value(self) -> float | None:
+        """The number typed (None if empty); raises FieldError saying what is wrong with it."""
+        number = parse_number(self.line.text())
+        if number is None:
+            return None
+        if self.rule is not None:
+            if message := self.rule.problem(number):
+                raise FieldError(message)
+        elif self.whole and number != int(number):
+            subject = self.label or self.accessibleName() or "This value"
+            raise FieldError(f"{subject} must be a whole number, not {readable(number)}.")
+        return number
+
+    def problem(self) -> str | None:
+        """What is wrong with the text typed, in words; None when it is empty or a good value."""
         try:
-            return float(text)
-        except ValueError as exc:
-            raise FieldError(f"“{text}” is not a number.") from exc
+            self.value()
+        except FieldError as exc:
+            return str(exc)
+        return None
+
+    def value_or_none(self) -> Any:
+        """The value, or None while the text has a problem (``problem()`` says which)."""
+        try:
+            return self.value()
+        except FieldError:
+            return None
 
     def set_value(self, value: float | None) -> None:
-        self.line.setText("" if value is None else f"{value:g}")
+        self.line.setText("" if value is None else number_text(value))
 
 
 class DateField(QWidget):
@@ -169,8 +313,11 @@ class PartialDateField(QWidget):
 
 
 class ChoiceField(QComboBox):
-    """A drop-down of coded values (enum members, labelled) with type-ahead; optionally empty.
+    """A drop-down of coded values (enum members, labelled) with type-ahead.
 
+    A clinical choice never starts on a real answer: with ``empty`` it starts on that entry (read as
+    None); else on the vocabulary's "unknown" member, listed first, when it has one. Only settings
+    (no ``empty``, no "unknown") start on their first member.
     The members are kept here, not as item data: Qt would turn a StrEnum into a plain string.
     """
 
@@ -180,12 +327,17 @@ class ChoiceField(QComboBox):
         self, choices: Iterable[StrEnum], *, empty: str | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
+        members = list(choices)
+        unknown = next((c for c in members if c.name == "UNKNOWN"), None)
+        if unknown is not None and empty is None:
+            members.remove(unknown)
+            members.insert(0, unknown)
         self.choices: list[StrEnum | None] = [None] if empty is not None else []
         if empty is not None:
             self.addItem(empty)
-        for choice in choices:
+        for choice in members:
             self.choices.append(choice)
-            self.addItem(getattr(choice, "label", choice.value))
+            self.addItem(getattr(choice, "label", None) or choice.value[:1].upper() + choice.value[1:])
         self.currentIndexChanged.connect(self.edited)
 
     def value(self) -> Any:
@@ -197,15 +349,13 @@ class ChoiceField(QComboBox):
 
 
 class IntegerField(NumberField):
-    """An optional whole number."""
+    """An optional whole number: "7.5" is kept as typed and reported, never rounded."""
+
+    whole = True
 
     def value(self) -> int | None:  # type: ignore[override]
         number = super().value()
-        if number is None:
-            return None
-        if number != int(number):
-            raise FieldError(f"{number:g} is not a whole number.")
-        return int(number)
+        return None if number is None else int(number)
 
 
 def editable_combo(items: Iterable[str], placeholder: str = "") -> QComboBox:

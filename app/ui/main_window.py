@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, SignalInstance
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
-    QFileDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QStackedWidget,
@@ -22,22 +24,25 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
-from app.services import stats
+from app.services import report_files, stats
 from app.services.demo import DemoRefused
 from app.services.help import help_markdown
-from app.store.database import StorageError
 from app.ui.analysis_view import AnalysisView
 from app.ui.cohort_views import CohortWindow
 from app.ui.controller import Change, Controller
+from app.ui.dialogs import WindowKeysFirst, close_with_keys
 from app.ui.empty_state import EmptyState
 from app.ui.forms.base import RecordForm
 from app.ui.forms.patient_form import PatientForm
 from app.ui.forms.settings_form import SettingsForm
 from app.ui.patient_list import PatientListPanel
 from app.ui.patient_view import PatientView
+from app.ui.recent import DatabaseFiles
 from app.ui.report_export import ReportExporter, ReportSettingsForm
 
 W = TypeVar("W", bound=QWidget)
+
+REDO_KEYS = ("Ctrl+Shift+Z", "Ctrl+Y") if sys.platform == "win32" else ("Ctrl+Shift+Z",)
 
 
 class MainWindow(QMainWindow):
@@ -60,10 +65,19 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([420, 980])
-        self.setCentralWidget(self.splitter)
         self.analysis_view: AnalysisView | None = None
         self.cohort_window: CohortWindow | None = None
         self.exporter = ReportExporter(controller, self)
+        self.files = DatabaseFiles(controller, self)
+        self.files.busy = lambda: (
+            "A report is being written; restore when it is done." if self.exporter.runner.running else None
+        )
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.exporter.notice)
+        column.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
         self.db_label = QLabel()
         self.statusBar().addPermanentWidget(self.db_label)
         self._build_actions()
@@ -99,25 +113,45 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ actions
     def _action(
-        self, text: str, slot: Callable[[], object], shortcut: QKeySequence | str | None = None, tip: str = ""
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        tip: str = "",
     ) -> QAction:
         action = QAction(text, self)
+        tip = tip or text.replace("&", "").rstrip("…")
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
-        action.setToolTip(tip or text.replace("&", "").rstrip("…"))
-        action.setStatusTip(action.toolTip())
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            tip += "" if keys in tip else f" ({keys})"
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
         action.triggered.connect(slot)
         return action
 
+    def _undo_actions(self) -> tuple[QAction, QAction]:
+        """Undo and Redo: the last change's name in the menu and tooltip, short on the toolbar."""
+        stack = self.controller.undo_stack
+        undo = stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence("Ctrl+Z"))
+        redo = stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence(keys) for keys in REDO_KEYS])
+        _UndoTip(undo, "Undo", stack.undoTextChanged)
+        _UndoTip(redo, "Redo", stack.redoTextChanged)
+        return undo, redo
+
     def _build_actions(self) -> None:
         view = self.patient_view
-        undo = self.controller.undo_stack.createUndoAction(self, "&Undo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.controller.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcut(QKeySequence("Ctrl+Shift+Z"))
+        undo, redo = self._undo_actions()
+        files = self.files
         self.actions_ = {
-            "open": self._action("&Open database…", self.open_database, QKeySequence.StandardKey.Open),
-            "new_db": self._action("&New database…", self.new_database),
+            "new_db": self._action("&New database…", files.new_database),
+            "open": self._action("&Open database…", files.open_database, QKeySequence.StandardKey.Open),
+            "backup": self._action("&Back up…", files.back_up, tip="Write a copy of the series to a file of your choice"),
+            "restore": self._action(
+                "&Restore from a backup…", files.restore, tip="Replace the open series by a backup copy (asks first)"
+            ),
             "settings": self._action("Series &settings…", self.edit_settings, "Ctrl+,"),
             "quit": self._action("&Quit", self.close, "Ctrl+Q"),
             "undo": undo,
@@ -137,66 +171,66 @@ class MainWindow(QMainWindow):
             "demo": self._action("Load the synthetic &demo series", self.load_demo),
             "analysis": self._action("Case-series &analysis…", self.show_analysis, "Ctrl+Shift+S"),
             "cohort": self._action(
-                "&Cohort plots…",
-                self.show_cohort,
-                "Ctrl+Shift+C",
-                "Spaghetti and swimmer plots of the series",
+                "&Cohort plots…", self.show_cohort, "Ctrl+Shift+C", "Spaghetti and swimmer plots of the series"
             ),
             "response": self._action("&Response criteria…", view.show_response, "Ctrl+Shift+R"),
-            "export": self._action(
-                "&Export report…", self.export_report, "Ctrl+P", "Export the case-series PDF (de-identified)"
+            "export": self._action("&Export report", self.export_report, "Ctrl+P"),
+            "export_as": self._action(
+                "Export report &as…", lambda: self.export_report(ask=True),
+                tip="Export the de-identified case-series PDF to a place you choose",
             ),
             "export_identified": self._action(
-                "Export report with &identifiers…", lambda: self.export_report(identified=True)
+                "Export report with &identifiers…", lambda: self.export_report(identified=True),
+                tip="Export the case-series PDF with names, record numbers and real dates (asks first)",
             ),
             "report_settings": self._action("Report se&ttings…", self.edit_report_settings),
             "help": self._action("MyoCase &help", self.show_help, QKeySequence.StandardKey.HelpContents),
             "about": self._action("&About MyoCase", self.show_about),
-        }
+        }  # fmt: skip
+        self._build_menus()
+        self._build_toolbar()
+        WindowKeysFirst(self, [undo, redo])
+
+    def _build_menus(self) -> None:
         a = self.actions_
-        menus = {
-            "&File": [
-                "open",
-                "new_db",
-                None,
-                "export",
-                "export_identified",
-                "report_settings",
-                None,
-                "settings",
-                None,
-                "quit",
-            ],
+        menus: dict[str, list[str | QMenu | None]] = {
+            "&File": ["new_db", "open", self.files.recent_menu, None, "backup", "restore", None, "export",
+                      "export_as", "export_identified", "report_settings", None, "settings", None, "quit"],
             "&Edit": ["undo", "redo", None, "find"],
-            "&Patient": [
-                "new_patient",
-                "edit_patient",
-                "delete_patient",
-                None,
-                "new_course",
-                "new_assessment",
-                "new_event",
-                "add_photos",
-            ],
+            "&Patient": ["new_patient", "edit_patient", "delete_patient", None, "new_course", "new_assessment",
+                         "new_event", "add_photos"],
             "&Analysis": ["analysis", "cohort", "response"],
             "&Help": ["help", "demo", None, "about"],
-        }
+        }  # fmt: skip
         for title, names in menus.items():
             menu = self.menuBar().addMenu(title)
             for name in names:
-                menu.addSeparator() if name is None else menu.addAction(a[name])
+                if name is None:
+                    menu.addSeparator()
+                elif isinstance(name, QMenu):
+                    menu.addMenu(name)
+                else:
+                    menu.addAction(a[name])
+
+    def _build_toolbar(self) -> None:
+        """The frequent actions under short labels (the full text in the tooltip), so that Undo and Redo
+        still fit at 1024 pixels."""
+        a = self.actions_
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("MainToolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for name in ("new_patient", "new_course", "new_assessment", "new_event", "add_photos"):
+        short = {"new_patient": "New patient", "new_course": "Medication", "new_assessment": "Assessment",
+                 "new_event": "Adverse event", "add_photos": "Photos", "analysis": "Analysis",
+                 "cohort": "Cohort plots", "export": "Export report"}  # fmt: skip
+        for name in ("new_patient", "new_course", "new_assessment", "new_event", "add_photos", None,
+                     "analysis", "cohort", "export", None, "undo", "redo"):  # fmt: skip
+            if name is None:
+                toolbar.addSeparator()
+                continue
+            if name in short:
+                a[name].setIconText(short[name])
             toolbar.addAction(a[name])
-        toolbar.addSeparator()
-        toolbar.addAction(a["analysis"])
-        toolbar.addAction(a["cohort"])
-        toolbar.addAction(a["export"])
-        toolbar.addSeparator()
-        toolbar.addAction(a["undo"])
-        toolbar.addAction(a["redo"])
+        self.toolbar = toolbar
 
     def _connect(self) -> None:
         self.controller.changed.connect(self._on_changed)
@@ -221,6 +255,16 @@ class MainWindow(QMainWindow):
         )
         self.empty.set_database(book.location, can_load_demo=book.is_empty())
         self._on_patient_selected(self.controller.patient_id)
+        if change.entity in ("all", "settings"):
+            self._on_database_changed()
+
+    def _on_database_changed(self) -> None:
+        book, a = self.controller.book, self.actions_
+        for name in ("backup", "restore"):  # a series on a server is backed up by the server
+            a[name].setEnabled(book.path is not None)
+        tip = f"Write the de-identified case-series PDF into {report_files.report_folder(book)} (Ctrl+P)"
+        a["export"].setToolTip(tip)
+        a["export"].setStatusTip(tip)
 
     def _on_patient_selected(self, patient_id: int | None) -> None:
         has_patients = not self.controller.book.is_empty()
@@ -273,11 +317,12 @@ class MainWindow(QMainWindow):
         window.activateWindow()
         return window
 
-    def export_report(self, identified: bool = False) -> bool:
+    def export_report(self, identified: bool = False, ask: bool = False) -> bool:
+        """Write the report into the report folder (``ask``: where the user says); False if none began."""
         if self.controller.book.is_empty():
             self.statusBar().showMessage("There are no patients to report on yet.", 8000)
             return False
-        return self.exporter.export(identified=identified)
+        return self.exporter.export(identified=identified, ask=ask)
 
     def edit_report_settings(self) -> RecordForm:
         return self.open_form(ReportSettingsForm(self.controller, self))
@@ -292,39 +337,6 @@ class MainWindow(QMainWindow):
         except DemoRefused as exc:
             QMessageBox.information(self, "Demo series", str(exc))
 
-    def _choose_file(self, save: bool) -> Path | None:
-        settings = QSettings()
-        folder = str(settings.value("last_database_folder", str(Path.home())))
-        options = QFileDialog.Option.DontUseNativeDialog
-        pattern = "MyoCase databases (*.sqlite *.db);;All files (*)"
-        if save:
-            name, _ = QFileDialog.getSaveFileName(self, "New database", folder, pattern, options=options)
-        else:
-            name, _ = QFileDialog.getOpenFileName(self, "Open database", folder, pattern, options=options)
-        if not name:
-            return None
-        settings.setValue("last_database_folder", str(Path(name).parent))
-        return Path(name)
-
-    def open_database(self) -> None:
-        if (path := self._choose_file(save=False)) is not None:
-            self._switch(path)
-
-    def new_database(self) -> None:
-        if (path := self._choose_file(save=True)) is not None:
-            if path.exists():
-                QMessageBox.warning(
-                    self, "New database", f"{path} already exists: choose a new name, or open it."
-                )
-                return
-            self._switch(path)
-
-    def _switch(self, path: Path) -> None:
-        try:
-            self.controller.open_database(path)
-        except StorageError as exc:
-            QMessageBox.critical(self, "Cannot open database", str(exc))
-
     def show_help(self) -> QDialog:
         dialog = QDialog(self)
         dialog.setWindowTitle("MyoCase help")
@@ -333,6 +345,7 @@ class MainWindow(QMainWindow):
         QVBoxLayout(dialog).addWidget(browser)
         dialog.resize(760, 720)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        close_with_keys(dialog)
         dialog.show()
         return dialog
 
@@ -344,17 +357,47 @@ class MainWindow(QMainWindow):
             f"myositis case series.<br>Database: {self.controller.book.location}",
         )
 
+    def unsaved_forms(self) -> list[QWidget]:
+        """Open forms and editors (this window's) with edits not yet saved."""
+        return [w for w in QApplication.topLevelWidgets() if w.isVisible() and self._owns(w) and _dirty(w)]
+
+    def _owns(self, widget: QWidget) -> bool:
+        parent = widget.parentWidget()
+        while parent is not None and parent is not self:
+            parent = parent.parentWidget()
+        return parent is self
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        form = self.active_form
-        try:
-            open_with_edits = form is not None and form.isVisible() and form.dirty
-        except RuntimeError:  # the form was already deleted
-            open_with_edits = False
-        if open_with_edits and form is not None:
+        """Each form with unsaved edits asks first (Discard or Cancel); Cancel keeps the window open."""
+        for form in self.unsaved_forms():
             form.activateWindow()
-            form.reject()
+            form.reject()  # type: ignore[attr-defined]
             if form.isVisible():
                 event.ignore()
                 return
+        self.exporter.runner.cancel()
         self._save_layout()
         event.accept()
+
+
+class _UndoTip(QObject):
+    """Gives an Undo or Redo action a short toolbar label and a tooltip naming the change and the keys."""
+
+    def __init__(self, action: QAction, verb: str, changed: SignalInstance) -> None:
+        super().__init__(action)  # dies with the action, and its connection with it
+        self.action, self.verb = action, verb
+        action.setIconText(verb)
+        changed.connect(self.show_change)
+        self.show_change("")
+
+    def show_change(self, text: str) -> None:
+        keys = self.action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        what = f"“{text}”" if text else f"(nothing to {self.verb.lower()})"
+        self.action.setToolTip(f"{self.verb} {what} ({keys})")
+
+
+def _dirty(widget: QWidget) -> bool:
+    try:
+        return bool(getattr(widget, "dirty", False))
+    except RuntimeError:  # deleted meanwhile
+        return False

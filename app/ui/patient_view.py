@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.clock import XMode
+from app.domain.numbers import plural
 from app.domain.phases import index_course, prior_immunosuppressants
 from app.domain.records import (
     AdverseEvent,
@@ -99,8 +101,18 @@ def overview_html(
     return html
 
 
+LARGER_KEY = "patient_view/timeline_larger"  # QSettings: the timeline takes most of the height
+RECORDS_KEY = "patient_view/records_height"  # QSettings: the records' height when it does not
+RECORDS_WHEN_LARGER = 110  # px: the records keep their tab bar and a row or two
+
+
 class PatientView(QWidget):
-    """Signals: ``form_opened(RecordForm)`` whenever a form opens (tests and the window track it)."""
+    """Signals: ``form_opened(RecordForm)`` whenever a form opens (tests and the window track it).
+
+    The records sit above the timeline in ``splitter``; "Larger timeline" (Ctrl+Shift+T) gives the
+    timeline most of the height and gives the records their height back. Both the choice and the
+    records' height are kept between sessions (QSettings; the window keeps the splitter itself).
+    """
 
     form_opened = Signal(object)
 
@@ -152,10 +164,15 @@ class PatientView(QWidget):
         self.timeline_spec: TimelineSpec | None = None  # what the timeline shows now
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setChildrenCollapsible(False)
+        # less than the records' contents ask: the timeline may need the room
+        self.tabs.setMinimumHeight(RECORDS_WHEN_LARGER)
         self.splitter.addWidget(self.tabs)
         self.splitter.addWidget(self.timeline)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([330, 520])
+        self.splitter.setSizes([280, 620])  # the timeline tells the story: it gets the larger share
+        self._records_px = 280  # the records' height while the timeline is not larger
+        self._room_restored = False
+        self._restore_room()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
@@ -177,6 +194,56 @@ class PatientView(QWidget):
         self.timeline.photo_clicked.connect(self.open_photo)
         self.timeline.x_mode_changed.connect(self._on_x_mode_changed)
         self.timeline.export_source = self._exported_timeline
+        self.timeline.larger_toggled.connect(self.set_timeline_larger)
+        self.splitter.splitterMoved.connect(self._on_splitter_moved)
+        larger = QShortcut(QKeySequence("Ctrl+Shift+T"), self)
+        larger.setContext(Qt.ShortcutContext.WindowShortcut)
+        larger.activated.connect(self.timeline.larger_button.toggle)
+
+    # ------------------------------------------------------------ the timeline's room
+    def _restore_room(self) -> None:
+        """The choice and the records' height from the last session (applied in full once shown)."""
+        settings = QSettings()
+        height = str(settings.value(RECORDS_KEY, ""))
+        self._records_px = int(height) if height.isdigit() else self._records_px
+        self.timeline.larger_button.setChecked(str(settings.value(LARGER_KEY, "false")).lower() == "true")
+
+    def timeline_larger(self) -> bool:
+        return self.timeline.larger_button.isChecked()
+
+    def set_timeline_larger(self, on: bool) -> None:
+        """The timeline takes most of the height (the records keep a few rows), or gives it back."""
+        if self.timeline.larger_button.isChecked() != on:
+            self.timeline.larger_button.setChecked(on)  # comes back here through the signal
+            return
+        sizes = self.splitter.sizes()
+        total, least = sum(sizes), self._least_records()
+        if on and total > 0 and sizes[0] > least:  # the records' height to give back later
+            self._records_px = sizes[0]
+            QSettings().setValue(RECORDS_KEY, self._records_px)
+        if total > 0:
+            records = least if on else self._records_px
+            self.splitter.setSizes([records, max(total - records, 1)])
+        QSettings().setValue(LARGER_KEY, on)
+
+    def _least_records(self) -> int:
+        return max(RECORDS_WHEN_LARGER, self.tabs.minimumHeight())
+
+    def _on_splitter_moved(self, records: int, _index: int) -> None:
+        """Dragged by hand: that is the records' height from now on, and the timeline is no longer "larger"."""
+        self._records_px = self.splitter.sizes()[0]
+        QSettings().setValue(RECORDS_KEY, self._records_px)
+        if self.timeline_larger():
+            self.timeline.larger_button.blockSignals(True)
+            self.timeline.larger_button.setChecked(False)
+            self.timeline.larger_button.blockSignals(False)
+            QSettings().setValue(LARGER_KEY, False)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if not self._room_restored and self.timeline_larger():  # the room kept from the last session
+            self._room_restored = True
+            self.set_timeline_larger(True)
 
     def _settings(self) -> Any:
         return stats.load_settings(self.controller.book)
@@ -230,6 +297,7 @@ class PatientView(QWidget):
             x_mode=self.x_mode,
             severity=self._settings().severity,
             today=book.today(),
+            photo_choice="report_or_all",  # the strip shows every photo until some are chosen for the report
         )
         self.timeline_spec = spec
         self.timeline.set_spec(spec, book.photo_thumbnail)
@@ -330,10 +398,10 @@ class PatientView(QWidget):
             return
         record = self.controller.book.patient_record(self._pid())
         parts = [
-            f"{len(record.courses)} medication course(s)",
-            f"{len(record.assessments)} assessment(s)",
-            f"{len(record.adverse_events)} adverse event(s)",
-            f"{len(record.photos)} photo(s)",
+            plural(len(record.courses), "medication course"),
+            plural(len(record.assessments), "assessment"),
+            plural(len(record.adverse_events), "adverse event"),
+            plural(len(record.photos), "photo"),
         ]
         text = f"Delete patient {self.patient.study_id} and their {', '.join(parts)}?\n\nCtrl+Z (Edit → Undo) brings it all back."
         if QMessageBox.question(self, "Delete patient", text) == QMessageBox.StandardButton.Yes:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.numbers import plural
 from app.domain.records import Consent, Photo
 from app.domain.validation import Problem, validate_photo
 from app.services.photos import PhotoDefaults
@@ -48,7 +49,6 @@ class PhotoFieldsMixin:
         self.body_site.currentTextChanged.connect(self.revalidate)
         self.caption = self.add_field(layout, "caption", "Caption:", QLineEdit())
         self.consent = self.add_field(layout, "consent", "Consent for publication:", ChoiceField(Consent))
-        self.consent.set_value(Consent.UNKNOWN)
         self.identifiable = self.add_field(
             layout,
             "identifiable",
@@ -85,7 +85,7 @@ class PhotoImportForm(PhotoFieldsMixin, RecordForm):
         self.resize(560, 420)
         self.build_photo_fields(
             controller, patient_id,
-            f"{count} file(s). Each is stood upright and stripped of its metadata (GPS, serial numbers, owner) "
+            f"{plural(count, 'file')}. Each is stood upright and stripped of its metadata (GPS, serial numbers, owner) "
             "before it is stored. Leave the date empty to use each photo's own capture date.",
         )  # fmt: skip
         self.save_button.setText("Import")

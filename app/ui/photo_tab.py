@@ -62,6 +62,7 @@ class PhotosTab(QWidget):
             "Drag photos here, or use Add photos…. Each is cleaned of GPS, serial numbers and owner data."
         )
         self.hint.setEnabled(False)
+        self.hint.setWordWrap(True)  # wraps in a narrow window instead of widening the record tabs
         self.comparisons = QComboBox()
         self.comparisons.setAccessibleName("Saved comparisons")
         self.comparisons.setToolTip("Open a saved comparison")
@@ -82,11 +83,14 @@ class PhotosTab(QWidget):
         for button in self.buttons.values():
             buttons.addWidget(button)
         buttons.addStretch(1)
-        buttons.addWidget(QLabel("Saved comparisons:"))
-        buttons.addWidget(self.comparisons)
+        saved = QHBoxLayout()  # a row of its own: the tab stays narrow enough for a 1024-px window
+        saved.addWidget(QLabel("Saved comparisons:"))
+        saved.addWidget(self.comparisons, 1)
+        saved.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.list, 1)
+        layout.addLayout(saved)
         layout.addWidget(self.hint)
         self.runner = TaskRunner(self)
         self.runner.finished.connect(self._on_prepared)
@@ -283,7 +287,7 @@ class PhotosTab(QWidget):
     def delete_selected(self) -> None:
         ids = self.selected_ids()
         if ids and QMessageBox.question(
-            self, "Delete photos", f"Delete {len(ids)} photo(s) and their annotations?\n\nCtrl+Z brings them back."
+            self, "Delete photos", f"Delete {plural(len(ids), 'photo')} and their annotations?\n\nCtrl+Z brings them back."
         ) == QMessageBox.StandardButton.Yes:  # fmt: skip
             for photo_id in ids:
                 self.controller.delete_photo(photo_id)

@@ -16,14 +16,14 @@ from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPalette, QPen, QPolygonF, QTransform
 from PySide6.QtWidgets import QLayout, QLayoutItem, QSizePolicy, QWidget, QWidgetItem
 
+from app.domain.plot_labels import Box
 from app.domain.plot_spec import LegendEntrySpec, TickSpec
-from app.domain.style import DOTTED, FillStyle, LineStyle, MarkerStyle, SeriesStyle
+from app.domain.style import DOTTED, FillStyle, LineStyle, MarkerStyle, SeriesStyle, swatch_style
 
 PX_PER_PT = 96 / 72  # style widths and sizes are in points
 PAPER = QColor("#FFFFFF")  # figures are drawn on paper: the style table's colours are chosen for white
 INK = QColor("#1A1A1A")
 MUTED = QColor("#555555")
-FAINT_OUTLINE = "#B0B0B0"  # a legend swatch's outline when its fill has none, so pale bands show
 # style marker shape → pyqtgraph symbol; t1 is the triangle pointing up, like the PDF's
 SYMBOLS = {"o": "o", "s": "s", "t": "t1", "d": "d", "star": "star", "x": "x"}
 MARKER_SCALE = 1.1  # px per pt of marker size (+ MARKER_PAD_PX): a 7 pt marker is about 10 px
@@ -111,6 +111,11 @@ def tick_levels(ticks: Iterable[TickSpec], log: bool = False) -> list[list[tuple
     return [[(math.log10(t.x) if log else t.x, t.label) for t in ticks if not log or t.x > 0]]
 
 
+def rect_box(rect: QRectF) -> Box:
+    """A rectangle as the label placement rule (``plot_labels``) takes it."""
+    return rect.left(), rect.top(), rect.right(), rect.bottom()
+
+
 def html_text(text: str) -> str:
     """Plain text for a rich-text label or tooltip: escaped, line breaks kept."""
     return html.escape(text, quote=False).replace("\n", "<br>")
@@ -191,13 +196,12 @@ def paint_swatch(
         return min(marker_size(marker), box.height() + 3)
 
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    if isinstance(style, FillStyle):
-        rect = QRectF(box.left() + 3, box.top() + 2, box.width() - 6, box.height() - 4)
-        paint_fill(painter, rect, style)
-        if style.edge is None:
-            painter.setPen(pen(FAINT_OUTLINE, 0.75))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRect(rect)
+    if isinstance(style, FillStyle):  # outlined when too pale to see on the paper, as in print
+        paint_fill(
+            painter,
+            QRectF(box.left() + 3, box.top() + 2, box.width() - 6, box.height() - 4),
+            swatch_style(style),
+        )
     elif isinstance(style, LineStyle) and entry.kind == "arrow":
         painter.setPen(pen(style.colour, style.width))
         painter.drawLine(QPointF(box.left() + 2, mid.y()), QPointF(box.right() - 10, mid.y()))

@@ -35,19 +35,25 @@ def response_html(base: Assessment, follow: Assessment, juvenile: bool, aldolase
         verdict += " (juvenile thresholds)</p>" if juvenile else "</p>"
     else:
         verdict = f"<p><b>TIS not computed</b>: missing {escape(', '.join(tis.missing))} at baseline or follow-up.</p>"
-    imacs = imacs_improvement(base, follow)
-    if imacs.met is None:
-        imacs_text = f"not determined: missing {escape(', '.join(imacs.missing))}"
-    else:
-        imacs_text = "met" if imacs.met else "not met"
-    details = f"improved ≥ 20 %: {escape(', '.join(imacs.improved) or 'none')}; worse ≥ 25 %: {escape(', '.join(imacs.worsened) or 'none')}"
     return (
         f"<h3>{base.assessed_on} → {follow.assessed_on}</h3>"
         "<table cellspacing=6><tr><th align=left>Core measure</th><th>Baseline</th><th>Follow-up</th>"
         f"<th>Improvement</th><th>Points</th><th></th></tr>{rows}</table>{verdict}"
-        f"<p><b>IMACS definition of improvement:</b> {imacs_text} ({details}).</p>"
+        f"<p><b>IMACS definition of improvement:</b> {imacs_html(base, follow)}</p>"
         f"<p><small>{escape(PERCENT_RULE_TEXT)}</small></p>"
     )
+
+
+def imacs_html(base: Assessment, follow: Assessment) -> str:
+    """Met, not met, or not determined with the missing measures (and why one with values is missing)."""
+    imacs = imacs_improvement(base, follow)
+    if imacs.met is None:
+        why = "; ".join(imacs.notes)
+        verdict = f"not determined: missing {', '.join(imacs.missing)}" + (f" ({why})" if why else "")
+    else:
+        verdict = "met" if imacs.met else "not met"
+    improved, worsened = ", ".join(imacs.improved) or "none", ", ".join(imacs.worsened) or "none"
+    return escape(f"{verdict}. Improved by ≥ 20 %: {improved}. Worse by ≥ 25 %: {worsened}.")
 
 
 class ResponseView(QWidget):

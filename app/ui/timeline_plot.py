@@ -6,13 +6,15 @@ and both keep a count of what they drew (``counts``) so a test can hold them aga
 
 Layout, top to bottom, in one ``GraphicsLayoutWidget`` column (pitfall 1.5: one column, the same
 fixed left-axis width everywhere, every plot x-linked to the first): the lanes plot (phase labels,
-one row per medication lane under bold group headers, then adverse events and photos), then one
-plot per measure track; the bottom plot carries the spec's x ticks. Below it, the legend and the
-notes. Plots and curve items are created once and reused (pitfall 1.10): ``set_spec`` only fills
-them. Everything that spans the full height (phase bands, cut-off and day-zero lines, grid) and
-the bars and labels are painted by one light ``_Canvas`` item per plot instead of hundreds of
-items. Tooltips and clicks use one hit test on the spec's own coordinates (pitfall 1.7: no
-hoverable scatter items), so what a tooltip names is what a click opens.
+one row per medication lane under bold group headers, then adverse events, photos and the photo
+strip of ``photos/timeline_strip.py``), then one plot per measure track; the bottom plot carries
+the spec's x ticks. Below it, the legend and the notes. Plots and curve items are created once
+and reused (pitfall 1.10): ``set_spec`` only fills them. Everything that spans the full height
+(phase bands, cut-off and day-zero lines, grid) and the bars and labels are painted by one light
+``_Canvas`` item per plot instead of hundreds of items. Tooltips and clicks use one hit test on
+the spec's own coordinates (pitfall 1.7: no hoverable scatter items), so what a tooltip names is
+what a click opens. Band and limit labels are placed by the domain's ``plot_labels`` rule, as in
+the PDF: clear of the ticks and of each other.
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QToolButton,
     QToolTip,
@@ -72,9 +75,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.phases import PhaseKind
-from app.domain.style import FillStyle
+from app.domain.plot_labels import place_labels
+from app.domain.style import PHOTO_MARKER, FillStyle
 from app.domain.timeline import BarSpec, MeasureTrackSpec, TimelineSpec
 from app.ui.dialogs import confirm_identified
+from app.ui.photos.timeline_strip import CAPTION_LINES, THUMB_PX, PhotoStrip, strip_height
 from app.ui.plot_style import (
     INK,
     MUTED,
@@ -91,6 +96,7 @@ from app.ui.plot_style import (
     paint_fill,
     pen,
     qcolour,
+    rect_box,
     spot,
     tick_levels,
 )
@@ -98,6 +104,7 @@ from app.ui.plot_style import (
 QWIDGETSIZE_MAX = (1 << 24) - 1
 CK_KEY = "ck"  # the track offered on a log scale (timeline_tracks.TRACKS)
 HIT_RADIUS = 8.0  # px around a point that still counts as on it
+TICK_PX = 4  # the left axes' ticks reach this far into the plot
 ROW_PX = 17.0  # one lane row
 GRID = QColor("#E3E3E3")
 RULE = QColor("#C8C8C8")
@@ -128,6 +135,8 @@ class _Text:
     dx: float = 0.0  # px
     dy: float = 0.0  # px
     boxed: bool = False  # on a faint paper box
+    labels: bool = False  # a band or limit label: placed clear of ticks and of the other labels
+    alternatives: tuple[float, ...] = ()  # other dy (px) to try when the first place collides
 
 
 class _Canvas(pg.GraphicsObject):  # type: ignore[misc]
@@ -152,6 +161,8 @@ class _Canvas(pg.GraphicsObject):  # type: ignore[misc]
         self.arrows: list[tuple[float, float, float]] = []  # x, y, size in px
         self.segments: list[tuple[float, float, float, QPen]] = []  # x0, x1, y
         self.texts: list[_Text] = []
+        self.ticks: list[float] = []  # the left axis's tick positions (view y): labels keep clear of them
+        self.drawn_labels: list[tuple[str, QRectF]] = []  # band and limit labels as last painted (px)
 
     def changed(self) -> None:
         self.prepareGeometryChange()
@@ -222,45 +233,82 @@ class _Canvas(pg.GraphicsObject):  # type: ignore[misc]
             gx = px(x).x()
             painter.setPen(line)
             painter.drawLine(QPointF(gx, top), QPointF(gx, bottom))
-        self._paint_texts(painter, px, view, left, right)
+        self._paint_texts(painter, px, view, area)
         painter.restore()
 
-    def _paint_texts(
-        self, painter: QPainter, px: Callable[..., QPointF], view: QRectF, left: float, right: float
-    ) -> None:
+    def _paint_texts(self, painter: QPainter, px: Callable[..., QPointF], view: QRectF, area: QRectF) -> None:
         base = QFont(painter.font())
         for label in self.texts:
-            text_font = font(-1, label.bold, base)  # the widget font, slightly smaller
-            metrics = QFontMetricsF(text_font)
-            x = label.x
-            if label.pin == "left":
-                x = max(x, view.left())
-            elif label.pin == "right":
-                x = min(x, view.right())
-            at = px(x, label.y)
-            if label.vspan is not None:
-                low, high = sorted(px(x, v).y() for v in label.vspan)
-                if high - low < metrics.height() + 2:
-                    continue
-                at.setY((low + high) / 2)
-            at += QPointF(label.dx, label.dy)
-            text = label.text
-            if label.span is not None:
-                a, b = (px(v).x() for v in label.span)
-                a, b = max(min(a, b), left), min(max(a, b), right)
-                room = b - max(at.x(), a) - 3
-                if room < metrics.horizontalAdvance("M…"):
-                    continue
-                text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
-            width = metrics.horizontalAdvance(text)
-            x_px = at.x() - (width if label.align == "right" else width / 2 if label.align == "center" else 0)
-            baseline = at.y() + (metrics.ascent() - metrics.descent()) / 2
-            if label.boxed:  # keeps the text legible over bands and grid lines
-                box = QRectF(x_px - 2, baseline - metrics.ascent() - 1, width + 4, metrics.height() + 1)
-                painter.fillRect(box, qcolour(PAPER, 0.75))
-            painter.setFont(text_font)
-            painter.setPen(label.colour)
-            painter.drawText(QPointF(x_px, baseline), text)
+            found = None if label.labels else self._layout(label, base, px, view, area, label.dy)
+            if found is not None:
+                self._draw_text(painter, label, *found)
+        self._paint_labels(painter, base, px, view, area)
+
+    def _paint_labels(
+        self, painter: QPainter, base: QFont, px: Callable[..., QPointF], view: QRectF, area: QRectF
+    ) -> None:
+        """Band and limit labels: each at the first of its places that is inside the plot and clear
+        of the ticks and of the labels before it (``plot_labels.place_labels``, as the PDF does)."""
+        labels = [t for t in self.texts if t.labels]
+        layouts = [
+            [found for dy in (t.dy, *t.alternatives) if (found := self._layout(t, base, px, view, area, dy))]
+            for t in labels
+        ]
+        left = area.left()
+        ticks = [(left - 1, px(0, y).y() - 1, left + TICK_PX + 1, px(0, y).y() + 1) for y in self.ticks]
+        boxes = place_labels(
+            [[rect_box(found[3]) for found in options] for options in layouts],
+            (area.left(), area.top(), area.right(), area.bottom()),
+            ticks,
+        )
+        self.drawn_labels = []
+        for label, options, box in zip(labels, layouts, boxes, strict=True):
+            found = next((f for f in options if box is not None and rect_box(f[3]) == box), None)
+            if found is not None:
+                self._draw_text(painter, label, *found)
+                self.drawn_labels.append((label.text, QRectF(found[3])))
+
+    def _layout(
+        self, label: _Text, base: QFont, px: Callable[..., QPointF], view: QRectF, area: QRectF, dy: float
+    ) -> tuple[str, QFont, QPointF, QRectF] | None:
+        """Where a text goes (its shown text, font, baseline start and box in pixels), None if it does not fit."""
+        text_font = font(-1, label.bold, base)  # the widget font, slightly smaller
+        metrics = QFontMetricsF(text_font)
+        x = label.x
+        if label.pin == "left":
+            x = max(x, view.left())
+        elif label.pin == "right":
+            x = min(x, view.right())
+        at = px(x, label.y)
+        if label.vspan is not None:
+            low, high = sorted(px(x, v).y() for v in label.vspan)
+            if high - low < metrics.height() + 2:
+                return None
+            at.setY((low + high) / 2)
+        at += QPointF(label.dx, dy)
+        text = label.text
+        if label.span is not None:
+            a, b = (px(v).x() for v in label.span)
+            a, b = max(min(a, b), area.left()), min(max(a, b), area.right())
+            room = b - max(at.x(), a) - 3
+            if room < metrics.horizontalAdvance("M…"):
+                return None
+            text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
+        width = metrics.horizontalAdvance(text)
+        x_px = at.x() - (width if label.align == "right" else width / 2 if label.align == "center" else 0)
+        baseline = at.y() + (metrics.ascent() - metrics.descent()) / 2
+        box = QRectF(x_px - 2, baseline - metrics.ascent() - 1, width + 4, metrics.height() + 1)
+        return text, text_font, QPointF(x_px, baseline), box
+
+    @staticmethod
+    def _draw_text(
+        painter: QPainter, label: _Text, text: str, text_font: QFont, at: QPointF, box: QRectF
+    ) -> None:
+        if label.boxed:  # keeps the text legible over bands and grid lines
+            painter.fillRect(box, qcolour(PAPER, 0.75))
+        painter.setFont(text_font)
+        painter.setPen(label.colour)
+        painter.drawText(at, text)
 
 
 class _LaneAxis(pg.AxisItem):  # type: ignore[misc]
@@ -376,7 +424,7 @@ class _Plot:
             axis = plot.getAxis(name)
             axis.setPen(pen(INK, 0.6))
             axis.setTextPen(INK)
-        plot.getAxis("left").setStyle(tickLength=-4)
+        plot.getAxis("left").setStyle(tickLength=-TICK_PX)
         plot.getAxis("bottom").setStyle(tickLength=-5)
 
     def curve(self) -> pg.PlotDataItem:
@@ -442,18 +490,21 @@ def _thumbnail_html(data: bytes | None) -> str:
 
 
 class TimelinePlot(QWidget):
-    """A patient's timeline. Signals: ``assessment_clicked(int)``, ``photo_clicked(int)``,
-    ``x_mode_changed(str)`` ("date" or "index_days", when the user flips the x axis)."""
+    """A patient's timeline. Signals: ``assessment_clicked(int)``, ``photo_clicked(int)`` (a photo
+    marker or a thumbnail of the strip), ``x_mode_changed(str)`` ("date" or "index_days", when the
+    user flips the x axis), ``larger_toggled(bool)`` (the user asks for most of the window's height)."""
 
     assessment_clicked = Signal(int)
     photo_clicked = Signal(int)
     x_mode_changed = Signal(str)
+    larger_toggled = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._spec: TimelineSpec | None = None
         self._thumbnail: Callable[[int], bytes | None] | None = None
-        self._thumbs: dict[int, str] = {}
+        self._thumbs: dict[int, str] = {}  # tooltip images, by photo id
+        self._thumb_data: dict[int, bytes | None] = {}  # stored thumbnails as read, by photo id
         self._counts: Counter[str] = Counter()
         self._ck_log = False
         # The spec an exported image shows (de-identified unless asked): set by the patient view.
@@ -477,10 +528,16 @@ class TimelinePlot(QWidget):
         self._photos = pg.ScatterPlotItem(antialias=True)
         for item in (self._events, self._photos):
             self.lanes.plot.addItem(item)
+        self.strip = PhotoStrip()
+        self.lanes.plot.addItem(self.strip, ignoreBounds=True)
         self._tracks: list[_Plot] = []
         self._axis_px = 46.0
         self._lanes_px = 0.0
+        self._lane_ticks: list[tuple[float, str]] = []
+        self._lane_rows: list[tuple[float, str]] = []
+        self._photos_y = 0.0
         self.lanes.plot.vb.sigXRangeChanged.connect(self._on_x_range_changed)
+        self.lanes.plot.vb.sigResized.connect(self._on_lanes_resized)
         self.graphics.scene().sigMouseClicked.connect(self._clicked)
         self.graphics.viewport().installEventFilter(self)
         self.graphics.viewport().setMouseTracking(True)
@@ -550,9 +607,7 @@ class TimelinePlot(QWidget):
         row.addWidget(QLabel("Time axis:"))
         self.dates_button = self._tool("Dates", "Draw the timeline against calendar dates", True)
         self.days_button = self._tool(
-            "Days from the index drug start",
-            "Draw the timeline in days from the index drug start (day 0)",
-            True,
+            "Days", "Draw the timeline in days from the index drug start (day 0)", True
         )
         self.x_group = QButtonGroup(self)
         self.x_group.setExclusive(True)
@@ -576,12 +631,20 @@ class TimelinePlot(QWidget):
         self.export_identified = menu.addAction("With real dates (identifiable)…")
         self.export_identified.triggered.connect(lambda: self._export_clicked(identified=True))
         self.export_button.setMenu(menu)
-        self.hint = QLabel("Drag to move in time, scroll to zoom; click a point to open it")
+        self.larger_button = self._tool(
+            "Larger", "Larger timeline: most of the height for the timeline, a row or two for the records "
+            "(Ctrl+Shift+T); again to give the records their height back", True,
+        )  # fmt: skip
+        self.larger_button.setAccessibleName("Larger timeline")
+        self.larger_button.toggled.connect(self.larger_toggled)
+        self.hint = QLabel("Drag to move in time, scroll to zoom; click a point or a photo to open it")
         self.hint.setEnabled(False)
+        # the hint never widens the window: it is cut where there is no room for it
+        self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         for widget in (self.dates_button, self.days_button):
             row.addWidget(widget)
         row.addSpacing(12)
-        for widget in (self.log_button, self.reset_button, self.export_button):
+        for widget in (self.log_button, self.reset_button, self.export_button, self.larger_button):
             row.addWidget(widget)
         row.addStretch(1)
         row.addWidget(self.hint)
@@ -605,8 +668,7 @@ class TimelinePlot(QWidget):
         index = next((p for p in spec.phases if p.kind is PhaseKind.INDEX), None)
         drug = index.drug or index.label if index else ""
         days = f"Days from {drug} start" if drug else "Days from first treatment"
-        self.days_button.setText(days)
-        self.days_button.setAccessibleName(days)
+        self.days_button.setAccessibleName(days)  # the button itself says "Days": the toolbar fits 1024 px
         self.days_button.setToolTip(
             f"Draw the timeline in days from the {drug} start (day 0)"
             if drug
@@ -621,9 +683,11 @@ class TimelinePlot(QWidget):
         self, spec: TimelineSpec | None, thumbnail: Callable[[int], bytes | None] | None = None
     ) -> None:
         """Draw ``spec`` (None: the empty state). ``thumbnail(photo_id)`` gives a photo's stored
-        thumbnail bytes; it is asked lazily, on the first hover over that photo, and remembered."""
+        thumbnail bytes: asked once per photo, for the strip's photos when drawn, for the others on the
+        first hover, and remembered."""
         if thumbnail != self._thumbnail:  # thumbnails of one store never change: keep those loaded
-            self._thumbs = {}
+            self._thumbs, self._thumb_data = {}, {}
+            self.strip.forget_images()
         self._spec, self._thumbnail = spec, thumbnail
         self._counts = Counter()
         self._update_toolbar(spec)
@@ -654,10 +718,13 @@ class TimelinePlot(QWidget):
         self.notes.setVisible(bool(notes))
         self.graphics.setAccessibleDescription(f"Timeline of {spec.study_id}: {spec.x_label}")
         self.reset_view()
+        self._set_least_height()
+        self._fit_rows()
+
+    def _set_least_height(self) -> None:
         tracks, _, _, least = self._heights()
         self.graphics.setMinimumHeight(int(least))
         self.graphics.setMaximumHeight(int(least) if not tracks else QWIDGETSIZE_MAX)
-        self._fit_rows()
 
     def _draw_lanes(self, spec: TimelineSpec) -> None:
         lanes = self.lanes
@@ -702,7 +769,6 @@ class TimelinePlot(QWidget):
             (photos_y, "Photos"),
         ]
         self._lane_axis.headers = headers
-        self._lane_axis.setTicks([ticks])
         markers: list[tuple[float, float, str, str, int | None]] = []
         for event in spec.events:
             if event.x_end is not None and event.x_end > event.x:
@@ -724,8 +790,53 @@ class TimelinePlot(QWidget):
         self._counts["photos"] += len(spec.photos)
         lanes.targets.set_markers(markers)
         lanes.end()
-        lanes.plot.setYRange(PHASE_ROW - 0.55, photos_y + 0.6, padding=0)
-        self._lanes_px = (photos_y + 0.6 - PHASE_ROW + 0.55) * ROW_PX + 4
+        self._lane_ticks, self._lane_rows, self._photos_y = ticks, list(lanes.targets.rows), photos_y
+        self._draw_strip(spec, photos_y)
+        self._size_lanes()
+
+    def _draw_strip(self, spec: TimelineSpec, photos_y: float) -> None:
+        """The photo strip under the photo markers (its height is set by ``_size_lanes``)."""
+        strip = spec.strip
+        size = marker_px(PHOTO_MARKER) / 2 + 1
+        self.strip.set_strip(strip, photos_y, photos_y + 0.5, size, self._thumbnail_data)
+        self._counts["thumbnails"] += len(strip.photos)
+        self._counts["leaders"] += sum(p.leader is not None for p in strip.photos)
+
+    def _strip_size(self, spec: TimelineSpec) -> tuple[float, int]:
+        """The strip's thumbnail height (as tall as its tallest photo is drawn now, at most THUMB_PX)
+        and the most caption lines a thumbnail takes, at this width."""
+        width = self.lanes.plot.vb.width()
+        if width <= 0:
+            return THUMB_PX, CAPTION_LINES
+        per_day = width / (spec.x_range[1] - spec.x_range[0])
+        rooms = [(p, (p.room[1] - p.room[0]) * per_day - 4) for p in spec.strip.photos]
+        lines = max(len(PhotoStrip.caption_lines(p, room, self.font())) for p, room in rooms)
+        tallest = max(min(spec.strip.slot_width * per_day * p.aspect, THUMB_PX) for p in spec.strip.photos)
+        return tallest, lines
+
+    def _on_lanes_resized(self) -> None:
+        """Wider or narrower: the strip's thumbnails and captions take another height."""
+        if self._spec is not None and self._spec.strip.photos and self._size_lanes():
+            self._set_least_height()
+            self._fit_rows()
+
+    def _size_lanes(self) -> bool:
+        """The lanes plot's rows: lanes, markers and the photo strip at the height its thumbnails take
+        at this width; returns whether its height changed."""
+        spec, ticks, bottom = self._spec, list(self._lane_ticks), self._photos_y
+        self.lanes.targets.rows = list(self._lane_rows)
+        if spec is not None and spec.strip.photos:
+            self.strip.thumb_px, lines = self._strip_size(spec)
+            metrics = QFontMetricsF(font(-1, base=self.font()))
+            rows = strip_height(metrics, self.strip.thumb_px, lines) / ROW_PX
+            middle = self.strip.top + rows / 2
+            ticks.append((middle, spec.strip.title))
+            self.lanes.targets.rows.append((middle, f"{spec.strip.title}: {spec.strip.note}"))
+            bottom = self.strip.top + rows
+        self._lane_axis.setTicks([ticks])
+        self.lanes.plot.setYRange(PHASE_ROW - 0.55, bottom + 0.6, padding=0)
+        before, self._lanes_px = self._lanes_px, (bottom + 0.6 - PHASE_ROW + 0.55) * ROW_PX + 4
+        return abs(before - self._lanes_px) > 0.5
 
     @staticmethod
     def _draw_bar(canvas: _Canvas, bar: BarSpec, y: float) -> None:
@@ -755,7 +866,7 @@ class TimelinePlot(QWidget):
         for band in track.bands:
             canvas.texts.append(
                 _Text(spec.x_range[0], band.y_high, band.label, pin="left", colour=MUTED,
-                      vspan=(band.y_low, band.y_high), dx=4, boxed=True)
+                      vspan=(band.y_low, band.y_high), dx=TICK_PX + 5, boxed=True, labels=True)
             )  # fmt: skip
             plot.targets.hbands.append((band.y_low, band.y_high, band.label))
         for reference in track.references:
@@ -765,10 +876,9 @@ class TimelinePlot(QWidget):
                 pen=line_pen(reference.style), symbol=None,
             )  # fmt: skip
             y = math.log10(reference.y) if log and reference.y > 0 else reference.y
-            canvas.texts.append(
+            canvas.texts.append(  # at the left, as in the report: clear of the cut-off line; above, else below
                 _Text(max(reference.x_start, spec.x_range[0]), y, reference.label, pin="left", colour=MUTED,
-                      dx=4, dy=-8, boxed=True)  # at the left, as in the report: clear of the cut-off line
-
+                      dx=TICK_PX + 5, dy=-9, boxed=True, labels=True, alternatives=(9,))
             )  # fmt: skip
             plot.targets.hlines.append((reference.x_start, reference.x_end, y, reference.tooltip))
         markers: list[tuple[float, float, str, str, int | None]] = []
@@ -842,6 +952,7 @@ class TimelinePlot(QWidget):
         else:
             axis.setTicks(tick_levels(track.y.ticks))
             low, high = track.y.range
+        plot.canvas.ticks = [y for y, _ in axis._tickLevels[0]] if axis._tickLevels else []
         plot.plot.setYRange(low, high, padding=0.06)
 
     def ck_log(self) -> bool:
@@ -966,6 +1077,11 @@ class TimelinePlot(QWidget):
             at = view.mapSceneToView(scene_pos)
             px_w, px_h = (abs(v) or 1.0 for v in view.viewPixelSize())
             targets = plot.targets
+            thumbnail = self.strip.thumbnail_at(at.x(), at.y()) if plot is self.lanes else None
+            if thumbnail is not None:
+                drawn = self.strip.painted[spec.strip.photos.index(thumbnail)][1]
+                area = view.mapViewToScene(drawn).boundingRect()
+                return Hit(thumbnail.tooltip, "photo", thumbnail.photo_id, area)
             near = targets.near(at.x(), at.y(), px_w, px_h)
             if near:
                 first = near[0]
@@ -990,13 +1106,18 @@ class TimelinePlot(QWidget):
             return Hit("\n".join(texts))
         return Hit()
 
-    def _photo_html(self, photo_id: int | None, text: str) -> str:
-        if photo_id is not None and self._thumbnail is not None and photo_id not in self._thumbs:
+    def _thumbnail_data(self, photo_id: int) -> bytes | None:
+        """A photo's stored thumbnail, read once (for the strip and the tooltips alike)."""
+        if photo_id not in self._thumb_data and self._thumbnail is not None:
             try:
-                data = self._thumbnail(photo_id)
-            except Exception:  # a deleted or unreadable photo: the tooltip still names it
-                data = None
-            self._thumbs[photo_id] = _thumbnail_html(data)
+                self._thumb_data[photo_id] = self._thumbnail(photo_id)
+            except Exception:  # a deleted or unreadable photo: named, not shown
+                self._thumb_data[photo_id] = None
+        return self._thumb_data.get(photo_id)
+
+    def _photo_html(self, photo_id: int | None, text: str) -> str:
+        if photo_id is not None and photo_id not in self._thumbs:
+            self._thumbs[photo_id] = _thumbnail_html(self._thumbnail_data(photo_id))
         image = self._thumbs.get(photo_id, "") if photo_id is not None else ""
         return f"{image}<br>{html_text(text)}" if image else html_text(text)
 
@@ -1077,7 +1198,7 @@ class TimelinePlot(QWidget):
         other = TimelinePlot()
         try:
             other.figure.resize(self.figure.size())
-            other.set_spec(spec)
+            other.set_spec(spec, self._thumbnail)
             other.export_image(path)
         finally:
             other.deleteLater()

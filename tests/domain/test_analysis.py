@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -9,18 +10,21 @@ from scipy import stats as scipy_stats
 
 from app.domain.analysis import (
     AnalysisSettings,
+    CountSummary,
     FollowUp,
     analyse,
+    meaningful_text,
+    method_text,
     select_baseline,
     select_followup,
     settings_from_json,
     settings_to_json,
 )
-from app.domain.cohort import cohort_facts
+from app.domain.cohort import cohort_facts, onset_age_text, prior_text
 from app.domain.dates import PartialDate
 from app.domain.records import AdverseEvent, PatientRecord
-from app.domain.scores import SeverityBands
-from app.domain.stats import PairedTestKind, paired_test
+from app.domain.scores import ChangeRule, Criterion, RuleKind, SeverityBands
+from app.domain.stats import PairedTest, PairedTestKind, p_text, paired_test, result_text
 from app.domain.vocab import AeAction, DrugClass, StopReason, Subtype
 from tests.factories import make_assessment, make_course, make_patient
 
@@ -197,8 +201,44 @@ def test_eight_untied_improvements_give_the_smallest_exact_p() -> None:
 
 
 def test_untestable_samples_say_why() -> None:
-    assert paired_test([3, 4], [3, 4], PairedTestKind.WILCOXON).note.startswith("no non-zero differences")
-    assert paired_test([3], [1], PairedTestKind.TTEST).note.startswith("fewer than 2 pairs")
+    assert paired_test([3, 4], [3, 4], PairedTestKind.WILCOXON).note == "no pair changed"
+    assert paired_test([3], [1], PairedTestKind.TTEST).note == "a single pair: no test"
+
+
+def _improving(n: int) -> PairedTest:
+    return paired_test([30 + i for i in range(n)], [10 + i for i in range(n)], PairedTestKind.WILCOXON)
+
+
+def test_one_pair_gets_no_test_at_all() -> None:
+    for kind in PairedTestKind:
+        test = paired_test([30], [10], kind)
+        assert (test.statistic, test.p_value) == (None, None)
+        assert result_text(test).endswith(": not run (a single pair: no test)")
+    assert result_text(paired_test([30, 20], [10, 20], PairedTestKind.WILCOXON)) == (
+        "Wilcoxon signed-rank (exact): not run (a single pair changed: no test)"
+    )
+
+
+def test_fewer_than_six_pairs_say_the_test_cannot_reach_significance() -> None:
+    three = _improving(3)
+    assert three.p_value == 0.25 and three.smallest_p == 0.25
+    assert result_text(three) == (
+        "Wilcoxon signed-rank (exact): statistic 0, p = 0.25; with 3 pairs the exact test cannot reach "
+        "p < 0.05 (the smallest possible p is 0.25)"
+    )
+    mixed = paired_test([5, 6, 7], [4, 7, 7], PairedTestKind.WILCOXON)  # −1, +1 and no change: p = 1
+    assert result_text(mixed) == (
+        "Wilcoxon signed-rank (exact): statistic 1.5, p = 1; with 2 pairs that changed the exact test cannot "
+        "reach p < 0.05 (the smallest possible p is 0.5)"
+    )
+    assert "smallest possible p is 0.0625" in result_text(_improving(5))
+
+
+def test_six_pairs_can_reach_significance_and_carry_no_warning() -> None:
+    six = _improving(6)
+    assert six.p_value == pytest.approx(2 / 2**6) and six.note == ""
+    assert result_text(six) == "Wilcoxon signed-rank (exact): statistic 0, p = 0.0312"
+    assert p_text(0.0004) == "p < 0.001" and p_text(None) == "p not computed"
 
 
 def test_paired_t_test_matches_scipy() -> None:
@@ -216,7 +256,10 @@ def test_summary_medians_and_iqr() -> None:
     summary = analyse(records, SETTINGS, CUTOFF).summary
     assert summary.baseline_median == 25 and summary.baseline_iqr == (17.5, 32.5)
     assert summary.median_change == -7  # changes -5, -8, -6, -8
-    assert summary.meaningful == 2  # 10 → 5 (5 points) and 20 → 12 (40 %); 30 → 24 and 40 → 32 fall short
+    assert summary.meaningful == 4  # every fall is ≥ 5 points (either criterion, the default)
+    by_baseline = AnalysisSettings(change_rule=ChangeRule(kind=RuleKind.BY_BASELINE))
+    # 10 → 5 (5 points) and 20 → 12 (40 %); 30 → 24 and 40 → 32 fall short of 40 % above 14
+    assert analyse(records, by_baseline, CUTOFF).summary.meaningful == 2
 
 
 def test_cohort_facts() -> None:
@@ -306,9 +349,84 @@ def test_phase_changes_for_a_switch_from_tofacitinib() -> None:
 def test_settings_round_trip_and_tolerate_junk() -> None:
     settings = AnalysisSettings(
         measure="haq", subtypes=(Subtype.DM,), followup=FollowUp.W26, test=PairedTestKind.TTEST,
-        severity=SeverityBands(18, 30), aldolase_factor=15.0,
+        severity=SeverityBands(18, 30), aldolase_factor=15.0, count_summary=CountSummary.MEAN,
+        change_rule=ChangeRule(4, 35, 16, RuleKind.POINTS),
     )  # fmt: skip
-    assert settings_from_json(settings_to_json(settings), "upadacitinib") == settings
+    stored = settings_to_json(settings)
+    assert (stored["change_rule"], stored["count_summary"]) == ("points", "mean")
+    assert settings_from_json(stored, "upadacitinib") == settings
+    assert settings_from_json({**stored, "change_rule": "??", "count_summary": 2}, "upadacitinib") == replace(
+        settings, change_rule=ChangeRule(4, 35, 16), count_summary=CountSummary.MEDIAN
+    )
     assert settings_from_json(
         {"measure": "nonsense", "followup": 3, "subtypes": ["DM", "??"]}, "x"
     ) == AnalysisSettings(index_drug="x", subtypes=(Subtype.DM,))
+
+
+def test_settings_stored_before_the_rule_choice_still_load() -> None:
+    old = {
+        "measure": "cdasi_activity", "subtypes": ["DM"], "window_before": 60, "window_after": 7,
+        "followup": "12w", "tolerance": 28, "test": "wilcoxon", "change_points": 4.0, "change_percent": 40.0,
+        "change_percent_above": 14.0, "severity_mild_max": 14, "severity_moderate_max": 26,
+        "aldolase_factor": 3.0, "gottron_undoubled_counts": True,
+    }  # fmt: skip
+    settings = settings_from_json(old, "upadacitinib")
+    assert (settings.window_before, settings.change_rule.points) == (60, 4.0)
+    assert settings.change_rule.kind is RuleKind.EITHER and settings.count_summary is CountSummary.MEDIAN
+
+
+def _records(changes: list[tuple[int, int]]) -> list[PatientRecord]:
+    return [
+        record([on(-10, b, pid=i), on(90, f, pid=i)], study_id=f"P-{i}", pid=i)
+        for i, (b, f) in enumerate(changes, start=1)
+    ]
+
+
+def test_rows_name_the_criteria_met_and_the_rule_decides() -> None:
+    records = _records([(40, 30), (30, 12), (12, 8)])  # points only; both; neither
+    for kind, expected in [(RuleKind.EITHER, 2), (RuleKind.PERCENT, 1), (RuleKind.BY_BASELINE, 1)]:
+        settings = AnalysisSettings(change_rule=ChangeRule(kind=kind))
+        result = analyse(records, settings, CUTOFF)
+        assert result.summary.meaningful == expected, kind
+        assert result.summary.criteria == {Criterion.POINTS: 2, Criterion.PERCENT: 1}
+        texts = [meaningful_text(r, settings.change_rule) for r in result.rows]
+        assert texts[1:] == ["yes (points and percent)", "no"]
+    assert texts[0] == "no (meets points)"  # by baseline: 40 → 30 needs 40 % there
+    assert (
+        meaningful_text(result.rows[0], ChangeRule()) == "no (meets points)"
+    )  # the row was judged by_baseline
+    either = analyse(records, AnalysisSettings(), CUTOFF)
+    assert meaningful_text(either.rows[0], ChangeRule()) == "yes (points)"
+    assert "(either criterion): a change meeting either the points criterion" in method_text(
+        AnalysisSettings()
+    )
+
+
+def test_prior_immunosuppressants_as_median_or_mean() -> None:
+    facts = cohort_facts([], SETTINGS, CUTOFF)
+    facts = replace(facts, prior_immunosuppressants=(3, 4, 4, 9))
+    assert prior_text(facts, CountSummary.MEDIAN) == "median 4 (range 3 to 9)"
+    assert prior_text(facts, CountSummary.MEAN) == "mean 5 (range 3 to 9)"
+    assert prior_text(replace(facts, prior_immunosuppressants=(3, 4, 4, 4)), CountSummary.MEAN) == (
+        "mean 3.8 (range 3 to 4)"  # one decimal, not 3.75
+    )
+    assert prior_text(facts, CountSummary.MEDIAN, " of ") == "median of 4 (range 3 to 9)"
+    assert "counts per patient (prior immunosuppressants) as mean (range)" in method_text(
+        AnalysisSettings(count_summary=CountSummary.MEAN)
+    )
+
+
+def test_age_at_onset_is_typed_or_derived_from_the_years() -> None:
+    typed = make_patient(birth_year=1960, age_at_onset=48, diagnosis_date=PartialDate.parse("2012-05"))
+    derived = replace(typed, age_at_onset=None)
+    assert (typed.onset_age, derived.onset_age) == (48, 52)
+    assert replace(derived, birth_year=None).onset_age is None
+    assert replace(derived, diagnosis_date=None).onset_age is None
+    facts = cohort_facts(
+        [record([], study_id=f"P-{n}", pid=n) for n in (1, 2)], SETTINGS, CUTOFF
+    )  # the factory: born 1970, no diagnosis date, no age
+    assert facts.ages_at_onset == () and onset_age_text(facts, str) == "not recorded"
+    facts = replace(facts, ages_at_onset=(38, 52, 90))
+    assert (
+        onset_age_text(facts, lambda a: "≥ 90" if a and a >= 90 else str(a)) == "median 52 (range 38 to ≥ 90)"
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.domain.annotations import Crop, Shape, ShapeKind, shape_in_crop
+from app.domain.annotations import ANNOTATION_COLOURS, Crop, Shape, ShapeKind, halo_colour, shape_in_crop
 
 
 def test_a_shape_moves_into_the_crops_coordinates() -> None:
@@ -18,3 +18,14 @@ def test_a_shape_moves_into_the_crops_coordinates() -> None:
         arrow.text,
         arrow.width,
     )
+
+
+def test_every_annotation_colour_gets_the_outline_that_contrasts_most_with_it() -> None:
+    assert {key: halo_colour(key) for key in ANNOTATION_COLOURS} == {
+        "yellow": "#000000",  # yellow text on skin reads in print with a black outline
+        "sky blue": "#000000",
+        "vermillion": "#000000",
+        "white": "#000000",
+        "black": "#FFFFFF",
+    }
+    assert halo_colour("no such colour") == halo_colour("yellow")  # drawn as the default colour

@@ -47,7 +47,10 @@ def test_site_items_split_into_activity_and_damage() -> None:
 
 def test_out_of_range_items_are_named() -> None:
     grid = CdasiGrid(periungual=3).with_site(1, 0, 4)
-    assert grid.problems() == ["Malar: erythema must be 0–3.", "Periungual must be 0–2."]
+    assert grid.problems() == [
+        "Malar: erythema must be a whole number 0–3, not 4.",
+        "Periungual must be a whole number 0–2, not 3.",
+    ]
 
 
 def test_grid_round_trips_through_json() -> None:
@@ -77,7 +80,9 @@ def test_mmt8_one_side_and_both_sides() -> None:
     assert (both.total, both.maximum, both.sides) == (150, 150, "both")
     partial = Mmt8Scores(right=(10, None, 10, 10, 10, 10, 10, 10))
     assert partial.total is None and partial.partial_total == 70
-    assert Mmt8Scores(right=(11,) + (10,) * 7).problems() == ["MMT-8 grades are 0–10."]
+    assert Mmt8Scores(right=(11,) + (10,) * 7).problems() == [
+        "Neck flexors: MMT-8 grades are whole numbers on the Kendall 0–10 scale, not 11."
+    ]
 
 
 def test_mmt8_groups_derive_total_and_maximum() -> None:
@@ -95,3 +100,25 @@ def test_undoubled_gottron_erythema_can_be_left_out() -> None:
         undoubled_gottron_counts=False
     )
     assert assessment.cdasi_activity == 1 and validate_assessment(assessment, TODAY) == []
+
+
+@pytest.mark.parametrize("grade", [7.5, -1, 11, "9", float("nan"), True])
+def test_an_mmt8_grade_is_a_whole_number_from_0_to_10(grade: object) -> None:
+    scores = Mmt8Scores((grade,) + (10,) * 7)  # type: ignore[arg-type]
+    (problem,) = scores.problems()
+    assert problem.startswith("Neck flexors: MMT-8 grades are whole numbers on the Kendall 0–10 scale, not ")
+
+
+def test_both_sides_name_the_side_of_a_wrong_grade() -> None:
+    scores = Mmt8Scores((10,) * 8, (10,) * 6 + (9.5,))  # type: ignore[arg-type]
+    assert scores.problems() == [
+        "Ankle dorsiflexors, left: MMT-8 grades are whole numbers on the Kendall 0–10 scale, not 9.5."
+    ]
+    assert Mmt8Scores((10,) * 8, (7.0,) * 7).problems() == []  # 7.0 is a whole number
+
+
+def test_an_imported_half_score_is_named_not_rounded() -> None:
+    data = CdasiGrid().to_json() | {"periungual": 1.5, "alopecia": 1.0}
+    grid = CdasiGrid.from_json(data)
+    assert grid.problems() == ["Periungual must be a whole number 0–2, not 1.5."]
+    assert grid.alopecia == 1 and isinstance(grid.alopecia, int)

@@ -211,3 +211,9 @@ def test_swimmer_keeps_partial_dates_fuzzy_and_can_order_by_study_id() -> None:
         "P-07: upadacitinib start known only to the month; day 0 is the first day of that month.",
     )
     assert spec.x_range[0] < 0 < 662 < spec.x_range[1]
+
+
+def test_the_swimmer_names_the_group_it_shows() -> None:
+    spec = build_swimmer([C], UPA, CUTOFF, group_label="DM + ADM patients")
+    assert spec.title == "Time on upadacitinib, DM + ADM patients" and spec.group_label == "DM + ADM patients"
+    assert build_swimmer([C], UPA, CUTOFF).title == "Time on upadacitinib, All patients"

@@ -103,6 +103,14 @@ def test_other_patients_identifiers_are_removed_too() -> None:
     assert shown.patient.vignette == "Her brother ([removed], MRN [removed]) is patient 2."
 
 
+def test_a_derived_age_at_onset_survives_while_the_year_of_birth_goes() -> None:
+    record = PatientRecord(
+        make_patient(id=1, birth_year=1960, age_at_onset=None, diagnosis_date=PartialDate.parse("2019-05"))
+    )
+    shown = Disclosure.of([record], index_drug="upadacitinib", cutoff=date(2023, 6, 30)).record(record)
+    assert (shown.patient.birth_year, shown.patient.age_at_onset) == (None, 59)
+
+
 def test_ages_and_photos() -> None:
     disclosure = Disclosure.of([], index_drug="upadacitinib", cutoff=date(2023, 6, 30))
     assert [disclosure.age(a) for a in (None, 45, 89, 90, 104)] == ["–", "45", "89", "≥ 90", "≥ 90"]

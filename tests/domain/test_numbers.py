@@ -1,6 +1,6 @@
 """Number and count display."""
 
-from app.domain.numbers import plural, shown
+from app.domain.numbers import plural, shown, spread
 
 
 def test_shown() -> None:
@@ -19,3 +19,12 @@ def test_plural() -> None:
     ]
     assert plural(2, "analysis") == "2 analyses" and plural(3, "box") == "3 boxes"
     assert plural(2, "medication course") == "2 medication courses"
+
+
+def test_spread_writes_a_median_with_its_iqr_or_range() -> None:
+    assert spread(-17, (-19, -15)) == "−17 (−19 to −15)"  # true minus signs, "to" between the bounds
+    assert spread(27.0, (23.5, 30.5)) == "27 (23.5 to 30.5)"
+    assert spread(4, (3, 6), 0, "range") == "4 (range 3 to 6)"
+    assert spread(-17.5, (-20.25, -15.75), 2, "IQR") == "−17.5 (IQR −20.25 to −15.75)"
+    assert spread(12, None) == "12" and spread(None, None) == "–"
+    assert spread(52, (38, 90), show=lambda v: "≥ 90" if v >= 90 else f"{v:g}") == "52 (38 to ≥ 90)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -9,7 +10,9 @@ import pytest
 from app.domain.records import Assessment
 from app.domain.scores import (
     ChangeRule,
+    Criterion,
     Direction,
+    RuleKind,
     Severity,
     SeverityBands,
     cdasi_change,
@@ -50,26 +53,69 @@ def test_severity_bands_are_configurable() -> None:
     assert SeverityBands(mild_max=18, moderate_max=30).of(18) is Severity.MILD
 
 
+EITHER, POINTS, PERCENT, BY_BASELINE = (ChangeRule(kind=k) for k in RuleKind)
+
+
 @pytest.mark.parametrize(
-    ("baseline", "followup", "direction"),
+    ("baseline", "followup", "met", "by_rule"),
     [
-        (12, 7, Direction.IMPROVED),  # 5 points, baseline ≤ 14
-        (12, 8, Direction.NONE),  # 4 points is below the default 5
-        (10, 15, Direction.WORSENED),
-        (30, 18, Direction.IMPROVED),  # exactly 40 %
-        (30, 19, Direction.NONE),  # 11 points but only 36.7 %
-        (20, 12, Direction.IMPROVED),
+        # (either, points only, 40 % only, by baseline)
+        (40, 30, (Criterion.POINTS,), (True, True, False, False)),  # 10 points, 25 %: Anyanwu yes, Ahmed no
+        (12, 7, (Criterion.POINTS,), (True, True, False, True)),  # 5 points; 41.7 % but baseline ≤ 14
+        (12, 8, (), (False, False, False, False)),  # 4 points is below the default 5
+        (30, 18, (Criterion.POINTS, Criterion.PERCENT), (True, True, True, True)),  # exactly 40 %
+        (30, 19, (Criterion.POINTS,), (True, True, False, False)),  # 11 points but only 36.7 %
+        (15, 9, (Criterion.POINTS, Criterion.PERCENT), (True, True, True, True)),  # baseline just above 14
     ],
 )
-def test_meaningful_change(baseline: int, followup: int, direction: Direction) -> None:
-    assert cdasi_change(baseline, followup).direction is direction
+def test_each_rule_counts_the_published_criteria_it_names(
+    baseline: int, followup: int, met: tuple[Criterion, ...], by_rule: tuple[bool, ...]
+) -> None:
+    for rule, expected in zip((EITHER, POINTS, PERCENT, BY_BASELINE), by_rule, strict=True):
+        change = cdasi_change(baseline, followup, rule)
+        assert change.met == met, rule.kind
+        assert change.meaningful_improvement is expected, rule.kind
 
 
-def test_meaningful_change_point_threshold_is_configurable() -> None:
+def test_forty_to_thirty_meets_the_points_criterion_and_says_so() -> None:
+    change = cdasi_change(40, 30)  # the default rule: either criterion
+    assert (change.change, change.percent, change.direction) == (-10, -25.0, Direction.IMPROVED)
+    assert change.met_text == "points criterion (≥ 5 points, Anyanwu 2015)"
+    assert change.verdict.startswith("improved: meets the points criterion (≥ 5 points, Anyanwu 2015)")
+    old = cdasi_change(40, 30, BY_BASELINE)  # MyoCase's earlier rule asked for 40 % above 14
+    assert old.direction is Direction.NONE and old.met == (Criterion.POINTS,)
+    assert (
+        "meets the points criterion" in old.verdict
+        and "rule in force: points up to a baseline of 14" in old.verdict
+    )
+
+
+def test_worsening_is_judged_by_the_same_rule() -> None:
+    assert cdasi_change(10, 15).direction is Direction.WORSENED
+    assert cdasi_change(10, 15, PERCENT).direction is Direction.NONE  # 50 % worse, but the baseline is ≤ 14
+
+
+def test_meaningful_change_numbers_are_configurable() -> None:
     assert cdasi_change(12, 8, ChangeRule(points=4)).meaningful_improvement
-    change = cdasi_change(30, 18)
-    assert (change.change, change.percent) == (-12, -40.0)
-    assert "40 %" in change.rule
+    assert not cdasi_change(
+        30, 22, ChangeRule(percent=30, kind=RuleKind.PERCENT)
+    ).meaningful_improvement  # 26.7 %
+    assert cdasi_change(30, 21, ChangeRule(percent=30, kind=RuleKind.PERCENT)).met == (
+        Criterion.POINTS,
+        Criterion.PERCENT,
+    )
+
+
+def test_rule_descriptions_name_their_numbers_and_sources() -> None:
+    rule = ChangeRule(points=4, percent=35, percent_above=16)
+    assert [replace(rule, kind=k).label for k in RuleKind] == [
+        "either criterion", "points only", "35 % only", "points up to a baseline of 16, 35 % above",
+    ]  # fmt: skip
+    assert rule.description == (
+        "Meaningful change in CDASI activity (either criterion): a change meeting either the points criterion "
+        "(≥ 4 points, Anyanwu 2015) or the percent criterion (≥ 35 % from a baseline above 16, Ahmed 2020)."
+    )
+    assert "not itself a published rule" in replace(rule, kind=RuleKind.BY_BASELINE).description
 
 
 def _points(result, key: str) -> float | None:  # type: ignore[no-untyped-def]
@@ -153,6 +199,30 @@ def test_imacs_missing_measure() -> None:
     follow = {k: v for k, v in FULL_FOLLOW.items() if k != "patient_global"}
     result = imacs_improvement(visit(**FULL_BASE), visit(**follow))
     assert result.met is None and result.missing == ("Patient global activity",)
+
+
+MMT_150_STABLE = dict(mmt8_total=140, mmt8_max=150)  # 93 % of the maximum
+MMT_80_STABLE = dict(mmt8_total=75, mmt8_max=80)  # 94 %: the same strength, tested on one side
+
+
+def test_imacs_does_not_compare_mmt_totals_of_different_maxima() -> None:
+    base = {**FULL_BASE, **MMT_150_STABLE}
+    follow = {**FULL_FOLLOW, **MMT_80_STABLE}
+    result = imacs_improvement(visit(**base), visit(**follow))
+    # raw totals would read (75 − 140) ÷ 140 = 46 % worse, and MMT-8 may not be among the worse: "not met"
+    assert "MMT-8" not in result.worsened
+    assert result.met is None and result.missing == ("MMT-8",)
+    assert result.notes == ("MMT-8 maxima differ: of 150 at baseline, of 80 at follow-up",)
+    tis = total_improvement_score(visit(**base), visit(**follow))
+    mmt = next(i for i in tis.items if i.key == "mmt")
+    assert mmt.points is None and mmt.detail == result.notes[0] and tis.missing == ("MMT-8",)
+
+
+def test_imacs_with_the_same_maximum_compares_the_totals() -> None:
+    base = {**FULL_BASE, "mmt8_total": 70, "mmt8_max": 80}
+    follow = {**FULL_FOLLOW, "mmt8_total": 75, "mmt8_max": 80}
+    result = imacs_improvement(visit(**base), visit(**follow))
+    assert result.met is True and result.notes == () and "MMT-8" not in result.improved  # +7 % only
 
 
 def test_aldolase_factor_is_configurable() -> None:

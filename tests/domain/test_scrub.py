@@ -155,3 +155,19 @@ def test_identifiers_in_random_forms_are_removed_and_clinical_words_kept(
     for word in set(words):
         kept = re.findall(rf"(?<![\w-]){re.escape(word)}(?![\w-])", cleaned)
         assert len(kept) == words.count(word), (word, text, cleaned)
+
+
+def test_names_in_scripts_without_spaces_are_found_inside_words() -> None:
+    scrub = Scrubber(
+        [
+            Identifiers(1, "王小明"),
+            Identifiers(2, "山田 花子"),
+            Identifiers(3, "김민수"),
+            Identifiers(4, "محمد علي"),
+        ]
+    )
+    assert scrub.clean("患者王小明，女性") == f"患者{REMOVED}，女性"
+    assert scrub.clean("山田花子さん、山田さん") == f"{REMOVED}さん、{REMOVED}さん"
+    assert scrub.clean("김민수는 환자") == f"{REMOVED}는 환자"
+    assert scrub.clean("المريض محمد علي") == f"المريض {REMOVED}"
+    assert scrub.clean("小明") == "小明"  # a part of one character too few is not a name of its own

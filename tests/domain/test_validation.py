@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from app.domain.cdasi import Mmt8Scores
 from app.domain.dates import PartialDate
 from app.domain.records import Assessment, Identifiers, SeriesSettings
 from app.domain.validation import (
@@ -121,3 +122,36 @@ def test_settings_rules() -> None:
         "index_drug",
         "cutoff",
     }
+
+
+def test_choices_a_form_leaves_empty_are_required() -> None:
+    patient = make_patient(subtype=None)  # type: ignore[arg-type]
+    assert [(p.field, p.message) for p in validate_patient(patient, TODAY)] == [
+        ("subtype", "Choose the diagnosis subtype (Other if none fits).")
+    ]
+    assert fields_of(validate_course(make_course(1, drug_class=None), TODAY)) == {"drug_class"}
+    assert fields_of(validate_adverse_event(make_event(1, action=None), TODAY)) == {"action"}
+
+
+def test_a_dose_needs_its_unit_and_a_sane_size() -> None:
+    assert fields_of(validate_course(make_course(1, unit=""), TODAY)) == {"unit"}
+    assert validate_course(make_course(1, dose=None, unit=""), TODAY) == []
+    (problem,) = validate_course(make_course(1, dose=150_000.0), TODAY)
+    assert problem.message == "Dose must be above 0 and at most 100,000."
+
+
+def test_scale_messages_are_numbers_a_clinician_reads() -> None:
+    (problem,) = validate_assessment(make_assessment(1, ck=2_000_000.0, ck_uln=170.0), TODAY)
+    assert problem.message == "CK must be between 0 and 1,000,000 U/L."
+    (problem,) = validate_assessment(make_assessment(1, cdasi_activity=7.5), TODAY)
+    assert problem.message == "CDASI activity must be a whole number (0–100), not 7.5."
+
+
+def test_fractional_mmt8_grades_are_refused_for_importers_too() -> None:
+    groups = Mmt8Scores((10, 7.5) + (10,) * 6)  # type: ignore[arg-type]
+    assessment = make_assessment(1, cdasi_activity=None, mmt8_groups=groups, mmt8_total=77.5, mmt8_max=80)
+    problems = validate_assessment(assessment, TODAY)
+    assert ("mmt8_groups", "Deltoid: MMT-8 grades are whole numbers on the Kendall 0–10 scale, not 7.5.") in [
+        (p.field, p.message) for p in problems
+    ]
+    assert "mmt8_total" in fields_of(problems)  # a total of 77.5 is no MMT-8 total either

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -11,13 +12,15 @@ import pytest
 from pypdf import PdfReader
 
 from app.cli import main
+from app.domain.analysis import AnalysisSettings, CountSummary
 from app.domain.clock import DateMode, signed
 from app.domain.records import Identifiers
-from app.domain.vocab import DRUGS
+from app.domain.scores import ChangeRule, RuleKind
+from app.domain.vocab import DRUGS, Subtype
 from app.report.case_series import ReportCancelled
 from app.report.drawings import swimmer_parts
 from app.report.figures import FIGURE_HEIGHT
-from app.services import report
+from app.services import report, stats
 from app.store.casebook import Casebook
 from tests.factories import make_course, make_patient
 from tests.report.conftest import pdf_text
@@ -58,24 +61,27 @@ def test_table_2_matches_stats_json(
     content = pdf_text(pdf)
     table = content[content.find("Table 2. ") : content.find("Table 3. ")]
     flat = " ".join(table.split())
+    number = lambda v: f"{v:g}".replace("-", "−")  # noqa: E731
     for row in stats["patients"]:
-        number = lambda v: f"{v:g}".replace("-", "−")  # noqa: E731
+        criteria = " and ".join(row["meaningful_criteria"])
         expected = " ".join(
             [
                 row["patient"], row["subtype"], re.escape(f"day {signed(row['baseline_day'])}"), number(row["baseline"]),
                 re.escape(f"day {signed(row['followup_day'])}"), number(row["followup"]),
-                number(row["change"]), number(row["percent_change"]), "yes" if row["meaningful_change"] else "no",
-                re.escape(f"{row['tis_total']:g} ({row['tis_category']})"),
+                number(row["change"]), number(row["percent_change"]),
+                re.escape(f"{'yes' if row['meaningful_change'] else 'no'} ({criteria})"),
+                re.escape(f"{row['tis_total']:g} {row['tis_category']}"),
             ]
         )  # fmt: skip
         assert re.search(expected, flat), (expected, flat[:600])
     outcome = stats["outcome"]
-    assert f"n = {outcome['n']}" in flat
-    assert (
-        f"{outcome['baseline_median']:g} ({outcome['baseline_iqr'][0]:g}–{outcome['baseline_iqr'][1]:g})"
-        in flat
-    )
+    assert f"Median (IQR), {outcome['n']} patients" in flat
+    for key in ("baseline", "followup", "change"):
+        centre = outcome["median_change" if key == "change" else f"{key}_median"]
+        low, high = outcome[f"{key}_iqr"]
+        assert f"{number(centre)} ({number(low)} to {number(high)})" in flat, key
     assert f"{outcome['test']}: statistic {outcome['statistic']:g}, p = {outcome['p_value']:.4f}" in flat
+    assert f"{outcome['meaningful_change']} of {outcome['n']}" in flat
 
 
 def test_fonts_are_embedded_and_images_present(pdf: Path) -> None:
@@ -213,9 +219,101 @@ def test_a_long_series_and_a_crowded_timeline_fit_the_pages(demo_book: Casebook,
     assert swimmer is not None
     parts = swimmer_parts(swimmer, 480, FIGURE_HEIGHT)
     assert len(parts) >= 2 and all(p.height <= FIGURE_HEIGHT for p in parts)
-    assert sum(p.counts["rows"] for p in parts) == len(swimmer.rows) == 60  # CROWDED never had upadacitinib
+    assert (
+        sum(p.counts["rows"] for p in parts) == len(swimmer.rows) == 58
+    )  # DM + ADM: 8 demo, 50 long; not CROWDED
 
     out = tmp_path / "long.pdf"
     report.export(demo_book, out, report.load_options(demo_book))
     text = pdf_text(out)
     assert f"Figure 2 (part 1 of {len(parts)})" in text and "Timeline of CROWDED" in text
+
+
+def _section(content: str, start: str, end: str) -> str:
+    return " ".join(content[content.find(start) : content.find(end, content.find(start))].split())
+
+
+def test_numbers_are_worded_for_a_reader(pdf: Path) -> None:
+    content = pdf_text(pdf)
+    flat = " ".join(content.split())
+    summary = _section(content, "Summary", "Table 1.")
+    assert "median change −17.5 (IQR −20.25 to −15.75)" in summary  # a true minus sign, "to", no dash
+    assert "from a median of 27 (IQR 23.5 to 30.5) to 8.5 (IQR 5.75 to 10.25)" in summary
+    assert "a median of 4 (range 3 to 5) immunosuppressants" in summary
+    assert "Age at onset: median 49 (range 33 to 62) years" in summary
+    assert "1 stopped: DEMO-04, adverse event: acneiform eruption (grade 3)." in summary
+    assert "2 patients were not in the outcome analysis" in summary
+    assert "−17.5 (−20.25 to −15.75)" in _section(content, "Table 2.", "Table 3.")
+    assert "(s)" not in flat and "1.0000" not in flat
+    assert not re.search(r"\d–\d", summary + _section(content, "Table 2.", "Table 3."))  # no "(23.5–30.5)"
+    assert "((" not in flat.replace(" ", "") and "))" not in flat.replace(" ", "")  # no doubled brackets
+    table = content[content.find("Table 2. ") : content.find("Table 3. ")]
+    assert not [line for line in table.splitlines() if line.startswith("(")]  # no "47.5\n(moderate)"
+
+
+def test_the_mean_is_used_when_the_settings_ask_for_it(demo_book: Casebook, tmp_path: Path) -> None:
+    stats.save_settings(demo_book, AnalysisSettings(count_summary=CountSummary.MEAN))
+    content = pdf_text(report.export(demo_book, tmp_path / "mean.pdf", report.load_options(demo_book)))
+    assert "a mean of 4 (range 3 to 5) immunosuppressants" in _section(content, "Summary", "Table 1.")
+    assert "counts per patient (prior immunosuppressants) as mean (range)" in _section(
+        content, "Methods", "CARE"
+    )
+
+
+def test_a_small_series_says_its_test_cannot_show_a_difference(demo_book: Casebook, tmp_path: Path) -> None:
+    stats.save_settings(demo_book, AnalysisSettings(subtypes=(Subtype.ADM,)))  # 3 patients
+    content = pdf_text(report.export(demo_book, tmp_path / "three.pdf", report.load_options(demo_book)))
+    expected = (
+        "Wilcoxon signed-rank (exact): statistic 0, p = 0.25; with 3 pairs the exact test cannot reach p < 0.05 "
+        "(the smallest possible p is 0.25)."
+    )
+    assert expected in _section(content, "Summary", "Table 1.")
+    assert expected in _section(content, "Table 2.", "Table 3.")
+    one = pdf_text(
+        report.export(demo_book, tmp_path / "one.pdf", report.load_options(demo_book), ["DEMO-06"])
+    )
+    assert "Wilcoxon signed-rank (exact): not run (a single pair: no test)." in _section(
+        one, "Table 2.", "Table 3."
+    )
+    assert "In the 1 ADM patient with a baseline" in _section(one, "Summary", "Table 1.")
+    assert "1.0000" not in one and "p = 1" not in one
+
+
+def test_the_methods_name_the_meaningful_change_rule_chosen(demo_book: Casebook, tmp_path: Path) -> None:
+    rule = ChangeRule(kind=RuleKind.PERCENT)
+    stats.save_settings(demo_book, AnalysisSettings(change_rule=rule))
+    content = pdf_text(report.export(demo_book, tmp_path / "rule.pdf", report.load_options(demo_book)))
+    methods = _section(content, "Methods", "CARE checklist")
+    assert rule.description in methods
+    assert (
+        "Meaningful change in CDASI activity (40 % only): a change meeting the percent criterion" in methods
+    )
+    assert "Meaningful change by the rule “40 % only”" in _section(content, "Table 2.", "Table 3.")
+
+
+def test_the_title_defaults_to_the_series_name(demo_book: Casebook, tmp_path: Path) -> None:
+    series = demo_book.settings()
+    assert report.load_options(demo_book).title == series.name
+    demo_book.save_settings(replace(series, name="JAK inhibitors in anti-MDA5 dermatomyositis"))
+    content = pdf_text(report.export(demo_book, tmp_path / "title.pdf", report.load_options(demo_book)))
+    assert "JAK inhibitors in anti-MDA5 dermatomyositis" in content[: content.find("Summary")]
+    demo_book.save_settings(replace(series, name="Untitled case series"))
+    assert report.load_options(demo_book).title == (
+        "Upadacitinib in refractory inflammatory myositis: a case series"
+    )
+    report.save_options(demo_book, replace(report.load_options(demo_book), title="My own title"))
+    assert report.load_options(demo_book).title == "My own title"  # a title the user typed wins
+
+
+def test_table_1_derives_the_age_at_onset_when_none_was_typed(demo_book: Casebook, tmp_path: Path) -> None:
+    patient = demo_book.patient_by_study_id("DEMO-02")
+    assert patient is not None and patient.birth_year is not None and patient.diagnosis_date is not None
+    derived = patient.diagnosis_date.value.year - patient.birth_year
+    demo_book.save_patient(replace(patient, age_at_onset=None))
+    options = report.load_options(demo_book, identified=True)
+    content = pdf_text(report.export(demo_book, tmp_path / "age.pdf", options))
+    lines = [
+        line.strip() for line in content[content.find("Table 1. ") : content.find("Table 2. ")].splitlines()
+    ]
+    row = lines[lines.index("DEMO-02") : lines.index("DEMO-03")]
+    assert row[:4] == ["DEMO-02", "DM", "Female", str(derived)]

@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import date
+
 import pytest
+from reportlab.graphics import renderPDF
+from reportlab.graphics.shapes import Group, Line, Rect, Shape, String
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from app.domain.cohort_plots import PatientData, build_spaghetti
 from app.domain.cohort_swimmer import build_swimmer
+from app.domain.plot_labels import Box, overlaps
+from app.domain.records import SeriesSettings
+from app.domain.style import visible_on_paper
 from app.domain.timeline import TimelineSpec, build_timeline
-from app.report.drawings import SpecDrawing, draw_spaghetti, draw_swimmer, draw_timeline, fit_height
+from app.report.drawings import (
+    LABEL_FONT,
+    SpecDrawing,
+    draw_spaghetti,
+    draw_swimmer,
+    draw_timeline,
+    fit_height,
+)
 from app.report.figures import Figure
+from app.report.photos import StripThumbnail
 from app.report.styles import Styles, para
 from app.services.demo import write_demo
 from app.store.casebook import Casebook
+from tests.factories import make_assessment, make_course, make_patient
 
 
 def spec_counts(spec: TimelineSpec) -> dict[str, int]:
@@ -22,7 +40,39 @@ def spec_counts(spec: TimelineSpec) -> dict[str, int]:
         "tracks": len(spec.tracks),
         "events": len(spec.events),
         "photos": len(spec.photos),
+        "thumbnails": len(spec.strip.photos),
+        "leaders": sum(p.leader is not None for p in spec.strip.photos),
     }
+
+
+def nodes(group: Group) -> Iterator[Shape]:
+    """Every shape drawn, groups opened (the timeline drawing is not transformed inside)."""
+    for node in group.contents:
+        if isinstance(node, Group):
+            yield from nodes(node)
+        else:
+            yield node
+
+
+def printed_thumbnails(drawing: SpecDrawing) -> list[tuple[int | None, float, float]]:
+    """Each thumbnail the drawing holds: its photo id and its left and right edges on the x clock."""
+    scale = drawing.x_scale
+    assert scale is not None
+
+    def clock(x: float) -> float:
+        return scale.lo + (x - scale.left) / scale.width * (scale.hi - scale.lo)
+
+    found = [n for n in nodes(drawing) if isinstance(n, StripThumbnail)]
+    return [(n.photo_id, clock(n.x), clock(n.x + n.width)) for n in found]
+
+
+def demo_spec(book: Casebook, study_id: str, **kw: object) -> TimelineSpec:
+    record = book.patient_record(book.patient_by_study_id(study_id).id or 0)  # type: ignore[union-attr]
+    settings = book.settings()
+    return build_timeline(
+        record.patient, record.courses, record.assessments, record.adverse_events, record.photos, settings,
+        today=settings.cutoff, **kw,  # type: ignore[arg-type]
+    )  # fmt: skip
 
 
 def test_timeline_drawing_holds_every_spec_element(book: Casebook) -> None:
@@ -74,3 +124,69 @@ def test_a_figure_shrinks_to_finish_a_page_but_not_below_its_minimum() -> None:
     assert 0.7 < figure.scale < 1 and height <= 500  # most of it fits: shrinks to the room left
     figure.wrap(480, 300)
     assert figure.scale == 1  # too little room: full size, on the next page
+
+
+def test_the_pdf_holds_the_strips_thumbnails_at_their_slots_with_their_pixels(book: Casebook) -> None:
+    write_demo(book)
+    for x_mode in ("date", "index_days"):
+        spec = demo_spec(book, "DEMO-01", x_mode=x_mode)
+        images = {p.photo_id or 0: book.photo_image(p.photo_id or 0) for p in spec.strip.photos}
+        drawing = draw_timeline(spec, 480, images)
+        printed = printed_thumbnails(drawing)
+        assert [photo_id for photo_id, _, _ in printed] == [p.photo_id for p in spec.strip.photos]
+        for (_, left, right), slot in zip(printed, spec.strip.photos, strict=True):
+            assert (left + right) / 2 == pytest.approx(slot.centre, abs=0.5)  # centred in its slot
+            assert slot.slot[0] - 0.5 <= left and right <= slot.slot[1] + 0.5  # within it
+        assert drawing.counts["thumbnails"] == 3 and drawing.counts["leaders"] == 2
+        pdf = renderPDF.drawToString(drawing)
+        assert pdf.count(b"/Subtype /Image") == 3  # the photos' pixels, once each
+    without = draw_timeline(demo_spec(book, "DEMO-01"), 480)  # no pixels given: empty frames, still placed
+    assert len(printed_thumbnails(without)) == 3 and b"/Subtype /Image" not in renderPDF.drawToString(without)
+
+
+def _label_boxes(drawing: SpecDrawing, texts: set[str]) -> list[Box]:
+    boxes = []
+    for node in nodes(drawing):
+        if isinstance(node, String) and node.text in texts:
+            width = stringWidth(node.text, node.fontName, node.fontSize)
+            x0 = node.x - (
+                width if node.textAnchor == "end" else width / 2 if node.textAnchor == "middle" else 0
+            )
+            boxes.append((x0, node.y - 0.25 * node.fontSize, x0 + width, node.y + 0.8 * node.fontSize))
+    return boxes
+
+
+def test_band_and_limit_labels_never_collide_with_ticks_or_each_other(book: Casebook) -> None:
+    patient = book.save_patient(make_patient("CROWDED-CK"))
+    pid = patient.id or 0
+    book.save(make_course(pid, "upadacitinib", "2021-03-01"))
+    for n, (day, uln) in enumerate((("2021-03-01", 190.0), ("2021-03-20", 195.0), ("2021-04-10", 170.0))):
+        book.save(make_assessment(pid, day, ck=100.0 + n, ck_uln=uln, cdasi_activity=20 + n))
+    record = book.patient_record(pid)
+    spec = build_timeline(
+        record.patient, record.courses, record.assessments, (), (), SeriesSettings(cutoff=date(2023, 6, 30)),
+        today=date(2023, 6, 30),
+    )  # fmt: skip
+    drawing = draw_timeline(spec, 480)
+    labels = {b.label for t in spec.tracks for b in t.bands} | {
+        r.label for t in spec.tracks for r in t.references
+    }
+    shown = _label_boxes(drawing, labels)
+    assert len(shown) >= 4  # the CDASI bands and at least one of the close ULN labels
+    assert not any(overlaps(a, b) for n, a in enumerate(shown) for b in shown[n + 1 :])
+    ticks = _label_boxes(drawing, {t.label for track in spec.tracks for t in track.y.ticks})
+    assert not any(overlaps(a, b) for a in shown for b in ticks)
+    marks = [n for n in nodes(drawing) if isinstance(n, Line) and n.x1 < n.x2 <= drawing.x_scale.left + 0.6]  # type: ignore[union-attr]
+    assert marks and all(box[0] > max(m.x2 for m in marks) for box in shown)  # clear of the tick marks
+    assert all(box[3] - box[1] <= LABEL_FONT * 1.1 for box in shown)
+
+
+def test_every_legend_swatch_shows_on_white(book: Casebook) -> None:
+    write_demo(book)
+    drawing = draw_timeline(demo_spec(book, "DEMO-01"), 480)
+    swatches = [n for n in nodes(drawing) if isinstance(n, Rect) and (n.width, n.height) == (10, 6)]
+    assert len(swatches) >= 8  # phases, bars, severity bands
+    for swatch in swatches:
+        fill = swatch.fillColor
+        shown = visible_on_paper(fill.hexval().replace("0x", "#"), fill.alpha)
+        assert shown or swatch.strokeColor is not None

@@ -20,8 +20,8 @@ from app.store.casebook import Casebook
 from app.store.imaging import ImageLimits
 from tests.factories import make_course, make_patient
 from tests.images import (
-    jpeg_taken_on,
     PRIVATE_MARKERS,
+    jpeg_taken_on,
     jpeg_with_orientation,
     jpeg_with_private_metadata,
     png_bytes,

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from app.domain.analysis import AnalysisSettings, FollowUp
+from app.domain.analysis import AnalysisSettings, CountSummary, FollowUp
+from app.domain.scores import ChangeRule, RuleKind
 from app.domain.stats import PairedTestKind
 from app.domain.vocab import Subtype
 from app.services import stats
@@ -147,3 +148,65 @@ def test_bad_subtype_is_a_usage_error(demo_db: Path, capsys: pytest.CaptureFixtu
         main(["stats", "--db", str(demo_db), "--subtypes", "DM,XYZ"])
     assert exit_info.value.code == 2
     assert "unknown subtype 'XYZ'" in capsys.readouterr().err
+
+
+def test_stats_text_writes_medians_ranges_and_plurals(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["stats", "--db", str(demo_db)]) == 0
+    out = capsys.readouterr().out
+    assert "Prior immunosuppressants      median 4 (range 3 to 5)" in out
+    assert "Change, median (IQR)          −17.5 (−20.25 to −15.75)" in out  # true minus signs, "to"
+    assert "Age at onset                  median 49 (range 33 to 62)" in out
+    assert "Median time on the drug       560 days" in out and "(s)" not in out
+    assert "Meaningful improvement        8 of 8 (either criterion)" in out
+    assert (
+        "DEMO-01   DM          32     day −21     8    day +973     −24     −75  yes (points and percent)"
+        in out
+    )
+
+
+def test_stored_mean_and_rule_reach_the_text_and_the_json(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book = Casebook.open(demo_db)
+    rule = ChangeRule(points=20, kind=RuleKind.POINTS)
+    stats.save_settings(book, AnalysisSettings(count_summary=CountSummary.MEAN, change_rule=rule))
+    book.close()
+    assert main(["stats", "--db", str(demo_db)]) == 0
+    out = capsys.readouterr().out
+    assert "Prior immunosuppressants      mean 4 (range 3 to 5)" in out
+    assert "Meaningful improvement        2 of 8 (points only)" in out  # falls of 24 and 26 points
+    assert main(["stats", "--db", str(demo_db), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    cohort, outcome = data["cohort"], data["outcome"]
+    assert data["settings"]["count_summary"] == "mean" and data["settings"]["change_rule"] == "points"
+    assert cohort["prior_immunosuppressants_summary"] == "mean"
+    assert (cohort["prior_immunosuppressants_mean"], cohort["prior_immunosuppressants_median"]) == (4.0, 4.0)
+    assert (outcome["meaningful_change"], outcome["meaningful_rule"]) == (2, "points")
+    assert outcome["meaningful_criteria"] == {"points": 2, "percent": 8}
+    assert [p["meaningful_criteria"] for p in data["patients"][:2]] == [["points", "percent"], ["percent"]]
+    assert (outcome["test_pairs"], outcome["smallest_p"]) == (8, 0.007812)
+    assert (cohort["age_at_onset_median"], cohort["age_at_onset_range"], cohort["ages_capped_at"]) == (
+        49.0,
+        [33, 62],
+        90,
+    )
+
+
+def test_a_small_series_says_what_its_test_cannot_show(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book = Casebook.open(demo_db)
+    stats.save_settings(book, AnalysisSettings(subtypes=(Subtype.ADM,)))  # DEMO-06 to 08
+    book.close()
+    assert main(["stats", "--db", str(demo_db)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "Wilcoxon signed-rank (exact): statistic 0, p = 0.25; with 3 pairs the exact test cannot reach "
+        "p < 0.05 (the smallest possible p is 0.25)"
+    ) in out
+    assert main(["stats", "--db", str(demo_db), "--json"]) == 0
+    outcome = json.loads(capsys.readouterr().out)["outcome"]
+    assert (outcome["p_value"], outcome["smallest_p"], outcome["test_pairs"]) == (0.25, 0.25, 3)
+    assert outcome["test_note"].startswith("with 3 pairs the exact test cannot reach p < 0.05")

@@ -110,7 +110,7 @@ def test_patients_without_the_index_drug_are_left_out_with_a_note(qtbot, control
     window = open_window(qtbot, controller)
     assert window.spaghetti.counts()["lines"] == 8 and window.spaghetti.counts()["excluded"] == 1
     assert "Not shown: DEMO-11: no upadacitinib course." in window.spaghetti.notes.text()
-    assert window.swimmer.counts()["rows"] == 10 and window.swimmer.counts()["excluded"] == 1
+    assert window.swimmer.counts()["rows"] == 8 and window.swimmer.counts()["excluded"] == 1  # DM + ADM
     assert "Not shown: DEMO-11: no upadacitinib course." in window.swimmer.notes.text()
     assert window.spaghetti.notes.isVisible() and window.swimmer.notes.isVisibleTo(window.swimmer)
 
@@ -119,13 +119,15 @@ def test_swimmer_has_a_row_per_patient_one_stop_and_arrows_for_the_ongoing(demo:
     book = demo.controller.book
     cutoff = book.settings().cutoff
     assert cutoff is not None
-    expected = build_swimmer([PatientData.of(r) for r in book.patient_records()], "upadacitinib", cutoff)
+    dm_adm = [PatientData.of(r) for r in book.patient_records() if r.patient.subtype.value in ("DM", "ADM")]
+    expected = build_swimmer(dm_adm, "upadacitinib", cutoff, group_label="DM + ADM patients")
     plot = demo.swimmer
-    assert plot.spec == expected
+    assert plot.spec == expected  # the window's group (DM + ADM), as for the spaghetti plot
+    assert plot.title.text() == "Time on upadacitinib, DM + ADM patients"
     counts = plot.counts()
-    assert counts["rows"] == len(expected.rows) == 10
+    assert counts["rows"] == len(expected.rows) == 8
     assert counts["discontinuations"] == 1
-    assert counts["arrows"] == sum(r.bar.open_ended for r in expected.rows) == 9
+    assert counts["arrows"] == sum(r.bar.open_ended for r in expected.rows) == 7
     assert counts["events"] == sum(len(r.events) for r in expected.rows) > 0
     assert counts["bars"] == sum(1 + len(r.prior) for r in expected.rows)
     printed = draw_swimmer(expected, 480).counts
@@ -169,7 +171,7 @@ def test_clicking_a_swimmer_bar_chooses_its_patient(qtbot, demo: CohortWindow) -
         click(qtbot, plot, plot.row_pos("DEMO-01", -200))  # on the earlier tofacitinib phase
     assert blocker.args == [patient_id(demo.controller, "DEMO-01")]
     with qtbot.assertNotEmitted(demo.patient_chosen):
-        click(qtbot, plot, plot.row_pos("DEMO-10", 700))  # right of the bar: nothing there
+        click(qtbot, plot, plot.row_pos("DEMO-08", 700))  # right of the bar: nothing there
     stop = plot.scene_pos(
         195, plot.spec.rows.index(next(r for r in plot.spec.rows if r.study_id == "DEMO-04"))
     )  # type: ignore[union-attr]
@@ -211,7 +213,12 @@ def test_measure_and_group_choices_redraw(demo: CohortWindow) -> None:
     spec = demo.spaghetti.spec
     assert spec is not None and spec.measure == "mmt8_total" and spec.bands == ()
     assert demo.spaghetti.counts()["bands"] == 0
-    assert demo.swimmer.counts()["rows"] == 10  # the swimmer shows every patient with the drug
+    assert demo.swimmer.counts()["rows"] == 10  # the swimmer follows the group: all ten now
+    demo.group.setCurrentIndex(demo.group.findText("DM + ADM"))
+    assert demo.swimmer.counts()["rows"] == 8 and demo.swimmer.spec.group_label == "DM + ADM patients"  # type: ignore[union-attr]
+    demo.group.setCurrentIndex(demo.group.findData(["ASyS"]))
+    swimmer = demo.swimmer.spec
+    assert swimmer is not None and {r.study_id for r in swimmer.rows} == {"DEMO-09", "DEMO-10"}
 
 
 def test_empty_database_teaches_then_fills_in(qtbot, controller: Controller) -> None:  # type: ignore[no-untyped-def]
@@ -242,3 +249,13 @@ def test_escape_closes_the_window(qtbot, demo: CohortWindow) -> None:  # type: i
     qtbot.waitActive(demo)
     qtbot.keyClick(demo, Qt.Key.Key_Escape)
     assert not demo.isVisible()
+
+
+def test_spaghetti_names_keep_clear_of_each_other_and_of_the_band_names(demo: CohortWindow) -> None:
+    plot = demo.spaghetti
+    plot.graph.grab()  # laid out and painted, as the user sees it
+    names = [item for item, _ in plot.end_labels]
+    assert len(names) == 9 and names[0].textItem.toPlainText() == "Median"  # eight patients and the median
+    drawn = [item.textItem.sceneBoundingRect() for item in names + plot.band_labels]
+    for n, rect in enumerate(drawn):
+        assert not [other for other in drawn[n + 1 :] if rect.intersects(other)], n

@@ -35,7 +35,9 @@ def test_drug_filter_finds_any_drug_ever_received(window: MainWindow) -> None:
     panel = window.patients
     _choose(panel.drug, "tofacitinib")  # nobody is on it at the cut-off: all switched to upadacitinib
     book = window.controller.book
-    expected = sorted(r.patient.study_id for r in book.patient_records() if any(c.drug == "tofacitinib" for c in r.courses))
+    expected = sorted(
+        r.patient.study_id for r in book.patient_records() if any(c.drug == "tofacitinib" for c in r.courses)
+    )
     assert panel.visible_study_ids() == expected and len(expected) == 3
     assert not [s for s in book.patient_summaries() if "tofacitinib" in s.current_drugs]
     assert panel.count.text() == "3 of 10 patients"
@@ -45,14 +47,21 @@ def test_status_at_the_cut_off(window: MainWindow) -> None:
     window.controller.load_demo()
     panel = window.patients
     labels = [panel.status.itemText(n) for n in range(panel.status.count())]
-    assert labels == ["Any status at cut-off", "On upadacitinib", "Stopped upadacitinib", "Never on upadacitinib"]
+    assert labels == [
+        "Any status at cut-off",
+        "On upadacitinib",
+        "Stopped upadacitinib",
+        "Never on upadacitinib",
+    ]
     _choose(panel.status, IndexStatus.STOPPED)
     assert panel.visible_study_ids() == ["DEMO-04"]  # stopped for acneiform eruption
     _choose(panel.status, IndexStatus.ON)
     assert len(panel.visible_study_ids()) == 9 and "DEMO-04" not in panel.visible_study_ids()
 
 
-def test_current_drugs_show_the_jak_inhibitor_first_with_the_whole_list_in_a_tooltip(window: MainWindow) -> None:
+def test_current_drugs_show_the_jak_inhibitor_first_with_the_whole_list_in_a_tooltip(
+    window: MainWindow,
+) -> None:
     window.controller.load_demo()
     panel = window.patients
     model, column = panel.model, [c.title for c in panel.model.columns].index("Current drugs")

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from app.domain.records import Assessment
 from app.report.drawings import draw_timeline
+from app.ui.controller import Controller
 from app.ui.forms.assessment_form import AssessmentForm
 from app.ui.main_window import MainWindow
 from app.ui.photo_forms import AnnotationDialog
+from tests.report.test_drawings import printed_thumbnails
 
 
 def select(window: MainWindow, study_id: str) -> int:
@@ -76,6 +84,69 @@ def test_the_report_draws_the_same_elements_as_the_screen(window: MainWindow) ->
     view = window.patient_view
     for study_id in ("DEMO-01", "DEMO-04", "DEMO-06"):
         select(window, study_id)
-        assert view.timeline_spec is not None
-        drawn = draw_timeline(view.timeline_spec, 500)
+        spec = view.timeline_spec
+        assert spec is not None
+        drawn = draw_timeline(spec, 500)
         assert dict(drawn.counts) == view.timeline.counts(), study_id
+        view.timeline.graphics.grab()  # the strip as painted on screen, read back in days
+        on_screen = [(pid, rect.left(), rect.right()) for pid, rect in view.timeline.strip.painted]
+        printed = printed_thumbnails(drawn)
+        assert [p[0] for p in on_screen] == [p[0] for p in printed] and on_screen, study_id
+        day = (spec.x_range[1] - spec.x_range[0]) / 300  # a third of a percent of the time axis
+        for (_, s0, s1), (_, p0, p1) in zip(on_screen, printed, strict=True):
+            assert (s0 + s1) / 2 == pytest.approx((p0 + p1) / 2, abs=day), study_id  # the same place
+
+
+def test_the_larger_timeline_and_the_records_height_are_kept_between_sessions(
+    qtbot: QtBot, controller: Controller
+) -> None:
+    controller.load_demo()
+    first = MainWindow(controller)
+    qtbot.addWidget(first)
+    first.resize(1024, 700)
+    first.show()
+    select(first, "DEMO-01")
+    view = first.patient_view
+    normal = view.splitter.sizes()
+    qtbot.mouseClick(view.timeline.larger_button, Qt.MouseButton.LeftButton)
+    larger = view.splitter.sizes()
+    assert view.timeline_larger() and larger[0] < normal[0]
+    assert larger[1] >= 0.75 * sum(larger)  # most of the height, at 1024 × 700 too
+    first.close()
+    second = MainWindow(controller)
+    qtbot.addWidget(second)
+    second.resize(1024, 700)
+    second.show()
+    select(second, "DEMO-01")
+    again = second.patient_view
+    assert again.timeline.larger_button.isChecked() and again.splitter.sizes()[0] == larger[0]
+    qtbot.mouseClick(again.timeline.larger_button, Qt.MouseButton.LeftButton)
+    assert again.splitter.sizes()[0] == normal[0]  # the records' height from before, given back
+    again.splitter.moveSplitter(200, 1)  # dragged by hand: kept, and no longer "larger"
+    assert again.splitter.sizes()[0] == 200 and not again.timeline_larger()
+    second.close()
+    third = MainWindow(controller)
+    qtbot.addWidget(third)
+    third.resize(1024, 700)
+    third.show()
+    assert third.patient_view.splitter.sizes()[0] == 200 and not third.patient_view.timeline_larger()
+    select(third, "DEMO-01")
+    third.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is third)
+    keys = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(third.patients.search, Qt.Key.Key_T, keys)
+    assert third.patient_view.timeline_larger()  # Ctrl+Shift+T, from anywhere in the window
+
+
+def test_the_strip_shows_every_photo_until_some_are_chosen_for_the_report(window: MainWindow) -> None:
+    window.controller.load_demo()
+    pid = select(window, "DEMO-01")
+    view = window.patient_view
+    book = window.controller.book
+    assert view.timeline_spec is not None and view.timeline_spec.strip.title == "Photos for the report"
+    for photo in book.photos(pid):
+        window.controller.save_photo(replace(photo, in_report=False))
+    spec = view.timeline_spec
+    assert spec.strip.title == "All photos (none chosen)" and len(spec.strip.photos) == 3
+    assert spec.strip.note in view.timeline.notes.text()
+    assert view.timeline.counts()["thumbnails"] == 3

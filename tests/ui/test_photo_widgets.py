@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from PIL import Image
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QAction, QImage, QKeySequence, QWheelEvent
+from PySide6.QtGui import QAction, QColor, QImage, QKeySequence, QWheelEvent
 from PySide6.QtWidgets import QApplication, QGraphicsPixmapItem, QVBoxLayout, QWidget
 
 from app.domain.annotations import Crop, Shape, ShapeKind
@@ -403,3 +403,13 @@ def test_render_annotated_draws_the_shapes_over_the_cropped_photo(qapp) -> None:
     assert (image.width(), image.height()) == (200, 300)
     assert image.pixelColor(60, 150).name() == "#56b4e9"  # on the arrow: 0.6 of the photo = 0.2 of the crop
     assert image.pixelColor(60, 40).name() == "#c8a08c"  # untouched skin
+
+
+def test_annotation_text_gets_an_outline_that_contrasts_with_it(qapp) -> None:  # type: ignore[no-untyped-def]
+    label = Shape(ShapeKind.TEXT, ((0.1, 0.1),), "yellow", "Gottron")
+    image = render_annotated(_png(), (label,), None, 480)
+    colours = {image.pixelColor(x, y).name() for x in range(40, 200) for y in range(40, 90)}
+    assert "#f0e442" in colours  # the yellow letters
+    assert any(QColor(c).lightness() < 40 for c in colours)  # their black outline, on skin-coloured pixels
+    plain = render_annotated(_png(), (), None, 480)
+    assert all(plain.pixelColor(x, 60).lightness() > 60 for x in range(40, 200))  # no black there without it

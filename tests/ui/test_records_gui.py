@@ -7,7 +7,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox
 
-from app.domain.vocab import AntibodyStatus, DrugClass, StopReason, Subtype
+from app.domain.vocab import AeAction, AntibodyStatus, DrugClass, StopReason, Subtype
 from app.services.help import SHORTCUTS
 from app.ui.fields import ChoiceField
 from app.ui.forms.base import RecordForm
@@ -75,7 +75,14 @@ def test_add_edit_delete_every_record_through_the_forms(qtbot, window: MainWindo
     window.actions_["new_course"].trigger()
     form = window.active_form
     type_into(qtbot, form.drug, "tofacitinib")
-    assert form.drug_class.value() is DrugClass.JAK and form.dose.value() == 5  # the catalogue knows the drug
+    assert form.drug_class.value() is DrugClass.JAK  # the catalogue knows the drug's class
+    assert form.dose.value() is None and form.dose.line.placeholderText() == "usual 5"  # offered, not filled
+    qtbot.mouseClick(form.usual, Qt.MouseButton.LeftButton)  # the user takes the usual dose
+    assert (form.dose.value(), form.unit.currentText(), form.frequency.currentText()) == (
+        5,
+        "mg",
+        "twice daily",
+    )
     type_into(qtbot, form.start, "2020-01")
     type_into(qtbot, form.stop, "2021-02-28")
     choose(form.stop_reason, StopReason.INEFFICACY)
@@ -87,6 +94,7 @@ def test_add_edit_delete_every_record_through_the_forms(qtbot, window: MainWindo
         "2021-02-28",
         StopReason.INEFFICACY,
     )
+    assert (course.dose, course.unit, course.frequency) == (5, "mg", "twice daily")
 
     window.actions_["new_assessment"].trigger()
     form = window.active_form
@@ -110,6 +118,7 @@ def test_add_edit_delete_every_record_through_the_forms(qtbot, window: MainWindo
     type_into(qtbot, form.term, "herpes zoster")
     form.grade.setCurrentIndex(form.grade.findData(2))
     type_into(qtbot, form.onset, "2021-06-01")
+    choose(form.action, AeAction.NONE)
     save(qtbot, form)
     (event,) = book.adverse_events(pid)
     assert (event.term, event.grade, event.onset) == ("herpes zoster", 2, date(2021, 6, 1))
@@ -163,6 +172,7 @@ def test_duplicate_study_id_is_shown_at_the_field(qtbot, window: MainWindow) -> 
     window.actions_["new_patient"].trigger()
     form = window.active_form
     type_into(qtbot, form.study_id, "myo-01")
+    choose(form.subtype, Subtype.DM)
     form.save()
     assert "already used" in form.errors["study_id"].text()
     assert form.isVisible() and window.controller.book.counts().patients == 1
@@ -186,7 +196,7 @@ def test_unsaved_edits_ask_before_closing(qtbot, window: MainWindow, answers: An
 def test_delete_patient_and_undo(qtbot, window: MainWindow, answers: Answers) -> None:  # type: ignore[no-untyped-def]
     pid = add_patient(qtbot, window)
     window.patient_view.delete_patient()
-    assert "Delete patient MYO-01 and their 0 medication course(s)" in answers.questions[-1]
+    assert "Delete patient MYO-01 and their 0 medication courses" in answers.questions[-1]
     assert window.controller.book.counts().patients == 0
     assert window.right.currentWidget() is window.empty
     window.actions_["undo"].trigger()

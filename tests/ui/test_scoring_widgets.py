@@ -61,15 +61,37 @@ def test_arrows_move_and_enter_goes_down(qtbot, editor: CdasiGridEditor) -> None
     assert editor.grid().activity == 2
 
 
-def test_digit_above_the_items_maximum_is_refused(qtbot, editor: CdasiGridEditor) -> None:  # type: ignore[no-untyped-def]
+def test_digit_above_the_items_maximum_is_kept_marked_and_blocks_the_totals(
+    qtbot, editor: CdasiGridEditor
+) -> None:  # type: ignore[no-untyped-def]
     press(qtbot, editor, KEY.Key_Right)  # scale, 0–2
-    with qtbot.assertNotEmitted(editor.changed):
+    with qtbot.waitSignal(editor.changed):
         press(qtbot, editor, "3")
-    assert editor.grid() == CdasiGrid()
-    assert editor.table.currentIndex().column() == 1  # stays on the refused cell
-    assert "⚠ Scale is scored 0–2: 3 was not entered." in editor.status.text()
-    press(qtbot, editor, KEY.Key_Right, KEY.Key_Right, "2")  # poikiloderma, 0–1
-    assert editor.grid().damage == 0 and editor.grid().problems() == []
+    assert cell(editor, 0, 1) == 3  # what was typed, not changed and not dropped
+    assert editor.table.currentIndex().column() == 2  # moved on: the next digit lands where it was meant
+    assert editor.model.index(0, 1).data() == "⚠ 3"
+    assert editor.problems() == ["Scalp: scale must be a whole number 0–2, not 3."]
+    assert editor.error.isVisible()
+    assert editor.error.text() == "⚠ Scalp: scale must be a whole number 0–2, not 3."
+    assert editor.totals_now() == (None, None)
+    assert editor.totals.text() == "No totals until the scores marked ⚠ are fixed"
+    press(qtbot, editor, KEY.Key_Left, "2")  # fixed
+    assert cell(editor, 0, 1) == 2 and editor.problems() == [] and not editor.error.isVisible()
+    assert editor.totals.text() == "Activity 2 / 100 · Damage 0 / 32"
+
+
+def test_a_gottron_score_out_of_range_is_kept_and_named(qtbot, editor: CdasiGridEditor) -> None:  # type: ignore[no-untyped-def]
+    box = editor.spins["periungual"]
+    box.setFocus()
+    box.line.selectAll()
+    press(qtbot, editor, "5")
+    assert box.line.text() == "5"
+    assert editor.problems() == ["Periungual changes must be between 0 and 2."]
+    assert box.warning.isVisible() and editor.error.text() == "⚠ Periungual changes must be between 0 and 2."
+    press(qtbot, editor, KEY.Key_Backspace)
+    assert editor.problems() == ["Periungual changes: type 0–2 (0 if absent)."]
+    press(qtbot, editor, "2")
+    assert editor.problems() == [] and editor.grid().periungual == 2 and not box.warning.isVisible()
 
 
 def test_space_cycles_delete_clears_and_a_click_steps_up(qtbot, editor: CdasiGridEditor) -> None:  # type: ignore[no-untyped-def]
@@ -87,7 +109,7 @@ def test_space_cycles_delete_clears_and_a_click_steps_up(qtbot, editor: CdasiGri
 
 def test_papules_double_gottrons_erythema_in_the_total(qtbot, editor: CdasiGridEditor) -> None:  # type: ignore[no-untyped-def]
     press(qtbot, editor, KEY.Key_Tab, "3")  # Tab leaves the grid for Gottron's erythema
-    assert editor.window().focusWidget() is editor.spins["gottron_erythema"]
+    assert editor.window().focusWidget() is editor.spins["gottron_erythema"].line
     assert editor.totals.text().startswith("Activity 3 / 100")
     press(qtbot, editor, KEY.Key_Tab, KEY.Key_Space)
     assert editor.papules.isChecked()
@@ -100,7 +122,7 @@ def test_every_item_at_its_maximum_by_keyboard_alone_is_100_and_32(qtbot, editor
     press(qtbot, editor, KEY.Key_Tab, "3", KEY.Key_Tab, KEY.Key_Space)  # Gottron's erythema, papules
     press(qtbot, editor, KEY.Key_Tab, "1", KEY.Key_Tab, "2")  # ulceration, damage
     press(qtbot, editor, KEY.Key_Tab, "2", KEY.Key_Tab, "1")  # periungual, alopecia
-    assert editor.window().focusWidget() is editor.spins["alopecia"]
+    assert editor.window().focusWidget() is editor.spins["alopecia"].line
     grid = editor.grid()
     assert (grid.activity, grid.damage) == (100, 32)
     assert grid.problems() == []
@@ -113,8 +135,14 @@ def test_set_grid_shows_a_stored_grid_and_rejects_impossible_values(qtbot, edito
         editor.set_grid(stored)
     assert editor.grid() == stored
     assert editor.totals.text() == "Activity 6 / 100 · Damage 0 / 32"
-    with pytest.raises(ValueError, match="Periungual must be 0–2"):
-        editor.set_grid(CdasiGrid(periungual=3))
+    editor.set_grid(CdasiGrid(periungual=3).with_site(0, 1, 1.5))  # type: ignore[arg-type]  # shown, reported
+    assert editor.spins["periungual"].line.text() == "3" and editor.model.index(0, 1).data() == "⚠ 1.5"
+    assert editor.problems() == [
+        "Scalp: scale must be a whole number 0–2, not 1.5.",
+        "Periungual changes must be between 0 and 2.",
+    ]
+    with pytest.raises(ValueError, match="The grid needs 15 sites, not 2"):
+        editor.set_grid(CdasiGrid(sites=((0,) * 5,) * 2))
     editor.set_grid(None)
     assert editor.grid() == CdasiGrid()
 
@@ -163,11 +191,11 @@ def test_totals_only_entry_keeps_typed_totals_and_has_no_grid(qtbot) -> None:  #
     press(qtbot, entry, "23", KEY.Key_Tab, "4")
     assert entry.value() == (23, 4, None) and entry.source() == "totals"
     qtbot.mouseClick(entry.items_button, Qt.MouseButton.LeftButton)
-    assert entry.source() == "grid" and entry.activity.isReadOnly()
+    assert entry.source() == "grid" and entry.activity.line.isReadOnly()
     assert entry.value() == (0, 0, CdasiGrid())
     qtbot.mouseClick(entry.totals_button, Qt.MouseButton.LeftButton)  # nothing scored: typed totals return
     assert entry.value() == (23, 4, None) and entry.source() == "totals"
-    assert not entry.activity.isReadOnly()
+    assert not entry.activity.line.isReadOnly()
 
 
 def test_grid_entry_totals_follow_the_grid_and_stay_when_switched_to_totals(qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -182,6 +210,21 @@ def test_grid_entry_totals_follow_the_grid_and_stay_when_switched_to_totals(qtbo
     assert entry.how.text() == "computed from the grid"
     qtbot.mouseClick(entry.totals_button, Qt.MouseButton.LeftButton)
     assert entry.value() == (5, 1, None) and entry.how.text() == "typed from the chart"
+
+
+def test_typed_total_above_its_maximum_is_kept_and_reported(qtbot) -> None:  # type: ignore[no-untyped-def]
+    entry = shown(qtbot, CdasiEntry())
+    assert isinstance(entry, CdasiEntry)
+    entry.activity.setFocus()
+    press(qtbot, entry, "1", "4", "0")  # a QSpinBox dropped the 0 and kept 14
+    assert entry.activity.line.text() == "140" and entry.value() == (None, None, None)
+    assert [(p.field, p.message) for p in entry.problems()] == [
+        ("cdasi_activity", "CDASI activity must be between 0 and 100.")
+    ]
+    assert entry.error.isVisible() and entry.error.text() == "⚠ CDASI activity must be between 0 and 100."
+    qtbot.mouseClick(entry.items_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(entry.totals_button, Qt.MouseButton.LeftButton)  # the typed text comes back as typed
+    assert entry.activity.line.text() == "140"
 
 
 def test_cdasi_entry_set_value_picks_the_mode(qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -230,11 +273,22 @@ def test_mmt8_partial_grading_shows_a_partial_total_and_no_total(qtbot, mmt8: Mm
     scores = mmt8.scores()
     assert scores.total is None and scores.partial_total == 60
     assert mmt8.total.text() == "Partial 60 (2 groups not graded)"
-    press(qtbot, mmt8, "11")  # the second 1 is refused: grades stop at 10
-    assert mmt8.scores().right[6] == 1
-    mmt8.right[6].setFocus()
+    press(qtbot, mmt8, "11")  # kept as typed and reported: grades stop at 10
+    assert mmt8.right[6].line.text() == "11" and mmt8.scores().right[6] is None
+    assert mmt8.problems() == ["Quadriceps must be between 0 and 10."]
+    assert mmt8.error.text() == "⚠ Quadriceps must be between 0 and 10."
     press(qtbot, mmt8, KEY.Key_Backspace)
-    assert mmt8.scores().right[6] is None
+    assert mmt8.scores().right[6] == 1 and mmt8.problems() == [] and not mmt8.error.isVisible()
+
+
+def test_mmt8_half_grades_are_refused_in_words(qtbot, mmt8: Mmt8Editor) -> None:  # type: ignore[no-untyped-def]
+    press(qtbot, mmt8, "7.5")
+    assert mmt8.right[0].line.text() == "7.5" and mmt8.scores().right[0] is None
+    assert mmt8.problems() == ["Neck flexors must be a whole number (0–10), not 7.5."]
+    qtbot.mouseClick(mmt8.both_sides, Qt.MouseButton.LeftButton)
+    mmt8.right[1].setFocus()
+    press(qtbot, mmt8, "ten")
+    assert mmt8.problems()[1] == "“ten” is not a number: type digits, e.g. 12.5."
 
 
 def test_mmt8_set_scores_round_trips_and_names_every_control(mmt8: Mmt8Editor) -> None:
@@ -244,6 +298,9 @@ def test_mmt8_set_scores_round_trips_and_names_every_control(mmt8: Mmt8Editor) -
     assert mmt8.total.text() == "Partial 139 (1 group not graded)"
     mmt8.set_scores(None)
     assert mmt8.scores() == Mmt8Scores() and mmt8.one_side.isChecked()
+    mmt8.set_scores(Mmt8Scores((7.5,) + (10,) * 7))  # type: ignore[arg-type]  # once accepted: shown, reported
+    assert mmt8.right[0].line.text() == "7.5"
+    assert mmt8.error.text() == "⚠ Neck flexors must be a whole number (0–10), not 7.5."
     assert unnamed_controls(mmt8) == []
 
 
@@ -258,7 +315,7 @@ def test_mmt8_entry_total_only_or_per_group(qtbot) -> None:  # type: ignore[no-u
     qtbot.mouseClick(entry.items_button, Qt.MouseButton.LeftButton)
     entry.groups.set_scores(Mmt8Scores((10,) * 8))
     assert entry.value() == (80, 80, Mmt8Scores((10,) * 8)) and entry.source() == "groups"
-    entry.groups.right[2].set_score(None)
+    entry.groups.right[2].set_value(None)
     assert entry.value()[:2] == (None, 80)  # partial: no total, as the domain says
     assert entry.how.text() == "no total while groups are missing"
     assert entry.groups.total.text() == "Partial 70 (1 group not graded)"

@@ -8,16 +8,18 @@ from pathlib import Path
 
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QHelpEvent, QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QToolTip
 from pytestqt.qtbot import QtBot
 
+from app.domain.style import FillStyle
 from app.domain.timeline import TimelineSpec, XMode, build_timeline
 from app.store.casebook import Casebook
 from app.ui.controller import Controller
-from app.ui.timeline_plot import EMPTY_TEXT, TimelinePlot
+from app.ui.timeline_plot import EMPTY_TEXT, TICK_PX, TimelinePlot
+from tests.factories import make_assessment, make_course, make_patient
 from tests.report.test_drawings import spec_counts
 from tests.ui.conftest import Answers
 
@@ -130,7 +132,7 @@ def test_clicking_a_photo_opens_it_and_hovering_shows_its_thumbnail(
     for _ in range(2):
         text = _hover(plot, pos)
         assert "data:image/png;base64," in text and "dorsum of hand" in text
-    assert asked == [photo.photo_id]  # loaded on the first hover, then remembered
+    assert asked == [p.photo_id for p in spec.strip.photos]  # read once each, for the strip and the tooltips
 
 
 def test_hovering_a_bar_or_an_event_shows_the_spec_tooltip(demo: Casebook, plot: TimelinePlot) -> None:
@@ -151,7 +153,10 @@ def test_the_time_axis_toggle_asks_for_days_from_the_index_start(
 ) -> None:
     plot.set_spec(_spec(demo, "DEMO-01"))
     assert plot.dates_button.isChecked() and plot.days_button.isEnabled()
-    assert plot.days_button.text() == "Days from upadacitinib start"
+    assert (
+        plot.days_button.accessibleName() == "Days from upadacitinib start"
+        and plot.days_button.text() == "Days"
+    )
     with qtbot.waitSignal(plot.x_mode_changed, timeout=1000) as changed:
         qtbot.mouseClick(plot.days_button, Qt.MouseButton.LeftButton)
     assert changed.args == ["index_days"]
@@ -159,7 +164,7 @@ def test_the_time_axis_toggle_asks_for_days_from_the_index_start(
     assert plot.days_button.isChecked()
     plot.set_spec(_spec(demo, "DEMO-01", index_drug="baricitinib"))  # no index course: the first treatment
     assert plot.days_button.isEnabled() and plot.dates_button.isChecked()
-    assert plot.days_button.text() == "Days from first treatment"
+    assert plot.days_button.accessibleName() == "Days from first treatment"
 
 
 def test_ck_log_scale_applies_to_the_ck_track_only(demo: Casebook, plot: TimelinePlot, qtbot: QtBot) -> None:
@@ -237,3 +242,109 @@ def test_no_spec_shows_the_empty_state(demo: Casebook, plot: TimelinePlot) -> No
     assert plot.counts() == {} and not plot.export_button.isEnabled()
     with pytest.raises(ValueError):
         plot.export_image(Path("nothing.png"))
+
+
+# ----------------------------------------------------------------- the photo strip
+
+
+def _painted_px(plot: TimelinePlot) -> list[tuple[int | None, QRectF]]:
+    """Each thumbnail as the strip last painted it, in viewport pixels."""
+    view = plot.lanes.plot.vb
+    return [
+        (pid, plot.graphics.mapFromScene(view.mapViewToScene(rect)).boundingRect().toRectF())
+        for pid, rect in plot.strip.painted
+    ]
+
+
+def _lines_px(plot: TimelinePlot, spec: TimelineSpec) -> list[float]:
+    """Where the phase boundaries, day 0 and the cut-off are drawn, in viewport pixels."""
+    xs = [x for p in spec.phases for x in (p.x_start, p.x_end)] + [spec.cutoff_x]
+    xs += [spec.day_zero_x] if spec.day_zero_x is not None else []
+    return [_at(plot, plot.lanes.plot, x, 0).x() for x in xs]
+
+
+def test_the_strip_draws_each_thumbnail_at_its_slot_and_never_over_a_line(
+    demo: Casebook, plot: TimelinePlot
+) -> None:
+    spec = _spec(demo, "DEMO-01")
+    plot.set_spec(spec, demo.photo_thumbnail)
+    for zoom in (None, (spec.x_range[0] + 400, spec.x_range[0] + 1500)):
+        if zoom is not None:
+            plot.lanes.plot.setXRange(*zoom, padding=0)
+        shot = plot.graphics.grab().toImage()  # paints the strip
+        painted = plot.strip.painted
+        assert [pid for pid, _ in painted] == [p.photo_id for p in spec.strip.photos]
+        for (_, rect), slot in zip(painted, spec.strip.photos, strict=True):
+            assert rect.center().x() == pytest.approx(slot.centre, abs=1.0)  # centred on its slot (days)
+            assert slot.slot[0] - 1 <= rect.left() and rect.right() <= slot.slot[1] + 1
+        drawn = _painted_px(plot)
+        in_view = plot.graphics.mapFromScene(plot.lanes.plot.vb.sceneBoundingRect()).boundingRect().toRectF()
+        assert len([d for d in drawn if in_view.contains(d[1])]) >= 2
+        for _, rect in (d for d in drawn if in_view.contains(d[1])):
+            grid = [
+                rect.topLeft() + QPointF(rect.width() * i / 10, rect.height() * j / 10)
+                for i in range(1, 10)
+                for j in range(1, 10)
+            ]
+            dark = [p for p in grid if shot.pixelColor(p.toPoint()).lightness() < 120]
+            assert len(dark) > len(grid) / 3  # the demo drawing's dark background, not the paper
+            assert not [x for x in _lines_px(plot, spec) if rect.left() < x < rect.right()]
+        rects = [rect for _, rect in drawn]
+        assert not any(a.intersects(b) for n, a in enumerate(rects) for b in rects[n + 1 :])
+    assert plot.counts()["thumbnails"] == 3 and plot.counts()["leaders"] == 2
+
+
+def test_clicking_a_thumbnail_opens_its_photo_and_hovering_names_it(
+    demo: Casebook, plot: TimelinePlot, qtbot: QtBot
+) -> None:
+    spec = _spec(demo, "DEMO-01")
+    plot.set_spec(spec, demo.photo_thumbnail)
+    plot.graphics.grab()
+    pid, rect = _painted_px(plot)[2]
+    with qtbot.waitSignal(plot.photo_clicked, timeout=2000) as clicked:
+        QTest.mouseClick(
+            plot.graphics.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+            rect.center().toPoint(),
+        )  # fmt: skip
+    assert clicked.args == [pid] == [spec.strip.photos[2].photo_id]
+    text = _hover(plot, rect.center().toPoint())
+    assert "After upadacitinib (synthetic drawing)" in text and "CDASI activity 8" in text
+
+
+def test_band_and_limit_labels_keep_clear_of_ticks_and_of_each_other(
+    book: Casebook, plot: TimelinePlot
+) -> None:
+    patient = book.save_patient(make_patient("CROWDED-CK"))
+    pid = patient.id or 0
+    book.save(make_course(pid, "upadacitinib", "2021-03-01"))
+    for n, (day, uln) in enumerate((("2021-03-01", 190.0), ("2021-03-20", 195.0), ("2021-04-10", 170.0))):
+        book.save(make_assessment(pid, day, ck=100.0 + n, ck_uln=uln, cdasi_activity=20 + n))
+    spec = _spec(book, "CROWDED-CK")
+    plot.resize(900, 700)
+    plot.set_spec(spec)
+    plot.graphics.grab()
+    for key in ("cdasi_activity", "ck"):
+        item = plot.track_plot(key)
+        canvas = next(p.canvas for p in plot._tracks if p.plot is item)
+        labels = [rect for _, rect in canvas.drawn_labels]
+        assert labels, key
+        area = plot.graphics.mapFromScene(item.vb.sceneBoundingRect()).boundingRect().toRectF()
+        ticks = [_at(plot, item, 0, y).y() for y in canvas.ticks]
+        for n, rect in enumerate(labels):
+            assert area.adjusted(-1, -1, 1, 1).contains(rect), key
+            assert rect.left() > area.left() + TICK_PX  # clear of the ticks reaching into the plot
+            assert not [b for b in labels[n + 1 :] if rect.intersects(b)]
+        assert ticks
+    shown = [text for p in plot._tracks for text, _ in p.canvas.drawn_labels]
+    assert "Mild ≤ 14" in shown and any(text.startswith("ULN") for text in shown)
+
+
+def test_every_legend_swatch_shows_on_white(demo: Casebook, plot: TimelinePlot) -> None:
+    plot.set_spec(_spec(demo, "DEMO-01"))
+    fills = [w for w in plot.legend.entries if w.isVisible() and isinstance(w.entry.style, FillStyle)]  # type: ignore[union-attr]
+    assert len(fills) >= 8
+    for widget in fills:
+        image = widget.grab().toImage()
+        swatch = [image.pixelColor(x, y) for x in range(2, 24) for y in range(2, image.height() - 2)]
+        darkest = min(min(c.red(), c.green(), c.blue()) for c in swatch)
+        assert darkest <= 255 - 51, widget.entry.label  # type: ignore[union-attr]

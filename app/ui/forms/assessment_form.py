@@ -12,14 +12,24 @@ from app.domain.scales import ENZYME_FIELDS, SCALES, ULN_SUFFIX
 from app.domain.scores import cdasi_change
 from app.domain.validation import Problem, validate_assessment
 from app.ui.controller import Controller
-from app.ui.fields import DateField, NumberField
-from app.ui.forms.base import ErrorLabel, RecordForm
-from app.ui.scoring.entry_mode import CdasiEntry, Mmt8Entry
+from app.ui.fields import DateField, ErrorLabel, NumberField
+from app.ui.forms.base import RecordForm
+from app.ui.scoring.entry_mode import CdasiEntry, ItemsOrTotals, Mmt8Entry
 
 SIMPLE_FIELDS = (
     "physician_global", "patient_global", "extramuscular_global", "haq", "pruritus",
     "prednisone_mg", "fvc_pct", "dlco_pct",
 )  # fmt: skip
+
+
+# An entry's items decide its totals: while the items have a problem, the totals' checks only repeat it.
+DERIVED = {"cdasi_grid": ("cdasi_activity", "cdasi_damage"), "mmt8_groups": ("mmt8_total", "mmt8_max")}
+
+
+def repeated_left_out(checked: list[Problem], reported: list[Problem]) -> list[Problem]:
+    """The validation's problems, less those about fields a score entry already reports a problem for."""
+    fields = {name for p in reported for name in (p.field, *DERIVED.get(p.field, ()))}
+    return [p for p in checked if p.field not in fields]
 
 
 class AssessmentForm(RecordForm):
@@ -44,11 +54,18 @@ class AssessmentForm(RecordForm):
         self.cdasi = CdasiEntry(undoubled_gottron_counts=self.settings.gottron_undoubled_counts)
         self.derived = QLabel()
         self.derived.setWordWrap(True)
-        self._compound(skin, self.cdasi, ("cdasi_activity", "cdasi_damage"), self.derived)
+        self.derived.setMinimumHeight(self.derived.fontMetrics().lineSpacing())  # nothing moves when it fills
+        self._compound(skin, self.cdasi, self.derived)
+        for name in ("cdasi_activity", "cdasi_damage"):
+            self.errors[name] = self.cdasi.error
+        self.errors["cdasi_grid"] = self.cdasi.grid_editor.error
         self.cdasi.changed.connect(self._show_derived)
         muscle = self.group("Muscle: MMT-8", "The response score needs the maximum that applies (80 or 150).")
         self.mmt8 = Mmt8Entry()
-        self._compound(muscle, self.mmt8, ("mmt8_total", "mmt8_max"))
+        self._compound(muscle, self.mmt8)
+        for name in ("mmt8_total", "mmt8_max"):
+            self.errors[name] = self.mmt8.error
+        self.errors["mmt8_groups"] = self.mmt8.groups.error
         self._enzyme_grid()
         globals_ = self.group("Global activity and function", "Visual analogue scales 0–10 cm.")
         for name in SIMPLE_FIELDS[:5]:
@@ -63,15 +80,12 @@ class AssessmentForm(RecordForm):
         self.finish_loading()
         self._show_derived()
 
-    def _compound(self, layout: QFormLayout, entry: QWidget, names: tuple[str, ...], *extra: QWidget) -> None:
-        """A score entry that holds several fields: one row, each field's error shown under it."""
+    def _compound(self, layout: QFormLayout, entry: ItemsOrTotals, *extra: QWidget) -> None:
+        """A score entry that holds several fields, each problem shown by the entry beside its field."""
         layout.addRow(entry)
         for widget in extra:
             layout.addRow(widget)
-        for name in names:
-            self.errors[name] = ErrorLabel()
-            layout.addRow(self.errors[name])
-        entry.changed.connect(self.revalidate)  # type: ignore[attr-defined]
+        entry.changed.connect(self.revalidate)
 
     def _enzyme_grid(self) -> None:
         box = QGroupBox("Muscle enzymes (with the lab's upper limit of normal)")
@@ -126,8 +140,7 @@ class AssessmentForm(RecordForm):
             change = cdasi_change(previous.cdasi_activity, activity, self.settings.change_rule)
             text += (
                 f" Since {previous.assessed_on} ({previous.cdasi_activity}): {change.change:+g}"
-                f"{f' ({change.percent:+.0f} %)' if change.percent is not None else ''}, {change.direction.value} "
-                f"(rule {change.rule})."
+                f"{f' ({change.percent:+.0f} %)' if change.percent is not None else ''}, {change.verdict}."
             )
         self.derived.setText(text)
 
@@ -141,6 +154,8 @@ class AssessmentForm(RecordForm):
         }
         activity, damage, grid = self.cdasi.value()
         total, maximum, groups = self.mmt8.value()
+        entries = self.cdasi.problems() + self.mmt8.problems()
+        problems += entries
         if on is None:
             if not any(p.field == "assessed_on" for p in problems):
                 problems.append(Problem("assessed_on", "The assessment date is required."))
@@ -158,7 +173,8 @@ class AssessmentForm(RecordForm):
             mmt8_groups=groups,
             **values,
         )
-        return assessment, problems + validate_assessment(assessment, self.controller.book.today())
+        checked = validate_assessment(assessment, self.controller.book.today())
+        return assessment, problems + repeated_left_out(checked, entries)
 
     def store(self, record: Any) -> Any:
         return self.controller.save_record(record)

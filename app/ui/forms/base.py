@@ -5,16 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QCalendarWidget,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QLabel,
+    QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QScrollArea,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -22,22 +28,37 @@ from PySide6.QtWidgets import (
 from app.domain.validation import Problem, ValidationError
 from app.store.database import StorageError
 from app.ui.controller import Controller
-from app.ui.fields import FieldError
-
-ERROR_COLOUR = "#D55E00"  # Okabe–Ito vermillion, with a warning sign so colour is not the only cue
+from app.ui.fields import ErrorLabel, FieldError
 
 
-class ErrorLabel(QLabel):
-    def __init__(self) -> None:
-        super().__init__()
-        self.setWordWrap(True)
-        self.setStyleSheet(f"color: {ERROR_COLOUR};")
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.hide()
+def _inside_calendar(widget: QWidget) -> bool:
+    """A date picker's own controls: browsing months there changes nothing the user entered."""
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QCalendarWidget):
+            return True
+        parent = parent.parentWidget()
+    return False
 
-    def show_problem(self, message: str | None) -> None:
-        self.setText(f"⚠ {message}" if message else "")
-        self.setVisible(bool(message))
+
+def _state_of(widget: QWidget) -> object:
+    """What the user can have changed in one control (None for controls that hold nothing)."""
+    if isinstance(widget, QLineEdit):
+        return widget.text()
+    if isinstance(widget, QPlainTextEdit):
+        return widget.toPlainText()
+    if isinstance(widget, QComboBox):
+        return widget.currentIndex(), widget.currentText()
+    if isinstance(widget, QAbstractButton) and widget.isCheckable():
+        return widget.isChecked()
+    if isinstance(widget, QTableView) and widget.model() is not None:
+        model = widget.model()
+        return tuple(
+            model.index(row, column).data()
+            for row in range(model.rowCount())
+            for column in range(model.columnCount())
+        )
+    return None
 
 
 class RecordForm(QDialog):
@@ -54,7 +75,7 @@ class RecordForm(QDialog):
         self.controller = controller
         self.errors: dict[str, ErrorLabel] = {}
         self.fields: dict[str, QWidget] = {}
-        self._snapshot: Any = None
+        self._snapshot: tuple[object, ...] = ()
         self._loading = False
         self._ready = False  # no validation until the subclass has built and filled every field
         self.setWindowTitle(self.title)
@@ -128,15 +149,15 @@ class RecordForm(QDialog):
     def finish_loading(self) -> None:
         """Call after filling the fields: what is there now counts as unchanged."""
         self._ready = True
-        self._snapshot = self._collect_quietly()
+        self._snapshot = self.entered()
         self.revalidate()
 
-    def _collect_quietly(self) -> Any:
-        try:
-            record, _ = self.collect()
-        except FieldError:
-            return None
-        return record
+    def entered(self) -> tuple[object, ...]:
+        """Everything typed, chosen or ticked in the form, complete or not: any difference from the
+        loaded state is an unsaved edit, even a term and a note in an otherwise empty form."""
+        return tuple(
+            _state_of(widget) for widget in self.findChildren(QWidget) if not _inside_calendar(widget)
+        )
 
     def field_value(self, name: str, problems: list[Problem]) -> Any:
         """A field's value, or None with the parse problem noted at that field."""
@@ -148,7 +169,7 @@ class RecordForm(QDialog):
 
     @property
     def dirty(self) -> bool:
-        return self._collect_quietly() != self._snapshot
+        return self._ready and self.entered() != self._snapshot
 
     def revalidate(self) -> list[Problem]:
         if not self._ready:
@@ -160,17 +181,27 @@ class RecordForm(QDialog):
         return problems
 
     def show_problems(self, problems: list[Problem]) -> None:
-        by_field: dict[str, str] = {}
+        """Each field's problems under it (fields sharing a label, as in a score entry, together);
+        problems of no field at the foot of the form."""
+        by_label: dict[ErrorLabel, list[str]] = {label: [] for label in self.errors.values()}
+        loose: list[str] = []
         for problem in problems:
-            by_field.setdefault(problem.field, problem.message)
-        for name, label in self.errors.items():
-            label.show_problem(by_field.pop(name, None))
-        self.form_error.show_problem(" ".join(by_field.values()) or None)
+            label = self.errors.get(problem.field)
+            (loose if label is None else by_label[label]).append(problem.message)
+        for label, messages in by_label.items():
+            label.show_problem(" ".join(dict.fromkeys(messages)) or None)
+        self.form_error.show_problem(" ".join(dict.fromkeys(loose)) or None)
+
+    def confirm(self, record: Any) -> bool:
+        """A last question before ``record`` is stored (a subclass may ask one); False keeps the form open."""
+        return True
 
     def save(self) -> None:
         record, problems = self.collect()
         if record is None or problems:
             self.show_problems(problems)
+            return
+        if not self.confirm(record):
             return
         try:
             stored = self.store(record)
@@ -183,7 +214,7 @@ class RecordForm(QDialog):
                 self, "Could not save", f"{exc}\n\nNothing was changed; your entries are still here."
             )
             return
-        self._snapshot = self._collect_quietly()
+        self._snapshot = self.entered()
         self.saved.emit(stored)
         self.accept()
 

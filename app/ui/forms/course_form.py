@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QPushButton, QWidget
 
 from app.domain.records import MedicationCourse
 from app.domain.validation import Problem, validate_course
-from app.domain.vocab import DRUGS, DRUGS_BY_NAME, FREQUENCIES, UNITS, DrugClass, StopReason
+from app.domain.vocab import DRUGS, DRUGS_BY_NAME, FREQUENCIES, UNITS, Drug, DrugClass, StopReason
 from app.ui.controller import Controller
-from app.ui.fields import ChoiceField, NumberField, PartialDateField, editable_combo
+from app.ui.fields import ChoiceField, NumberField, PartialDateField, editable_combo, number_text
 from app.ui.forms.base import RecordForm
+
+
+def usual_text(drug: Drug) -> str:
+    """ "15 mg once daily": the catalogue's usual dose, as offered to the user."""
+    return " ".join(part for part in (number_text(drug.dose or 0), drug.unit, drug.frequency) if part)
 
 
 class CourseForm(RecordForm):
@@ -27,16 +32,23 @@ class CourseForm(RecordForm):
         super().__init__(controller, parent)
         self.patient_id, self.course = patient_id, course
         self.title = f"{course.drug} course" if course else "New medication course"
-        self.resize(620, 560)
+        self.resize(620, 600)
         layout = self.group("Treatment", "Dates may be partial: “2019”, “2019-03” or “2019-03-14”.")
         self.drug = self.add_field(
             layout, "drug", "Drug:", editable_combo([d.name for d in DRUGS], "Pick or type a drug")
         )
-        self.drug_class = self.add_field(layout, "drug_class", "Drug class:", ChoiceField(DrugClass))
-        self.dose = self.add_field(layout, "dose", "Dose:", NumberField())
-        self.unit = self.add_field(layout, "unit", "Unit:", editable_combo(list(UNITS), "mg"))
+        self.drug_class = self.add_field(
+            layout, "drug_class", "Drug class:", ChoiceField(DrugClass, empty="— choose —")
+        )
+        self.dose = self.add_field(layout, "dose", "Dose:", NumberField(placeholder=""))
+        self.usual = QPushButton()
+        self.usual.setAutoDefault(False)  # Enter in a field must not fill the dose in
+        self.usual.setToolTip("Fill in the catalogue's usual dose, unit and frequency (Alt+U)")
+        self.usual.clicked.connect(self._use_usual_dose)
+        layout.addRow("", self.usual)
+        self.unit = self.add_field(layout, "unit", "Unit:", editable_combo(list(UNITS), "e.g. mg"))
         self.frequency = self.add_field(
-            layout, "frequency", "Frequency:", editable_combo(list(FREQUENCIES), "once daily")
+            layout, "frequency", "Frequency:", editable_combo(list(FREQUENCIES), "e.g. once daily")
         )
         self.start = self.add_field(layout, "start", "Start:", PartialDateField())
         self.stop = self.add_field(
@@ -47,22 +59,45 @@ class CourseForm(RecordForm):
         )
         self.notes = self.add_field(layout, "notes", "Notes:", QPlainTextEdit())
         self.notes.setMaximumHeight(90)
+        self.unit.setMinimumContentsLength(10)  # room for the offered "usual mg/m²"
+        self.frequency.setMinimumContentsLength(30)  # and "usual two doses 2 weeks apart"
         for combo in (self.drug, self.unit, self.frequency):
             combo.currentTextChanged.connect(self.revalidate)
         self.drug.currentTextChanged.connect(self._on_drug_changed)
+        self._auto_class: DrugClass | None = None
         self._load(course)
+        self._on_drug_changed(self.drug.currentText())
         self.finish_loading()
 
+    def _catalogue_drug(self) -> Drug | None:
+        return DRUGS_BY_NAME.get(self.drug.currentText().strip().casefold())
+
     def _on_drug_changed(self, name: str) -> None:
-        """A catalogue drug fills in its class and usual dose, unless the user already typed them."""
+        """A catalogue drug fills in its class (a fact of the drug) unless the user chose one; its usual
+        dose is only offered (placeholder and the "Use usual dose" button), never filled in unasked."""
         drug = DRUGS_BY_NAME.get(name.strip().casefold())
-        if drug is None or self._loading:
+        if not self._loading and self.drug_class.value() in (None, self._auto_class):
+            self._auto_class = drug.drug_class if drug else None
+            self.drug_class.set_value(self._auto_class)
+        offered = drug is not None and drug.dose is not None
+        self.usual.setEnabled(offered)
+        self.usual.setText(
+            f"&Use usual dose: {usual_text(drug)}" if drug and offered else "Use usual dose (none known)"
+        )
+        self.dose.line.setPlaceholderText(f"usual {number_text(drug.dose)}" if drug and drug.dose else "")
+        self.unit.lineEdit().setPlaceholderText(f"usual {drug.unit}" if drug and drug.unit else "e.g. mg")
+        self.frequency.lineEdit().setPlaceholderText(
+            f"usual {drug.frequency}" if drug and drug.frequency else "e.g. once daily"
+        )
+
+    def _use_usual_dose(self) -> None:
+        drug = self._catalogue_drug()
+        if drug is None or drug.dose is None:
             return
-        self.drug_class.set_value(drug.drug_class)
-        if not self.dose.line.text():
-            self.dose.set_value(drug.dose)
-            self.unit.setCurrentText(drug.unit)
-            self.frequency.setCurrentText(drug.frequency)
+        self.dose.set_value(drug.dose)
+        self.unit.setCurrentText(drug.unit)
+        self.frequency.setCurrentText(drug.frequency)
+        self.dose.setFocus()
 
     def _load(self, course: MedicationCourse | None) -> None:
         if course is None:

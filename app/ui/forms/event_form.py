@@ -46,7 +46,11 @@ class EventForm(RecordForm):
         self.serious = self.add_field(layout, "serious", "Serious:", QCheckBox("Serious adverse event"))
         drugs = sorted({c.drug for c in controller.book.courses(patient_id)})
         self.suspected = self.add_field(layout, "suspected_drug", "Suspected drug:", editable_combo(drugs))
-        self.action = self.add_field(layout, "action", "Action taken:", ChoiceField(AeAction))
+        self.suspected.setMinimumContentsLength(24)
+        self.action = self.add_field(
+            layout, "action", "Action taken:", ChoiceField(AeAction, empty="— choose —"),
+            "What was done with the suspected drug: None if it went on unchanged",
+        )  # fmt: skip
         self.outcome = self.add_field(layout, "outcome", "Outcome:", ChoiceField(AeOutcome))
         self.notes = self.add_field(layout, "notes", "Notes:", QPlainTextEdit())
         self.notes.setMaximumHeight(90)

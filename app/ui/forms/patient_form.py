@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QWidget
 
 from app.domain.records import AntibodyResult, Identifiers, Patient
 from app.domain.validation import Problem, validate_identifiers, validate_patient
 from app.domain.vocab import ANTIBODIES, AntibodyStatus, Sex, Subtype, TriState
 from app.ui.controller import Controller
-from app.ui.fields import ChoiceField, DateField, FieldError, IntegerField, PartialDateField
-from app.ui.forms.base import ErrorLabel, RecordForm
+from app.ui.fields import ChoiceField, DateField, ErrorLabel, FieldError, IntegerField, PartialDateField
+from app.ui.forms.base import RecordForm
+
+LEAVE_DEMO = (
+    "This is the synthetic demo series: its reports say that every patient in it is invented.\n\n"
+    "If you save this patient, the series may hold real data, so it will no longer be labelled "
+    "synthetic (Undo puts the label back).\n\nSave the patient and remove the synthetic label?"
+)
 
 
 class PatientForm(RecordForm):
@@ -30,7 +36,9 @@ class PatientForm(RecordForm):
         self.study_id = self.add_field(
             case, "study_id", "Study ID:", QLineEdit(), "Unique in the series, e.g. MYO-01"
         )
-        self.subtype = self.add_field(case, "subtype", "Diagnosis subtype:", ChoiceField(Subtype))
+        self.subtype = self.add_field(
+            case, "subtype", "Diagnosis subtype:", ChoiceField(Subtype, empty="— choose —")
+        )
         self.sex = self.add_field(case, "sex", "Sex:", ChoiceField(Sex))
         self.birth_year = self.add_field(
             case, "birth_year", "Year of birth:", IntegerField(), "Four digits, e.g. 1968"
@@ -137,9 +145,20 @@ class PatientForm(RecordForm):
         problems += validate_patient(patient, today) + validate_identifiers(identifiers, today)
         return (patient, identifiers), problems
 
+    def confirm(self, record: Any) -> bool:
+        """In the synthetic demo, a patient added or edited may be real: say so before the label goes."""
+        if not self.controller.book.settings().is_demo:
+            return True
+        answer = QMessageBox.question(
+            self, "Leave the synthetic demo?", LEAVE_DEMO,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+        )  # fmt: skip
+        return answer == QMessageBox.StandardButton.Yes
+
     def store(self, record: Any) -> Patient:
         patient, identifiers = record
         keep = not identifiers.is_empty or (
             patient.id is not None and self.controller.book.identifiers(patient.id)
         )
-        return self.controller.save_patient(patient, identifiers if keep else None)
+        leave_demo = self.controller.book.settings().is_demo
+        return self.controller.save_patient(patient, identifiers if keep else None, leave_demo=leave_demo)

@@ -21,7 +21,16 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from app.domain.annotations import ANNOTATION_COLOURS, DEFAULT_COLOUR, Crop, Shape, ShapeKind, shape_in_crop
+from app.domain.annotations import (
+    ANNOTATION_COLOURS,
+    DEFAULT_COLOUR,
+    HALO_SHARE,
+    Crop,
+    Shape,
+    ShapeKind,
+    halo_colour,
+    shape_in_crop,
+)
 
 # A printed photo is about 200 pt across: the PDF's fixed sizes in points (thinnest stroke,
 # arrow head base, smallest label) are scaled from the photo's longer side by this.
@@ -92,15 +101,23 @@ def geometry(shape: Shape, width: float, height: float) -> Geometry:
     return Geometry(stroked, filled, stroke)
 
 
+def _round_pen(colour: QColor, width: float) -> QPen:
+    pen = QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    return pen
+
+
 def paint_shape(painter: QPainter, shape: Shape, width: float, height: float) -> None:
-    """Draw one annotation on a painter whose origin is the photo's top-left corner."""
+    """Draw one annotation on a painter whose origin is the photo's top-left corner; a text label
+    gets an outline in its contrasting colour (``halo_colour``) so it reads on skin and in print."""
     shaped = geometry(shape, width, height)
     colour = colour_of(shape.colour)
-    pen = QPen(colour, shaped.stroke, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
-    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.strokePath(shaped.stroked, pen)
+    painter.strokePath(shaped.stroked, _round_pen(colour, shaped.stroke))
+    if shape.kind is ShapeKind.TEXT:
+        halo = HALO_SHARE * label_font(width, height).pixelSize()
+        painter.strokePath(shaped.filled, _round_pen(QColor(halo_colour(shape.colour)), halo))
     painter.fillPath(shaped.filled, QBrush(colour))
     painter.restore()
 
@@ -210,16 +227,19 @@ class CropOverlay(QGraphicsItem):
 class AnnotatedPhotoItem(QGraphicsItem):
     """A photo, cropped if it has a crop, with its annotations drawn on top (read-only).
 
-    Its rectangle is the shown (cropped) part in image pixels, top left at (0, 0).
+    Its rectangle is the shown (cropped) part in image pixels, top left at (0, 0). ``shapes`` are
+    in the whole photo's coordinates, or already in the shown part's when ``in_crop``.
     """
 
-    def __init__(self, image: QImage, shapes: Sequence[Shape], crop: Crop | None) -> None:
+    def __init__(
+        self, image: QImage, shapes: Sequence[Shape], crop: Crop | None, *, in_crop: bool = False
+    ) -> None:
         super().__init__()
         self._pixmap = QPixmap.fromImage(image)
         w, h = image.width(), image.height()
         c = crop or Crop(0, 0, 1, 1)
         self._source = QRectF(QPointF(c.left * w, c.top * h), QPointF(c.right * w, c.bottom * h))
-        self._shapes = tuple(shape_in_crop(s, crop) for s in shapes)
+        self._shapes = tuple(shapes) if in_crop else tuple(shape_in_crop(s, crop) for s in shapes)
 
     def boundingRect(self) -> QRectF:
         return QRectF(0, 0, self._source.width(), self._source.height())
@@ -237,9 +257,12 @@ class AnnotatedPhotoItem(QGraphicsItem):
         painter.restore()
 
 
-def render_annotated(data: bytes, shapes: Sequence[Shape], crop: Crop | None, width: int) -> QImage:
-    """The photo, cropped and annotated, as an image ``width`` pixels wide (for previews and thumbnails)."""
-    item = AnnotatedPhotoItem(load_image(data), shapes, crop)
+def render_annotated(
+    data: bytes, shapes: Sequence[Shape], crop: Crop | None, width: int, *, in_crop: bool = False
+) -> QImage:
+    """The photo, cropped and annotated, as an image ``width`` pixels wide (for previews and thumbnails);
+    ``in_crop`` as for ``AnnotatedPhotoItem``."""
+    item = AnnotatedPhotoItem(load_image(data), shapes, crop, in_crop=in_crop)
     rect = item.boundingRect()
     height = max(1, round(width * rect.height() / rect.width()))
     image = QImage(width, height, QImage.Format.Format_RGB32)

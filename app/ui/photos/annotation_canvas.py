@@ -10,6 +10,7 @@ from PySide6.QtGui import QImage, QKeyEvent, QKeySequence, QPalette, QPixmap, QU
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView, QWidget
 
 from app.domain.annotations import Crop, Shape
+from app.domain.numbers import plural
 from app.ui.photos.annotated_view import CropOverlay, ShapeItem
 from app.ui.photos.keyed_view import KeyedView
 
@@ -206,7 +207,7 @@ class AnnotationScene(QGraphicsScene):
                 self._insert(item, index)
 
         if chosen:
-            self._push(f"delete {len(chosen)} annotation(s)", redo, undo)
+            self._push(f"delete {plural(len(chosen), 'annotation')}", redo, undo)
 
     def replace_shapes(self, text: str, changes: Sequence[Change]) -> None:
         """Give items new shapes (move, recolour, relabel) in one undoable step; unchanged ones are skipped."""

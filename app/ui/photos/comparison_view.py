@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.records import Photo
+from app.ui.dialogs import close_with_keys
 from app.ui.photos.annotated_view import AnnotatedPhotoItem, load_image
 from app.ui.photos.keyed_view import KeyedView
 
@@ -202,6 +203,7 @@ class ComparisonView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        close_with_keys(self)
         self._panes: list[PhotoPane] = []
         self._view: View = (1.0, 0.5, 0.5)
         self._grid = QGridLayout()

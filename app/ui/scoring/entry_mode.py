@@ -16,8 +16,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.cdasi import CDASI_ACTIVITY_MAX, CDASI_DAMAGE_MAX, CdasiGrid, Mmt8Scores
+from app.domain.scales import SCALES
+from app.domain.validation import Problem
+from app.ui.fields import ErrorLabel, IntegerField
 from app.ui.scoring.cdasi_grid import CdasiGridEditor
-from app.ui.scoring.mmt8 import Mmt8Editor, OptionalSpinBox
+from app.ui.scoring.mmt8 import Mmt8Editor
 
 MMT8_MAXIMA = ((None, "—"), (80, "80 (one side)"), (150, "150 (both sides)"))
 
@@ -41,11 +44,26 @@ def row(*items: QWidget | str) -> QHBoxLayout:
     return layout
 
 
-def follow(box: OptionalSpinBox, computed: bool) -> None:
+def total_box(field: str, name: str) -> IntegerField:
+    """A typed total: anything typed is kept; 140 for CDASI activity is reported, never cut to 14."""
+    box = IntegerField(SCALES[field], chars=3, placeholder="")
+    box.line.setAccessibleName(name)
+    return box
+
+
+def show(box: IntegerField, value: object) -> None:
+    """Put back a stored number, or exactly the text that was typed."""
+    if isinstance(value, str):
+        box.line.setText(value)
+    else:
+        box.set_value(value)  # type: ignore[arg-type]
+
+
+def follow(box: IntegerField, computed: bool) -> None:
     """A total box is typed in totals mode, and read-only (skipped by Tab) when computed from items."""
-    box.setReadOnly(computed)
-    box.setButtonSymbols(box.ButtonSymbols.NoButtons if computed else box.ButtonSymbols.UpDownArrows)
-    box.setFocusPolicy(Qt.FocusPolicy.ClickFocus if computed else Qt.FocusPolicy.StrongFocus)
+    box.line.setReadOnly(computed)
+    box.line.setFrame(not computed)  # a computed total reads as text, not as a box to type in
+    box.line.setFocusPolicy(Qt.FocusPolicy.ClickFocus if computed else Qt.FocusPolicy.StrongFocus)
 
 
 class ItemsOrTotals(QWidget):
@@ -62,6 +80,7 @@ class ItemsOrTotals(QWidget):
         self._typed: tuple[object, ...] = ()
         self.how = QLabel()
         self.how.setEnabled(False)  # secondary text in the system palette
+        self.error = ErrorLabel()  # the typed totals' problems, right under them
 
     def _finish(self, totals_button: QRadioButton, items_button: QRadioButton, editor: QWidget) -> None:
         self.totals_button, self.items_button, self.editor = totals_button, items_button, editor
@@ -97,6 +116,7 @@ class ItemsOrTotals(QWidget):
         finally:
             self._busy = False
         self.how.setText(self._how_text())
+        self.error.show_problem(" ".join(p.message for p in self.totals_problems()) or None)
         if not self._quiet:
             self.changed.emit()
 
@@ -117,7 +137,16 @@ class ItemsOrTotals(QWidget):
         if (self.value(), self.source()) != before:  # type: ignore[attr-defined]
             self.changed.emit()
 
+    def problems(self) -> list[Problem]:
+        """Every problem of what is typed: the totals' (in totals mode) and the items' (in item mode)."""
+        if not self.itemised():
+            return self.totals_problems()
+        return [Problem(self.items_field, message) for message in self.editor.problems()]  # type: ignore[attr-defined]
+
     # subclasses fill these in
+    items_field = ""
+
+    def totals_problems(self) -> list[Problem]: ...
     def _typed_totals(self) -> tuple[object, ...]: ...
     def _show_typed(self, *values: object) -> None: ...
     def _items_blank(self) -> bool: ...
@@ -139,10 +168,8 @@ class CdasiEntry(ItemsOrTotals):
             self, "&Totals only", "Full &grid",
             ("The chart gives only the totals: type them.", "Score every site and item; the totals follow."),
         )  # fmt: skip
-        self.activity = OptionalSpinBox(CDASI_ACTIVITY_MAX, "CDASI activity total")
-        self.damage = OptionalSpinBox(CDASI_DAMAGE_MAX, "CDASI damage total")
-        self.activity.setToolTip("CDASI v2 activity total, 0–100.")
-        self.damage.setToolTip("CDASI v2 damage total, 0–32.")
+        self.activity = total_box("cdasi_activity", "CDASI activity total")
+        self.damage = total_box("cdasi_damage", "CDASI damage total")
         self.grid_editor = CdasiGridEditor(undoubled_gottron_counts=undoubled_gottron_counts)
         self.grid_editor.totals.hide()  # the totals row above says the same
         layout = QVBoxLayout(self)
@@ -150,19 +177,30 @@ class CdasiEntry(ItemsOrTotals):
         layout.addLayout(row("Recorded as:", totals, grid))
         layout.addLayout(row("Activity", self.activity, f"/ {CDASI_ACTIVITY_MAX}   Damage", self.damage,
                              f"/ {CDASI_DAMAGE_MAX}", self.how))  # fmt: skip
+        layout.addWidget(self.error)
         layout.addWidget(self.grid_editor)
         for box in (self.activity, self.damage):
-            box.valueChanged.connect(self._on_edited)
+            box.edited.connect(self._on_edited)
         self._finish(totals, grid, self.grid_editor)
 
+    items_field = "cdasi_grid"
+
     def value(self) -> tuple[int | None, int | None, CdasiGrid | None]:
+        """(activity, damage, grid or None); a total whose text has a problem is None (see ``problems``)."""
         grid = self.grid_editor.grid() if self.itemised() else None
-        return self.activity.score(), self.damage.score(), grid
+        return self.activity.value_or_none(), self.damage.value_or_none(), grid
+
+    def totals_problems(self) -> list[Problem]:
+        if self.itemised():
+            return []
+        pairs = (("cdasi_activity", self.activity), ("cdasi_damage", self.damage))
+        return [Problem(name, message) for name, box in pairs if (message := box.problem())]
 
     def source(self) -> str | None:
         if self.itemised():
             return "grid"
-        return "totals" if self.activity.score() is not None or self.damage.score() is not None else None
+        typed = self.activity.line.text().strip() or self.damage.line.text().strip()
+        return "totals" if typed else None
 
     def set_value(self, activity: int | None, damage: int | None, grid: CdasiGrid | None) -> None:
         """Show a stored assessment's CDASI: its grid when it has one (the totals then follow the grid),
@@ -170,14 +208,14 @@ class CdasiEntry(ItemsOrTotals):
         self._show_stored(lambda: self.grid_editor.set_grid(grid), grid is not None, (activity, damage))
 
     def _typed_totals(self) -> tuple[object, ...]:
-        return self.activity.score(), self.damage.score()
+        return self.activity.line.text(), self.damage.line.text()
 
     def _show_typed(self, *values: object) -> None:
-        self.activity.set_score(values[0])  # type: ignore[arg-type]
-        self.damage.set_score(values[1])  # type: ignore[arg-type]
+        show(self.activity, values[0])
+        show(self.damage, values[1])
 
     def _items_blank(self) -> bool:
-        return self.grid_editor.grid() == CdasiGrid()
+        return self.grid_editor.is_blank()
 
     def _set_computed(self, computed: bool) -> None:
         for box in (self.activity, self.damage):
@@ -205,8 +243,8 @@ class Mmt8Entry(ItemsOrTotals):
             self, "Tot&al only", "&Per muscle group",
             ("The chart gives only the total: type it with its maximum.", "Grade each muscle group."),
         )  # fmt: skip
-        self.total = OptionalSpinBox(150, "MMT-8 total")
-        self.total.setToolTip("MMT-8 total: 0–80 for one side, 0–150 for both sides.")
+        self.total = total_box("mmt8_total", "MMT-8 total")
+        self.total.line.setToolTip("MMT-8 total: 0–80 for one side, 0–150 for both sides.")
         self.maximum = QComboBox()
         self.maximum.setAccessibleName("MMT-8 maximum")
         self.maximum.setToolTip("The maximum that applies: the response score needs it.")
@@ -217,34 +255,40 @@ class Mmt8Entry(ItemsOrTotals):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row("Recorded as:", totals, groups))
         layout.addLayout(row("Total", self.total, "out of", self.maximum, self.how))
+        layout.addWidget(self.error)
         layout.addWidget(self.groups)
-        self.total.valueChanged.connect(self._on_edited)
+        self.total.edited.connect(self._on_edited)
         self.maximum.currentIndexChanged.connect(self._on_edited)
         self._finish(totals, groups, self.groups)
 
+    items_field = "mmt8_groups"
+
     def value(self) -> tuple[int | None, int | None, Mmt8Scores | None]:
         groups = self.groups.scores() if self.itemised() else None
-        return self.total.score(), self.maximum.currentData(), groups
+        return self.total.value_or_none(), self.maximum.currentData(), groups
+
+    def totals_problems(self) -> list[Problem]:
+        message = None if self.itemised() else self.total.problem()
+        return [Problem("mmt8_total", message)] if message else []
 
     def source(self) -> str | None:
         if self.itemised():
             return "groups"
-        return "total" if self.total.score() is not None else None
+        return "total" if self.total.line.text().strip() else None
 
     def set_value(self, total: int | None, maximum: int | None, groups: Mmt8Scores | None) -> None:
         """Show a stored assessment's MMT-8: its groups when it has them, else its total."""
         self._show_stored(lambda: self.groups.set_scores(groups), groups is not None, (total, maximum))
 
     def _typed_totals(self) -> tuple[object, ...]:
-        return self.total.score(), self.maximum.currentData()
+        return self.total.line.text(), self.maximum.currentData()
 
     def _show_typed(self, *values: object) -> None:
-        self.total.set_score(values[0])  # type: ignore[arg-type]
+        show(self.total, values[0])
         self.maximum.setCurrentIndex(max(0, self.maximum.findData(values[1])))
 
     def _items_blank(self) -> bool:
-        scores = self.groups.scores()
-        return all(value is None for value in (*scores.right, *(scores.left or ())))
+        return not any(box.line.text().strip() for box in (*self.groups.right, *self.groups.left))
 
     def _set_computed(self, computed: bool) -> None:
         follow(self.total, computed)

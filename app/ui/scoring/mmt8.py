@@ -2,56 +2,29 @@
 
 from __future__ import annotations
 
-from itertools import pairwise
-from typing import Any
-
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QRadioButton,
-    QSizePolicy,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from app.domain.cdasi import MMT8_GRADE_MAX, MMT8_GROUPS, Mmt8Scores, Sides
+from app.domain.numbers import plural
+from app.ui.fields import ErrorLabel, IntegerField
 
 GRADE_TIP = "Kendall grade 0–10 (10 = normal strength). Leave empty when the group was not tested."
 
 
-class OptionalSpinBox(QSpinBox):
-    """A whole number from 0 to ``maximum``, or empty for "not recorded" (``score()`` is then None)."""
-
-    def __init__(self, maximum: int, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setRange(-1, maximum)  # -1 stands for empty
-        self.setValue(-1)
-        self.setAccessibleName(name)
-        self.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.lineEdit().setPlaceholderText("–")
-        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-
-    def textFromValue(self, value: int) -> str:
-        return "" if value < 0 else str(value)
-
-    def valueFromText(self, text: str) -> int:
-        return int(text) if text.strip() else -1
-
-    def validate(self, text: str, position: int) -> Any:
-        if not text.strip():
-            return QValidator.State.Acceptable, text, position
-        return super().validate(text, position)
-
-    def score(self) -> int | None:
-        return None if self.value() < 0 else self.value()
-
-    def set_score(self, value: int | None) -> None:
-        self.setValue(-1 if value is None else value)
+def grade_box(name: str) -> IntegerField:
+    """One muscle group's Kendall grade: empty for "not graded"; 11 or 7.5 is kept and reported."""
+    box = IntegerField(low=0, high=MMT8_GRADE_MAX, chars=2, placeholder="–")
+    box.set_name(name)
+    return box
 
 
 def total_text(scores: Mmt8Scores) -> str:
@@ -62,7 +35,7 @@ def total_text(scores: Mmt8Scores) -> str:
     missing = sum(v is None for v in values)
     if missing == len(values):
         return f"Not graded (0–{scores.maximum})"
-    return f"Partial {scores.partial_total} ({missing} group{'s' * (missing != 1)} not graded)"
+    return f"Partial {scores.partial_total} ({plural(missing, 'group')} not graded)"
 
 
 class Mmt8Editor(QWidget):
@@ -84,8 +57,9 @@ class Mmt8Editor(QWidget):
         for button in (self.one_side, self.both_sides):
             self.sides.addButton(button)
         self.one_side.setChecked(True)
-        self.right = [OptionalSpinBox(MMT8_GRADE_MAX, group) for group in MMT8_GROUPS]
-        self.left = [OptionalSpinBox(MMT8_GRADE_MAX, f"{group}, left") for group in MMT8_GROUPS[1:]]
+        self.right = [grade_box(group) for group in MMT8_GROUPS]
+        self.left = [grade_box(f"{group}, left") for group in MMT8_GROUPS[1:]]
+        self.error = ErrorLabel()
         self.total = QLabel()
         self.total.setAccessibleName("MMT-8 total")
         font = self.total.font()
@@ -105,8 +79,8 @@ class Mmt8Editor(QWidget):
         layout.addLayout(choice)
         layout.addLayout(self._groups_layout())
         layout.addWidget(self.total)
+        layout.addWidget(self.error)
         layout.addStretch(1)
-        self._set_tab_order()
 
     def _groups_layout(self) -> QGridLayout:
         grid = QGridLayout()
@@ -117,51 +91,53 @@ class Mmt8Editor(QWidget):
         self.axial.setEnabled(False)  # secondary text in the system palette
         for column, caption in ((1, self.right_caption), (2, self.left_caption)):
             grid.addWidget(caption, 0, column, Qt.AlignmentFlag.AlignCenter)
-        for row, (group, box) in enumerate(zip(MMT8_GROUPS, self.right, strict=True), start=1):
-            label = QLabel(group)
-            label.setBuddy(box)
-            grid.addWidget(label, row, 0)
-            grid.addWidget(box, row, 1)
-            box.setToolTip(f"{group}: {GRADE_TIP}")
         grid.addWidget(self.axial, 1, 2, Qt.AlignmentFlag.AlignCenter)
-        for row, (group, box) in enumerate(zip(MMT8_GROUPS[1:], self.left, strict=True), start=2):
-            grid.addWidget(box, row, 2)
-            box.setToolTip(f"{group}, left: {GRADE_TIP}")
+        lefts: list[IntegerField | None] = [None, *self.left]
+        # Row by row, right before left: the order widgets enter the layout is the Tab order.
+        for row, (group, right, left) in enumerate(zip(MMT8_GROUPS, self.right, lefts, strict=True), start=1):
+            label = QLabel(group)
+            label.setBuddy(right)
+            grid.addWidget(label, row, 0)
+            grid.addWidget(right, row, 1)
+            right.line.setToolTip(f"{group}: {GRADE_TIP}")
+            if left is not None:
+                grid.addWidget(left, row, 2)
+                left.line.setToolTip(f"{group}, left: {GRADE_TIP}")
         grid.setColumnStretch(3, 1)
         return grid
-
-    def _set_tab_order(self) -> None:
-        """Reading order: the side choice, then each group right before left."""
-        chain: list[QWidget] = [self.one_side, self.both_sides, self.right[0]]
-        for right, left in zip(self.right[1:], self.left, strict=True):
-            chain += [right, left]
-        for first, second in pairwise(chain):
-            QWidget.setTabOrder(first, second)
 
     def _connect(self) -> None:
         self.both_sides.toggled.connect(self._on_sides_toggled)
         for box in (*self.right, *self.left):
-            box.valueChanged.connect(self._on_edited)
+            box.edited.connect(self._on_edited)
 
     # ------------------------------------------------------------ values
     def scores(self) -> Mmt8Scores:
-        right = tuple(box.score() for box in self.right)
-        left = tuple(box.score() for box in self.left) if self.both_sides.isChecked() else None
+        """The grades as typed; a group whose text has a problem counts as not graded (see ``problems``)."""
+        right = tuple(box.value_or_none() for box in self.right)
+        left = tuple(box.value_or_none() for box in self.left) if self.both_sides.isChecked() else None
         return Mmt8Scores(right, left)
 
+    def problems(self) -> list[str]:
+        """What is wrong with the grades typed, in words ("Deltoid, left must be between 0 and 10.")."""
+        boxes = [*self.right, *(self.left if self.both_sides.isChecked() else ())]
+        return [message for box in boxes if (message := box.problem())]
+
     def set_scores(self, scores: Mmt8Scores | None) -> None:
-        """Show ``scores`` (None: nothing graded, one side). Raises ValueError for impossible grades."""
+        """Show ``scores`` (None: nothing graded, one side). A stored grade off the scale (7.5 was once
+        accepted) is shown as it is and reported, so it can be fixed. Raises ValueError for a wrong
+        number of groups."""
         scores = scores or Mmt8Scores()
-        if problems := scores.problems():
-            raise ValueError(" ".join(problems))
+        if len(scores.right) != len(self.right) or len(scores.left or self.left) != len(self.left):
+            raise ValueError(" ".join(scores.problems()))
         before = self.scores()
         self._quiet = True
         try:
             (self.both_sides if scores.sides is Sides.BOTH else self.one_side).setChecked(True)
             for box, value in zip(self.right, scores.right, strict=True):
-                box.set_score(value)
+                box.set_value(value)
             for box, value in zip(self.left, scores.left or (None,) * len(self.left), strict=True):
-                box.set_score(value)
+                box.set_value(value)
         finally:
             self._quiet = False
         self._refresh()
@@ -171,6 +147,7 @@ class Mmt8Editor(QWidget):
     # ------------------------------------------------------------ slots
     def _refresh(self) -> None:
         self.total.setText(total_text(self.scores()))
+        self.error.show_problem(" ".join(self.problems()) or None)
 
     def _on_edited(self) -> None:
         if self._quiet:
@@ -184,5 +161,5 @@ class Mmt8Editor(QWidget):
             widget.setVisible(both)
         self.right_caption.setText("Right" if both else "Grade")
         for group, box in zip(MMT8_GROUPS, self.right, strict=True):
-            box.setAccessibleName(f"{group}, right" if both and box is not self.right[0] else group)
+            box.set_name(f"{group}, right" if both and box is not self.right[0] else group)
         self._on_edited()

@@ -1,0 +1,292 @@
+"""The main window itself: keys that work wherever the focus is, closing windows, the database files of
+the File menu (New, Recent, Back up, Restore), the toolbar at small sizes, closing with a form open."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+
+from app.domain.records import Identifiers
+from app.store.casebook import Casebook
+from app.store.database import StorageError
+from app.ui import recent
+from app.ui.application import make_application, open_start_database
+from app.ui.controller import Controller
+from app.ui.main_window import MainWindow
+from tests.factories import make_patient
+from tests.ui.conftest import Answers
+
+
+def press(qtbot, widget: QWidget, key: Qt.Key, modifiers=Qt.KeyboardModifier.NoModifier) -> None:  # type: ignore[no-untyped-def]
+    top = widget.window()
+    top.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is top)
+    qtbot.keyClick(widget, key, modifiers)
+
+
+def file_dialog(monkeypatch: pytest.MonkeyPatch, name: str, answer: Path) -> list[str]:
+    """Answer QFileDialog.<name> with ``answer``; the filters offered are recorded."""
+    offered: list[str] = []
+
+    def ask(parent, title, start, pattern="", *a, **k):  # type: ignore[no-untyped-def]
+        offered.append(pattern)
+        return str(answer), ""
+
+    monkeypatch.setattr(QFileDialog, name, ask)
+    return offered
+
+
+def add_patient(window: MainWindow, study_id: str = "MYO-01", name: str = "Ana Ruiz") -> int:
+    patient = window.controller.save_patient(make_patient(study_id), None)
+    pid = patient.id or 0
+    window.controller.save_patient(patient, Identifiers(pid, full_name=name))
+    return pid
+
+
+# ------------------------------------------------------------ keys
+
+
+def test_ctrl_z_in_the_search_box_undoes_the_last_save(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    book = window.controller.book
+    window.controller.save_patient(make_patient("MYO-01"), None)
+    window.actions_["find"].trigger()
+    search = window.patients.search
+    qtbot.keyClicks(search, "MY")
+    press(qtbot, search, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert book.counts().patients == 0  # the save is undone …
+    assert search.text() == "MY"  # … not the typing
+    press(
+        qtbot, search, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert [p.study_id for p in book.patients()] == ["MYO-01"]
+
+
+def _comparison(window: MainWindow) -> QWidget:
+    window.controller.load_demo()
+    by_patient: dict[int, list[int]] = {}
+    for photo in window.controller.book.photos():
+        by_patient.setdefault(photo.patient_id, []).append(photo.id or 0)
+    pid, ids = next((p, i) for p, i in by_patient.items() if len(i) >= 2)
+    window.controller.select_patient(pid)
+    view = window.patient_view.photos.compare(ids[:2])
+    assert view is not None
+    return view
+
+
+WINDOWS: dict[str, Callable[[MainWindow], QWidget]] = {
+    "analysis": MainWindow.show_analysis,
+    "cohort": MainWindow.show_cohort,
+    "comparison": _comparison,
+    "help": MainWindow.show_help,
+}
+
+
+@pytest.mark.parametrize("which", sorted(WINDOWS))
+@pytest.mark.parametrize("key", ["Escape", "Ctrl+W"])
+def test_escape_and_ctrl_w_close_the_secondary_windows(
+    qtbot, window: MainWindow, which: str, key: str
+) -> None:  # type: ignore[no-untyped-def]
+    shown = WINDOWS[which](window)
+    qtbot.waitExposed(shown)
+    assert shown.isVisible()
+    focus = shown.focusWidget() or shown
+    if key == "Escape":
+        press(qtbot, focus, Qt.Key.Key_Escape)
+    else:
+        press(qtbot, focus, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
+    assert not shown.isVisible()
+    assert window.isVisible()
+
+
+# ------------------------------------------------------------ databases
+
+
+def test_new_database_adds_the_extension_and_open_lists_it(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    file_dialog(monkeypatch, "getSaveFileName", tmp_path / "second series")
+    window.actions_["new_db"].trigger()
+    assert window.controller.book.path == tmp_path / "second series.sqlite"
+    assert (tmp_path / "second series.sqlite").is_file()
+    offered = file_dialog(monkeypatch, "getOpenFileName", tmp_path / "second series.sqlite")
+    window.actions_["open"].trigger()
+    assert "*.sqlite" in offered[0].split(";;")[0]
+
+
+def test_recent_lists_the_last_ten_and_survives_a_restart(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    paths = [tmp_path / f"series {n:02}.sqlite" for n in range(12)]
+    for path in paths:
+        file_dialog(monkeypatch, "getSaveFileName", path)
+        window.actions_["new_db"].trigger()
+    newest_first = [str(p) for p in reversed(paths)][:10]
+    assert [a.data() for a in window.files.recent_actions()] == newest_first
+    window.files.recent_actions()[3].trigger()
+    assert window.controller.book.path == paths[8]
+    window.close()
+
+    # a restart: a new window lists the same ten, and the app opens the last database without a path
+    book, note = open_start_database(None, tmp_path / "default.sqlite")
+    assert book.path == paths[8] and note == ""
+    again = MainWindow(Controller(book))
+    qtbot.addWidget(again)
+    assert [a.data() for a in again.files.recent_actions()][:2] == [str(paths[8]), str(paths[11])]
+    assert len(again.files.recent_actions()) == 10
+    again.controller.close()
+
+
+def test_start_says_so_when_the_last_database_is_gone(qtbot, qapp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    make_application()
+    recent.remember(tmp_path / "moved away.sqlite")
+    book, note = open_start_database(None, tmp_path / "default.sqlite")
+    assert book.path == tmp_path / "default.sqlite"
+    assert "could not be opened" in note and "moved away.sqlite" in note
+    book.close()
+    book, note = open_start_database(tmp_path / "given.sqlite", tmp_path / "default.sqlite")
+    assert book.path == tmp_path / "given.sqlite" and note == ""
+    book.close()
+
+
+def test_a_recent_database_that_is_gone_is_taken_off_the_list(
+    qtbot, window: MainWindow, tmp_path: Path, answers: Answers
+) -> None:  # type: ignore[no-untyped-def]
+    gone = tmp_path / "gone.sqlite"
+    Casebook.open(gone).close()
+    recent.remember(gone)
+    window.files.fill_recent_menu()
+    gone.unlink()
+    assert window.files.open_path(gone) is False
+    assert "was not found" in answers.questions[-1]
+    assert str(gone) not in [a.data() for a in window.files.recent_actions()]
+
+
+def test_back_up_then_restore_brings_back_a_deleted_patient(
+    qtbot, window: MainWindow, tmp_path: Path, answers: Answers, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    pid = add_patient(window)
+    copy = tmp_path / "copies" / "before deleting"
+    copy.parent.mkdir()
+    file_dialog(monkeypatch, "getSaveFileName", copy)
+    window.actions_["backup"].trigger()
+    assert (tmp_path / "copies" / "before deleting.sqlite").is_file()
+
+    window.controller.delete_patient(pid)
+    assert window.controller.book.counts().patients == 0
+    file_dialog(monkeypatch, "getOpenFileName", tmp_path / "copies" / "before deleting.sqlite")
+    window.actions_["restore"].trigger()
+    assert "Replace the open series (0 patients, in" in answers.questions[-1]
+    book = window.controller.book
+    assert book.path == tmp_path / "series.sqlite"
+    assert [p.study_id for p in book.patients()] == ["MYO-01"]
+    assert book.identifiers(pid).full_name == "Ana Ruiz"  # type: ignore[union-attr]
+    assert not window.actions_["undo"].isEnabled()  # the undo history belonged to the replaced series
+    (safety,) = tmp_path.glob("series.before-restore-*.sqlite")
+    kept = Casebook.open(safety, create=False)
+    assert kept.counts().patients == 0  # the series as it was just before the restore
+    kept.close()
+
+
+def test_restore_refuses_a_file_that_is_not_a_myocase_database(
+    qtbot, window: MainWindow, tmp_path: Path, answers: Answers, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    add_patient(window)
+    notes = tmp_path / "notes.sqlite"
+    notes.write_text("not a database")
+    file_dialog(monkeypatch, "getOpenFileName", notes)
+    window.actions_["restore"].trigger()
+    assert "not a MyoCase database" in answers.questions[-1]
+    assert not any("Replace the open series" in q for q in answers.questions)
+    assert window.controller.book.counts().patients == 1
+    assert list(tmp_path.glob("*.before-restore-*")) == []
+
+
+def test_restore_refuses_a_database_of_a_newer_myocase(
+    qtbot, window: MainWindow, tmp_path: Path, answers: Answers, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    newer = tmp_path / "newer.sqlite"
+    Casebook.open(newer).close()
+    raw = sqlite3.connect(newer)
+    raw.execute("UPDATE alembic_version SET version_num = 'ffff'")
+    raw.commit()
+    raw.close()
+    add_patient(window)
+    file_dialog(monkeypatch, "getOpenFileName", newer)
+    window.actions_["restore"].trigger()
+    assert "newer version of MyoCase" in answers.questions[-1]
+    assert window.controller.book.counts().patients == 1
+    assert list(tmp_path.glob("*.before-restore-*")) == []
+
+
+def test_a_restore_that_cannot_be_reopened_puts_the_series_back(
+    qtbot, window: MainWindow, tmp_path: Path, answers: Answers, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    empty_copy = tmp_path / "empty copy.sqlite"
+    Casebook.open(empty_copy).close()
+    add_patient(window)
+    controller = window.controller
+    real_open = controller.open_database
+    calls: list[Path] = []
+
+    def failing_once(path: Path) -> None:
+        calls.append(path)
+        if len(calls) == 1:
+            raise StorageError("simulated: the restored copy cannot be opened")
+        real_open(path)
+
+    monkeypatch.setattr(controller, "open_database", failing_once)
+    file_dialog(monkeypatch, "getOpenFileName", empty_copy)
+    window.actions_["restore"].trigger()
+    assert "The series was put back as it was" in answers.questions[-1]
+    assert [p.study_id for p in controller.book.patients()] == ["MYO-01"]
+
+
+def test_restore_asks_and_cancel_changes_nothing(
+    qtbot, window: MainWindow, tmp_path: Path, answers: Answers, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    other = tmp_path / "other.sqlite"
+    Casebook.open(other).close()
+    add_patient(window)
+    file_dialog(monkeypatch, "getOpenFileName", other)
+    answers.reply = QMessageBox.StandardButton.Cancel
+    window.actions_["restore"].trigger()
+    assert window.controller.book.counts().patients == 1
+    assert list(tmp_path.glob("*.before-restore-*")) == []
+
+
+# ------------------------------------------------------------ toolbar and closing
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1366, 768)])
+def test_the_toolbar_keeps_undo_and_redo_visible(qtbot, window: MainWindow, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    window.controller.load_demo()
+    add_patient(window, "A-VERY-LONG-STUDY-IDENTIFIER-01")
+    window.resize(*size)
+    QCoreApplication.processEvents()
+    toolbar = window.toolbar
+    for name in ("undo", "redo", "export", "new_patient"):
+        button = toolbar.widgetForAction(window.actions_[name])
+        assert button.isVisible(), name
+        assert toolbar.rect().contains(button.geometry()), name
+    undo = window.actions_["undo"]
+    assert toolbar.widgetForAction(undo).text() == "Undo"
+    assert "A-VERY-LONG-STUDY-IDENTIFIER-01" in undo.toolTip() and "Ctrl+Z" in undo.toolTip()
+
+
+def test_closing_the_window_with_an_unsaved_form_asks(qtbot, window: MainWindow, answers: Answers) -> None:  # type: ignore[no-untyped-def]
+    window.actions_["new_patient"].trigger()
+    form = window.active_form
+    assert form is not None
+    qtbot.keyClicks(form.study_id, "MYO-09")
+    answers.reply = QMessageBox.StandardButton.Cancel
+    assert not window.close()
+    assert window.isVisible() and form.isVisible() and form.study_id.text() == "MYO-09"
+    assert answers.questions[-1].startswith("This form has changes")
+    answers.reply = QMessageBox.StandardButton.Discard
+    assert window.close()
+    assert not window.isVisible()
