@@ -41,7 +41,7 @@ from app.domain.stats import PairedTestKind
 from app.domain.vocab import Subtype
 from app.services import stats
 from app.ui.controller import Change, Controller
-from app.ui.dialogs import close_with_keys
+from app.ui.dialogs import close_with_keys, fit_size
 from app.ui.fields import FieldError, IntegerField, NumberField
 from app.ui.models import Column, RecordTableModel
 from app.ui.record_tab import make_table
@@ -274,7 +274,7 @@ class AnalysisView(QWidget):
         splitter.addWidget(right)
         splitter.setSizes([470, 880])
         QVBoxLayout(self).addWidget(splitter)
-        self.resize(1350, 820)
+        fit_size(self, 1350, 820)
         self.panel.changed.connect(self.recompute)
         self.save_button.clicked.connect(self.save_settings)
         self.table.doubleClicked.connect(self._on_double_clicked)

@@ -56,7 +56,7 @@ from app.domain.vocab import Subtype
 from app.services import stats
 from app.services.report import cohort_figures
 from app.ui.controller import Change, Controller
-from app.ui.dialogs import close_with_keys
+from app.ui.dialogs import close_with_keys, fit_size
 from app.ui.plot_style import (
     INK,
     MUTED,
@@ -676,7 +676,11 @@ class CohortWindow(QMainWindow):
             "Which patients the spaghetti and swimmer plots show (the report's figures follow the analysis settings)"
         )
         self._fill_groups(stored.subtypes)
+        for combo in (self.measure, self.group):  # long subtype names do not widen the window
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(14)
         self.drug = QLabel()
+        self.drug.setWordWrap(True)
         self.drug.setToolTip("Day 0 is the start of this drug; change it in the series settings")
         self.export_button = QPushButton("Export PNG…")
         self.export_button.setToolTip("Save the figure shown (title, plot, legend and notes) as a PNG image")
@@ -710,7 +714,7 @@ class CohortWindow(QMainWindow):
         column.addLayout(row)
         column.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.resize(1200, 800)
+        fit_size(self, 1200, 800)
         self.measure.currentIndexChanged.connect(self.refresh)
         self.group.currentIndexChanged.connect(self.refresh)
         self.export_button.clicked.connect(lambda: self.export_png())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
@@ -71,3 +71,14 @@ class WindowKeysFirst(QObject):
             keys = QKeySequence(event.keyCombination())
             return any(keys in action.shortcuts() for action in self.actions)
         return False
+
+
+def fit_size(window: QWidget, width: int, height: int) -> None:
+    """Resize to the preferred size, never beyond the screen's free area (a long form scrolls
+    inside, and its Save and Cancel stay on the screen)."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        window.resize(width, height)
+        return
+    area = screen.availableGeometry()
+    window.resize(min(width, area.width() - 24), min(height, area.height() - 48))  # room for the frame

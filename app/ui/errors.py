@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.numbers import plural
+from app.ui.dialogs import fit_size
 
 log = logging.getLogger("myocase.ui")
 
@@ -74,7 +75,7 @@ class ErrorDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.more)
         layout.addWidget(buttons)
-        self.resize(560, 240)
+        fit_size(self, 560, 240)
 
     def clear(self) -> None:
         self.details, self.count = "", 0

@@ -30,7 +30,7 @@ from app.services.help import help_markdown
 from app.ui.analysis_view import AnalysisView
 from app.ui.cohort_views import CohortWindow
 from app.ui.controller import Change, Controller
-from app.ui.dialogs import WindowKeysFirst, close_with_keys
+from app.ui.dialogs import WindowKeysFirst, close_with_keys, fit_size
 from app.ui.empty_state import EmptyState
 from app.ui.forms.base import RecordForm
 from app.ui.forms.patient_form import PatientForm
@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.patients)
         self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([420, 980])
+        self.splitter.setSizes([330, 1070])  # the list keeps about a third at 1024 px, less when wider
         self.analysis_view: AnalysisView | None = None
         self.cohort_window: CohortWindow | None = None
         self.exporter = ReportExporter(controller, self)
@@ -82,7 +82,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.db_label)
         self._build_actions()
         self._connect()
-        self.resize(1400, 860)
+        fit_size(self, 1400, 860)
         self._restore_layout()
         self._on_changed(Change("all", "open"))
 
@@ -343,7 +343,7 @@ class MainWindow(QMainWindow):
         browser = QTextBrowser()
         browser.setMarkdown(help_markdown(stats.load_settings(self.controller.book)))
         QVBoxLayout(dialog).addWidget(browser)
-        dialog.resize(760, 720)
+        fit_size(dialog, 760, 720)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         close_with_keys(dialog)
         dialog.show()

@@ -21,6 +21,7 @@ from app.domain.records import Consent, Photo
 from app.domain.validation import Problem, validate_photo
 from app.services.photos import PhotoDefaults
 from app.ui.controller import Controller
+from app.ui.dialogs import fit_size
 from app.ui.fields import ChoiceField, DateField, editable_combo
 from app.ui.forms.base import RecordForm
 from app.ui.photos.annotation_editor import AnnotationEditor
@@ -82,7 +83,7 @@ class PhotoImportForm(PhotoFieldsMixin, RecordForm):
     ) -> None:
         super().__init__(controller, parent)
         self.patient_id = patient_id
-        self.resize(560, 420)
+        fit_size(self, 560, 420)
         self.build_photo_fields(
             controller, patient_id,
             f"{plural(count, 'file')}. Each is stood upright and stripped of its metadata (GPS, serial numbers, owner) "
@@ -111,7 +112,7 @@ class PhotoDetailsForm(PhotoFieldsMixin, RecordForm):
     def __init__(self, controller: Controller, photo: Photo, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
         self.photo = photo
-        self.resize(560, 400)
+        fit_size(self, 560, 400)
         self.build_photo_fields(
             controller, photo.patient_id, "Annotations and crop are edited with Annotate…."
         )
@@ -150,7 +151,7 @@ class AnnotationDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.editor, 1)
         layout.addWidget(buttons)
-        self.resize(1100, 780)
+        fit_size(self, 1100, 780)
 
     @property
     def dirty(self) -> bool:

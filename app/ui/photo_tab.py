@@ -29,6 +29,7 @@ from app.domain.records import Photo, PhotoComparison
 from app.services import photos
 from app.services.photos import ImportResult, Outcome, PhotoDefaults
 from app.ui.controller import Change, Controller
+from app.ui.dialogs import fit_size
 from app.ui.photo_forms import AnnotationDialog, PhotoDetailsForm, PhotoImportForm
 from app.ui.photos.captions import photo_caption
 from app.ui.photos.comparison_view import ComparisonItem, ComparisonView
@@ -310,7 +311,7 @@ class PhotosTab(QWidget):
         self.comparison_view.setWindowTitle("Compare photos")
         self.comparison_view.set_photos(items, name)
         self.comparison_view.save_requested.connect(self._on_save_requested)
-        self.comparison_view.resize(1300, 720)
+        fit_size(self.comparison_view, 1300, 720)
         self.comparison_view.show()
         return self.comparison_view
 

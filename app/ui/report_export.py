@@ -32,7 +32,7 @@ from app.report.case_series import ReportCancelled
 from app.report.model import ReportInput, ReportOptions
 from app.services import report, report_files
 from app.ui.controller import Controller
-from app.ui.dialogs import confirm_identified
+from app.ui.dialogs import confirm_identified, fit_size
 from app.ui.fields import ChoiceField
 from app.ui.forms.base import RecordForm
 from app.ui.worker import TaskRunner
@@ -81,7 +81,7 @@ class ReportSettingsForm(RecordForm):
         super().__init__(controller, parent)
         book = controller.book
         current = report.load_options(book)
-        self.resize(660, 380)
+        fit_size(self, 660, 380)
         layout = self.group("Report", "These appear on the title page and in every page header.")
         self.report_title = self.add_field(layout, "title", "Title:", QLineEdit(current.title))
         self.authors = self.add_field(layout, "authors", "Authors:", QLineEdit(current.authors))

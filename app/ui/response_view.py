@@ -13,6 +13,7 @@ from app.domain.scores import PERCENT_RULE_TEXT, imacs_improvement, total_improv
 from app.domain.vocab import Subtype
 from app.services import stats
 from app.ui.controller import Controller
+from app.ui.dialogs import fit_size
 
 
 def _num(value: float | None) -> str:
@@ -80,7 +81,7 @@ class ResponseView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.text, 1)
-        self.resize(760, 620)
+        fit_size(self, 760, 620)
         self.refresh()
 
     def choose(self, base_id: int, follow_id: int) -> None:

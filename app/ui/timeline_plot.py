@@ -542,6 +542,7 @@ class TimelinePlot(QWidget):
         self.graphics.viewport().installEventFilter(self)
         self.graphics.viewport().setMouseTracking(True)
         self.graphics.installEventFilter(self)
+        self.toolbar.installEventFilter(self)
 
         self.legend = Legend("Timeline legend")
         self.legend.setFont(font(-1, base=self.legend.font()))
@@ -639,15 +640,16 @@ class TimelinePlot(QWidget):
         self.larger_button.toggled.connect(self.larger_toggled)
         self.hint = QLabel("Drag to move in time, scroll to zoom; click a point or a photo to open it")
         self.hint.setEnabled(False)
-        # the hint never widens the window: it is cut where there is no room for it
+        # the hint never widens the window: it is hidden (never cut) where there is no room for it
         self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         for widget in (self.dates_button, self.days_button):
             row.addWidget(widget)
         row.addSpacing(12)
         for widget in (self.log_button, self.reset_button, self.export_button, self.larger_button):
             row.addWidget(widget)
-        row.addStretch(1)
-        row.addWidget(self.hint)
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        row.addStretch(1)  # the free space, while the hint is hidden
+        row.addWidget(self.hint, 1)  # takes the free space (it asks for none: see _fit_hint)
 
     def _x_mode_clicked(self, button: QToolButton) -> None:
         mode = "index_days" if button is self.days_button else "date"
@@ -1039,8 +1041,24 @@ class TimelinePlot(QWidget):
             else:
                 grid.setRowFixedHeight(n, each + (axis_px if plot is tracks[-1] else 0))
 
+    def _fit_hint(self) -> None:
+        """Show the usage hint only where the toolbar has room for all of it."""
+        layout = self.toolbar.layout()
+        used = sum(
+            item.widget().sizeHint().width() + layout.spacing()
+            for n in range(layout.count())
+            if (item := layout.itemAt(n)).widget() is not None and item.widget() is not self.hint
+        )
+        margins = layout.contentsMargins()
+        room = self.toolbar.width() - used - margins.left() - margins.right() - 24
+        shown = room >= self.hint.sizeHint().width()
+        self.hint.setVisible(shown)
+        layout.setStretch(layout.indexOf(self.hint) - 1, 0 if shown else 1)  # the spacer before it
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.graphics and event.type() == QEvent.Type.Resize:
+        if watched is self.toolbar and event.type() == QEvent.Type.Resize:
+            self._fit_hint()
+        elif watched is self.graphics and event.type() == QEvent.Type.Resize:
             self._fit_rows()
         elif watched is self.graphics.viewport():
             kind = event.type()

@@ -12,6 +12,7 @@ from app.domain.scales import ENZYME_FIELDS, SCALES, ULN_SUFFIX
 from app.domain.scores import cdasi_change
 from app.domain.validation import Problem, validate_assessment
 from app.ui.controller import Controller
+from app.ui.dialogs import fit_size
 from app.ui.fields import DateField, ErrorLabel, NumberField
 from app.ui.forms.base import RecordForm
 from app.ui.scoring.entry_mode import CdasiEntry, ItemsOrTotals, Mmt8Entry
@@ -47,7 +48,7 @@ class AssessmentForm(RecordForm):
         self.patient_id, self.assessment = patient_id, assessment
         self.settings = settings or AnalysisSettings()
         self.title = f"Assessment of {assessment.assessed_on}" if assessment else "New assessment"
-        self.resize(980, 900)
+        fit_size(self, 980, 900)
         visit = self.group("Visit", "Enter what was measured; leave the rest empty.")
         self.assessed_on = self.add_field(visit, "assessed_on", "Date:", DateField())
         skin = self.group("Skin: CDASI v2", "Type the totals from the chart, or score the full grid.")

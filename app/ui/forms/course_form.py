@@ -10,6 +10,7 @@ from app.domain.records import MedicationCourse
 from app.domain.validation import Problem, validate_course
 from app.domain.vocab import DRUGS, DRUGS_BY_NAME, FREQUENCIES, UNITS, Drug, DrugClass, StopReason
 from app.ui.controller import Controller
+from app.ui.dialogs import fit_size
 from app.ui.fields import ChoiceField, NumberField, PartialDateField, editable_combo, number_text
 from app.ui.forms.base import RecordForm
 
@@ -32,7 +33,7 @@ class CourseForm(RecordForm):
         super().__init__(controller, parent)
         self.patient_id, self.course = patient_id, course
         self.title = f"{course.drug} course" if course else "New medication course"
-        self.resize(620, 600)
+        fit_size(self, 620, 600)
         layout = self.group("Treatment", "Dates may be partial: “2019”, “2019-03” or “2019-03-14”.")
         self.drug = self.add_field(
             layout, "drug", "Drug:", editable_combo([d.name for d in DRUGS], "Pick or type a drug")

@@ -10,6 +10,7 @@ from app.domain.records import AdverseEvent
 from app.domain.validation import Problem, validate_adverse_event
 from app.domain.vocab import AE_TERMS, CTCAE_GRADES, AeAction, AeOutcome
 from app.ui.controller import Controller
+from app.ui.dialogs import fit_size
 from app.ui.fields import ChoiceField, DateField, editable_combo
 from app.ui.forms.base import RecordForm
 
@@ -27,7 +28,7 @@ class EventForm(RecordForm):
         super().__init__(controller, parent)
         self.patient_id, self.event = patient_id, event
         self.title = f"Adverse event: {event.term}" if event else "New adverse event"
-        self.resize(600, 560)
+        fit_size(self, 600, 560)
         layout = self.group(
             "Adverse event",
             "Grade by CTCAE v5: 1 mild, 2 moderate, 3 severe or hospitalisation, 4 life-threatening, 5 death.",

@@ -10,6 +10,7 @@ from app.domain.records import AntibodyResult, Identifiers, Patient
 from app.domain.validation import Problem, validate_identifiers, validate_patient
 from app.domain.vocab import ANTIBODIES, AntibodyStatus, Sex, Subtype, TriState
 from app.ui.controller import Controller
+from app.ui.dialogs import fit_size
 from app.ui.fields import ChoiceField, DateField, ErrorLabel, FieldError, IntegerField, PartialDateField
 from app.ui.forms.base import RecordForm
 
@@ -29,7 +30,7 @@ class PatientForm(RecordForm):
         super().__init__(controller, parent)
         self.patient = patient
         self.title = f"Patient {patient.study_id}" if patient else "New patient"
-        self.resize(760, 820)
+        fit_size(self, 760, 820)
         case = self.group(
             "Case", "The study ID identifies the case in the series; never use a name or record number."
         )

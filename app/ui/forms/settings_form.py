@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 from app.domain.records import SeriesSettings
 from app.domain.validation import Problem, validate_settings
 from app.ui.controller import Controller
+from app.ui.dialogs import fit_size
 from app.ui.fields import DateField
 from app.ui.forms.base import RecordForm
 
@@ -19,7 +20,7 @@ class SettingsForm(RecordForm):
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
         self.current = controller.book.settings()
-        self.resize(560, 300)
+        fit_size(self, 560, 300)
         layout = self.group(
             "Case series",
             "“Still on treatment” and “ongoing” are judged at the data cut-off; the analysis and the "
