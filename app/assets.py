@@ -1,35 +1,36 @@
-"""Finds resources/ and db/ from a checkout, an installed copy or a frozen build."""
+"""Where MyoCase's data files are: fonts and icons (the package `myocase.resources`, from
+resources/) and the Alembic migrations (`myocase.migrations`, from db/migrations/), found with
+importlib.resources wherever MyoCase runs: a checkout (editable install), an installed wheel,
+or a frozen bundle."""
 
 from __future__ import annotations
 
-import sys
 from functools import cache
+from importlib.resources import files
 from pathlib import Path
 
 
+class MissingResources(FileNotFoundError):
+    """The data files are not beside the program: the installation is incomplete."""
+
+
 @cache
-def root() -> Path:
-    """The folder that holds resources/ and db/."""
-    candidates = []
-    frozen = getattr(sys, "_MEIPASS", None)
-    if frozen:
-        candidates.append(Path(frozen))
-    candidates.append(Path(__file__).resolve().parent.parent)
-    candidates.append(Path(sys.prefix) / "share" / "myocase")
-    for candidate in candidates:
-        if (candidate / "db" / "migrations").is_dir() and (candidate / "resources").is_dir():
-            return candidate
-    raise FileNotFoundError(
-        "MyoCase's resources/ and db/ folders were not found next to the program: reinstall MyoCase."
-    )
+def _folder(package: str) -> Path:
+    try:
+        folder = Path(str(files(package)))
+    except ModuleNotFoundError as exc:
+        raise MissingResources(f"MyoCase's {package} files are missing: reinstall MyoCase.") from exc
+    if not folder.is_dir():
+        raise MissingResources(f"MyoCase's {package} files are not a folder ({folder}): reinstall MyoCase.")
+    return folder
 
 
 def migrations_dir() -> Path:
-    return root() / "db" / "migrations"
+    return _folder("myocase.migrations")
 
 
 def resource(*parts: str) -> Path:
-    return root().joinpath("resources", *parts)
+    return _folder("myocase.resources").joinpath(*parts)
 
 
 def fonts_dir() -> Path:

@@ -14,18 +14,18 @@ from typing import Any
 
 from platformdirs import user_data_path, user_log_path
 
-from app import __version__
-from app.domain.analysis import FollowUp
-from app.domain.clock import DateMode
-from app.domain.dates import DateParseError, parse_date
-from app.domain.scales import SCALES
-from app.domain.stats import PairedTestKind
-from app.domain.validation import ValidationError
-from app.domain.vocab import Subtype
-from app.services import deid_check, demo, info, photos, report, stats
-from app.services.disclosure import disclosure_for
-from app.store.casebook import Casebook
-from app.store.database import StorageError
+from . import __version__
+from .domain.analysis import FollowUp
+from .domain.clock import DateMode
+from .domain.dates import DateParseError, parse_date
+from .domain.scales import SCALES
+from .domain.stats import PairedTestKind
+from .domain.validation import ValidationError
+from .domain.vocab import Subtype
+from .services import deid_check, demo, info, photos, report, stats
+from .services.disclosure import disclosure_for
+from .store.casebook import Casebook
+from .store.database import StorageError
 
 log = logging.getLogger("myocase")
 
@@ -357,12 +357,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _run_gui(location: Path | str | None) -> int:
     """The desktop app on ``location``; without one, the database opened last (else the default)."""
-    from app.ui.platform_check import display_problem
+    from .ui.platform_check import display_problem
 
     problem = display_problem()
     if problem:
         raise CommandError(problem)
-    from app.ui.application import run
+    from .ui.application import run
 
     return run(location, default_db_path())
 

@@ -27,8 +27,8 @@ LARGE_MEMORY_MB = 1024.0
 
 def _export(db: str, out: str) -> None:
     """In the child: export and print seconds and peak memory as JSON."""
-    from app.services import report
-    from app.store.casebook import Casebook
+    from myocase.services import report
+    from myocase.store.casebook import Casebook
 
     book = Casebook.open(Path(db), create=False)
     start = time.perf_counter()
@@ -61,10 +61,9 @@ def main() -> None:
         _export(*args.child)
         return
 
+    from myocase.services.demo import write_demo
+    from myocase.store.casebook import Casebook
     from synthetic import write_series
-
-    from app.services.demo import write_demo
-    from app.store.casebook import Casebook
 
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)

@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.domain.records import Identifiers
-from app.domain.scrub import Scrubber
+from myocase.domain.records import Identifiers
+from myocase.domain.scrub import Scrubber
 
 BUILD_TARGET_S = 1.0
 CLEAN_TARGET_S_PER_MB = 2.0

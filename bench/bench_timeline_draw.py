@@ -25,10 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_timeline_spec import ASSESSMENTS, COURSES, EVENTS, PHOTOS, build
-
-from app.domain.timeline import XMode
-from app.ui.application import make_application
-from app.ui.timeline_plot import TimelinePlot
+from myocase.domain.timeline import XMode
+from myocase.ui.application import make_application
+from myocase.ui.timeline_plot import TimelinePlot
 
 BUDGET_MS = 50.0
 

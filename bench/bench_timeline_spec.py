@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.domain.dates import PartialDate, Precision
-from app.domain.records import (
+from myocase.domain.dates import PartialDate, Precision
+from myocase.domain.records import (
     AdverseEvent,
     Assessment,
     MedicationCourse,
@@ -26,8 +26,8 @@ from app.domain.records import (
     Photo,
     SeriesSettings,
 )
-from app.domain.timeline import TimelineSpec, XMode, build_timeline
-from app.domain.vocab import DRUGS, AeAction, Subtype
+from myocase.domain.timeline import TimelineSpec, XMode, build_timeline
+from myocase.domain.vocab import DRUGS, AeAction, Subtype
 
 BUDGET_MS = 50.0
 START = date(2012, 1, 2)

@@ -42,8 +42,8 @@ def vignette(script: str, megabytes: float) -> str:
 
 def _export(db: str, out: str) -> None:
     """In the child: export the series and print the seconds as JSON."""
-    from app.services import report
-    from app.store.casebook import Casebook
+    from myocase.services import report
+    from myocase.store.casebook import Casebook
 
     book = Casebook.open(Path(db), create=False)
     start = time.perf_counter()
@@ -52,7 +52,8 @@ def _export(db: str, out: str) -> None:
 
 
 def _measure(folder: Path, script: str, megabytes: float) -> float:
-    from app.store.casebook import Casebook
+    from myocase.store.casebook import Casebook
+
     from tests.factories import make_assessment, make_course, make_patient
 
     db = folder / f"{script}-{megabytes:g}.sqlite"

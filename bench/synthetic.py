@@ -6,9 +6,9 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
-from app.domain.records import SeriesSettings
-from app.services import demo
-from app.store.casebook import Casebook
+from myocase.domain.records import SeriesSettings
+from myocase.services import demo
+from myocase.store.casebook import Casebook
 
 
 def write_series(path: Path, patients: int) -> Casebook:

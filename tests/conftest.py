@@ -14,9 +14,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from myocase.domain.records import SeriesSettings
+from myocase.store.casebook import Casebook
 
-from app.domain.records import SeriesSettings
-from app.store.casebook import Casebook
 from tests.factories import TODAY
 
 
@@ -24,7 +24,7 @@ from tests.factories import TODAY
 def _private_log_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """An unexpected error in a test is logged in a folder of its own, never the user's log folder."""
     folder = tmp_path_factory.mktemp("log")
-    monkeypatch.setattr("app.cli.log_folder", lambda: folder)
+    monkeypatch.setattr("myocase.cli.log_folder", lambda: folder)
 
 
 @pytest.fixture

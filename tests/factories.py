@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.domain.dates import PartialDate
-from app.domain.records import AdverseEvent, AntibodyResult, Assessment, MedicationCourse, Patient
-from app.domain.vocab import AntibodyStatus, DrugClass, Sex, Subtype
+from myocase.domain.dates import PartialDate
+from myocase.domain.records import AdverseEvent, AntibodyResult, Assessment, MedicationCourse, Patient
+from myocase.domain.vocab import AntibodyStatus, DrugClass, Sex, Subtype
 
 TODAY = date(2024, 1, 15)
 

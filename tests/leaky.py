@@ -13,10 +13,10 @@ from datetime import date
 from io import BytesIO
 from typing import Any
 
-from app.domain.annotations import Shape, ShapeKind
-from app.domain.dates import PartialDate
-from app.domain.disclosure import FIELD_POLICY, Policy
-from app.domain.records import (
+from myocase.domain.annotations import Shape, ShapeKind
+from myocase.domain.dates import PartialDate
+from myocase.domain.disclosure import FIELD_POLICY, Policy
+from myocase.domain.records import (
     AdverseEvent,
     Assessment,
     Consent,
@@ -25,9 +25,10 @@ from app.domain.records import (
     Patient,
     PhotoComparison,
 )
-from app.domain.vocab import DrugClass, Subtype
-from app.store.casebook import Casebook
-from app.store.imaging import prepare_image
+from myocase.domain.vocab import DrugClass, Subtype
+from myocase.store.casebook import Casebook
+from myocase.store.imaging import prepare_image
+
 from tests.images import upright_pattern
 
 NAME, MRN, BORN = "John Smith", "MRN-0012-3456", date(1961, 4, 3)

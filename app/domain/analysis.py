@@ -21,11 +21,11 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import TypeVar
 
-from app.domain.dates import PartialDate, Precision
-from app.domain.phases import index_course
-from app.domain.records import Assessment, MedicationCourse, PatientRecord
-from app.domain.scales import SCALES
-from app.domain.scores import (
+from .dates import PartialDate, Precision
+from .phases import index_course
+from .records import Assessment, MedicationCourse, PatientRecord
+from .scales import SCALES
+from .scores import (
     ChangeRule,
     Criterion,
     RuleKind,
@@ -33,8 +33,8 @@ from app.domain.scores import (
     cdasi_change,
     total_improvement_score,
 )
-from app.domain.stats import PairedTest, PairedTestKind, paired_test
-from app.domain.vocab import Subtype
+from .stats import PairedTest, PairedTestKind, paired_test
+from .vocab import Subtype
 
 _E = TypeVar("_E", bound=StrEnum)
 

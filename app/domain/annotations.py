@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from app.domain.numbers import plural
+from .numbers import plural
 
 Point = tuple[float, float]
 

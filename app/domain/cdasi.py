@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from app.domain.scales import readable
+from .scales import readable
 
 CDASI_SITES: tuple[str, ...] = (
     "Scalp",

@@ -15,9 +15,9 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Literal
 
-from app.domain.dates import PartialDate, Precision
-from app.domain.phases import index_course
-from app.domain.records import MedicationCourse, PatientRecord
+from .dates import PartialDate, Precision
+from .phases import index_course
+from .records import MedicationCourse, PatientRecord
 
 EPOCH = date(1970, 1, 1)
 MINUS = "−"  # U+2212: a true minus sign in printed numbers

@@ -8,18 +8,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from app.domain.analysis import AnalysisSettings, CountSummary
-from app.domain.dates import PartialDate
-from app.domain.numbers import shown, spread
-from app.domain.phases import (
+from .analysis import AnalysisSettings, CountSummary
+from .dates import PartialDate
+from .numbers import shown, spread
+from .phases import (
     PhaseKind,
     index_course,
     prior_immunosuppressants,
     prior_jak_courses,
     treatment_phases,
 )
-from app.domain.records import Assessment, PatientRecord
-from app.domain.vocab import AeAction, StopReason, Subtype
+from .records import Assessment, PatientRecord
+from .vocab import AeAction, StopReason, Subtype
 
 
 @dataclass(frozen=True)

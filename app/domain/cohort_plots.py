@@ -26,10 +26,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from app.domain.clock import index_clock
-from app.domain.cohort_swimmer import DiscontinuationSpec, SwimmerRowSpec, SwimmerSpec, build_swimmer
-from app.domain.dates import Precision
-from app.domain.plot_spec import (
+from .clock import index_clock
+from .cohort_swimmer import DiscontinuationSpec, SwimmerRowSpec, SwimmerSpec, build_swimmer
+from .dates import Precision
+from .plot_spec import (
     BandSpec,
     ExclusionSpec,
     LegendEntrySpec,
@@ -48,10 +48,10 @@ from app.domain.plot_spec import (
     value_text,
     y_axis,
 )
-from app.domain.records import MedicationCourse
-from app.domain.scales import SCALES
-from app.domain.scores import SeverityBands
-from app.domain.style import DASHED, DAY_ZERO_LINE, MEDIAN_LINE, SPAGHETTI_LINE, LineStyle, SeriesStyle
+from .records import MedicationCourse
+from .scales import SCALES
+from .scores import SeverityBands
+from .style import DASHED, DAY_ZERO_LINE, MEDIAN_LINE, SPAGHETTI_LINE, LineStyle, SeriesStyle
 
 __all__ = [
     "DiscontinuationSpec",

@@ -17,9 +17,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
-from app.domain.clock import Clock, index_clock
-from app.domain.phases import PhaseKind, prior_jak_courses, treatment_phases
-from app.domain.plot_spec import (
+from .clock import Clock, index_clock
+from .phases import PhaseKind, prior_jak_courses, treatment_phases
+from .plot_spec import (
     ExclusionSpec,
     LegendEntrySpec,
     PatientData,
@@ -31,8 +31,8 @@ from app.domain.plot_spec import (
     start_note,
     unique_legend,
 )
-from app.domain.records import MedicationCourse
-from app.domain.style import (
+from .records import MedicationCourse
+from .style import (
     DAY_ZERO_LINE,
     DISCONTINUATION_MARKER,
     ONGOING_ARROW,
@@ -41,8 +41,8 @@ from app.domain.style import (
     ae_style,
     fuzzy_style,
 )
-from app.domain.timeline import BarSpec, EventMarkerSpec, course_bar, event_marker
-from app.domain.vocab import CTCAE_GRADES, AeAction, DrugClass
+from .timeline import BarSpec, EventMarkerSpec, course_bar, event_marker
+from .vocab import CTCAE_GRADES, AeAction, DrugClass
 
 SwimmerOrder = Literal["duration", "study_id"]
 

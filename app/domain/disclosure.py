@@ -32,10 +32,10 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from app.domain.annotations import Crop, Shape
-from app.domain.cdasi import CdasiGrid, Mmt8Scores
-from app.domain.clock import Clock, DateMode
-from app.domain.records import (
+from .annotations import Crop, Shape
+from .cdasi import CdasiGrid, Mmt8Scores
+from .clock import Clock, DateMode
+from .records import (
     AdverseEvent,
     AntibodyResult,
     Assessment,
@@ -47,8 +47,8 @@ from app.domain.records import (
     PhotoComparison,
     SeriesSettings,
 )
-from app.domain.scales import ENZYME_FIELDS, SCALES
-from app.domain.scrub import DATE_REMOVED, REMOVED, Hit, Scrubber
+from .scales import ENZYME_FIELDS, SCALES
+from .scrub import DATE_REMOVED, REMOVED, Hit, Scrubber
 
 OLDEST_SHOWN_AGE = 90  # ages from here up are shown as "≥ 90"
 

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from app.domain.records import IndexStatus, MedicationCourse
-from app.domain.vocab import DrugClass
+from .records import IndexStatus, MedicationCourse
+from .vocab import DrugClass
 
 
 class PhaseKind(StrEnum):

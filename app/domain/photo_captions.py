@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from app.domain.clock import MINUS, Clock, DateMode, TimeZero
-from app.domain.numbers import plural
-from app.domain.phases import Phase, PhaseKind, index_course, treatment_phases
-from app.domain.records import Assessment, MedicationCourse, Photo
+from .clock import MINUS, Clock, DateMode, TimeZero
+from .numbers import plural
+from .phases import Phase, PhaseKind, index_course, treatment_phases
+from .records import Assessment, MedicationCourse, Photo
 
 
 def phase_at(phases: Sequence[Phase], day: date) -> Phase | None:

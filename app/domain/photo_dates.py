@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from app.domain.records import PatientRecord
+from .records import PatientRecord
 
 YEARS_BEFORE_FIRST_RECORD = 2  # a camera date earlier than this before the first record is doubted
 

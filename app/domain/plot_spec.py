@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from app.domain.clock import EPOCH, signed
-from app.domain.dates import Precision
-from app.domain.phases import index_course
-from app.domain.records import AdverseEvent, Assessment, MedicationCourse, Patient, PatientRecord
-from app.domain.scales import ENZYME_FIELDS, SCALES
-from app.domain.scores import Severity, SeverityBands
-from app.domain.style import SEVERITY_STYLES, FillStyle, LineStyle, MarkerStyle, SeriesStyle
+from .clock import EPOCH, signed
+from .dates import Precision
+from .phases import index_course
+from .records import AdverseEvent, Assessment, MedicationCourse, Patient, PatientRecord
+from .scales import ENZYME_FIELDS, SCALES
+from .scores import Severity, SeverityBands
+from .style import SEVERITY_STYLES, FillStyle, LineStyle, MarkerStyle, SeriesStyle
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60, 120)

@@ -10,10 +10,10 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from app.domain.annotations import Crop, Shape
-from app.domain.cdasi import CdasiGrid, Mmt8Scores
-from app.domain.dates import PartialDate
-from app.domain.vocab import (
+from .annotations import Crop, Shape
+from .cdasi import CdasiGrid, Mmt8Scores
+from .dates import PartialDate
+from .vocab import (
     AeAction,
     AeOutcome,
     AntibodyStatus,

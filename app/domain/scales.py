@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.domain.numbers import MINUS
+from .numbers import MINUS
 
 
 def readable(value: float) -> str:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.domain.records import Assessment
-from app.domain.scales import ENZYME_FIELDS, SCALES
+from .records import Assessment
+from .scales import ENZYME_FIELDS, SCALES
 
 # ----------------------------------------------------------------- CDASI severity
 

@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from app.domain.records import Identifiers
-from app.domain.vocab import ANTIBODIES, Subtype
+from .records import Identifiers
+from .vocab import ANTIBODIES, Subtype
 
 REMOVED = "[removed]"
 DATE_REMOVED = "[date removed]"

@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from scipy import stats
 
-from app.domain.numbers import plural, shown
+from .numbers import plural, shown
 
 EXACT_MAX_N = 25  # up to this many non-zero pairs the Wilcoxon p-value is exact
 ALPHA = 0.05

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.domain.phases import PhaseKind
-from app.domain.scores import Severity
-from app.domain.vocab import DrugClass
+from .phases import PhaseKind
+from .scores import Severity
+from .vocab import DrugClass
 
 ORANGE = "#E69F00"
 SKY_BLUE = "#56B4E9"

@@ -23,11 +23,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from app.domain.clock import Clock, DateMode, XMode, time_zero
-from app.domain.dates import Precision
-from app.domain.numbers import plural
-from app.domain.phases import PhaseKind, index_course, treatment_phases
-from app.domain.plot_spec import (
+from .clock import Clock, DateMode, XMode, time_zero
+from .dates import Precision
+from .numbers import plural
+from .phases import PhaseKind, index_course, treatment_phases
+from .plot_spec import (
     BandSpec,
     LegendEntrySpec,
     PointSpec,
@@ -40,7 +40,7 @@ from app.domain.plot_spec import (
     padded,
     unique_legend,
 )
-from app.domain.records import (
+from .records import (
     AdverseEvent,
     Assessment,
     MedicationCourse,
@@ -49,8 +49,8 @@ from app.domain.records import (
     Photo,
     SeriesSettings,
 )
-from app.domain.scores import SeverityBands
-from app.domain.style import (
+from .scores import SeverityBands
+from .style import (
     CUTOFF_LINE,
     DAY_ZERO_LINE,
     ONGOING_ARROW,
@@ -62,10 +62,10 @@ from app.domain.style import (
     fuzzy_style,
     phase_style,
 )
-from app.domain.timeline_lanes import BarSpec, LaneGroupSpec, LaneSpec, course_bar, lane_groups
-from app.domain.timeline_photos import PhotoStripSpec, StripChoice, StripPhotoSpec, photo_strip
-from app.domain.timeline_tracks import MeasureTrackSpec, measure_tracks
-from app.domain.vocab import CTCAE_GRADES, DrugClass
+from .timeline_lanes import BarSpec, LaneGroupSpec, LaneSpec, course_bar, lane_groups
+from .timeline_photos import PhotoStripSpec, StripChoice, StripPhotoSpec, photo_strip
+from .timeline_tracks import MeasureTrackSpec, measure_tracks
+from .vocab import CTCAE_GRADES, DrugClass
 
 # Renderers import every part of the spec from here.
 __all__ = [

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from app.domain.clock import Clock
-from app.domain.dates import PartialDate, Precision
-from app.domain.records import MedicationCourse
-from app.domain.style import FillStyle, fuzzy_style, lane_style
-from app.domain.vocab import DrugClass
+from .clock import Clock
+from .dates import PartialDate, Precision
+from .records import MedicationCourse
+from .style import FillStyle, fuzzy_style, lane_style
+from .vocab import DrugClass
 
 
 @dataclass(frozen=True)

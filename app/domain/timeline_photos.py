@@ -25,17 +25,17 @@ from datetime import date
 from itertools import pairwise
 from typing import Literal
 
-from app.domain.annotations import Crop, Shape, shape_in_crop
-from app.domain.clock import Clock
-from app.domain.numbers import plural
-from app.domain.phases import Phase, treatment_phases
-from app.domain.photo_captions import (
+from .annotations import Crop, Shape, shape_in_crop
+from .clock import Clock
+from .numbers import plural
+from .phases import Phase, treatment_phases
+from .photo_captions import (
     activity_words,
     nearest_activity,
     photo_caption,
     short_phase_text,
 )
-from app.domain.records import Assessment, MedicationCourse, Photo
+from .records import Assessment, MedicationCourse, Photo
 
 StripChoice = Literal["report", "report_or_all"]
 

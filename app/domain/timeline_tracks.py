@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from app.domain.clock import Clock
-from app.domain.plot_spec import (
+from .clock import Clock
+from .plot_spec import (
     GLOBAL_FIELDS,
     AxisLimits,
     BandSpec,
@@ -27,10 +27,10 @@ from app.domain.plot_spec import (
     value_text,
     y_axis,
 )
-from app.domain.records import Assessment
-from app.domain.scales import SCALES
-from app.domain.scores import SeverityBands
-from app.domain.style import ULN_LINE, measure_style
+from .records import Assessment
+from .scales import SCALES
+from .scores import SeverityBands
+from .style import ULN_LINE, measure_style
 
 
 @dataclass(frozen=True)

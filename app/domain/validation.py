@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from app.domain.dates import PartialDate
-from app.domain.records import (
+from .dates import PartialDate
+from .records import (
     AdverseEvent,
     Assessment,
     Identifiers,
@@ -21,8 +21,8 @@ from app.domain.records import (
     PhotoComparison,
     SeriesSettings,
 )
-from app.domain.scales import ENZYME_FIELDS, MMT8_MAXIMA, SCALES, ULN_SUFFIX, readable
-from app.domain.vocab import CTCAE_GRADES, AeAction, AeOutcome, DrugClass, Subtype
+from .scales import ENZYME_FIELDS, MMT8_MAXIMA, SCALES, ULN_SUFFIX, readable
+from .vocab import CTCAE_GRADES, AeAction, AeOutcome, DrugClass, Subtype
 
 
 @dataclass(frozen=True)

@@ -24,15 +24,15 @@ from reportlab.platypus import (
     Table,
 )
 
-from app.domain.analysis import method_text
-from app.domain.clock import Clock, DateMode
-from app.domain.records import ONSET_AGE_RULE
-from app.domain.scores import PERCENT_RULE_TEXT
-from app.report import figures, tables
-from app.report.model import ReportInput
-from app.report.photos import AnnotatedPhoto
-from app.report.scripts import ScriptParagraph
-from app.report.styles import ALERT, FONT, FONT_BOLD, MUTED, OK, PAGE_MARGIN, RULE, Styles, para, paras, text
+from ..domain.analysis import method_text
+from ..domain.clock import Clock, DateMode
+from ..domain.records import ONSET_AGE_RULE
+from ..domain.scores import PERCENT_RULE_TEXT
+from . import figures, tables
+from .model import ReportInput
+from .photos import AnnotatedPhoto
+from .scripts import ScriptParagraph
+from .styles import ALERT, FONT, FONT_BOLD, MUTED, OK, PAGE_MARGIN, RULE, Styles, para, paras, text
 
 Progress = Callable[[int, int, str], bool]  # (done, total, what) -> False to cancel
 

@@ -17,16 +17,16 @@ from reportlab.lib.attrmap import AttrMap, AttrMapValue
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from app.domain.cohort_plots import SpaghettiSpec
-from app.domain.cohort_swimmer import SwimmerSpec
-from app.domain.plot_labels import Box, place_labels
-from app.domain.plot_spec import LegendEntrySpec, TickSpec
-from app.domain.style import FillStyle, LineStyle, MarkerStyle, SeriesStyle, swatch_style
-from app.domain.timeline import BarSpec, MeasureTrackSpec, TimelineSpec
-from app.report import rtl
-from app.report.photos import draw_strip, strip_height
-from app.report.scripts import drawing_text, font_runs
-from app.report.styles import FONT, FONT_BOLD, register_fonts
+from ..domain.cohort_plots import SpaghettiSpec
+from ..domain.cohort_swimmer import SwimmerSpec
+from ..domain.plot_labels import Box, place_labels
+from ..domain.plot_spec import LegendEntrySpec, TickSpec
+from ..domain.style import FillStyle, LineStyle, MarkerStyle, SeriesStyle, swatch_style
+from ..domain.timeline import BarSpec, MeasureTrackSpec, TimelineSpec
+from . import rtl
+from .photos import draw_strip, strip_height
+from .scripts import drawing_text, font_runs
+from .styles import FONT, FONT_BOLD, register_fonts
 
 INK = colors.HexColor("#1A1A1A")
 GRID = colors.HexColor("#E3E3E3")

@@ -7,11 +7,11 @@ from dataclasses import replace
 from reportlab.graphics.shapes import Drawing
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph
 
-from app.domain.records import PatientRecord
-from app.domain.timeline import record_timeline
-from app.report.drawings import draw_spaghetti, draw_timeline, fit_height, swimmer_parts
-from app.report.model import ReportInput
-from app.report.styles import Styles, para
+from ..domain.records import PatientRecord
+from ..domain.timeline import record_timeline
+from .drawings import draw_spaghetti, draw_timeline, fit_height, swimmer_parts
+from .model import ReportInput
+from .styles import Styles, para
 
 FIGURE_HEIGHT = 640.0  # points: a figure and its caption fit the page's frame
 

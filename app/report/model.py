@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from app.domain.analysis import OutcomeAnalysis
-from app.domain.clock import DateMode
-from app.domain.cohort import CohortFacts
-from app.domain.cohort_plots import SpaghettiSpec
-from app.domain.cohort_swimmer import SwimmerSpec
-from app.domain.disclosure import Disclosure
-from app.domain.records import PatientRecord, SeriesSettings
+from ..domain.analysis import OutcomeAnalysis
+from ..domain.clock import DateMode
+from ..domain.cohort import CohortFacts
+from ..domain.cohort_plots import SpaghettiSpec
+from ..domain.cohort_swimmer import SwimmerSpec
+from ..domain.disclosure import Disclosure
+from ..domain.records import PatientRecord, SeriesSettings
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
-from app.domain.annotations import (
+from ..domain.annotations import (
     ANNOTATION_COLOURS,
     HALO_SHARE,
     Crop,
@@ -25,8 +25,8 @@ from app.domain.annotations import (
     halo_colour,
     shape_in_crop,
 )
-from app.domain.timeline_photos import CAPTION_LINES, PhotoStripSpec, StripPhotoSpec, wrapped
-from app.report.styles import FONT, FONT_BOLD
+from ..domain.timeline_photos import CAPTION_LINES, PhotoStripSpec, StripPhotoSpec, wrapped
+from .styles import FONT, FONT_BOLD
 
 PRINT_DPI = 220
 JPEG_QUALITY = 85

@@ -18,8 +18,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, Spacer, TableStyle
 
-from app import assets
-from app.report.scripts import ScriptParagraph, register_fallback_fonts, string_width
+from .. import assets
+from .scripts import ScriptParagraph, register_fallback_fonts, string_width
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"

@@ -6,16 +6,16 @@ from collections.abc import Sequence
 
 from reportlab.platypus import Paragraph, Table
 
-from app.domain.analysis import SUMMARY_DIGITS, OutcomeAnalysis, meaningful_text
-from app.domain.clock import Clock
-from app.domain.cohort import CohortFacts, onset_age_text, prior_text
-from app.domain.numbers import plural, shown, spread
-from app.domain.phases import index_course, prior_immunosuppressants, prior_jak_courses
-from app.domain.records import MedicationCourse, PatientRecord
-from app.domain.scores import Criterion
-from app.domain.stats import result_text
-from app.report.model import ReportInput
-from app.report.styles import RULE, Styles, fitted_widths, para, table_style, text
+from ..domain.analysis import SUMMARY_DIGITS, OutcomeAnalysis, meaningful_text
+from ..domain.clock import Clock
+from ..domain.cohort import CohortFacts, onset_age_text, prior_text
+from ..domain.numbers import plural, shown, spread
+from ..domain.phases import index_course, prior_immunosuppressants, prior_jak_courses
+from ..domain.records import MedicationCourse, PatientRecord
+from ..domain.scores import Criterion
+from ..domain.stats import result_text
+from .model import ReportInput
+from .styles import RULE, Styles, fitted_widths, para, table_style, text
 
 fmt = shown
 

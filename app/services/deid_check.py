@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.domain.scrub import Hit
+from ..domain.scrub import Hit
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".json", ".md", ".svg", ".html", ".htm", ".xml", ".tex", ".rtf"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".gif", ".bmp", ".heic"}

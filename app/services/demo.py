@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from app.domain.dates import PartialDate
-from app.domain.records import (
+from ..domain.dates import PartialDate
+from ..domain.records import (
     AdverseEvent,
     AntibodyResult,
     Assessment,
@@ -21,7 +21,7 @@ from app.domain.records import (
     Patient,
     SeriesSettings,
 )
-from app.domain.vocab import (
+from ..domain.vocab import (
     DRUGS_BY_NAME,
     AeAction,
     AeOutcome,
@@ -33,8 +33,8 @@ from app.domain.vocab import (
     canonical_drug_name,
     drug_class_of,
 )
-from app.services.demo_photos import write_demo_photos
-from app.store.casebook import Casebook
+from ..store.casebook import Casebook
+from .demo_photos import write_demo_photos
 
 CUTOFF = date(2023, 6, 30)
 INDEX_DRUG = "upadacitinib"

@@ -13,10 +13,10 @@ from datetime import date
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from app.domain.annotations import Shape, ShapeKind
-from app.domain.records import Consent, PhotoComparison
-from app.store.casebook import Casebook
-from app.store.imaging import prepare_image
+from ..domain.annotations import Shape, ShapeKind
+from ..domain.records import Consent, PhotoComparison
+from ..store.casebook import Casebook
+from ..store.imaging import prepare_image
 
 SIZE = (960, 720)
 SKIN = (226, 188, 160)
@@ -25,7 +25,7 @@ BACKGROUND = (72, 84, 96)
 
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     try:
-        from app import assets
+        from .. import assets
 
         return ImageFont.truetype(str(assets.fonts_dir() / "DejaVuSans-Bold.ttf"), size)
     except OSError:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 
-from app.domain.clock import DateMode
-from app.domain.disclosure import Disclosure
-from app.domain.records import PatientRecord
-from app.store.casebook import Casebook
+from ..domain.clock import DateMode
+from ..domain.disclosure import Disclosure
+from ..domain.records import PatientRecord
+from ..store.casebook import Casebook
 
 SECRET_KEY = "deidentification_secret"
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sys
 
-from app.domain.analysis import AnalysisSettings, method_text
-from app.domain.cdasi import CDASI_SITE_ITEMS
-from app.domain.records import ONSET_AGE_RULE
-from app.domain.scales import SCALES
-from app.domain.scores import (
+from ..domain.analysis import AnalysisSettings, method_text
+from ..domain.cdasi import CDASI_SITE_ITEMS
+from ..domain.records import ONSET_AGE_RULE
+from ..domain.scales import SCALES
+from ..domain.scores import (
     ADULT_CATEGORIES,
     JUVENILE_CATEGORIES,
     PERCENT_RULE_TEXT,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.store.casebook import Casebook
+from ..store.casebook import Casebook
 
 
 def describe(book: Casebook) -> dict[str, Any]:

@@ -11,14 +11,14 @@ from pathlib import Path
 
 from PIL import Image
 
-from app.domain.clock import DateMode
-from app.domain.disclosure import Disclosure
-from app.domain.photo_dates import PatientTime, patient_time, photo_date
-from app.domain.records import Consent, Patient, Photo
-from app.domain.validation import Problem, ValidationError
-from app.services.disclosure import disclosure_for
-from app.store.casebook import Casebook
-from app.store.imaging import ImageLimits, PhotoRejected, PreparedImage, prepare_image, read_file
+from ..domain.clock import DateMode
+from ..domain.disclosure import Disclosure
+from ..domain.photo_dates import PatientTime, patient_time, photo_date
+from ..domain.records import Consent, Patient, Photo
+from ..domain.validation import Problem, ValidationError
+from ..store.casebook import Casebook
+from ..store.imaging import ImageLimits, PhotoRejected, PreparedImage, prepare_image, read_file
+from .disclosure import disclosure_for
 
 
 class Outcome(StrEnum):

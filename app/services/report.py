@@ -8,22 +8,22 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from app import __version__
-from app.domain.analysis import AnalysisSettings
-from app.domain.clock import DateMode
-from app.domain.cohort_plots import PatientData, SpaghettiSpec, build_spaghetti
-from app.domain.cohort_swimmer import SwimmerSpec, build_swimmer
-from app.domain.disclosure import Disclosure
-from app.domain.records import PatientRecord, SeriesSettings
-from app.domain.timeline import TimelineSpec, record_timeline
-from app.domain.validation import Problem, ValidationError
-from app.domain.vocab import Subtype
-from app.report.case_series import Progress, write_report
-from app.report.model import ReportInput, ReportOptions
-from app.services import stats
-from app.services.deid_check import pdf_texts
-from app.services.disclosure import disclosure_for
-from app.store.casebook import Casebook
+from .. import __version__
+from ..domain.analysis import AnalysisSettings
+from ..domain.clock import DateMode
+from ..domain.cohort_plots import PatientData, SpaghettiSpec, build_spaghetti
+from ..domain.cohort_swimmer import SwimmerSpec, build_swimmer
+from ..domain.disclosure import Disclosure
+from ..domain.records import PatientRecord, SeriesSettings
+from ..domain.timeline import TimelineSpec, record_timeline
+from ..domain.validation import Problem, ValidationError
+from ..domain.vocab import Subtype
+from ..report.case_series import Progress, write_report
+from ..report.model import ReportInput, ReportOptions
+from ..store.casebook import Casebook
+from . import stats
+from .deid_check import pdf_texts
+from .disclosure import disclosure_for
 
 PREFERENCE_KEY = "report"
 

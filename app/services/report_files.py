@@ -6,8 +6,8 @@ from pathlib import Path
 
 from platformdirs import user_documents_path
 
-from app.report.model import ReportInput
-from app.store.casebook import Casebook
+from ..report.model import ReportInput
+from ..store.casebook import Casebook
 
 FOLDER_KEY = "report_folder"
 FALLBACK_NAME = "case-series"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from app.domain.analysis import (
+from ..domain.analysis import (
     SUMMARY_DIGITS,
     AnalysisSettings,
     OutcomeAnalysis,
@@ -16,14 +16,14 @@ from app.domain.analysis import (
     settings_from_json,
     settings_to_json,
 )
-from app.domain.clock import Clock, DateMode
-from app.domain.cohort import CohortFacts, cohort_facts, onset_age_text, prior_text
-from app.domain.disclosure import OLDEST_SHOWN_AGE, Disclosure
-from app.domain.numbers import plural, shown, spread
-from app.domain.records import PatientRecord
-from app.domain.stats import result_text
-from app.services.disclosure import disclosure_for
-from app.store.casebook import Casebook
+from ..domain.clock import Clock, DateMode
+from ..domain.cohort import CohortFacts, cohort_facts, onset_age_text, prior_text
+from ..domain.disclosure import OLDEST_SHOWN_AGE, Disclosure
+from ..domain.numbers import plural, shown, spread
+from ..domain.records import PatientRecord
+from ..domain.stats import result_text
+from ..store.casebook import Casebook
+from .disclosure import disclosure_for
 
 PREFERENCE_KEY = "analysis"
 

@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.records import AuditEntry, as_plain
-from app.store.tables import AuditRow, PatientRow
+from ..domain.records import AuditEntry, as_plain
+from .tables import AuditRow, PatientRow
 
 _SKIPPED = {"id", "patient_id"}
 

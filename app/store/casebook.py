@@ -19,8 +19,8 @@ from sqlalchemy import Engine, func, make_url, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from app.domain.phases import drugs_ever, drugs_on, index_status
-from app.domain.records import (
+from ..domain.phases import drugs_ever, drugs_on, index_status
+from ..domain.records import (
     AdverseEvent,
     Assessment,
     AuditEntry,
@@ -33,7 +33,7 @@ from app.domain.records import (
     Photo,
     SeriesSettings,
 )
-from app.domain.validation import (
+from ..domain.validation import (
     Problem,
     ValidationError,
     raise_if,
@@ -44,17 +44,17 @@ from app.domain.validation import (
     validate_patient,
     validate_settings,
 )
-from app.domain.vocab import Sex, Subtype
-from app.store import audit, mapping
-from app.store.database import (
+from ..domain.vocab import Sex, Subtype
+from . import audit, mapping
+from .database import (
     StorageError,
     make_engine,
     prepare_database,
     prepare_server_database,
     sqlite_url,
 )
-from app.store.photo_commands import PhotoCommands
-from app.store.tables import (
+from .photo_commands import PhotoCommands
+from .tables import (
     AdverseEventRow,
     AssessmentRow,
     CourseRow,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from app.domain.annotations import Crop, Shape
-from app.domain.cdasi import CdasiGrid, Mmt8Scores
-from app.domain.dates import PartialDate, Precision
-from app.domain.records import (
+from ..domain.annotations import Crop, Shape
+from ..domain.cdasi import CdasiGrid, Mmt8Scores
+from ..domain.dates import PartialDate, Precision
+from ..domain.records import (
     AdverseEvent,
     AntibodyResult,
     Assessment,
@@ -19,7 +19,7 @@ from app.domain.records import (
     Photo,
     PhotoComparison,
 )
-from app.domain.vocab import (
+from ..domain.vocab import (
     AeAction,
     AeOutcome,
     AntibodyStatus,
@@ -29,7 +29,7 @@ from app.domain.vocab import (
     Subtype,
     TriState,
 )
-from app.store.tables import (
+from .tables import (
     AdverseEventRow,
     AntibodyRow,
     AssessmentRow,

@@ -10,11 +10,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.records import Consent, Photo, PhotoComparison
-from app.domain.validation import Problem, ValidationError, raise_if, validate_comparison, validate_photo
-from app.store import audit, mapping
-from app.store.imaging import PreparedImage
-from app.store.tables import AssessmentRow, ComparisonRow, PatientRow, PhotoDataRow, PhotoRow
+from ..domain.records import Consent, Photo, PhotoComparison
+from ..domain.validation import Problem, ValidationError, raise_if, validate_comparison, validate_photo
+from . import audit, mapping
+from .imaging import PreparedImage
+from .tables import AssessmentRow, ComparisonRow, PatientRow, PhotoDataRow, PhotoRow
 
 
 class PhotoCommands:

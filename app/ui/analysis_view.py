@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.analysis import (
+from ..domain.analysis import (
     AnalysisSettings,
     CountSummary,
     FollowUp,
@@ -34,17 +34,17 @@ from app.domain.analysis import (
     method_text,
     settings_to_json,
 )
-from app.domain.numbers import shown
-from app.domain.scales import SCALES, Scale
-from app.domain.scores import ChangeRule, RuleKind, SeverityBands
-from app.domain.stats import PairedTestKind
-from app.domain.vocab import Subtype
-from app.services import stats
-from app.ui.controller import Change, Controller
-from app.ui.dialogs import close_with_keys, fit_size
-from app.ui.fields import FieldError, IntegerField, NumberField
-from app.ui.models import Column, RecordTableModel
-from app.ui.record_tab import make_table
+from ..domain.numbers import shown
+from ..domain.scales import SCALES, Scale
+from ..domain.scores import ChangeRule, RuleKind, SeverityBands
+from ..domain.stats import PairedTestKind
+from ..domain.vocab import Subtype
+from ..services import stats
+from .controller import Change, Controller
+from .dialogs import close_with_keys, fit_size
+from .fields import FieldError, IntegerField, NumberField
+from .models import Column, RecordTableModel
+from .record_tab import make_table
 
 
 def _num(value: float | None, digits: int = 2) -> str:

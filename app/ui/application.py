@@ -10,13 +10,13 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app import __version__, assets
-from app.store.casebook import Casebook
-from app.store.database import StorageError
-from app.ui import recent
-from app.ui.controller import Controller
-from app.ui.errors import INTERRUPTED, ErrorReporter, interrupt_quits
-from app.ui.main_window import MainWindow
+from .. import __version__, assets
+from ..store.casebook import Casebook
+from ..store.database import StorageError
+from . import recent
+from .controller import Controller
+from .errors import INTERRUPTED, ErrorReporter, interrupt_quits
+from .main_window import MainWindow
 
 
 def make_application() -> QApplication:

@@ -44,20 +44,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.analysis import AnalysisSettings
-from app.domain.cohort_plots import SpaghettiLineSpec, SpaghettiSpec
-from app.domain.cohort_swimmer import SwimmerSpec
-from app.domain.plot_labels import place_labels
-from app.domain.plot_spec import TickSpec
-from app.domain.scales import SCALES
-from app.domain.style import LineStyle, MarkerStyle, SeriesStyle
-from app.domain.timeline import BarSpec
-from app.domain.vocab import Subtype
-from app.services import stats
-from app.services.report import cohort_figures
-from app.ui.controller import Change, Controller
-from app.ui.dialogs import close_with_keys, fit_size
-from app.ui.plot_style import (
+from ..domain.analysis import AnalysisSettings
+from ..domain.cohort_plots import SpaghettiLineSpec, SpaghettiSpec
+from ..domain.cohort_swimmer import SwimmerSpec
+from ..domain.plot_labels import place_labels
+from ..domain.plot_spec import TickSpec
+from ..domain.scales import SCALES
+from ..domain.style import LineStyle, MarkerStyle, SeriesStyle
+from ..domain.timeline import BarSpec
+from ..domain.vocab import Subtype
+from ..services import stats
+from ..services.report import cohort_figures
+from .controller import Change, Controller
+from .dialogs import close_with_keys, fit_size
+from .plot_style import (
     INK,
     MUTED,
     PAPER,

@@ -15,8 +15,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from app.domain.numbers import plural
-from app.domain.records import (
+from ..domain.numbers import plural
+from ..domain.records import (
     AdverseEvent,
     Assessment,
     Identifiers,
@@ -27,13 +27,13 @@ from app.domain.records import (
     PhotoComparison,
     SeriesSettings,
 )
-from app.domain.validation import ValidationError
-from app.services import photos
-from app.services.demo import write_demo
-from app.services.photos import ImportResult, PhotoDefaults
-from app.store.casebook import Casebook
-from app.store.database import StorageError
-from app.store.imaging import PhotoRejected, PreparedImage
+from ..domain.validation import ValidationError
+from ..services import photos
+from ..services.demo import write_demo
+from ..services.photos import ImportResult, PhotoDefaults
+from ..store.casebook import Casebook
+from ..store.database import StorageError
+from ..store.imaging import PhotoRejected, PreparedImage
 
 Record = MedicationCourse | Assessment | AdverseEvent
 

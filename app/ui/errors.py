@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.numbers import plural
-from app.ui.dialogs import fit_size
+from ..domain.numbers import plural
+from .dialogs import fit_size
 
 log = logging.getLogger("myocase.ui")
 

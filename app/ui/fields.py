@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from app.domain.dates import DateParseError, PartialDate, Precision
-from app.domain.numbers import MINUS
-from app.domain.scales import Scale, readable
+from ..domain.dates import DateParseError, PartialDate, Precision
+from ..domain.numbers import MINUS
+from ..domain.scales import Scale, readable
 
 ERROR_COLOUR = "#D55E00"  # Okabe–Ito vermillion, with a warning sign so colour is not the only cue
 

@@ -23,22 +23,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import __version__
-from app.services import report_files, stats
-from app.services.demo import DemoRefused
-from app.services.help import help_markdown
-from app.ui.analysis_view import AnalysisView
-from app.ui.cohort_views import CohortWindow
-from app.ui.controller import Change, Controller
-from app.ui.dialogs import WindowKeysFirst, close_with_keys, fit_size
-from app.ui.empty_state import EmptyState
-from app.ui.forms.base import RecordForm
-from app.ui.forms.patient_form import PatientForm
-from app.ui.forms.settings_form import SettingsForm
-from app.ui.patient_list import PatientListPanel
-from app.ui.patient_view import PatientView
-from app.ui.recent import DatabaseFiles
-from app.ui.report_export import ReportExporter, ReportSettingsForm
+from .. import __version__
+from ..services import report_files, stats
+from ..services.demo import DemoRefused
+from ..services.help import help_markdown
+from .analysis_view import AnalysisView
+from .cohort_views import CohortWindow
+from .controller import Change, Controller
+from .dialogs import WindowKeysFirst, close_with_keys, fit_size
+from .empty_state import EmptyState
+from .forms.base import RecordForm
+from .forms.patient_form import PatientForm
+from .forms.settings_form import SettingsForm
+from .patient_list import PatientListPanel
+from .patient_view import PatientView
+from .recent import DatabaseFiles
+from .report_export import ReportExporter, ReportSettingsForm
 
 W = TypeVar("W", bound=QWidget)
 

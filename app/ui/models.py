@@ -9,10 +9,10 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
-from app.domain.records import AdverseEvent, Assessment, IndexStatus, MedicationCourse, PatientSummary
-from app.domain.scales import SCALES
-from app.domain.scores import SeverityBands
-from app.domain.vocab import CTCAE_GRADES
+from ..domain.records import AdverseEvent, Assessment, IndexStatus, MedicationCourse, PatientSummary
+from ..domain.scales import SCALES
+from ..domain.scores import SeverityBands
+from ..domain.vocab import CTCAE_GRADES
 
 T = TypeVar("T")
 Index = QModelIndex | QPersistentModelIndex

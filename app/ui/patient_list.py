@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from app.domain.numbers import plural
-from app.domain.records import IndexStatus, PatientSummary
-from app.ui.controller import Change, Controller
-from app.ui.models import PATIENT_COLUMNS, PatientFilterModel, PatientFilters, RecordTableModel
-from app.ui.record_tab import RecordTable
+from ..domain.numbers import plural
+from ..domain.records import IndexStatus, PatientSummary
+from .controller import Change, Controller
+from .models import PATIENT_COLUMNS, PatientFilterModel, PatientFilters, RecordTableModel
+from .record_tab import RecordTable
 
 
 def _filter_combo(name: str) -> QComboBox:

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.clock import XMode
-from app.domain.numbers import plural
-from app.domain.phases import index_course, prior_immunosuppressants
-from app.domain.records import (
+from ..domain.clock import XMode
+from ..domain.numbers import plural
+from ..domain.phases import index_course, prior_immunosuppressants
+from ..domain.records import (
     AdverseEvent,
     Assessment,
     Identifiers,
@@ -31,20 +31,20 @@ from app.domain.records import (
     Patient,
     PatientRecord,
 )
-from app.domain.timeline import TimelineSpec, record_timeline
-from app.domain.validation import ValidationError
-from app.services import report, stats
-from app.ui.controller import Change, Controller, describe
-from app.ui.forms.assessment_form import AssessmentForm
-from app.ui.forms.base import RecordForm
-from app.ui.forms.course_form import CourseForm
-from app.ui.forms.event_form import EventForm
-from app.ui.forms.patient_form import PatientForm
-from app.ui.models import assessment_columns, course_columns, event_columns
-from app.ui.photo_tab import PhotosTab
-from app.ui.record_tab import RecordTab
-from app.ui.response_view import ResponseView
-from app.ui.timeline_plot import TimelinePlot
+from ..domain.timeline import TimelineSpec, record_timeline
+from ..domain.validation import ValidationError
+from ..services import report, stats
+from .controller import Change, Controller, describe
+from .forms.assessment_form import AssessmentForm
+from .forms.base import RecordForm
+from .forms.course_form import CourseForm
+from .forms.event_form import EventForm
+from .forms.patient_form import PatientForm
+from .models import assessment_columns, course_columns, event_columns
+from .photo_tab import PhotosTab
+from .record_tab import RecordTab
+from .response_view import ResponseView
+from .timeline_plot import TimelinePlot
 
 
 def overview_html(

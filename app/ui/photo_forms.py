@@ -16,15 +16,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.numbers import plural
-from app.domain.records import Consent, Photo
-from app.domain.validation import Problem, validate_photo
-from app.services.photos import PhotoDefaults
-from app.ui.controller import Controller
-from app.ui.dialogs import fit_size
-from app.ui.fields import ChoiceField, DateField, editable_combo
-from app.ui.forms.base import RecordForm
-from app.ui.photos.annotation_editor import AnnotationEditor
+from ..domain.numbers import plural
+from ..domain.records import Consent, Photo
+from ..domain.validation import Problem, validate_photo
+from ..services.photos import PhotoDefaults
+from .controller import Controller
+from .dialogs import fit_size
+from .fields import ChoiceField, DateField, editable_combo
+from .forms.base import RecordForm
+from .photos.annotation_editor import AnnotationEditor
 
 BODY_SITES = (
     "dorsum of hand", "palm", "fingers / periungual", "face", "cheek", "periorbital", "scalp",

@@ -24,16 +24,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.numbers import plural
-from app.domain.records import Photo, PhotoComparison
-from app.services import photos
-from app.services.photos import ImportResult, Outcome, PhotoDefaults
-from app.ui.controller import Change, Controller
-from app.ui.dialogs import fit_size
-from app.ui.photo_forms import AnnotationDialog, PhotoDetailsForm, PhotoImportForm
-from app.ui.photos.captions import photo_caption
-from app.ui.photos.comparison_view import ComparisonItem, ComparisonView
-from app.ui.worker import TaskRunner
+from ..domain.numbers import plural
+from ..domain.records import Photo, PhotoComparison
+from ..services import photos
+from ..services.photos import ImportResult, Outcome, PhotoDefaults
+from .controller import Change, Controller
+from .dialogs import fit_size
+from .photo_forms import AnnotationDialog, PhotoDetailsForm, PhotoImportForm
+from .photos.captions import photo_caption
+from .photos.comparison_view import ComparisonItem, ComparisonView
+from .worker import TaskRunner
 
 IMAGE_PATTERN = "Images (*.jpg *.jpeg *.png *.tif *.tiff *.heic *.heif *.webp);;All files (*)"
 

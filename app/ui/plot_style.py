@@ -16,9 +16,9 @@ from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPalette, QPen, QPolygonF, QTransform
 from PySide6.QtWidgets import QLayout, QLayoutItem, QSizePolicy, QWidget, QWidgetItem
 
-from app.domain.plot_labels import Box
-from app.domain.plot_spec import LegendEntrySpec, TickSpec
-from app.domain.style import DOTTED, FillStyle, LineStyle, MarkerStyle, SeriesStyle, swatch_style
+from ..domain.plot_labels import Box
+from ..domain.plot_spec import LegendEntrySpec, TickSpec
+from ..domain.style import DOTTED, FillStyle, LineStyle, MarkerStyle, SeriesStyle, swatch_style
 
 PX_PER_PT = 96 / 72  # style widths and sizes are in points
 PAPER = QColor("#FFFFFF")  # figures are drawn on paper: the style table's colours are chosen for white

@@ -11,15 +11,15 @@ from PySide6.QtCore import QObject, QSettings, Qt
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
-from app.domain.numbers import plural
-from app.store.database import (
+from ..domain.numbers import plural
+from ..store.database import (
     StorageError,
     backup_database,
     check_case_series,
     restore_database,
     write_backup,
 )
-from app.ui.controller import Controller
+from .controller import Controller
 
 RECENT_KEY = "recent_databases"
 MAX_RECENT = 10

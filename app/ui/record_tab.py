@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.models import SORT_ROLE, Column, RecordTableModel
+from .models import SORT_ROLE, Column, RecordTableModel
 
 
 class RecordTable(QTableView):

@@ -26,16 +26,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.clock import DateMode
-from app.domain.validation import Problem
-from app.report.case_series import ReportCancelled
-from app.report.model import ReportInput, ReportOptions
-from app.services import report, report_files
-from app.ui.controller import Controller
-from app.ui.dialogs import confirm_identified, fit_size
-from app.ui.fields import ChoiceField
-from app.ui.forms.base import RecordForm
-from app.ui.worker import TaskRunner
+from ..domain.clock import DateMode
+from ..domain.validation import Problem
+from ..report.case_series import ReportCancelled
+from ..report.model import ReportInput, ReportOptions
+from ..services import report, report_files
+from .controller import Controller
+from .dialogs import confirm_identified, fit_size
+from .fields import ChoiceField
+from .forms.base import RecordForm
+from .worker import TaskRunner
 
 log = logging.getLogger(__name__)
 

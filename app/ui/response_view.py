@@ -7,13 +7,13 @@ from html import escape
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFormLayout, QTextBrowser, QVBoxLayout, QWidget
 
-from app.domain.numbers import shown
-from app.domain.records import Assessment
-from app.domain.scores import PERCENT_RULE_TEXT, imacs_improvement, total_improvement_score
-from app.domain.vocab import Subtype
-from app.services import stats
-from app.ui.controller import Controller
-from app.ui.dialogs import fit_size
+from ..domain.numbers import shown
+from ..domain.records import Assessment
+from ..domain.scores import PERCENT_RULE_TEXT, imacs_improvement, total_improvement_score
+from ..domain.vocab import Subtype
+from ..services import stats
+from .controller import Controller
+from .dialogs import fit_size
 
 
 def _num(value: float | None) -> str:

@@ -74,13 +74,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.phases import PhaseKind
-from app.domain.plot_labels import place_labels
-from app.domain.style import PHOTO_MARKER, FillStyle
-from app.domain.timeline import BarSpec, MeasureTrackSpec, TimelineSpec
-from app.ui.dialogs import confirm_identified
-from app.ui.photos.timeline_strip import CAPTION_LINES, THUMB_PX, PhotoStrip, strip_height
-from app.ui.plot_style import (
+from ..domain.phases import PhaseKind
+from ..domain.plot_labels import place_labels
+from ..domain.style import PHOTO_MARKER, FillStyle
+from ..domain.timeline import BarSpec, MeasureTrackSpec, TimelineSpec
+from .dialogs import confirm_identified
+from .photos.timeline_strip import CAPTION_LINES, THUMB_PX, PhotoStrip, strip_height
+from .plot_style import (
     INK,
     MUTED,
     PAPER,

@@ -6,9 +6,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-from scipy import stats as scipy_stats
-
-from app.domain.analysis import (
+from myocase.domain.analysis import (
     AnalysisSettings,
     CountSummary,
     FollowUp,
@@ -20,12 +18,14 @@ from app.domain.analysis import (
     settings_from_json,
     settings_to_json,
 )
-from app.domain.cohort import cohort_facts, onset_age_text, prior_text
-from app.domain.dates import PartialDate
-from app.domain.records import AdverseEvent, PatientRecord
-from app.domain.scores import ChangeRule, Criterion, RuleKind, SeverityBands
-from app.domain.stats import PairedTest, PairedTestKind, p_text, paired_test, result_text
-from app.domain.vocab import AeAction, DrugClass, StopReason, Subtype
+from myocase.domain.cohort import cohort_facts, onset_age_text, prior_text
+from myocase.domain.dates import PartialDate
+from myocase.domain.records import AdverseEvent, PatientRecord
+from myocase.domain.scores import ChangeRule, Criterion, RuleKind, SeverityBands
+from myocase.domain.stats import PairedTest, PairedTestKind, p_text, paired_test, result_text
+from myocase.domain.vocab import AeAction, DrugClass, StopReason, Subtype
+from scipy import stats as scipy_stats
+
 from tests.factories import make_assessment, make_course, make_patient
 
 START = date(2021, 3, 1)

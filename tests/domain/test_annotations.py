@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from app.domain.annotations import ANNOTATION_COLOURS, Crop, Shape, ShapeKind, halo_colour, shape_in_crop
+from myocase.domain.annotations import ANNOTATION_COLOURS, Crop, Shape, ShapeKind, halo_colour, shape_in_crop
 
 
 def test_a_shape_moves_into_the_crops_coordinates() -> None:

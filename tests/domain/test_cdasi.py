@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from myocase.domain.cdasi import CDASI_SITE_ITEMS, CDASI_SITES, CdasiGrid, Mmt8Scores
+from myocase.domain.records import Assessment
+from myocase.domain.validation import validate_assessment
 
-from app.domain.cdasi import CDASI_SITE_ITEMS, CDASI_SITES, CdasiGrid, Mmt8Scores
-from app.domain.records import Assessment
-from app.domain.validation import validate_assessment
 from tests.factories import TODAY
 
 FULL_SITE = tuple(item.maximum for item in CDASI_SITE_ITEMS)

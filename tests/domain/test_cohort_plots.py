@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from app.domain.cohort_plots import MedianRule, PatientData, build_spaghetti, build_swimmer
-from app.domain.dates import PartialDate
-from app.domain.records import Assessment, MedicationCourse, PatientRecord
-from app.domain.style import MEDIAN_LINE, VERMILLION
-from app.domain.vocab import AeAction, DrugClass, StopReason
+from myocase.domain.cohort_plots import MedianRule, PatientData, build_spaghetti, build_swimmer
+from myocase.domain.dates import PartialDate
+from myocase.domain.records import Assessment, MedicationCourse, PatientRecord
+from myocase.domain.style import MEDIAN_LINE, VERMILLION
+from myocase.domain.vocab import AeAction, DrugClass, StopReason
+
 from tests.factories import make_assessment, make_course, make_event, make_patient
 
 CUTOFF = date(2023, 6, 30)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
-from app.domain.dates import DateParseError, PartialDate, Precision, parse_date
+from myocase.domain.dates import DateParseError, PartialDate, Precision, parse_date
 
 
 @pytest.mark.parametrize(

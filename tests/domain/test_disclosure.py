@@ -8,13 +8,20 @@ from dataclasses import fields, is_dataclass
 from datetime import date
 
 import pytest
+from myocase.domain import annotations, cdasi, records
+from myocase.domain.annotations import Crop, Shape, ShapeKind
+from myocase.domain.clock import DateMode
+from myocase.domain.dates import PartialDate
+from myocase.domain.disclosure import (
+    FIELD_POLICY,
+    OLDEST_SHOWN_AGE,
+    Disclosure,
+    Policy,
+    date_offset,
+    text_fields,
+)
+from myocase.domain.records import Identifiers, PatientRecord, Photo, PhotoComparison
 
-from app.domain import annotations, cdasi, records
-from app.domain.annotations import Crop, Shape, ShapeKind
-from app.domain.clock import DateMode
-from app.domain.dates import PartialDate
-from app.domain.disclosure import FIELD_POLICY, OLDEST_SHOWN_AGE, Disclosure, Policy, date_offset, text_fields
-from app.domain.records import Identifiers, PatientRecord, Photo, PhotoComparison
 from tests.factories import make_assessment, make_course, make_event, make_patient
 from tests.leaky import BORN, LEAKY_TEXT, MRN, NAME, all_strings, fill_text, leaks_in
 

@@ -1,6 +1,6 @@
 """Number and count display."""
 
-from app.domain.numbers import plural, shown, spread
+from myocase.domain.numbers import plural, shown, spread
 
 
 def test_shown() -> None:

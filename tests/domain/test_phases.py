@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.domain.dates import PartialDate
-from app.domain.phases import (
+from myocase.domain.dates import PartialDate
+from myocase.domain.phases import (
     PhaseKind,
     index_course,
     prior_immunosuppressants,
     prior_jak_courses,
     treatment_phases,
 )
-from app.domain.vocab import DrugClass, StopReason
+from myocase.domain.vocab import DrugClass, StopReason
+
 from tests.factories import make_course
 
 CUTOFF = date(2023, 6, 30)
@@ -85,10 +86,11 @@ def test_prior_immunosuppressants_counts_distinct_systemic_drugs_before_the_inde
 def test_status_with_the_index_drug_and_drugs_taken_at_the_cut_off() -> None:
     from datetime import date
 
-    from app.domain.dates import PartialDate
-    from app.domain.phases import drugs_ever, drugs_on, index_status
-    from app.domain.records import IndexStatus
-    from app.domain.vocab import DrugClass
+    from myocase.domain.dates import PartialDate
+    from myocase.domain.phases import drugs_ever, drugs_on, index_status
+    from myocase.domain.records import IndexStatus
+    from myocase.domain.vocab import DrugClass
+
     from tests.factories import make_course
 
     mtx = make_course(1, "methotrexate", "2019-01-01", drug_class=DrugClass.CONVENTIONAL)

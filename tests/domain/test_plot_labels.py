@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from app.domain.phases import PhaseKind
-from app.domain.plot_labels import overlaps, place_labels
-from app.domain.style import (
+from myocase.domain.phases import PhaseKind
+from myocase.domain.plot_labels import overlaps, place_labels
+from myocase.domain.style import (
     AFTER_PHASE_COLOUR,
     PAPER,
     SEVERITY_STYLES,
@@ -15,6 +15,7 @@ from app.domain.style import (
     swatch_style,
     visible_on_paper,
 )
+
 from tests.domain.test_timeline import photo, timeline
 from tests.factories import make_assessment
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from app.domain.scales import SCALES, readable
+from myocase.domain.scales import SCALES, readable
 
 
 @pytest.mark.parametrize(

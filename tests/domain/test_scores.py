@@ -6,9 +6,8 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-
-from app.domain.records import Assessment
-from app.domain.scores import (
+from myocase.domain.records import Assessment
+from myocase.domain.scores import (
     ChangeRule,
     Criterion,
     Direction,

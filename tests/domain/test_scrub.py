@@ -8,9 +8,8 @@ from datetime import date
 
 from hypothesis import assume, given
 from hypothesis import strategies as st
-
-from app.domain.records import Identifiers
-from app.domain.scrub import (
+from myocase.domain.records import Identifiers
+from myocase.domain.scrub import (
     CLINICAL_ABBREVIATIONS,
     COMMON_WORD_NAMES,
     DATE_REMOVED,

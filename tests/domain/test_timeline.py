@@ -6,12 +6,12 @@ import dataclasses
 import re
 from datetime import date
 
-from app.domain.dates import PartialDate
-from app.domain.phases import PhaseKind
-from app.domain.plot_spec import date_ticks, day_ticks, num
-from app.domain.records import MedicationCourse, Photo, SeriesSettings
-from app.domain.scores import SeverityBands
-from app.domain.style import (
+from myocase.domain.dates import PartialDate
+from myocase.domain.phases import PhaseKind
+from myocase.domain.plot_spec import date_ticks, day_ticks, num
+from myocase.domain.records import MedicationCourse, Photo, SeriesSettings
+from myocase.domain.scores import SeverityBands
+from myocase.domain.style import (
     AE_COLOURS,
     BLUISH_GREEN,
     CLASS_COLOURS,
@@ -29,8 +29,9 @@ from app.domain.style import (
     lane_style,
     phase_style,
 )
-from app.domain.timeline import TimelineSpec, build_timeline
-from app.domain.vocab import AeAction, DrugClass, StopReason
+from myocase.domain.timeline import TimelineSpec, build_timeline
+from myocase.domain.vocab import AeAction, DrugClass, StopReason
+
 from tests.factories import make_assessment, make_course, make_event, make_patient
 
 CUTOFF = date(2023, 6, 30)

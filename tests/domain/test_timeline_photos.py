@@ -7,11 +7,10 @@ from datetime import date, timedelta
 from itertools import pairwise
 
 import pytest
-
-from app.domain.annotations import Crop, Shape, ShapeKind, shape_in_crop
-from app.domain.dates import PartialDate
-from app.domain.timeline import TimelineSpec
-from app.domain.timeline_photos import (
+from myocase.domain.annotations import Crop, Shape, ShapeKind, shape_in_crop
+from myocase.domain.dates import PartialDate
+from myocase.domain.timeline import TimelineSpec
+from myocase.domain.timeline_photos import (
     GAP_SHARE,
     HOME_SHARE,
     MIN_SHARE,
@@ -20,7 +19,8 @@ from app.domain.timeline_photos import (
     slot_centres,
     wrapped,
 )
-from app.domain.vocab import DrugClass
+from myocase.domain.vocab import DrugClass
+
 from tests.domain.test_timeline import COURSES, course, photo, timeline
 from tests.factories import make_assessment
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
-from app.domain.cdasi import Mmt8Scores
-from app.domain.dates import PartialDate
-from app.domain.records import Assessment, Identifiers, SeriesSettings
-from app.domain.validation import (
+from myocase.domain.cdasi import Mmt8Scores
+from myocase.domain.dates import PartialDate
+from myocase.domain.records import Assessment, Identifiers, SeriesSettings
+from myocase.domain.validation import (
     validate_adverse_event,
     validate_assessment,
     validate_course,
@@ -17,7 +16,8 @@ from app.domain.validation import (
     validate_patient,
     validate_settings,
 )
-from app.domain.vocab import AeOutcome, StopReason
+from myocase.domain.vocab import AeOutcome, StopReason
+
 from tests.factories import TODAY, make_assessment, make_course, make_event, make_patient
 
 

@@ -6,10 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from myocase.services.demo import write_demo
+from myocase.store.casebook import Casebook
 from pypdf import PdfReader
-
-from app.services.demo import write_demo
-from app.store.casebook import Casebook
 
 
 @pytest.fixture(scope="session")
@@ -26,7 +25,7 @@ def demo_book(demo_path: Path, tmp_path: Path) -> Iterator[Casebook]:
     """A private copy of the demo database for one test."""
     copy = tmp_path / "demo.sqlite"
     source = Casebook.open(demo_path, create=False)
-    from app.store.database import backup_database
+    from myocase.store.database import backup_database
 
     source.close()
     backup_database(demo_path, copy)

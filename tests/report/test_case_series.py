@@ -9,19 +9,19 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from myocase.cli import main
+from myocase.domain.analysis import AnalysisSettings, CountSummary
+from myocase.domain.clock import DateMode, signed
+from myocase.domain.records import Identifiers
+from myocase.domain.scores import ChangeRule, RuleKind
+from myocase.domain.vocab import DRUGS, Subtype
+from myocase.report.case_series import ReportCancelled
+from myocase.report.drawings import swimmer_parts
+from myocase.report.figures import FIGURE_HEIGHT
+from myocase.services import report, stats
+from myocase.store.casebook import Casebook
 from pypdf import PdfReader
 
-from app.cli import main
-from app.domain.analysis import AnalysisSettings, CountSummary
-from app.domain.clock import DateMode, signed
-from app.domain.records import Identifiers
-from app.domain.scores import ChangeRule, RuleKind
-from app.domain.vocab import DRUGS, Subtype
-from app.report.case_series import ReportCancelled
-from app.report.drawings import swimmer_parts
-from app.report.figures import FIGURE_HEIGHT
-from app.services import report, stats
-from app.store.casebook import Casebook
 from tests.factories import make_course, make_patient
 from tests.report.conftest import pdf_text
 

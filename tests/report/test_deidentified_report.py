@@ -7,12 +7,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from myocase.domain.clock import DateMode
+from myocase.report.model import ReportOptions
+from myocase.services import report
+from myocase.store.casebook import Casebook
 from pypdf import PdfReader
 
-from app.domain.clock import DateMode
-from app.report.model import ReportOptions
-from app.services import report
-from app.store.casebook import Casebook
 from tests.leaky import LEAKY_TEXT, leaks_in, plant
 from tests.report.conftest import pdf_text
 

@@ -6,17 +6,13 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from reportlab.graphics import renderPDF
-from reportlab.graphics.shapes import Group, Line, Rect, Shape, String
-from reportlab.pdfbase.pdfmetrics import stringWidth
-
-from app.domain.cohort_plots import PatientData, build_spaghetti
-from app.domain.cohort_swimmer import build_swimmer
-from app.domain.plot_labels import Box, overlaps
-from app.domain.records import SeriesSettings
-from app.domain.style import visible_on_paper
-from app.domain.timeline import TimelineSpec, build_timeline
-from app.report.drawings import (
+from myocase.domain.cohort_plots import PatientData, build_spaghetti
+from myocase.domain.cohort_swimmer import build_swimmer
+from myocase.domain.plot_labels import Box, overlaps
+from myocase.domain.records import SeriesSettings
+from myocase.domain.style import visible_on_paper
+from myocase.domain.timeline import TimelineSpec, build_timeline
+from myocase.report.drawings import (
     LABEL_FONT,
     SpecDrawing,
     draw_spaghetti,
@@ -24,11 +20,15 @@ from app.report.drawings import (
     draw_timeline,
     fit_height,
 )
-from app.report.figures import Figure
-from app.report.photos import StripThumbnail
-from app.report.styles import Styles, para
-from app.services.demo import write_demo
-from app.store.casebook import Casebook
+from myocase.report.figures import Figure
+from myocase.report.photos import StripThumbnail
+from myocase.report.styles import Styles, para
+from myocase.services.demo import write_demo
+from myocase.store.casebook import Casebook
+from reportlab.graphics import renderPDF
+from reportlab.graphics.shapes import Group, Line, Rect, Shape, String
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
 from tests.factories import make_assessment, make_course, make_patient
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import io
 
+from myocase.domain.annotations import Shape, ShapeKind
+from myocase.report.photos import AnnotatedPhoto
+from myocase.report.styles import register_fonts
 from reportlab.pdfgen.canvas import Canvas
 
-from app.domain.annotations import Shape, ShapeKind
-from app.report.photos import AnnotatedPhoto
-from app.report.styles import register_fonts
 from tests.images import upright_pattern
 
 

@@ -9,17 +9,17 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 from bidi import get_display
+from myocase.domain.records import Identifiers
+from myocase.report import rtl
+from myocase.report.scripts import FALLBACKS, ScriptParagraph, drawing_text, string_width
+from myocase.report.styles import CHUNK, FONT, FONT_BOLD, FONT_BOLD_ITALIC, FONT_ITALIC, Styles, para, paras
+from myocase.services import report
+from myocase.store.casebook import Casebook
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import SimpleDocTemplate, Spacer
 
-from app.domain.records import Identifiers
-from app.report import rtl
-from app.report.scripts import FALLBACKS, ScriptParagraph, drawing_text, string_width
-from app.report.styles import CHUNK, FONT, FONT_BOLD, FONT_BOLD_ITALIC, FONT_ITALIC, Styles, para, paras
-from app.services import report
-from app.store.casebook import Casebook
 from tests.factories import make_course, make_patient
 
 PATIENTS = {  # study ID: (full name, a sentence of the vignette)
@@ -198,12 +198,11 @@ def test_widths_count_the_fallback_glyphs() -> None:
 def test_a_figure_label_in_another_script_gets_its_fallback_font() -> None:
     from datetime import date
 
+    from myocase.domain.records import SeriesSettings
+    from myocase.domain.timeline import build_timeline
+    from myocase.domain.vocab import DrugClass
+    from myocase.report.drawings import draw_timeline
     from reportlab.graphics.shapes import String
-
-    from app.domain.records import SeriesSettings
-    from app.domain.timeline import build_timeline
-    from app.domain.vocab import DrugClass
-    from app.report.drawings import draw_timeline
 
     course = make_course(
         1, "甲氨蝶呤", "2020-01-01", drug_class=DrugClass.CONVENTIONAL

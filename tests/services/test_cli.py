@@ -10,13 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from app import cli
-from app.__main__ import main as entry_point
-from app.cli import main
-from app.services import info
-from app.store.casebook import Casebook
-from app.store.database import head_revision
+from myocase import cli
+from myocase.__main__ import main as entry_point
+from myocase.cli import main
+from myocase.services import info
+from myocase.store.casebook import Casebook
+from myocase.store.database import head_revision
 
 
 @pytest.fixture(autouse=True)
@@ -83,7 +82,7 @@ def _newer(tmp_path: Path) -> Path:
 def test_bad_databases_give_one_line_and_nonzero_exit(tmp_path: Path, make, message: str) -> None:  # type: ignore[no-untyped-def]
     db = make(tmp_path)
     result = subprocess.run(
-        [sys.executable, "-m", "app", "info", "--db", str(db), "--json"],
+        [sys.executable, "-m", "myocase", "info", "--db", str(db), "--json"],
         capture_output=True,
         text=True,
         check=False,
@@ -95,7 +94,7 @@ def test_bad_databases_give_one_line_and_nonzero_exit(tmp_path: Path, make, mess
 
 
 def test_db_accepts_a_file_or_a_server_url() -> None:
-    from app.cli import _db_location
+    from myocase.cli import _db_location
 
     assert _db_location("cases/series.sqlite") == Path("cases/series.sqlite")
     assert (

@@ -10,13 +10,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from myocase.cli import main
+from myocase.domain.annotations import Crop
+from myocase.services import report
+from myocase.services.demo import write_demo
+from myocase.store.casebook import Casebook
 from PIL import Image
 
-from app.cli import main
-from app.domain.annotations import Crop
-from app.services import report
-from app.services.demo import write_demo
-from app.store.casebook import Casebook
 from tests.leaky import leaks_in, plant
 from tests.services.test_photos import PRIVATE_MARKERS
 

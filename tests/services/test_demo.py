@@ -6,11 +6,11 @@ from datetime import date
 from statistics import mean
 
 import pytest
+from myocase.domain.records import MedicationCourse
+from myocase.domain.vocab import AeAction, Subtype
+from myocase.services.demo import CUTOFF, DemoRefused, write_demo
+from myocase.store.casebook import Casebook
 
-from app.domain.records import MedicationCourse
-from app.domain.vocab import AeAction, Subtype
-from app.services.demo import CUTOFF, DemoRefused, write_demo
-from app.store.casebook import Casebook
 from tests.factories import make_patient
 
 

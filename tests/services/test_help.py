@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from app.domain.analysis import AnalysisSettings
-from app.domain.scores import ChangeRule, RuleKind, SeverityBands
-from app.services.help import help_markdown
+from myocase.domain.analysis import AnalysisSettings
+from myocase.domain.scores import ChangeRule, RuleKind, SeverityBands
+from myocase.services.help import help_markdown
 
 
 def test_help_states_the_rules_and_the_current_settings() -> None:

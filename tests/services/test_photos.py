@@ -8,16 +8,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from myocase.cli import main
+from myocase.domain.annotations import Crop, Shape, ShapeKind
+from myocase.domain.records import Consent, PhotoComparison
+from myocase.domain.validation import ValidationError
+from myocase.services.photos import Outcome, PhotoDefaults, import_files
+from myocase.store.casebook import Casebook
+from myocase.store.imaging import ImageLimits
 from PIL import Image
 from sqlalchemy import event
 
-from app.cli import main
-from app.domain.annotations import Crop, Shape, ShapeKind
-from app.domain.records import Consent, PhotoComparison
-from app.domain.validation import ValidationError
-from app.services.photos import Outcome, PhotoDefaults, import_files
-from app.store.casebook import Casebook
-from app.store.imaging import ImageLimits
 from tests.factories import make_course, make_patient
 from tests.images import (
     PRIVATE_MARKERS,

@@ -7,10 +7,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from myocase.domain.records import Identifiers
+from myocase.services import report, report_files
+from myocase.store.casebook import Casebook
 
-from app.domain.records import Identifiers
-from app.services import report, report_files
-from app.store.casebook import Casebook
 from tests.factories import make_patient
 
 

@@ -8,15 +8,14 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-
-from app.cli import main
-from app.domain.analysis import AnalysisSettings, CountSummary, FollowUp
-from app.domain.scores import ChangeRule, RuleKind
-from app.domain.stats import PairedTestKind
-from app.domain.vocab import Subtype
-from app.services import stats
-from app.services.demo import write_demo
-from app.store.casebook import Casebook
+from myocase.cli import main
+from myocase.domain.analysis import AnalysisSettings, CountSummary, FollowUp
+from myocase.domain.scores import ChangeRule, RuleKind
+from myocase.domain.stats import PairedTestKind
+from myocase.domain.vocab import Subtype
+from myocase.services import stats
+from myocase.services.demo import write_demo
+from myocase.store.casebook import Casebook
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-from app.domain.records import Assessment
-from app.store.casebook import Casebook
+from myocase.domain.records import Assessment
+from myocase.store.casebook import Casebook
 
 
 def main(path: str, patient_id: int) -> None:

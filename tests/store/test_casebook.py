@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from myocase.domain.cdasi import CdasiGrid, Mmt8Scores
+from myocase.domain.dates import PartialDate
+from myocase.domain.records import Assessment, Identifiers, MedicationCourse, SeriesSettings
+from myocase.domain.validation import ValidationError
+from myocase.domain.vocab import StopReason, Subtype
+from myocase.store.casebook import Casebook
 
-from app.domain.cdasi import CdasiGrid, Mmt8Scores
-from app.domain.dates import PartialDate
-from app.domain.records import Assessment, Identifiers, MedicationCourse, SeriesSettings
-from app.domain.validation import ValidationError
-from app.domain.vocab import StopReason, Subtype
-from app.store.casebook import Casebook
 from tests.factories import make_assessment, make_course, make_event, make_patient
 
 

@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
+from myocase.store.casebook import Casebook
 
-from app.store.casebook import Casebook
 from tests.factories import make_patient
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,9 +6,9 @@ import io
 import os
 
 import pytest
+from myocase.store.imaging import ImageLimits, PhotoRejected, prepare_image
 from PIL import Image, PngImagePlugin
 
-from app.store.imaging import ImageLimits, PhotoRejected, prepare_image
 from tests.images import (
     BLUE,
     PRIVATE_MARKERS,

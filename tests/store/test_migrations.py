@@ -10,11 +10,11 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.operations import Operations
 from alembic.runtime.migration import MigrationContext
+from myocase.store import database
+from myocase.store.casebook import Casebook
+from myocase.store.tables import Base
 from sqlalchemy import create_engine
 
-from app.store import database
-from app.store.casebook import Casebook
-from app.store.tables import Base
 from tests.factories import make_assessment, make_patient
 
 

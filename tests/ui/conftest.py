@@ -6,13 +6,12 @@ import gc
 from collections.abc import Iterator
 
 import pytest
+from myocase.store.casebook import Casebook
+from myocase.ui.application import make_application
+from myocase.ui.controller import Controller
+from myocase.ui.main_window import MainWindow
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
-
-from app.store.casebook import Casebook
-from app.ui.application import make_application
-from app.ui.controller import Controller
-from app.ui.main_window import MainWindow
 
 
 @pytest.fixture(autouse=True)

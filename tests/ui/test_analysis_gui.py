@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from myocase.cli import main
+from myocase.domain.analysis import CountSummary
+from myocase.domain.scores import ChangeRule, RuleKind
+from myocase.domain.vocab import Subtype
+from myocase.services import stats
+from myocase.ui.main_window import MainWindow
 from PySide6.QtCore import Qt
-
-from app.cli import main
-from app.domain.analysis import CountSummary
-from app.domain.scores import ChangeRule, RuleKind
-from app.domain.vocab import Subtype
-from app.services import stats
-from app.ui.main_window import MainWindow
 
 
 @pytest.fixture

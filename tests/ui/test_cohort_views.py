@@ -6,19 +6,19 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from myocase.domain.cohort_plots import PatientData, build_spaghetti
+from myocase.domain.cohort_swimmer import build_swimmer
+from myocase.domain.phases import index_course
+from myocase.domain.records import Assessment
+from myocase.domain.style import MEDIAN_LINE
+from myocase.report.drawings import draw_spaghetti, draw_swimmer
+from myocase.ui.cohort_views import CohortWindow
+from myocase.ui.controller import Controller
+from myocase.ui.plot_style import PX_PER_PT
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog, QToolTip
 
-from app.domain.cohort_plots import PatientData, build_spaghetti
-from app.domain.cohort_swimmer import build_swimmer
-from app.domain.phases import index_course
-from app.domain.records import Assessment
-from app.domain.style import MEDIAN_LINE
-from app.report.drawings import draw_spaghetti, draw_swimmer
-from app.ui.cohort_views import CohortWindow
-from app.ui.controller import Controller
-from app.ui.plot_style import PX_PER_PT
 from tests.factories import make_assessment, make_course, make_patient
 
 

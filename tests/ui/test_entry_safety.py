@@ -3,17 +3,17 @@ lost without asking, and the demo stops calling itself synthetic once a patient 
 
 from __future__ import annotations
 
+from myocase.domain.cdasi import Mmt8Scores
+from myocase.domain.records import Consent
+from myocase.domain.scales import SCALES
+from myocase.domain.vocab import AeAction, AeOutcome, DrugClass, Sex, Subtype, TriState
+from myocase.ui.fields import NumberField
+from myocase.ui.forms.base import RecordForm
+from myocase.ui.main_window import MainWindow
+from myocase.ui.photo_forms import PhotoImportForm
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
-from app.domain.cdasi import Mmt8Scores
-from app.domain.records import Consent
-from app.domain.scales import SCALES
-from app.domain.vocab import AeAction, AeOutcome, DrugClass, Sex, Subtype, TriState
-from app.ui.fields import NumberField
-from app.ui.forms.base import RecordForm
-from app.ui.main_window import MainWindow
-from app.ui.photo_forms import PhotoImportForm
 from tests.ui.conftest import Answers
 from tests.ui.test_records_gui import add_patient, choose, save, type_into
 

@@ -8,15 +8,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from myocase import cli
+from myocase.store.casebook import Casebook
+from myocase.ui import application, recent
+from myocase.ui.controller import Controller
+from myocase.ui.errors import ErrorReporter
+from myocase.ui.main_window import MainWindow
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-
-from app import cli
-from app.store.casebook import Casebook
-from app.ui import application, recent
-from app.ui.controller import Controller
-from app.ui.errors import ErrorReporter
-from app.ui.main_window import MainWindow
 
 
 @pytest.fixture

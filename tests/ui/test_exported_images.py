@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from myocase.services.deid_check import image_texts
+from myocase.ui.main_window import MainWindow
 from PIL import Image
 
-from app.services.deid_check import image_texts
-from app.ui.main_window import MainWindow
 from tests.leaky import leaks_in, plant
 
 CALENDAR = re.compile(r"\d{4}-\d{2}|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b")

@@ -4,9 +4,8 @@ dialog and secondary window inside the screen with its Save and Cancel on it."""
 from __future__ import annotations
 
 import pytest
+from myocase.ui.main_window import MainWindow
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
-
-from app.ui.main_window import MainWindow
 
 
 def _cut(widget: QWidget) -> list[str]:

@@ -8,16 +8,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from myocase.domain.records import Identifiers
+from myocase.store.casebook import Casebook
+from myocase.store.database import StorageError
+from myocase.ui import recent
+from myocase.ui.application import make_application, open_start_database
+from myocase.ui.controller import Controller
+from myocase.ui.main_window import MainWindow
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
-from app.domain.records import Identifiers
-from app.store.casebook import Casebook
-from app.store.database import StorageError
-from app.ui import recent
-from app.ui.application import make_application, open_start_database
-from app.ui.controller import Controller
-from app.ui.main_window import MainWindow
 from tests.factories import make_patient
 from tests.ui.conftest import Answers
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from myocase.domain.records import IndexStatus
+from myocase.ui.main_window import MainWindow
 from PySide6.QtCore import Qt
-
-from app.domain.records import IndexStatus
-from app.ui.main_window import MainWindow
 
 
 def _choose(combo, data) -> None:  # type: ignore[no-untyped-def]

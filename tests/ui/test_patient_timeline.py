@@ -6,16 +6,16 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from myocase.domain.records import Assessment
+from myocase.report.drawings import draw_timeline
+from myocase.ui.controller import Controller
+from myocase.ui.forms.assessment_form import AssessmentForm
+from myocase.ui.main_window import MainWindow
+from myocase.ui.photo_forms import AnnotationDialog
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from app.domain.records import Assessment
-from app.report.drawings import draw_timeline
-from app.ui.controller import Controller
-from app.ui.forms.assessment_form import AssessmentForm
-from app.ui.main_window import MainWindow
-from app.ui.photo_forms import AnnotationDialog
 from tests.report.test_drawings import printed_thumbnails
 
 

@@ -7,21 +7,21 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from myocase.domain.annotations import Crop, Shape, ShapeKind
+from myocase.domain.records import Photo
+from myocase.services.demo import write_demo
+from myocase.services.demo_photos import COMPARISON_NAME
+from myocase.store.casebook import Casebook
+from myocase.store.imaging import prepare_image
+from myocase.ui.photos.annotated_view import render_annotated
+from myocase.ui.photos.annotation_editor import AnnotationEditor, Tool
+from myocase.ui.photos.captions import photo_caption
+from myocase.ui.photos.comparison_view import ComparisonItem, ComparisonView
 from PIL import Image
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QAction, QColor, QImage, QKeySequence, QWheelEvent
 from PySide6.QtWidgets import QApplication, QGraphicsPixmapItem, QVBoxLayout, QWidget
 
-from app.domain.annotations import Crop, Shape, ShapeKind
-from app.domain.records import Photo
-from app.services.demo import write_demo
-from app.services.demo_photos import COMPARISON_NAME
-from app.store.casebook import Casebook
-from app.store.imaging import prepare_image
-from app.ui.photos.annotated_view import render_annotated
-from app.ui.photos.annotation_editor import AnnotationEditor, Tool
-from app.ui.photos.captions import photo_caption
-from app.ui.photos.comparison_view import ComparisonItem, ComparisonView
 from tests.factories import make_assessment, make_course, make_patient
 
 WIDTH, HEIGHT = 480, 360

@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from myocase.domain.annotations import ShapeKind
+from myocase.domain.records import Consent
+from myocase.ui.main_window import MainWindow
+from myocase.ui.photo_forms import AnnotationDialog, PhotoImportForm
+from myocase.ui.photos.annotation_editor import Tool
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
-from app.domain.annotations import ShapeKind
-from app.domain.records import Consent
-from app.ui.main_window import MainWindow
-from app.ui.photo_forms import AnnotationDialog, PhotoImportForm
-from app.ui.photos.annotation_editor import Tool
 from tests.factories import make_patient
 from tests.images import (
     PRIVATE_MARKERS,

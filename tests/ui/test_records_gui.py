@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from myocase.domain.vocab import AeAction, AntibodyStatus, DrugClass, StopReason, Subtype
+from myocase.services.help import SHORTCUTS
+from myocase.ui.fields import ChoiceField
+from myocase.ui.forms.base import RecordForm
+from myocase.ui.main_window import MainWindow
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox
 
-from app.domain.vocab import AeAction, AntibodyStatus, DrugClass, StopReason, Subtype
-from app.services.help import SHORTCUTS
-from app.ui.fields import ChoiceField
-from app.ui.forms.base import RecordForm
-from app.ui.main_window import MainWindow
 from tests.ui.conftest import Answers
 
 

@@ -7,12 +7,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from myocase.services import report
+from myocase.ui.main_window import MainWindow
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from app.services import report
-from app.ui.main_window import MainWindow
 from tests.report.conftest import pdf_text
 from tests.ui.conftest import Answers
 

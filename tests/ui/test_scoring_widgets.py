@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from myocase.domain.cdasi import CDASI_SITE_ITEMS, CDASI_SITES, CdasiGrid, Mmt8Scores
+from myocase.ui.scoring.cdasi_grid import CdasiGridEditor
+from myocase.ui.scoring.entry_mode import CdasiEntry, Mmt8Entry
+from myocase.ui.scoring.mmt8 import Mmt8Editor
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QWidget
-
-from app.domain.cdasi import CDASI_SITE_ITEMS, CDASI_SITES, CdasiGrid, Mmt8Scores
-from app.ui.scoring.cdasi_grid import CdasiGridEditor
-from app.ui.scoring.entry_mode import CdasiEntry, Mmt8Entry
-from app.ui.scoring.mmt8 import Mmt8Editor
 
 KEY = Qt.Key
 FULL_ROW = "".join(str(item.maximum) for item in CDASI_SITE_ITEMS)  # "32111"

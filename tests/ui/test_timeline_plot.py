@@ -8,17 +8,17 @@ from pathlib import Path
 
 import pyqtgraph as pg
 import pytest
+from myocase.domain.style import FillStyle
+from myocase.domain.timeline import TimelineSpec, XMode, build_timeline
+from myocase.store.casebook import Casebook
+from myocase.ui.controller import Controller
+from myocase.ui.timeline_plot import EMPTY_TEXT, TICK_PX, TimelinePlot
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QHelpEvent, QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QToolTip
 from pytestqt.qtbot import QtBot
 
-from app.domain.style import FillStyle
-from app.domain.timeline import TimelineSpec, XMode, build_timeline
-from app.store.casebook import Casebook
-from app.ui.controller import Controller
-from app.ui.timeline_plot import EMPTY_TEXT, TICK_PX, TimelinePlot
 from tests.factories import make_assessment, make_course, make_patient
 from tests.report.test_drawings import spec_counts
 from tests.ui.conftest import Answers

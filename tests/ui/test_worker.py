@@ -5,9 +5,8 @@ from __future__ import annotations
 import threading
 
 import pytest
+from myocase.ui.worker import ProgressCallback, TaskRunner
 from PySide6.QtCore import QThreadPool
-
-from app.ui.worker import ProgressCallback, TaskRunner
 
 
 class Stop(Exception):

@@ -6,16 +6,16 @@ from typing import Any
 
 from PySide6.QtWidgets import QFormLayout, QGridLayout, QGroupBox, QLabel, QPlainTextEdit, QWidget
 
-from app.domain.analysis import AnalysisSettings
-from app.domain.records import Assessment
-from app.domain.scales import ENZYME_FIELDS, SCALES, ULN_SUFFIX
-from app.domain.scores import cdasi_change
-from app.domain.validation import Problem, validate_assessment
-from app.ui.controller import Controller
-from app.ui.dialogs import fit_size
-from app.ui.fields import DateField, ErrorLabel, NumberField
-from app.ui.forms.base import RecordForm
-from app.ui.scoring.entry_mode import CdasiEntry, ItemsOrTotals, Mmt8Entry
+from ...domain.analysis import AnalysisSettings
+from ...domain.records import Assessment
+from ...domain.scales import ENZYME_FIELDS, SCALES, ULN_SUFFIX
+from ...domain.scores import cdasi_change
+from ...domain.validation import Problem, validate_assessment
+from ..controller import Controller
+from ..dialogs import fit_size
+from ..fields import DateField, ErrorLabel, NumberField
+from ..scoring.entry_mode import CdasiEntry, ItemsOrTotals, Mmt8Entry
+from .base import RecordForm
 
 SIMPLE_FIELDS = (
     "physician_global", "patient_global", "extramuscular_global", "haq", "pruritus",

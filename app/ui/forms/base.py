@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.validation import Problem, ValidationError
-from app.store.database import StorageError
-from app.ui.controller import Controller
-from app.ui.fields import ErrorLabel, FieldError
+from ...domain.validation import Problem, ValidationError
+from ...store.database import StorageError
+from ..controller import Controller
+from ..fields import ErrorLabel, FieldError
 
 
 def _inside_calendar(widget: QWidget) -> bool:

@@ -6,13 +6,13 @@ from typing import Any
 
 from PySide6.QtWidgets import QPlainTextEdit, QPushButton, QWidget
 
-from app.domain.records import MedicationCourse
-from app.domain.validation import Problem, validate_course
-from app.domain.vocab import DRUGS, DRUGS_BY_NAME, FREQUENCIES, UNITS, Drug, DrugClass, StopReason
-from app.ui.controller import Controller
-from app.ui.dialogs import fit_size
-from app.ui.fields import ChoiceField, NumberField, PartialDateField, editable_combo, number_text
-from app.ui.forms.base import RecordForm
+from ...domain.records import MedicationCourse
+from ...domain.validation import Problem, validate_course
+from ...domain.vocab import DRUGS, DRUGS_BY_NAME, FREQUENCIES, UNITS, Drug, DrugClass, StopReason
+from ..controller import Controller
+from ..dialogs import fit_size
+from ..fields import ChoiceField, NumberField, PartialDateField, editable_combo, number_text
+from .base import RecordForm
 
 
 def usual_text(drug: Drug) -> str:

@@ -6,13 +6,13 @@ from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QPlainTextEdit, QWidget
 
-from app.domain.records import AdverseEvent
-from app.domain.validation import Problem, validate_adverse_event
-from app.domain.vocab import AE_TERMS, CTCAE_GRADES, AeAction, AeOutcome
-from app.ui.controller import Controller
-from app.ui.dialogs import fit_size
-from app.ui.fields import ChoiceField, DateField, editable_combo
-from app.ui.forms.base import RecordForm
+from ...domain.records import AdverseEvent
+from ...domain.validation import Problem, validate_adverse_event
+from ...domain.vocab import AE_TERMS, CTCAE_GRADES, AeAction, AeOutcome
+from ..controller import Controller
+from ..dialogs import fit_size
+from ..fields import ChoiceField, DateField, editable_combo
+from .base import RecordForm
 
 
 class EventForm(RecordForm):

@@ -6,13 +6,13 @@ from typing import Any
 
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QWidget
 
-from app.domain.records import AntibodyResult, Identifiers, Patient
-from app.domain.validation import Problem, validate_identifiers, validate_patient
-from app.domain.vocab import ANTIBODIES, AntibodyStatus, Sex, Subtype, TriState
-from app.ui.controller import Controller
-from app.ui.dialogs import fit_size
-from app.ui.fields import ChoiceField, DateField, ErrorLabel, FieldError, IntegerField, PartialDateField
-from app.ui.forms.base import RecordForm
+from ...domain.records import AntibodyResult, Identifiers, Patient
+from ...domain.validation import Problem, validate_identifiers, validate_patient
+from ...domain.vocab import ANTIBODIES, AntibodyStatus, Sex, Subtype, TriState
+from ..controller import Controller
+from ..dialogs import fit_size
+from ..fields import ChoiceField, DateField, ErrorLabel, FieldError, IntegerField, PartialDateField
+from .base import RecordForm
 
 LEAVE_DEMO = (
     "This is the synthetic demo series: its reports say that every patient in it is invented.\n\n"

@@ -6,12 +6,12 @@ from typing import Any
 
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from app.domain.records import SeriesSettings
-from app.domain.validation import Problem, validate_settings
-from app.ui.controller import Controller
-from app.ui.dialogs import fit_size
-from app.ui.fields import DateField
-from app.ui.forms.base import RecordForm
+from ...domain.records import SeriesSettings
+from ...domain.validation import Problem, validate_settings
+from ..controller import Controller
+from ..dialogs import fit_size
+from ..fields import DateField
+from .base import RecordForm
 
 
 class SettingsForm(RecordForm):

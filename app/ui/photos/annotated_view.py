@@ -21,7 +21,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from app.domain.annotations import (
+from ...domain.annotations import (
     ANNOTATION_COLOURS,
     DEFAULT_COLOUR,
     HALO_SHARE,

@@ -9,10 +9,10 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QImage, QKeyEvent, QKeySequence, QPalette, QPixmap, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView, QWidget
 
-from app.domain.annotations import Crop, Shape
-from app.domain.numbers import plural
-from app.ui.photos.annotated_view import CropOverlay, ShapeItem
-from app.ui.photos.keyed_view import KeyedView
+from ...domain.annotations import Crop, Shape
+from ...domain.numbers import plural
+from .annotated_view import CropOverlay, ShapeItem
+from .keyed_view import KeyedView
 
 Key = QKeySequence.StandardKey | str
 Change = tuple[ShapeItem, Shape, Shape]  # item, shape before, shape after

@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.annotations import ANNOTATION_COLOURS, DEFAULT_COLOUR, Crop, Shape, ShapeKind
-from app.ui.photos.annotated_view import ShapeItem, colour_of, load_image
-from app.ui.photos.annotation_canvas import AnnotationScene, Canvas, Key
+from ...domain.annotations import ANNOTATION_COLOURS, DEFAULT_COLOUR, Crop, Shape, ShapeKind
+from .annotated_view import ShapeItem, colour_of, load_image
+from .annotation_canvas import AnnotationScene, Canvas, Key
 
 
 class Tool(StrEnum):

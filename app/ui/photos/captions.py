@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from app.domain.photo_captions import day_text, nearest_activity, phase_at, phase_text, photo_caption
+from ...domain.photo_captions import day_text, nearest_activity, phase_at, phase_text, photo_caption
 
 __all__ = ["day_text", "nearest_activity", "phase_at", "phase_text", "photo_caption"]

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.records import Photo
-from app.ui.dialogs import close_with_keys
-from app.ui.photos.annotated_view import AnnotatedPhotoItem, load_image
-from app.ui.photos.keyed_view import KeyedView
+from ...domain.records import Photo
+from ..dialogs import close_with_keys
+from .annotated_view import AnnotatedPhotoItem, load_image
+from .keyed_view import KeyedView
 
 MAX_ZOOM = 16.0
 View = tuple[

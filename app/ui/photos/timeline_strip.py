@@ -16,9 +16,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPixmap, QTransform
 
-from app.domain.timeline_photos import CAPTION_LINES, PhotoStripSpec, StripPhotoSpec, wrapped
-from app.ui.photos.annotated_view import render_annotated
-from app.ui.plot_style import INK, MUTED, PAPER, font, pen, qcolour
+from ...domain.timeline_photos import CAPTION_LINES, PhotoStripSpec, StripPhotoSpec, wrapped
+from ..plot_style import INK, MUTED, PAPER, font, pen, qcolour
+from .annotated_view import render_annotated
 
 LEADER_PX = 16.0  # between the photo markers' row and the thumbnails' top
 THUMB_PX = 76.0  # the tallest a thumbnail is drawn

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.cdasi import CDASI_ACTIVITY_MAX, CDASI_DAMAGE_MAX, CDASI_SITE_ITEMS, CDASI_SITES, CdasiGrid
-from app.ui.fields import ErrorLabel, IntegerField
-from app.ui.scoring.cdasi_table import KEYS_HELP, GridView, GroupBand, SiteModel, describe, levels_text
+from ...domain.cdasi import CDASI_ACTIVITY_MAX, CDASI_DAMAGE_MAX, CDASI_SITE_ITEMS, CDASI_SITES, CdasiGrid
+from ..fields import ErrorLabel, IntegerField
+from .cdasi_table import KEYS_HELP, GridView, GroupBand, SiteModel, describe, levels_text
 
 # Gottron's on hands, periungual and alopecia: (field, label, maximum, levels, accessible name)
 EXTRAS: tuple[tuple[str, str, int, tuple[str, ...], str], ...] = (

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.cdasi import CDASI_SITE_ITEMS, CDASI_SITES, score_problem
-from app.ui.fields import ERROR_COLOUR
+from ...domain.cdasi import CDASI_SITE_ITEMS, CDASI_SITES, score_problem
+from ..fields import ERROR_COLOUR
 
 ROLE = Qt.ItemDataRole
 HEADER_LABELS = {"erosion": "Erosion /\nulceration"}

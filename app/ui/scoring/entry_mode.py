@@ -15,12 +15,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.cdasi import CDASI_ACTIVITY_MAX, CDASI_DAMAGE_MAX, CdasiGrid, Mmt8Scores
-from app.domain.scales import SCALES
-from app.domain.validation import Problem
-from app.ui.fields import ErrorLabel, IntegerField
-from app.ui.scoring.cdasi_grid import CdasiGridEditor
-from app.ui.scoring.mmt8 import Mmt8Editor
+from ...domain.cdasi import CDASI_ACTIVITY_MAX, CDASI_DAMAGE_MAX, CdasiGrid, Mmt8Scores
+from ...domain.scales import SCALES
+from ...domain.validation import Problem
+from ..fields import ErrorLabel, IntegerField
+from .cdasi_grid import CdasiGridEditor
+from .mmt8 import Mmt8Editor
 
 MMT8_MAXIMA = ((None, "—"), (80, "80 (one side)"), (150, "150 (both sides)"))
 

@@ -13,9 +13,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.cdasi import MMT8_GRADE_MAX, MMT8_GROUPS, Mmt8Scores, Sides
-from app.domain.numbers import plural
-from app.ui.fields import ErrorLabel, IntegerField
+from ...domain.cdasi import MMT8_GRADE_MAX, MMT8_GROUPS, Mmt8Scores, Sides
+from ...domain.numbers import plural
+from ..fields import ErrorLabel, IntegerField
 
 GRADE_TIP = "Kendall grade 0–10 (10 = normal strength). Leave empty when the group was not tested."
 

@@ -1,0 +1,1 @@
+"""Alembic migrations of MyoCase's database: installed as the package ``myocase.migrations``."""

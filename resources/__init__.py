@@ -1,0 +1,1 @@
+"""Data files of MyoCase (fonts, icons): installed as the package ``myocase.resources``."""
