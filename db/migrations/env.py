@@ -7,7 +7,7 @@ logging configuration, so the app's loggers stay as they are (pitfall 3.9).
 
 from alembic import context
 
-from app.store.tables import Base
+from myocase.store.tables import Base
 
 config = context.config
 target_metadata = Base.metadata
@@ -15,7 +15,7 @@ target_metadata = Base.metadata
 connection = config.attributes.get("connection")
 if connection is None:
     raise RuntimeError(
-        "Run migrations through MyoCase (app.store.database.upgrade), not the alembic command."
+        "Run migrations through MyoCase (myocase.store.database.upgrade), not the alembic command."
     )
 
 context.configure(
