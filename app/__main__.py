@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        from .cli import main as run_command  # the heavy imports happen here, inside the guard
+        from .cli import main as run_command  # light: each command loads what it needs, inside its own guard
     except KeyboardInterrupt:
         print("myocase: interrupted", file=sys.stderr)
         return 130

@@ -86,7 +86,8 @@ def test_the_wheel_runs_demo_stats_and_report_from_an_empty_folder(installed: Pa
 
 def test_the_wheel_and_the_sdist_carry_the_data_files(tmp_path: Path) -> None:
     wheel = _build("wheel", tmp_path / "wheel")
-    names = set(zipfile.ZipFile(wheel).namelist())
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
     for needed in (
         "myocase/migrations/env.py", "myocase/migrations/script.py.mako",
         "myocase/migrations/versions/0001_initial_case_records_schema.py", "myocase/resources/myocase.svg",
@@ -96,7 +97,8 @@ def test_the_wheel_and_the_sdist_carry_the_data_files(tmp_path: Path) -> None:
         assert needed in names, needed
     assert not [n for n in names if n.startswith("app/") or "__pycache__" in n]
     sdist = _build("sdist", tmp_path / "sdist")
-    members = {m.split("/", 1)[1] for m in tarfile.open(sdist).getnames() if "/" in m}
+    with tarfile.open(sdist) as archive:
+        members = {m.split("/", 1)[1] for m in archive.getnames() if "/" in m}
     for needed in (
         "setup.py",
         "pyproject.toml",
@@ -106,9 +108,9 @@ def test_the_wheel_and_the_sdist_carry_the_data_files(tmp_path: Path) -> None:
     ):
         assert needed in members, needed
     again = _build("wheel", tmp_path / "again", sdist)
-    assert set(zipfile.ZipFile(again).namelist()) - {n for n in names if "dist-info" in n} >= names - {
-        n for n in names if "dist-info" in n
-    }
+    with zipfile.ZipFile(again) as archive:
+        rebuilt = set(archive.namelist())
+    assert rebuilt - {n for n in names if "dist-info" in n} >= names - {n for n in names if "dist-info" in n}
 
 
 def test_the_package_never_imports_itself_as_app() -> None:

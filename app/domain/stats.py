@@ -8,8 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from scipy import stats
-
 from .numbers import plural, shown
 
 EXACT_MAX_N = 25  # up to this many non-zero pairs the Wilcoxon p-value is exact
@@ -55,6 +53,8 @@ def _exact_floor(changed: int, pairs: int) -> tuple[float, str]:
 
 def paired_test(baseline: Sequence[float], followup: Sequence[float], kind: PairedTestKind) -> PairedTest:
     """The chosen two-sided paired test; a reason instead of numbers when it cannot be run."""
+    from scipy import stats  # here, not at import: SciPy takes longer to load than the rest of the app
+
     differences = [f - b for b, f in zip(baseline, followup, strict=True)]
     nonzero = [d for d in differences if d != 0]
     if kind is PairedTestKind.WILCOXON:

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..domain.scrub import Hit
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".json", ".md", ".svg", ".html", ".htm", ".xml", ".tex", ".rtf"}
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".gif", ".bmp", ".heic"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".gif", ".bmp", ".heic", ".heif"}
 
 Finder = Callable[[str], list[Hit]]
 
@@ -28,12 +28,32 @@ class Finding:
     where: str  # "page 3", "line 12", "file name", "metadata (Title)"
     hit: Hit
 
+    def line(self, names: dict[int, str]) -> str:
+        """One line for the terminal; ``names`` gives each patient's study ID by patient id."""
+        return f"{self.path}: {self.where}: {self.hit.kind.value}{self._whose(names)}: “{self.hit.text}”"
+
+    def _whose(self, names: dict[int, str]) -> str:
+        return f" of {names.get(self.hit.patient_id or 0, 'a patient')}" if self.hit.is_identifier else ""
+
 
 @dataclass(frozen=True)
 class ScanResult:
     findings: tuple[Finding, ...]
     checked: tuple[Path, ...]
     skipped: tuple[tuple[Path, str], ...]  # (file, why its contents were not read)
+
+    def as_json(self, names: dict[int, str]) -> dict[str, object]:
+        """What `myocase deid-check --json` prints; ``names`` gives each patient's study ID by patient id."""
+        hits = [
+            {"file": str(f.path), "where": f.where, "kind": f.hit.kind.value, "text": f.hit.text,
+             "patient": names.get(f.hit.patient_id or 0) if f.hit.is_identifier else None}
+            for f in self.findings
+        ]  # fmt: skip
+        return {
+            "findings": hits,
+            "checked": [str(path) for path in self.checked],
+            "skipped": [{"file": str(path), "reason": why} for path, why in self.skipped],
+        }
 
 
 class UnreadableFile(Exception):
@@ -76,6 +96,10 @@ def image_texts(path: Path) -> Iterator[tuple[str, str]]:
     """Every text an image carries besides its pixels: format info, PNG text chunks, EXIF values."""
     from PIL import Image, UnidentifiedImageError
 
+    from ..store.imaging import HEIC_EXTRA, heif_available
+
+    if path.suffix.lower() in (".heic", ".heif") and not heif_available():
+        raise UnreadableFile(f"a HEIC image: reading it needs MyoCase's heic extra ({HEIC_EXTRA})")
     try:
         with Image.open(path) as image:
             items = [(str(k), v) for k, v in image.info.items()]

@@ -42,6 +42,16 @@ class ImportResult:
             text += f" without a date, to confirm ({self.date_to_confirm})"
         return f"{text}: {self.reason}" if self.reason else text
 
+    def as_json(self) -> dict[str, object]:
+        """What `myocase photos add --json` prints for this file."""
+        return {
+            "file": str(self.path),
+            "outcome": self.outcome.name.lower(),
+            "photo_id": self.photo.id if self.photo else None,
+            "reason": self.reason or None,
+            "date_to_confirm": self.date_to_confirm or None,
+        }
+
 
 @dataclass(frozen=True)
 class PhotoDefaults:
@@ -166,6 +176,15 @@ def _cropped(data: bytes, photo: Photo) -> bytes:
 class PhotoExport:
     written: tuple[Path, ...]
     left_out: tuple[str, ...]  # why each photo kept back was kept back
+
+    def as_json(self, folder: Path, *, identified: bool) -> dict[str, object]:
+        """What `myocase photos export --json` prints."""
+        return {
+            "folder": str(folder),
+            "identified": identified,
+            "written": [str(path) for path in self.written],
+            "left_out": list(self.left_out),
+        }
 
 
 def export_photos(

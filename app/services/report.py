@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..domain.analysis import AnalysisSettings
@@ -18,12 +18,14 @@ from ..domain.records import PatientRecord, SeriesSettings
 from ..domain.timeline import TimelineSpec, record_timeline
 from ..domain.validation import Problem, ValidationError
 from ..domain.vocab import Subtype
-from ..report.case_series import Progress, write_report
 from ..report.model import ReportInput, ReportOptions
 from ..store.casebook import Casebook
 from . import stats
 from .deid_check import pdf_texts
 from .disclosure import disclosure_for
+
+if TYPE_CHECKING:
+    from ..report.case_series import Progress
 
 PREFERENCE_KEY = "report"
 
@@ -209,7 +211,20 @@ def check_output(data: ReportInput) -> Callable[[Path], None] | None:
 
 def write(data: ReportInput, target: Path, progress: Progress | None = None) -> Path:
     """Write the PDF (atomically), refused if a de-identified one fails its own leak check."""
+    from ..report.case_series import write_report  # reportlab loads with the first report, not at start
+
     return write_report(data, target, progress, check_output(data))
+
+
+def summary(data: ReportInput, written: Path) -> dict[str, Any]:
+    """What `myocase report --json` prints: the file, whether it names patients, and what it holds."""
+    return {
+        "report": str(written),
+        "identified": data.options.identified,
+        "dates": DateMode.ACTUAL.value if data.options.identified else data.options.date_mode.value,
+        "patients": [record.patient.study_id for record in data.records],
+        "photos_left_out": data.excluded_photos,
+    }
 
 
 def export(

@@ -14,7 +14,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, func, make_url, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
@@ -52,6 +51,7 @@ from .database import (
     prepare_database,
     prepare_server_database,
     sqlite_url,
+    stored_revision,
 )
 from .photo_commands import PhotoCommands
 from .tables import (
@@ -137,7 +137,7 @@ class Casebook(PhotoCommands):
 
     def schema_version(self) -> str | None:
         with self.engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            return stored_revision(connection)
 
     # ------------------------------------------------------------ transactions
     @contextmanager

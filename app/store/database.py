@@ -6,26 +6,27 @@ backup copy; everything else is dialect-neutral SQLAlchemy.
 
 from __future__ import annotations
 
+import ast
 import logging
 import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.request import pathname2url
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.pool import NullPool
 
 from .. import assets
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -41,21 +42,61 @@ class NewerDatabaseError(StorageError):
     """The database was written by a newer MyoCase."""
 
 
+VERSION_TABLE = "alembic_version"
+
+
 def alembic_config() -> Config:
+    from alembic.config import Config  # Alembic loads only when a migration is due (fast start)
+
     config = Config()
     config.set_main_option("script_location", str(assets.migrations_dir()))
     return config
 
 
+def _literals(path: Path) -> dict[str, Any]:
+    """The module-level names of a Python file that are set to a literal (``name = "x"``, ``name: T = None``)."""
+    found: dict[str, Any] = {}
+    for node in ast.parse(path.read_bytes()).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, value = node.target, node.value
+        else:
+            continue
+        if isinstance(target, ast.Name):
+            with suppress(ValueError):
+                found[target.id] = ast.literal_eval(value)
+    return found
+
+
+@cache
+def _script_revisions() -> dict[str, tuple[str, ...]]:
+    """Each migration script's revision and the revisions it follows, read from the files without loading
+    Alembic (opening a database that needs no migration needs no more)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for path in sorted((assets.migrations_dir() / "versions").glob("*.py")):
+        values = _literals(path)
+        down = values.get("down_revision") or ()
+        if values.get("revision"):
+            found[values["revision"]] = tuple(down) if isinstance(down, tuple | list) else (down,)
+    return found
+
+
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
+    revisions = _script_revisions()
+    (head,) = set(revisions) - {down for downs in revisions.values() for down in downs}
     return head
 
 
 def known_revisions() -> set[str]:
-    script = ScriptDirectory.from_config(alembic_config())
-    return {rev.revision for rev in script.walk_revisions()}
+    return set(_script_revisions())
+
+
+def stored_revision(connection: Connection) -> str | None:
+    """The schema revision a database records (Alembic's version table), None if it has none."""
+    if not inspect(connection).has_table(VERSION_TABLE):
+        return None
+    return connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
 
 
 def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -105,8 +146,7 @@ def inspect_revision(path: Path) -> tuple[str | None, set[str]]:
     try:
         with engine.connect() as connection:
             tables = set(inspect(connection).get_table_names())
-            revision = MigrationContext.configure(connection).get_current_revision()
-            return revision, tables
+            return stored_revision(connection), tables
     except DatabaseError as exc:
         raise StorageError(f"{path} cannot be read: it looks damaged ({exc.orig}).") from exc
     finally:
@@ -198,6 +238,8 @@ def _migration_connection(path: Path) -> Iterator[Any]:
 
 
 def _upgrade_on(connection: Any, revision: str) -> None:
+    from alembic import command
+
     config = alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, revision)
@@ -221,7 +263,7 @@ def prepare_server_database(engine: Engine) -> None:
     """Bring a server database (PostgreSQL) to the current schema. Its backups are the server's job."""
     try:
         with engine.connect() as connection:
-            revision = MigrationContext.configure(connection).get_current_revision()
+            revision = stored_revision(connection)
             tables = set(inspect(connection).get_table_names())
         _check_revision(revision, engine.url.render_as_string(hide_password=True))
         if revision is None and tables - {"alembic_version"}:

@@ -3,7 +3,8 @@
 What is stored is re-encoded from the pixels alone (pitfalls 5.1–5.5): no EXIF (GPS,
 serial numbers, owner), no XMP or IPTC, no maker notes, no embedded thumbnail, no
 comment; colours are converted to sRGB before the profile is dropped. The capture date is
-read first, so it can be offered as the photo's date.
+read first, so it can be offered as the photo's date. HEIC/HEIF (phones) is read by pillow-heif, an
+optional extra: its binary wheels bundle the GPL x265 encoder, and MyoCase only decodes.
 """
 
 from __future__ import annotations
@@ -13,19 +14,14 @@ import io
 import warnings
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 
 from PIL import ExifTags, Image, ImageCms, ImageOps, UnidentifiedImageError
 
-try:  # HEIC/HEIF from phones, when pillow-heif is installed
-    from pillow_heif import register_heif_opener
-
-    register_heif_opener()
-    HEIF_SUPPORTED = True
-except ImportError:  # pragma: no cover - pillow-heif is a dependency, but stay usable without it
-    HEIF_SUPPORTED = False
-
-SUPPORTED_FORMATS = {"JPEG", "PNG", "TIFF", "WEBP", "MPO"} | ({"HEIF"} if HEIF_SUPPORTED else set())
+SUPPORTED_FORMATS = {"JPEG", "PNG", "TIFF", "WEBP", "MPO", "HEIF"}
+HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1", b"msf1"}
+HEIC_EXTRA = "pip install 'myocase[heic]'"
 THUMBNAIL_SIZE = 320
 JPEG_QUALITY = 92
 
@@ -112,7 +108,29 @@ def thumbnail_of(image: Image.Image, size: int = THUMBNAIL_SIZE) -> bytes:
     return out.getvalue()
 
 
+def is_heif(data: bytes) -> bool:
+    """Whether the bytes are a HEIC/HEIF image (an ISO media file whose major brand is a HEIF one)."""
+    return data[4:8] == b"ftyp" and data[8:12] in HEIF_BRANDS
+
+
+@cache
+def heif_available() -> bool:
+    """Whether HEIC photos can be read: pillow-heif (the heic extra) is installed; its opener is registered
+    with Pillow on the first HEIC photo, not at start."""
+    try:
+        from pillow_heif import register_heif_opener
+    except ImportError:
+        return False
+    register_heif_opener()
+    return True
+
+
 def _open_checked(data: bytes, limits: ImageLimits) -> Image.Image:
+    if is_heif(data) and not heif_available():
+        raise PhotoRejected(
+            "it is a HEIC photo, and this MyoCase cannot read HEIC: save it as JPEG and import that, or "
+            f"install MyoCase with the heic extra: {HEIC_EXTRA}"
+        )
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         saved_limit = Image.MAX_IMAGE_PIXELS

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,8 +14,10 @@ from sqlalchemy.orm import Session
 from ..domain.records import Consent, Photo, PhotoComparison
 from ..domain.validation import Problem, ValidationError, raise_if, validate_comparison, validate_photo
 from . import audit, mapping
-from .imaging import PreparedImage
 from .tables import AssessmentRow, ComparisonRow, PatientRow, PhotoDataRow, PhotoRow
+
+if TYPE_CHECKING:  # Pillow loads when a photo is prepared, not with the store
+    from .imaging import PreparedImage
 
 
 class PhotoCommands:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import __version__, assets
@@ -24,6 +24,7 @@ def make_application() -> QApplication:
     QCoreApplication.setOrganizationName("MyoCase")
     QCoreApplication.setApplicationName("MyoCase")
     QCoreApplication.setApplicationVersion(__version__)
+    QGuiApplication.setDesktopFileName("myocase")  # the dock and task bar match the window to myocase.desktop
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setStyle("Fusion")  # the same look on every platform; follows the system's light or dark palette

@@ -5,13 +5,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, SignalInstance
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
+    QDialogButtonBox,
     QLabel,
     QMainWindow,
     QMenu,
@@ -24,11 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
-from ..services import report_files, stats
+from ..services import licences, report_files, stats
 from ..services.demo import DemoRefused
 from ..services.help import help_markdown
-from .analysis_view import AnalysisView
-from .cohort_views import CohortWindow
+from ..store.imaging import HEIC_EXTRA, heif_available
 from .controller import Change, Controller
 from .dialogs import WindowKeysFirst, close_with_keys, fit_size
 from .empty_state import EmptyState
@@ -39,6 +39,10 @@ from .patient_list import PatientListPanel
 from .patient_view import PatientView
 from .recent import DatabaseFiles
 from .report_export import ReportExporter, ReportSettingsForm
+
+if TYPE_CHECKING:  # made on first use: the window shows sooner
+    from .analysis_view import AnalysisView
+    from .cohort_views import CohortWindow
 
 W = TypeVar("W", bound=QWidget)
 
@@ -300,12 +304,16 @@ class MainWindow(QMainWindow):
 
     def show_analysis(self) -> AnalysisView:
         if self.analysis_view is None:
+            from .analysis_view import AnalysisView
+
             self.analysis_view = AnalysisView(self.controller, self)
             self.analysis_view.patient_chosen.connect(self.controller.select_patient)
         return self._raise(self.analysis_view)
 
     def show_cohort(self) -> CohortWindow:
         if self.cohort_window is None:
+            from .cohort_views import CohortWindow
+
             self.cohort_window = CohortWindow(self.controller, self)
             self.cohort_window.patient_chosen.connect(self.controller.select_patient)
         return self._raise(self.cohort_window)
@@ -349,13 +357,30 @@ class MainWindow(QMainWindow):
         dialog.show()
         return dialog
 
-    def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About MyoCase",
-            f"<b>MyoCase {__version__}</b><br>Offline case records, timelines, analysis and reports for "
-            f"myositis case series.<br>Database: {self.controller.book.location}",
+    def show_about(self) -> QDialog:
+        """The version, the open database and its schema, the licence of everything shipped, Qt's About."""
+        book = self.controller.book
+        heic = "readable" if heif_available() else f"not readable (install the heic extra: {HEIC_EXTRA})"
+        dialog = QDialog(self, objectName="AboutDialog", windowTitle="About MyoCase")
+        browser = QTextBrowser()
+        browser.setMarkdown(
+            f"## MyoCase {__version__}\n\nOffline case records, timelines, analysis and reports for myositis "
+            f"case series.\n\n- Database: {book.location}\n- Schema version: {book.schema_version() or 'none'}\n"
+            f"- HEIC photos: {heic}\n\nMyoCase is under the MIT licence. It ships with these components, "
+            f"each under its own licence:\n\n{licences.markdown_table(licences.bundled_licences())}"
         )
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        about_qt = buttons.addButton("About &Qt…", QDialogButtonBox.ButtonRole.ActionRole)
+        about_qt.clicked.connect(lambda: QMessageBox.aboutQt(dialog, "About Qt"))
+        buttons.rejected.connect(dialog.close)
+        column = QVBoxLayout(dialog)
+        column.addWidget(browser)
+        column.addWidget(buttons)
+        fit_size(dialog, 720, 640)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        close_with_keys(dialog)
+        dialog.show()
+        return dialog
 
     def unsaved_forms(self) -> list[QWidget]:
         """Open forms and editors (this window's) with edits not yet saved."""

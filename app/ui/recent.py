@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from ..domain.numbers import plural
+from ..store import SERIES_SUFFIXES
 from ..store.database import (
     StorageError,
     backup_database,
@@ -23,14 +24,13 @@ from .controller import Controller
 
 RECENT_KEY = "recent_databases"
 MAX_RECENT = 10
-SUFFIXES = (".sqlite", ".db")
-PATTERN = "MyoCase databases (*.sqlite *.db);;All files (*)"
+PATTERN = f"MyoCase series ({' '.join('*' + s for s in SERIES_SUFFIXES)});;All files (*)"
 BACKUP_FOLDER = "last_backup_folder"
 
 
 def with_database_suffix(path: Path) -> Path:
-    """``path`` with ``.sqlite`` added unless it already ends in ``.sqlite`` or ``.db``."""
-    return path if path.suffix.lower() in SUFFIXES else path.with_name(path.name + ".sqlite")
+    """``path`` with ``.sqlite`` added unless it already ends in a series suffix (.myocase, .sqlite, .db)."""
+    return path if path.suffix.lower() in SERIES_SUFFIXES else path.with_name(path.name + ".sqlite")
 
 
 def recent_databases() -> list[Path]:

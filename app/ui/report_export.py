@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 
 from ..domain.clock import DateMode
 from ..domain.validation import Problem
-from ..report.case_series import ReportCancelled
 from ..report.model import ReportInput, ReportOptions
 from ..services import report, report_files
 from .controller import Controller
@@ -273,6 +272,8 @@ class ReportExporter(QObject):
         return True
 
     def _start(self, data: ReportInput, target: Path) -> None:
+        from ..report.case_series import ReportCancelled  # reportlab loads with the first report
+
         self.identified = data.options.identified
         self.progress = QProgressDialog("Preparing the report…", "Cancel", 0, 100, self.window)
         self.progress.setWindowTitle("Exporting the report")

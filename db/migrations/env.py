@@ -6,7 +6,6 @@ logging configuration, so the app's loggers stay as they are (pitfall 3.9).
 """
 
 from alembic import context
-
 from myocase.store.tables import Base
 
 config = context.config

@@ -12,6 +12,7 @@ import pytest
 from myocase.cli import main
 from myocase.domain.analysis import AnalysisSettings, CountSummary
 from myocase.domain.clock import DateMode, signed
+from myocase.domain.disclosure import date_offset
 from myocase.domain.records import Identifiers
 from myocase.domain.scores import ChangeRule, RuleKind
 from myocase.domain.vocab import DRUGS, Subtype
@@ -19,6 +20,7 @@ from myocase.report.case_series import ReportCancelled
 from myocase.report.drawings import swimmer_parts
 from myocase.report.figures import FIGURE_HEIGHT
 from myocase.services import report, stats
+from myocase.services.disclosure import SECRET_KEY
 from myocase.store.casebook import Casebook
 from pypdf import PdfReader
 
@@ -125,6 +127,10 @@ def test_identifiers_only_with_identified(demo_book: Casebook, tmp_path: Path) -
 
 
 def test_dates_are_shifted_consistently_between_exports(demo_book: Casebook, tmp_path: Path) -> None:
+    demo_01 = demo_book.patient_by_study_id("DEMO-01")
+    assert demo_01 is not None
+    demo_book.save_preference(SECRET_KEY, "a-fixed-secret")  # a random one shifts by 0 days once in 365
+    assert date_offset("a-fixed-secret", demo_01.id or 0) != 0
     options = report.load_options(demo_book, date_mode=DateMode.SHIFTED)
     first = pdf_text(report.export(demo_book, tmp_path / "a.pdf", options))
     second = pdf_text(report.export(demo_book, tmp_path / "b.pdf", options))

@@ -1,4 +1,5 @@
-"""The command line: info, demo, one-line errors for bad databases, Ctrl+C, and the log of unexpected errors."""
+"""The command line: info, demo, one-line errors for bad databases, Ctrl+C, the log of unexpected errors, and
+the parsing its help promises (global options anywhere, a series path alone, --help, --json, exit statuses)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,21 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from myocase import cli
 from myocase.__main__ import main as entry_point
 from myocase.cli import main
+from myocase.domain.records import Identifiers
 from myocase.services import info
+from myocase.store import imaging
 from myocase.store.casebook import Casebook
 from myocase.store.database import head_revision
+from PIL import Image
+
+from tests.factories import make_patient
+from tests.images import png_bytes
 
 
 @pytest.fixture(autouse=True)
@@ -171,3 +179,197 @@ def test_a_log_folder_that_cannot_be_made_costs_one_line(
     err = capsys.readouterr().err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 2
     assert "cannot be written" in err and "division by zero in the counts" in err
+
+
+# ------------------------------------------------------------ the command line follows its own help
+
+
+def test_global_options_work_before_and_after_the_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    default = tmp_path / "default" / "myocase.sqlite"
+    monkeypatch.setattr(cli, "default_db_path", lambda: default)
+    db = tmp_path / "chosen.sqlite"
+    assert main(["--db", str(db), "demo"]) == 0
+    assert db.is_file() and not default.parent.exists()  # written where --db says, not to the default
+    capsys.readouterr()
+    assert main(["--db", str(db), "info", "--json"]) == 0
+    before = json.loads(capsys.readouterr().out)
+    assert main(["info", "--json", "--db", str(db)]) == 0
+    assert json.loads(capsys.readouterr().out) == before and before["patients"] == 10
+    assert main(["--db", str(db), "photos", "export", "--out", str(tmp_path / "out")]) == 0  # nested command
+    assert len(list((tmp_path / "out").iterdir())) == 6
+
+
+@pytest.mark.parametrize(
+    ("words", "db", "debug"),
+    [
+        (["--debug", "info", "--db", "a.sqlite"], Path("a.sqlite"), True),
+        (["info", "--db", "a.sqlite", "--debug"], Path("a.sqlite"), True),
+        (["--db", "a.sqlite", "--debug", "stats"], Path("a.sqlite"), True),
+        (["--db", "a.sqlite", "info", "--db", "b.sqlite"], Path("b.sqlite"), False),  # the later one wins
+        (["photos", "--db", "a.sqlite", "add", "--patient", "P", "x.jpg"], Path("a.sqlite"), False),
+    ],
+)
+def test_db_and_debug_are_read_wherever_they_stand(words: list[str], db: Path, debug: bool) -> None:
+    args = cli.parse_args(words)
+    assert (args.db, args.debug) == (db, debug)
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        (["series.myocase"], Path("series.myocase")),
+        (["--debug", "series.sqlite"], Path("series.sqlite")),
+        (["cases/series"], Path("cases/series")),
+        (["file:///srv/cases/my%20series.myocase"], Path("/srv/cases/my series.myocase")),
+        (["postgresql+psycopg://me@db.example/myocase"], "postgresql+psycopg://me@db.example/myocase"),
+        (["--", "-odd.sqlite"], Path("-odd.sqlite")),
+    ],
+)
+def test_a_series_named_alone_is_opened_in_the_app(words: list[str], expected: Path | str) -> None:
+    args = cli.parse_args(words)
+    assert args.command is None and args.handler is cli._cmd_gui and args.db == expected
+
+
+def test_an_existing_file_without_a_series_suffix_is_opened_too_but_a_command_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "series").write_bytes(b"")
+    monkeypatch.chdir(tmp_path)
+    opened: list[Path | str | None] = []
+    monkeypatch.setattr(cli, "_run_gui", lambda location: opened.append(location) or 0)
+    assert main(["series"]) == 0
+    assert opened == [Path("series")]
+    (tmp_path / "info").write_bytes(b"")  # a file named like a command: the command wins
+    assert cli.parse_args(["info", "--db", "series"]).command == "info"
+
+
+@pytest.mark.parametrize(
+    ("words", "message"),
+    [
+        (["info"], "myocase info: error: the following arguments are required: --db"),
+        (["photos", "add", "--patient", "P", "x.jpg"], "myocase photos add: error: the following arguments are required"),
+        (["photos", "--db", "x.sqlite"], "the following arguments are required: ACTION"),
+        (["nosuch"], "invalid choice: 'nosuch'"),
+        (["x.sqlite", "info"], "a command takes its database with --db"),
+        (["--db", "a.sqlite", "b.sqlite"], "name the series once: as PATH or with --db"),
+        (["info", "--db", "x.sqlite", "--bogus"], "unrecognized arguments: --bogus"),
+        (["stats", "--db", "x.sqlite", "--measure", "height"], "argument --measure: invalid choice"),
+    ],
+)  # fmt: skip
+def test_usage_errors_exit_2_with_the_message_on_stderr(
+    words: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(words)
+    assert exit_info.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("usage: myocase") and message in err
+
+
+def test_a_usage_error_ends_the_process_with_status_2() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "myocase", "info"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 2 and result.stdout == ""
+    assert "the following arguments are required: --db" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["demo"],
+        ["info"],
+        ["stats"],
+        ["photos"],
+        ["photos", "add"],
+        ["photos", "export"],
+        ["report"],
+        ["deid-check"],
+    ],
+    ids=lambda c: " ".join(c) or "myocase",
+)
+def test_every_command_has_help_naming_the_exit_statuses(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([*command, "--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: {' '.join(['myocase', *command])}")
+    assert "--db PATH" in out and "--debug" in out
+    for status in ("0    done", "1    refused", "2    usage error", "130  interrupted"):
+        assert status in out
+
+
+def test_json_outputs_parse_and_say_what_was_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "demo.sqlite"
+
+    def run(*words: str) -> tuple[int, Any]:
+        status = main([*words, "--json"])
+        return status, json.loads(capsys.readouterr().out)  # stdout holds exactly one JSON document
+
+    status, demo = run("demo", "--db", str(db))
+    assert status == 0 and demo["patients"] == 10 and demo["synthetic_demo"] is True
+    pdf = tmp_path / "report.pdf"
+    status, written = run("report", "--db", str(db), "--out", str(pdf), "--patients", "DEMO-01,DEMO-02")
+    assert status == 0 and pdf.is_file()
+    assert written == {
+        "report": str(pdf), "identified": False, "dates": "index_days",
+        "patients": ["DEMO-01", "DEMO-02"], "photos_left_out": 0,
+    }  # fmt: skip
+    status, exported = run("photos", "export", "--db", str(db), "--out", str(tmp_path / "photos"))
+    assert status == 0 and exported["identified"] is False and exported["left_out"] == []
+    assert sorted(exported["written"]) == sorted(str(p) for p in (tmp_path / "photos").iterdir())
+    new = tmp_path / "new.png"
+    new.write_bytes(png_bytes())
+    status, added = run(
+        "photos", "add", "--db", str(db), "--patient", "DEMO-03", str(new), str(new), "nothing.jpg"
+    )
+    assert status == 1  # a file was refused
+    assert [a["outcome"] for a in added] == ["stored", "duplicate", "refused"]
+    assert isinstance(added[0]["photo_id"], int) and "cannot be read" in added[2]["reason"]
+    status, check = run("deid-check", "--db", str(db), str(pdf))
+    assert status == 0 and check == {"findings": [], "checked": [str(pdf)], "skipped": []}
+
+
+def test_deid_check_json_names_the_patient_of_each_hit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "series.sqlite"
+    book = Casebook.open(db)
+    patient = book.save_patient(make_patient("MYO-01"))
+    book.save_patient(patient, Identifiers(patient.id or 0, full_name="Ana Ruiz"))
+    book.close()
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Seen today.\nAna Ruiz is better.\n", encoding="utf-8")
+    assert main(["deid-check", "--db", str(db), str(notes), "--json"]) == 1
+    found = json.loads(capsys.readouterr().out)["findings"]
+    assert {"file": str(notes), "where": "line 2", "kind": "name", "patient": "MYO-01"}.items() <= found[
+        0
+    ].items()
+
+
+def test_deid_check_reads_heic_metadata_only_with_the_heic_extra(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pillow_heif = pytest.importorskip("pillow_heif")
+    photo = tmp_path / "phone.heic"
+    pillow_heif.from_pillow(Image.new("RGB", (32, 32), "white")).save(photo)
+    db = tmp_path / "series.sqlite"
+    Casebook.open(db).close()
+    imaging.heif_available.cache_clear()
+    assert main(["deid-check", "--db", str(db), str(photo), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["checked"] == [str(photo)]
+    monkeypatch.setitem(sys.modules, "pillow_heif", None)  # as without the heic extra
+    imaging.heif_available.cache_clear()
+    try:
+        assert main(["deid-check", "--db", str(db), str(photo), "--json"]) == 0
+    finally:
+        imaging.heif_available.cache_clear()
+    (skipped,) = json.loads(capsys.readouterr().out)["skipped"]
+    assert skipped["file"] == str(photo) and "pip install 'myocase[heic]'" in skipped["reason"]

@@ -1,11 +1,15 @@
-"""Photo intake: orientation, metadata stripping, thumbnails, and every refusal with its reason."""
+"""Photo intake: orientation, metadata stripping, thumbnails, every refusal with its reason, and HEIC with and
+without the heic extra."""
 
 from __future__ import annotations
 
 import io
 import os
+import sys
+from collections.abc import Iterator
 
 import pytest
+from myocase.store import imaging
 from myocase.store.imaging import ImageLimits, PhotoRejected, prepare_image
 from PIL import Image, PngImagePlugin
 
@@ -102,3 +106,46 @@ def test_unsupported_format_is_named() -> None:
     upright_pattern().save(out, "GIF")
     with pytest.raises(PhotoRejected, match="GIF images are not supported"):
         prepare_image(out.getvalue())
+
+
+# ------------------------------------------------------------ HEIC: the optional heic extra
+
+
+def _heic(image: Image.Image) -> bytes:
+    """A HEIC file made with pillow-heif (skips the test where the heic extra is not installed)."""
+    pillow_heif = pytest.importorskip("pillow_heif")
+    out = io.BytesIO()
+    pillow_heif.from_pillow(image).save(out, quality=95)
+    return out.getvalue()
+
+
+@pytest.fixture
+def heic_without_the_extra(monkeypatch: pytest.MonkeyPatch) -> Iterator[bytes]:
+    """A HEIC photo, then pillow-heif made unimportable, as in an installation without the heic extra."""
+    data = _heic(upright_pattern())
+    monkeypatch.setitem(sys.modules, "pillow_heif", None)  # `import pillow_heif` now raises ImportError
+    imaging.heif_available.cache_clear()
+    yield data
+    imaging.heif_available.cache_clear()
+
+
+def test_without_the_heic_extra_a_heic_photo_is_refused_naming_the_extra(
+    heic_without_the_extra: bytes,
+) -> None:
+    assert imaging.is_heif(heic_without_the_extra)
+    with pytest.raises(PhotoRejected) as refused:
+        prepare_image(heic_without_the_extra)
+    assert "HEIC" in str(refused.value)
+    assert "install MyoCase with the heic extra: pip install 'myocase[heic]'" in str(refused.value)
+    assert prepare_image(png_bytes(upright_pattern())).media_type == "image/png"  # other formats unaffected
+
+
+def test_with_the_heic_extra_a_heic_photo_is_stored_upright_as_jpeg() -> None:
+    data = _heic(upright_pattern())
+    imaging.heif_available.cache_clear()
+    prepared = prepare_image(data)
+    assert prepared.media_type == "image/jpeg"
+    assert (prepared.width, prepared.height) == upright_pattern().size
+    stored = Image.open(io.BytesIO(prepared.data))
+    assert _close(stored.getpixel((5, 5)), RED)  # type: ignore[arg-type]
+    assert _close(stored.getpixel((prepared.width - 5, 5)), BLUE)  # type: ignore[arg-type]

@@ -1,5 +1,6 @@
 """The main window itself: keys that work wherever the focus is, closing windows, the database files of
-the File menu (New, Recent, Back up, Restore), the toolbar at small sizes, closing with a form open."""
+the File menu (New, Open, Recent, Back up, Restore), the toolbar at small sizes, closing with a form open,
+`myocase PATH` opening that series, and Help → About."""
 
 from __future__ import annotations
 
@@ -8,15 +9,25 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from myocase import __version__, cli
 from myocase.domain.records import Identifiers
 from myocase.store.casebook import Casebook
-from myocase.store.database import StorageError
-from myocase.ui import recent
+from myocase.store.database import StorageError, head_revision
+from myocase.ui import application, recent
 from myocase.ui.application import make_application, open_start_database
 from myocase.ui.controller import Controller
 from myocase.ui.main_window import MainWindow
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QMessageBox,
+    QPushButton,
+    QTextBrowser,
+    QWidget,
+)
 
 from tests.factories import make_patient
 from tests.ui.conftest import Answers
@@ -290,3 +301,69 @@ def test_closing_the_window_with_an_unsaved_form_asks(qtbot, window: MainWindow,
     answers.reply = QMessageBox.StandardButton.Discard
     assert window.close()
     assert not window.isVisible()
+
+
+# ------------------------------------------------------------ starting with a file, and About
+
+
+def test_myocase_path_opens_that_series_in_the_window(qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    series = tmp_path / "ward 3.myocase"
+    book = Casebook.open(series)
+    book.save_patient(make_patient("MYO-42"))
+    book.close()
+    opened: list[MainWindow] = []
+
+    def tracked(controller: Controller) -> MainWindow:  # the window the app opens, closed once shown
+        window = MainWindow(controller)
+        qtbot.addWidget(window)
+        opened.append(window)
+        QTimer.singleShot(0, lambda: opened.append(window) if window.isVisible() and window.close() else None)
+        return window
+
+    monkeypatch.setattr(application, "MainWindow", tracked)
+    assert cli.main([str(series)]) == 0  # as `myocase PATH`, the desktop entry's `myocase %f`
+    window = opened[0]
+    assert len(opened) == 2  # it was shown, then closed
+    assert window.controller.book.path == series
+    assert [p.study_id for p in window.controller.book.patients()] == ["MYO-42"]
+    assert "ward 3.myocase" in window.windowTitle()
+    assert recent.recent_databases()[0] == series.resolve()
+    assert QGuiApplication.desktopFileName() == "myocase"  # the dock shows the app's own icon
+
+
+def test_open_offers_myocase_and_sqlite_files(qtbot, window: MainWindow, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    other = tmp_path / "other.myocase"
+    Casebook.open(other).close()
+    offered = file_dialog(monkeypatch, "getOpenFileName", other)
+    window.actions_["open"].trigger()
+    series_filter = offered[0].split(";;")[0]
+    assert "*.myocase" in series_filter and "*.sqlite" in series_filter
+    assert window.controller.book.path == other
+    assert recent.with_database_suffix(tmp_path / "copy.myocase") == tmp_path / "copy.myocase"
+
+
+def test_about_names_the_version_the_database_its_schema_and_the_licences(
+    qtbot, window: MainWindow, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    window.actions_["about"].trigger()
+    dialog = window.findChild(QDialog, "AboutDialog")
+    assert dialog is not None and dialog.isVisible()
+    text = dialog.findChild(QTextBrowser).toPlainText()
+    book = window.controller.book
+    assert f"MyoCase {__version__}" in text
+    assert f"Database: {book.location}" in text
+    assert f"Schema version: {head_revision()}" in text and book.schema_version() == head_revision()
+    for component, licence in [
+        ("SQLAlchemy", "MIT"),
+        ("PySide6", "LGPL-3.0"),
+        ("DejaVu fonts", "Bitstream-Vera"),
+    ]:
+        lines = text.splitlines()  # the table reads name, version, licence, one cell a line
+        assert any(line.startswith(component) and licence in lines[n + 2] for n, line in enumerate(lines)), (
+            component
+        )
+    shown: list[object] = []
+    monkeypatch.setattr(QMessageBox, "aboutQt", lambda parent, title="": shown.append(parent))
+    about_qt = next(b for b in dialog.findChildren(QPushButton) if "About" in b.text())
+    qtbot.mouseClick(about_qt, Qt.MouseButton.LeftButton)
+    assert shown == [dialog]
