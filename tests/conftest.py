@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 from myocase.domain.records import SeriesSettings
+from myocase.services.demo import write_demo
 from myocase.store.casebook import Casebook
+from myocase.store.database import backup_database
 
 from tests.factories import TODAY
 
@@ -54,8 +56,13 @@ def _server_database() -> Iterator[str]:
 
 
 @pytest.fixture
-def book(db_path: Path) -> Iterator[Casebook]:
-    """A fresh, migrated case-series database; 'today' is pinned to 2024-01-15."""
+def book(request: pytest.FixtureRequest, db_path: Path) -> Iterator[Casebook]:
+    """A fresh, migrated case-series database; 'today' is pinned to 2024-01-15.
+
+    Marked ``@pytest.mark.demo``: a private copy of the demo series at ``db_path`` instead."""
+    if request.node.get_closest_marker("demo"):
+        yield from _demo_copy(request.getfixturevalue("demo_path"), db_path)
+        return
     with ExitStack() as stack:
         if SERVER_URL:
             casebook = Casebook.connect(stack.enter_context(_server_database()), today=lambda: TODAY)
@@ -63,4 +70,31 @@ def book(db_path: Path) -> Iterator[Casebook]:
             casebook = Casebook.open(db_path, today=lambda: TODAY)
         stack.callback(casebook.close)
         casebook.save_settings(SeriesSettings(name="Test series", cutoff=date(2023, 6, 30)))
+        yield casebook
+
+
+@pytest.fixture(scope="session")
+def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The synthetic demo series, written once per test session: a template that tests copy, never open."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    book = Casebook.open(path, today=lambda: TODAY)
+    write_demo(book)
+    book.close()
+    return path
+
+
+@pytest.fixture
+def demo_book(demo_path: Path, tmp_path: Path) -> Iterator[Casebook]:
+    """A private copy of the demo series for one test (on the test server, a fresh one written there)."""
+    yield from _demo_copy(demo_path, tmp_path / "demo.sqlite")
+
+
+def _demo_copy(template: Path, path: Path) -> Iterator[Casebook]:
+    with ExitStack() as stack:
+        if SERVER_URL:
+            casebook = Casebook.connect(stack.enter_context(_server_database()), today=lambda: TODAY)
+            write_demo(casebook)
+        else:
+            casebook = Casebook.open(backup_database(template, path), create=False, today=lambda: TODAY)
+        stack.callback(casebook.close)
         yield casebook

@@ -3,6 +3,7 @@ lost without asking, and the demo stops calling itself synthetic once a patient 
 
 from __future__ import annotations
 
+import pytest
 from myocase.domain.cdasi import Mmt8Scores
 from myocase.domain.records import Consent
 from myocase.domain.scales import SCALES
@@ -249,10 +250,10 @@ def new_demo_patient(qtbot, window: MainWindow) -> RecordForm:  # type: ignore[n
     return form
 
 
+@pytest.mark.demo
 def test_a_patient_added_to_the_demo_ends_the_synthetic_label_undoably(
     qtbot, window: MainWindow, answers: Answers
 ) -> None:  # type: ignore[no-untyped-def]
-    window.controller.load_demo()
     book = window.controller.book
     assert book.settings().is_demo and SYNTHETIC in window.windowTitle()
     form = new_demo_patient(qtbot, window)
@@ -268,8 +269,8 @@ def test_a_patient_added_to_the_demo_ends_the_synthetic_label_undoably(
     assert book.patient_by_study_id("REAL-01") is not None and not book.settings().is_demo
 
 
+@pytest.mark.demo
 def test_answering_no_in_the_demo_stores_nothing(qtbot, window: MainWindow, answers: Answers) -> None:  # type: ignore[no-untyped-def]
-    window.controller.load_demo()
     book = window.controller.book
     form = new_demo_patient(qtbot, window)
     answers.reply = QMessageBox.StandardButton.No
@@ -280,8 +281,8 @@ def test_answering_no_in_the_demo_stores_nothing(qtbot, window: MainWindow, answ
     assert form.isVisible() and form.study_id.text() == "REAL-01"  # nothing typed is lost either
 
 
+@pytest.mark.demo
 def test_editing_a_demo_patient_asks_too(qtbot, window: MainWindow, answers: Answers) -> None:  # type: ignore[no-untyped-def]
-    window.controller.load_demo()
     book = window.controller.book
     patient = book.patient_by_study_id("DEMO-01")
     assert patient is not None

@@ -25,9 +25,9 @@ def _cut(widget: QWidget) -> list[str]:
     return cut
 
 
+@pytest.mark.demo
 @pytest.mark.parametrize("size", [(1024, 700), (1366, 768)])
 def test_the_window_cuts_no_text_at_small_sizes(qtbot, window: MainWindow, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    window.controller.load_demo()
     window.resize(*size)
     patient = window.controller.book.patient_by_study_id("DEMO-01")
     assert patient is not None
@@ -51,8 +51,8 @@ def _within_screen(widget: QWidget) -> None:
     )
 
 
+@pytest.mark.demo
 def test_every_dialog_and_window_fits_the_screen_with_save_and_cancel_on_it(window: MainWindow) -> None:
-    window.controller.load_demo()
     patient = window.controller.book.patient_by_study_id("DEMO-01")
     assert patient is not None
     window.controller.select_patient(patient.id)

@@ -273,9 +273,9 @@ def test_restore_asks_and_cancel_changes_nothing(
 # ------------------------------------------------------------ toolbar and closing
 
 
+@pytest.mark.demo
 @pytest.mark.parametrize("size", [(1024, 700), (1366, 768)])
 def test_the_toolbar_keeps_undo_and_redo_visible(qtbot, window: MainWindow, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    window.controller.load_demo()
     add_patient(window, "A-VERY-LONG-STUDY-IDENTIFIER-01")
     window.resize(*size)
     QCoreApplication.processEvents()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from myocase.domain.records import IndexStatus
 from myocase.ui.main_window import MainWindow
 from PySide6.QtCore import Qt
@@ -13,8 +14,8 @@ def _choose(combo, data) -> None:  # type: ignore[no-untyped-def]
     combo.setCurrentIndex(index)
 
 
+@pytest.mark.demo
 def test_filters_narrow_the_patient_list(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
-    window.controller.load_demo()
     panel = window.patients
     assert len(panel.visible_study_ids()) == 10
     qtbot.keyClicks(panel.search, "07")
@@ -29,8 +30,8 @@ def test_filters_narrow_the_patient_list(qtbot, window: MainWindow) -> None:  # 
     assert panel.count.text() == "10 patients"
 
 
+@pytest.mark.demo
 def test_drug_filter_finds_any_drug_ever_received(window: MainWindow) -> None:
-    window.controller.load_demo()
     panel = window.patients
     _choose(panel.drug, "tofacitinib")  # nobody is on it at the cut-off: all switched to upadacitinib
     book = window.controller.book
@@ -42,8 +43,8 @@ def test_drug_filter_finds_any_drug_ever_received(window: MainWindow) -> None:
     assert panel.count.text() == "3 of 10 patients"
 
 
+@pytest.mark.demo
 def test_status_at_the_cut_off(window: MainWindow) -> None:
-    window.controller.load_demo()
     panel = window.patients
     labels = [panel.status.itemText(n) for n in range(panel.status.count())]
     assert labels == [
@@ -58,10 +59,10 @@ def test_status_at_the_cut_off(window: MainWindow) -> None:
     assert len(panel.visible_study_ids()) == 9 and "DEMO-04" not in panel.visible_study_ids()
 
 
+@pytest.mark.demo
 def test_current_drugs_show_the_jak_inhibitor_first_with_the_whole_list_in_a_tooltip(
     window: MainWindow,
 ) -> None:
-    window.controller.load_demo()
     panel = window.patients
     model, column = panel.model, [c.title for c in panel.model.columns].index("Current drugs")
     row = model.row_of(lambda s: s.study_id == "DEMO-01")

@@ -26,8 +26,8 @@ def select(window: MainWindow, study_id: str) -> int:
     return patient.id
 
 
+@pytest.mark.demo
 def test_the_timeline_follows_the_selected_patient_and_every_save(window: MainWindow) -> None:
-    window.controller.load_demo()
     view = window.patient_view
     timeline = view.timeline
     pid = select(window, "DEMO-01")
@@ -48,8 +48,8 @@ def test_the_timeline_follows_the_selected_patient_and_every_save(window: MainWi
     assert timeline.counts() == before
 
 
+@pytest.mark.demo
 def test_clicking_the_timeline_opens_the_assessment_or_the_photo(window: MainWindow) -> None:
-    window.controller.load_demo()
     pid = select(window, "DEMO-01")
     view = window.patient_view
     book = window.controller.book
@@ -66,8 +66,8 @@ def test_clicking_the_timeline_opens_the_assessment_or_the_photo(window: MainWin
     assert view.photos.selected_ids() == [photo.id]
 
 
+@pytest.mark.demo
 def test_days_from_the_index_start_redraws_the_timeline(window: MainWindow) -> None:
-    window.controller.load_demo()
     select(window, "DEMO-01")
     view = window.patient_view
     timeline = view.timeline
@@ -79,8 +79,8 @@ def test_days_from_the_index_start_redraws_the_timeline(window: MainWindow) -> N
     assert view.timeline_spec.x_mode == "index_days"
 
 
+@pytest.mark.demo
 def test_the_report_draws_the_same_elements_as_the_screen(window: MainWindow) -> None:
-    window.controller.load_demo()
     view = window.patient_view
     for study_id in ("DEMO-01", "DEMO-04", "DEMO-06"):
         select(window, study_id)
@@ -97,10 +97,10 @@ def test_the_report_draws_the_same_elements_as_the_screen(window: MainWindow) ->
             assert (s0 + s1) / 2 == pytest.approx((p0 + p1) / 2, abs=day), study_id  # the same place
 
 
+@pytest.mark.demo
 def test_the_larger_timeline_and_the_records_height_are_kept_between_sessions(
     qtbot: QtBot, controller: Controller
 ) -> None:
-    controller.load_demo()
     first = MainWindow(controller)
     qtbot.addWidget(first)
     first.resize(1024, 700)
@@ -138,8 +138,8 @@ def test_the_larger_timeline_and_the_records_height_are_kept_between_sessions(
     assert third.patient_view.timeline_larger()  # Ctrl+Shift+T, from anywhere in the window
 
 
+@pytest.mark.demo
 def test_the_strip_shows_every_photo_until_some_are_chosen_for_the_report(window: MainWindow) -> None:
-    window.controller.load_demo()
     pid = select(window, "DEMO-01")
     view = window.patient_view
     book = window.controller.book

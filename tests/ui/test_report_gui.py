@@ -40,10 +40,10 @@ def export_once(qtbot, window: MainWindow) -> Path:  # type: ignore[no-untyped-d
     return Path(blocker.args[0])
 
 
+@pytest.mark.demo
 def test_one_click_writes_beside_the_database_and_never_replaces(
     qtbot, window: MainWindow, db_path: Path, opened, no_dialog
 ) -> None:  # type: ignore[no-untyped-def]
-    window.controller.load_demo()
     first = export_once(qtbot, window)
     today = date.today().isoformat()
     assert first == db_path.parent / f"{DEMO_NAME}_report_{today}.pdf"
@@ -55,10 +55,10 @@ def test_one_click_writes_beside_the_database_and_never_replaces(
     assert opened == []  # nothing opens by itself
 
 
+@pytest.mark.demo
 def test_the_confirmation_stays_and_opens_the_file_or_its_folder(
     qtbot, window: MainWindow, tmp_path: Path, opened, no_dialog
 ) -> None:  # type: ignore[no-untyped-def]
-    window.controller.load_demo()
     written = export_once(qtbot, window)
     notice = window.exporter.notice
     assert notice.isVisible() and str(written) in notice.text() and "de-identified" in notice.text()
@@ -71,10 +71,10 @@ def test_the_confirmation_stays_and_opens_the_file_or_its_folder(
     assert not notice.isVisible()
 
 
+@pytest.mark.demo
 def test_export_as_asks_where_and_remembers_the_folder(
     qtbot, window: MainWindow, tmp_path: Path, opened, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    window.controller.load_demo()
     target = tmp_path / "reports" / "series"
     target.parent.mkdir()
     proposed: list[str] = []
@@ -93,10 +93,10 @@ def test_export_as_asks_where_and_remembers_the_folder(
     assert window.exporter.notice.isVisible()
 
 
+@pytest.mark.demo
 def test_identified_export_asks_first_and_says_so_in_its_name(
     qtbot, window: MainWindow, db_path: Path, opened, answers: Answers, no_dialog
 ) -> None:  # type: ignore[no-untyped-def]
-    window.controller.load_demo()
     answers.reply = QMessageBox.StandardButton.No
     assert not window.export_report(identified=True)
     assert "names, record numbers" in answers.questions[-1] and not list(db_path.parent.glob("*.pdf"))
@@ -109,8 +109,8 @@ def test_identified_export_asks_first_and_says_so_in_its_name(
     assert "WITH IDENTIFIERS" in window.exporter.notice.text()
 
 
+@pytest.mark.demo
 def test_cancel_leaves_no_file(qtbot, window: MainWindow, db_path: Path, opened, no_dialog) -> None:  # type: ignore[no-untyped-def]
-    window.controller.load_demo()
     window.exporter.runner.progressed.connect(lambda done, total, what: window.exporter.runner.cancel())
     with qtbot.waitSignal(window.exporter.cancelled, timeout=60_000):
         assert window.export_report()
@@ -118,10 +118,10 @@ def test_cancel_leaves_no_file(qtbot, window: MainWindow, db_path: Path, opened,
     assert not window.exporter.notice.isVisible()
 
 
+@pytest.mark.demo
 def test_report_settings_are_stored_with_the_folder(
     qtbot, window: MainWindow, tmp_path: Path, opened, no_dialog
 ) -> None:  # type: ignore[no-untyped-def]
-    window.controller.load_demo()
     form = window.edit_report_settings()
     form.report_title.setText("JAK inhibitors in refractory DM")
     form.authors.setText("A. Author, B. Author")
