@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_timeline_spec import ASSESSMENTS, COURSES, EVENTS, PHOTOS, build
 from myocase.domain.timeline import XMode
 from myocase.ui.application import make_application
-from myocase.ui.timeline_plot import TimelinePlot
+from myocase.ui.figures.timeline import TimelinePlot
 
 BUDGET_MS = 50.0
 

@@ -34,7 +34,6 @@ def compile_lock(source: Path, target: Path, *extra: str) -> None:
 
 if __name__ == "__main__":
     compile_lock(ROOT / "pyproject.toml", HERE / "requirements.lock")
-    compile_lock(
-        ROOT / "pyproject.toml", HERE / "requirements-dev.lock", "--extra", "test", "--extra", "heic"
-    )
+    dev_extras = [arg for extra in ("test", "heic", "server") for arg in ("--extra", extra)]
+    compile_lock(ROOT / "pyproject.toml", HERE / "requirements-dev.lock", *dev_extras)
     compile_lock(HERE / "requirements-build.in", HERE / "requirements-build.lock")

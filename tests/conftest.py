@@ -29,6 +29,13 @@ def _private_log_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     monkeypatch.setattr("myocase.cli.log_folder", lambda: folder)
 
 
+@pytest.fixture(autouse=True)
+def _private_documents(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A report of a series on a server goes to the documents folder: one of the test's own, never the user's."""
+    folder = tmp_path_factory.mktemp("Documents")
+    monkeypatch.setattr("myocase.services.report_files.user_documents_path", lambda: folder)
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "series.sqlite"
@@ -37,6 +44,30 @@ def db_path(tmp_path: Path) -> Path:
 # Set to a server URL (e.g. postgresql+psycopg://postgres@/postgres?host=/tmp/pg&port=55432) to run
 # every `book` test against a fresh database on that server instead of a SQLite file.
 SERVER_URL = os.environ.get("MYOCASE_TEST_SERVER_URL")
+
+# Whole modules about what only a SQLite file has: marked sqlite_only, so they run once, in the file pass.
+SQLITE_ONLY_MODULES = {
+    "tests/packaging/": "builds the packaged app and runs the demo in a file",
+    "tests/test_wheel.py": "builds the wheel and runs the demo in a file",
+    "tests/store/test_crash_safety.py": "kills a SQLite writer",
+    "tests/store/test_connections.py": "the SQLite connection pool and pragmas",
+    "tests/store/test_database_glance.py": "a glance reads the file without SQLAlchemy",
+    "tests/services/test_redcap.py": "exports and imports series files by path",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``sqlite_only`` on the modules above; on the test server, every ``sqlite_only`` test is skipped with its
+    reason (``@pytest.mark.sqlite_only("why")``)."""
+    for item in items:
+        where = item.path.relative_to(config.rootpath).as_posix()
+        module = next((m for m in SQLITE_ONLY_MODULES if where.startswith(m)), None)
+        if module is not None:
+            item.add_marker(pytest.mark.sqlite_only(SQLITE_ONLY_MODULES[module]))
+        marker = item.get_closest_marker("sqlite_only")
+        if SERVER_URL and marker is not None:
+            why = marker.args[0] if marker.args else "needs a SQLite file"
+            item.add_marker(pytest.mark.skip(reason=f"SQLite file only: {why}"))
 
 
 @contextmanager
@@ -53,6 +84,15 @@ def _server_database() -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def server_url() -> Iterator[str]:
+    """The URL of a fresh, empty database on the test server (skipped without MYOCASE_TEST_SERVER_URL)."""
+    if not SERVER_URL:
+        pytest.skip("set MYOCASE_TEST_SERVER_URL to run on a PostgreSQL server")
+    with _server_database() as url:
+        yield url
 
 
 @pytest.fixture

@@ -1,9 +1,12 @@
-"""Fast start: the command line loads no heavy library until a command needs it, and opening a current
-database does not load Alembic (each checked in a fresh interpreter, by what is in ``sys.modules``)."""
+"""Fast start: the command line loads no heavy library until a command needs it, opening a current database
+does not load Alembic, `info` on a current file loads no SQLAlchemy, and the window is painted — patient list
+and timeline — before SciPy, reportlab, Alembic or the analysis and cohort windows are loaded, reading
+through one connection (each checked in a fresh interpreter, by what is in ``sys.modules``)."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -43,7 +46,14 @@ def test_info_on_a_current_database_loads_only_the_store(tmp_path: Path) -> None
     db = tmp_path / "series.sqlite"
     Casebook.open(db).close()  # created and migrated here, in the test's process
     code = f"from myocase.cli import main\nassert main(['info', '--db', {str(db)!r}]) == 0"
-    assert _loaded_after(code) == {"sqlalchemy"}
+    assert _loaded_after(code) == set()
+
+
+def test_describing_a_current_database_file_loads_nothing_heavy(tmp_path: Path) -> None:
+    db = tmp_path / "series.sqlite"
+    Casebook.open(db).close()
+    code = f"from pathlib import Path\nfrom myocase.services import info\ninfo.describe(Path({str(db)!r}))"
+    assert _loaded_after(code) == set()
 
 
 def test_a_database_to_migrate_loads_alembic(tmp_path: Path) -> None:
@@ -77,3 +87,72 @@ def test_the_stored_revision_is_read_without_alembic(tmp_path: Path, revision: s
         )
         assert database.stored_revision(connection) == revision
     engine.dispose()
+
+
+# The desktop app started as `myocase DB` starts it, the first patient of the list selected as its window is
+# built; after the first paint of the timeline: what is loaded, and (after every other patient was shown too)
+# how many connections the window's series opened.
+WINDOW_PROBE = """
+import gc, json, sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import Engine, event
+from myocase import cli
+from myocase.ui import application
+
+found = {"connections": 0}
+event.listen(Engine, "connect", lambda *_: found.update(connections=found["connections"] + 1))
+
+class Watched(application.MainWindow):
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.patients.table.selectRow(0)
+        self.patient_view.timeline.graphics.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and "loaded" not in found:
+            found["loaded"] = sorted(sys.modules)
+            found["tracks"] = len(self.patient_view.timeline_spec.tracks)
+            QTimer.singleShot(0, self.every_patient)
+        return False
+
+    def every_patient(self):
+        for summary in self.controller.book.patient_summaries():
+            self.controller.select_patient(summary.id)
+            QApplication.processEvents()
+        found["patients"] = len(self.controller.book.patient_summaries())
+        found["collecting"] = gc.isenabled()
+        self.close()
+
+application.MainWindow = Watched
+assert cli.main(sys.argv[1:]) == 0
+print(json.dumps(found))
+"""
+
+
+def test_the_window_paints_the_timeline_before_loading_what_it_does_not_show(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    db = database.backup_database(demo_path, tmp_path / "demo.sqlite")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        env[name] = str(tmp_path / name.lower())  # the window's settings and recent files: not the user's
+    result = subprocess.run(
+        [sys.executable, "-c", WINDOW_PROBE, "--debug", str(db)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert found["tracks"] > 0  # the first patient's timeline was drawn when it painted
+    loaded = set(found["loaded"])
+    assert {m.split(".")[0] for m in loaded} & {"scipy", "reportlab", "alembic", "pypdfium2", "mako"} == set()
+    assert not [m for m in loaded if m.startswith("myocase.ui.") and ("cohort" in m or "analysis" in m)]
+    assert "myocase.report.case_series" not in loaded
+    assert found["patients"] == 10
+    assert found["connections"] == 1
+    assert found["collecting"]  # the collector, off while the window was built, is back once it painted
+    assert "Start: database opened +" in result.stderr
+    assert "first paint +" in result.stderr

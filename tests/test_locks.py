@@ -29,7 +29,7 @@ def _locked(lock: str) -> dict[str, list[str]]:
 def test_every_dependency_is_locked_with_hashes() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     runtime = {_name(r) for r in project["dependencies"]}
-    extras = {_name(r) for key in ("test", "heic") for r in project["optional-dependencies"][key]}
+    extras = {_name(r) for key in ("test", "heic", "server") for r in project["optional-dependencies"][key]}
     app, dev = _locked("requirements.lock"), _locked("requirements-dev.lock")
     assert runtime <= set(app), runtime - set(app)
     assert runtime | extras <= set(dev), (runtime | extras) - set(dev)

@@ -70,7 +70,9 @@ def test_the_wheel_runs_demo_stats_and_report_from_an_empty_folder(installed: Pa
         [str(installed), "-c", "import myocase, myocase.assets as a; print(myocase.__file__, a.migrations_dir(), a.fonts_dir(), myocase.__version__)"],
         cwd=tmp_path, capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
-    assert str(ROOT) not in where and "site-packages" in where and "0+unknown" not in where
+    assert str(ROOT) not in where
+    assert "site-packages" in where
+    assert "0+unknown" not in where
     demo = _run(installed, tmp_path, "demo", "--db", "series.sqlite")
     assert demo.returncode == 0, demo.stderr
     stats = _run(installed, tmp_path, "stats", "--db", "series.sqlite", "--json")
@@ -78,9 +80,8 @@ def test_the_wheel_runs_demo_stats_and_report_from_an_empty_folder(installed: Pa
     assert json.loads(stats.stdout)["outcome"]["n"] == 8
     report = _run(installed, tmp_path, "report", "--db", "series.sqlite", "--out", "report.pdf")
     assert report.returncode == 0, report.stderr
-    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF") and (
-        tmp_path / "report.pdf"
-    ).stat().st_size > 100_000
+    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
+    assert (tmp_path / "report.pdf").stat().st_size > 100_000
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.pdf", "series.sqlite"]
 
 

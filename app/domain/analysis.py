@@ -237,7 +237,8 @@ def _row(record: PatientRecord, settings: AnalysisSettings, cutoff: date) -> Out
         )
         return Exclusion(pid, sid, f"no {label} on {settings.index_drug} {when}")
     b, f = _value(base, settings.measure), _value(follow, settings.measure)
-    assert b is not None and f is not None
+    assert b is not None
+    assert f is not None
     tis = total_improvement_score(
         base, follow, juvenile=patient.subtype is Subtype.JDM, aldolase_factor=settings.aldolase_factor
     )

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from .numbers import plural
+from .palette import BLACK, SKY_BLUE, VERMILLION, WHITE, YELLOW
 
 Point = tuple[float, float]
 
@@ -24,11 +25,11 @@ class ShapeKind(StrEnum):
 
 # A few clear colours that stand out on skin and stay distinct in greyscale (Okabe–Ito).
 ANNOTATION_COLOURS: dict[str, str] = {
-    "yellow": "#F0E442",
-    "sky blue": "#56B4E9",
-    "vermillion": "#D55E00",
-    "white": "#FFFFFF",
-    "black": "#000000",
+    "yellow": YELLOW,
+    "sky blue": SKY_BLUE,
+    "vermillion": VERMILLION,
+    "white": WHITE,
+    "black": BLACK,
 }
 DEFAULT_COLOUR = "yellow"
 HALO_SHARE = 0.2  # a text label's outline, as a share of its size: readable on skin, in print too
@@ -45,7 +46,7 @@ def halo_colour(key: str) -> str:
     """The outline drawn around a text label of annotation colour ``key``: black or white,
     whichever contrasts more with it (yellow, sky blue and vermillion get black, black gets white)."""
     light = _luminance(ANNOTATION_COLOURS.get(key, ANNOTATION_COLOURS[DEFAULT_COLOUR]))
-    return "#000000" if (light + 0.05) / 0.05 >= 1.05 / (light + 0.05) else "#FFFFFF"
+    return BLACK if (light + 0.05) / 0.05 >= 1.05 / (light + 0.05) else WHITE
 
 
 @dataclass(frozen=True)

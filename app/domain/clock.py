@@ -15,12 +15,13 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Literal
 
+from . import numbers
 from .dates import PartialDate, Precision
 from .phases import index_course
 from .records import MedicationCourse, PatientRecord
 
 EPOCH = date(1970, 1, 1)
-MINUS = "−"  # U+2212: a true minus sign in printed numbers
+MINUS = numbers.MINUS
 
 XMode = Literal["date", "index_days"]
 
@@ -41,7 +42,7 @@ class DateMode(StrEnum):
 
 def signed(number: int) -> str:
     """+12, 0, −5 (with a true minus sign)."""
-    return f"+{number}" if number > 0 else f"{MINUS}{-number}" if number < 0 else "0"
+    return numbers.signed(number, 0)
 
 
 @dataclass(frozen=True)

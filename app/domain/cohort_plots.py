@@ -29,6 +29,7 @@ from datetime import date, timedelta
 from .clock import index_clock
 from .cohort_swimmer import DiscontinuationSpec, SwimmerRowSpec, SwimmerSpec, build_swimmer
 from .dates import Precision
+from .numbers import MINUS, shown
 from .plot_spec import (
     BandSpec,
     ExclusionSpec,
@@ -52,6 +53,7 @@ from .records import MedicationCourse
 from .scales import SCALES
 from .scores import SeverityBands
 from .style import DASHED, DAY_ZERO_LINE, MEDIAN_LINE, SPAGHETTI_LINE, LineStyle, SeriesStyle
+from .timeline_lanes import course_stop_x
 
 __all__ = [
     "DiscontinuationSpec",
@@ -152,7 +154,7 @@ def _line(
         key=lambda a: (a.assessed_on, a.id or 0),
     )
     if not chosen:
-        return f"no {SCALES[measure].label} values from day {first} to the data cut-off"
+        return f"no {SCALES[measure].label} values from day {shown(first, 0)} to the data cut-off"
     sid = data.patient.study_id
     points = tuple(
         PointSpec(
@@ -163,8 +165,7 @@ def _line(
         )
         for a in chosen
     )
-    stop = course.stop.latest() if course.stop and course.stop.latest() <= cutoff else None
-    x_stop = clock.x(stop) if stop else None
+    x_stop = course_stop_x(course, clock, cutoff)
     until = f"; {course.drug} stopped on day {num(x_stop)}" if x_stop is not None else ""
     tooltip = f"{sid}: {len(points)} values, day {num(points[0].x)} to {num(points[-1].x)}{until}"
     line = SpaghettiLineSpec(data.patient.id, sid, points, x_stop, SPAGHETTI_LINE, OFF_DRUG_LINE, tooltip)
@@ -182,7 +183,7 @@ class MedianRule:
     def text(self, index_drug: str) -> str:
         return (
             f"Median line: at day 0, each patient's baseline (the last value from day "
-            f"-{self.baseline_before} to day {self.baseline_after}); then every {self.bin_days} days, "
+            f"{MINUS}{self.baseline_before} to day {self.baseline_after}); then every {self.bin_days} days, "
             f"each patient's value nearest that day within ± {num(self.bin_days / 2)} days while on "
             f"{index_drug}; a median is shown where at least {self.min_n} patients contribute."
         )
@@ -205,7 +206,7 @@ def _median_point(rule: MedianRule, k: int, picked: list[float], unit: str) -> M
     middle = statistics.median(picked)
     q1, _, q3 = statistics.quantiles(picked, n=4, method="inclusive") if len(picked) > 1 else [middle] * 3
     where = (
-        f"Baseline (day -{rule.baseline_before} to {rule.baseline_after})"
+        f"Baseline (day {MINUS}{rule.baseline_before} to {rule.baseline_after})"
         if k == 0
         else f"Day {k * rule.bin_days} ± {num(rule.bin_days / 2)}"
     )

@@ -13,7 +13,7 @@ Per patient (rows longest on the drug first, or by study id):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
@@ -41,7 +41,8 @@ from .style import (
     ae_style,
     fuzzy_style,
 )
-from .timeline import BarSpec, EventMarkerSpec, course_bar, event_marker
+from .timeline_lanes import BarSpec, course_bar
+from .timeline_markers import EventMarkerSpec, event_marker
 from .vocab import CTCAE_GRADES, AeAction, DrugClass
 
 SwimmerOrder = Literal["duration", "study_id"]
@@ -95,12 +96,7 @@ def _prior_bars(data: PatientData, index_drug: str, cutoff: date, clock: Clock) 
         course = courses.get(((phase.drug or "").casefold(), phase.start))
         if phase.kind is not PhaseKind.JAK or course is None:
             continue
-        bar = course_bar(course, clock, cutoff)
-        end = clock.x(phase.end_or(cutoff))
-        if end < bar.x_end or bar.open_ended:
-            fuzzy = bar.fuzzy_end if bar.fuzzy_end and bar.fuzzy_end[1] <= end else None
-            bar = replace(bar, x_end=max(end, bar.x_start), fuzzy_end=fuzzy, open_ended=False)
-        bars.append(bar)
+        bars.append(course_bar(course, clock, cutoff).ending_at(clock.x(phase.end_or(cutoff))))
     return tuple(bars)
 
 

@@ -29,12 +29,12 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, is_dataclass, replace
 from datetime import date
-from enum import StrEnum
 from typing import Any
 
 from .annotations import Crop, Shape
 from .cdasi import CdasiGrid, Mmt8Scores
 from .clock import Clock, DateMode
+from .measures import MEASURES, Policy
 from .records import (
     AdverseEvent,
     AntibodyResult,
@@ -45,23 +45,12 @@ from .records import (
     PatientRecord,
     Photo,
     PhotoComparison,
+    Provenance,
     SeriesSettings,
 )
-from .scales import ENZYME_FIELDS, SCALES
 from .scrub import DATE_REMOVED, REMOVED, Hit, Scrubber
 
 OLDEST_SHOWN_AGE = 90  # ages from here up are shown as "≥ 90"
-
-
-class Policy(StrEnum):
-    KEEP = "kept"  # coded values, numbers, flags and internal ids: nothing identifying
-    TEXT = "cleaned"  # free text: identifiers and calendar dates removed
-    DATE = "through the clock"  # kept in the record, shown only as the patient's clock says
-    IDENTIFIER = "left out"  # names, record numbers, dates of birth
-    BIRTH_YEAR = "year of birth left out"  # the age at onset is shown instead
-    AGE = "capped at 90"  # shown as "≥ 90" from 90 up
-    RECORDS = "each record decided"  # nested records: each field decided by its own policy
-    PIXELS = "left out of records"  # image bytes travel only through ``photo_allowed``
 
 
 _K, _T, _D, _R = Policy.KEEP, Policy.TEXT, Policy.DATE, Policy.RECORDS
@@ -74,7 +63,12 @@ FIELD_POLICY: dict[type[Any], dict[str, Policy]] = {
     Patient: {
         "study_id": _T, "subtype": _K, "sex": _K, "birth_year": Policy.BIRTH_YEAR,
         "age_at_onset": Policy.AGE, "diagnosis_date": _D, "antibodies": _R, "ild": _K,
-        "malignancy": _K, "vignette": _T, "id": _K,
+        "malignancy": _K, "vignette": _T, "id": _K, "provenance": _R,
+    },
+    # a pooled patient's centre may be shown (Table 1); the bundle's file name and the import time may not
+    Provenance: {
+        "centre": _T, "series_name": _T, "source_study_id": _T, "bundle_file": Policy.IDENTIFIER,
+        "imported_at": Policy.IDENTIFIER,
     },
     AntibodyResult: {"antibody": _T, "status": _K, "tested_on": _D},
     Identifiers: {
@@ -86,9 +80,10 @@ FIELD_POLICY: dict[type[Any], dict[str, Policy]] = {
         "dose": _K, "unit": _T, "frequency": _T, "notes": _T, "id": _K,
     },
     Assessment: {
-        "patient_id": _K, "assessed_on": _D, **dict.fromkeys(SCALES, _K),  # every measure is a number
-        **{f"{enzyme}_uln": _K for enzyme in ENZYME_FIELDS}, "mmt8_max": _K, "notes": _T,
-        "cdasi_grid": _R, "mmt8_groups": _R, "id": _K,
+        "patient_id": _K, "assessed_on": _D,
+        **{m.field: m.policy for m in MEASURES},  # the registry decides each measure,
+        **{c: m.policy for m in MEASURES for c in m.companions},  # and its ULN or maximum alike
+        "notes": _T, "cdasi_grid": _R, "mmt8_groups": _R, "id": _K,
     },
     CdasiGrid: {
         "sites": _K, "gottron_erythema": _K, "gottron_papules": _K, "gottron_ulceration": _K,
@@ -121,6 +116,7 @@ RECORD_NAMES: dict[type[Any], str] = {
     Shape: "photo annotation",
     PhotoComparison: "photo comparison",
     SeriesSettings: "series settings",
+    Provenance: "provenance",
 }
 
 
@@ -128,6 +124,13 @@ def date_offset(secret: str, patient_id: int) -> int:
     """The patient's shift in days (0–364), fixed for a given per-database secret."""
     digest = hmac.new(secret.encode(), str(patient_id).encode(), hashlib.sha256).digest()
     return int.from_bytes(digest[:8], "big") % 365
+
+
+def file_safe(disclosed: str) -> str:
+    """Already disclosed text made fit for a file name: letters, digits, dots, dashes, plus signs and
+    underscores, with the removal marks spelled out."""
+    named = disclosed.replace(DATE_REMOVED, "date-removed").replace(REMOVED, "removed")
+    return re.sub(r"[^\w.+-]+", "_", named, flags=re.ASCII).strip("_.")
 
 
 @dataclass(frozen=True)
@@ -206,8 +209,7 @@ class Disclosure:
 
     def file_part(self, text: str) -> str:
         """Text for a file name: cleaned, then only letters, digits, dots, dashes and underscores."""
-        cleaned = self.text(text).replace(DATE_REMOVED, "date-removed").replace(REMOVED, "removed")
-        return re.sub(r"[^\w.+-]+", "_", cleaned, flags=re.ASCII).strip("_.")
+        return file_safe(self.text(text))
 
     # ------------------------------------------------------------ records
 

@@ -1,6 +1,6 @@
 """How numbers and counts are shown: at most so many decimals, no trailing zeros, a true minus
-sign, an en dash for none, "−17 (−19 to −15)" for a median with its IQR or range, and counted
-nouns in the right number ("1 patient", "2 patients")."""
+sign, an en dash for none, "+4" for a change, "−17 (−19 to −15)" for a median with its IQR or range,
+"p = 0.0078", "12.5 %", and counted nouns in the right number ("1 patient", "2 patients")."""
 
 from __future__ import annotations
 
@@ -23,6 +23,24 @@ def shown(value: float | None, digits: int = 1) -> str:
     return MINUS + text[1:] if text.startswith("-") else text
 
 
+def signed(value: float, digits: int = 1) -> str:
+    """A change with its sign: ``signed(4) == "+4"``, ``signed(-3.5) == "−3.5"`` (a true minus sign),
+    ``signed(0) == "0"`` and ``signed(0.04) == "0"`` (no sign once nothing is left after rounding)."""
+    text = shown(value, digits)
+    return text if text == "0" or text.startswith(MINUS) else "+" + text
+
+
+def readable(value: float) -> str:
+    """A number as a clinician reads it: ``1_000_000`` → "1,000,000", ``10_000`` → "10,000", but
+    ``2000`` → "2000" and 1971 stays a year; ``0.5`` → "0.5", ``-2`` → "−2". Never an exponent
+    ("1e+06"), at most 6 decimals, no trailing zeros: a typed value is shown as typed."""
+    grouping = "," if abs(value) >= 10_000 else ""
+    text = f"{value:{grouping}.6f}".rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return MINUS + text[1:] if text.startswith("-") else text
+
+
 def spread(
     centre: float | None,
     bounds: tuple[float, float] | None,
@@ -39,6 +57,21 @@ def spread(
     if bounds is None:
         return write(centre)
     return f"{write(centre)} ({label + ' ' if label else ''}{write(bounds[0])} to {write(bounds[1])})"
+
+
+def p_text(p: float | None) -> str:
+    """The p-value in words: "p = 0.0078", "p < 0.001", "p = 0.25", "p = 1" (never "1.0000")."""
+    if p is None:
+        return "p not computed"
+    return "p < 0.001" if p < 0.001 else f"p = {shown(p, 4)}"
+
+
+def percent(value: float | None, digits: int = 1, sign: bool = False) -> str:
+    """``percent(12.5) == "12.5 %"``, ``percent(-40, 0) == "−40 %"``, ``percent(None) == "–"``;
+    with ``sign`` a change: ``percent(25, 0, sign=True) == "+25 %"``."""
+    if value is None:
+        return "–"
+    return f"{signed(value, digits) if sign else shown(value, digits)} %"
 
 
 def plural(count: int, noun: str, many: str | None = None) -> str:

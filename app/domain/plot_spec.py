@@ -1,7 +1,7 @@
 """Parts shared by the timeline and cohort plot specs: axes, ticks, points, series, bands, legend.
 
 Every renderer reads these as they are: ticks carry their labels, tooltips their text,
-styles come from ``style.py``. Numbers in tooltips are shown as recorded (``num``).
+styles come from ``style.py``. Numbers in tooltips are shown as recorded (``numbers.readable``).
 """
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from .clock import EPOCH, signed
+from .clock import EPOCH
 from .dates import Precision
+from .measures import AxisLimits, axis_limits
+from .numbers import readable, shown
 from .phases import index_course
 from .records import AdverseEvent, Assessment, MedicationCourse, Patient, PatientRecord
 from .scales import ENZYME_FIELDS, SCALES
@@ -31,13 +33,7 @@ class TickSpec:
     label: str
 
 
-def num(value: float) -> str:
-    """A value as recorded: no trailing zeros, no rounding beyond six decimals."""
-    if isinstance(value, int):
-        return str(value)
-    if value.is_integer():
-        return str(int(value))
-    return f"{value:.6f}".rstrip("0").rstrip(".")
+num = readable  # the older name, still imported by the timeline tracks and the cohort plots
 
 
 GLOBAL_FIELDS = ("physician_global", "patient_global", "extramuscular_global")
@@ -60,6 +56,18 @@ class SeriesSpec:
     style: SeriesStyle
     points: tuple[PointSpec, ...]
     step: bool = False  # each value holds until the next point (horizontal, then vertical)
+
+    def path(self) -> tuple[tuple[float, float], ...]:
+        """The line's vertices (x, y): point to point, or for a step series each value held until
+        the next point's x, then the change there (a dose change: horizontal, then vertical)."""
+        if not self.step:
+            return tuple((p.x, p.y) for p in self.points)
+        vertices: list[tuple[float, float]] = []
+        for n, point in enumerate(self.points):
+            if n:
+                vertices.append((point.x, self.points[n - 1].y))
+            vertices.append((point.x, point.y))
+        return tuple(vertices)
 
 
 @dataclass(frozen=True)
@@ -156,7 +164,7 @@ def day_ticks(lo: float, hi: float, max_ticks: int = 9) -> tuple[TickSpec, ...]:
 
 
 def _time_label(count: int, unit: str) -> str:
-    return "0" if count == 0 else f"{signed(count).lstrip('+')} {unit}"
+    return "0" if count == 0 else f"{shown(count, 0)} {unit}"
 
 
 def padded(lo: float, hi: float, share: float = 0.03, least: float = 7.0) -> tuple[float, float]:
@@ -167,28 +175,11 @@ def padded(lo: float, hi: float, share: float = 0.03, least: float = 7.0) -> tup
 # ----------------------------------------------------------------- y axes
 
 
-@dataclass(frozen=True)
-class AxisLimits:
-    """The top of a y axis is at least ``floor`` and at most ``cap``; the bottom is 0."""
-
-    floor: float
-    cap: float | None = None
-    log: bool = False  # a log scale may be offered (values spanning decades, like CK)
-
-
-MEASURE_LIMITS: dict[str, AxisLimits] = {
-    "cdasi_activity": AxisLimits(30, 100),  # so the severe band (> 26) always shows
-    "cdasi_damage": AxisLimits(10, 32),
-    "mmt8_total": AxisLimits(80, 150),
-    "prednisone_mg": AxisLimits(10),
-    "haq": AxisLimits(3, 3),
-    **{f: AxisLimits(10, 10) for f in (*GLOBAL_FIELDS, "pruritus")},
-    **{f: AxisLimits(0, None, log=True) for f in ENZYME_FIELDS},
-}
+MEASURE_LIMITS: dict[str, AxisLimits] = axis_limits()  # from the measure registry
 
 
 def limits_of(field: str) -> AxisLimits:
-    return MEASURE_LIMITS.get(field, AxisLimits(0, SCALES[field].high if field in SCALES else None))
+    return MEASURE_LIMITS.get(field, AxisLimits(0, None))
 
 
 def nice_ceiling(value: float) -> float:
@@ -204,7 +195,7 @@ def linear_ticks(top: float, most: int = 6) -> tuple[TickSpec, ...]:
     power = 10.0 ** math.floor(math.log10(raw))
     step = next(s * power for s in _STEPS if s * power >= raw - 1e-9)
     count = math.floor(top / step + 1e-9)
-    return tuple(TickSpec(round(k * step, 9), num(round(k * step, 9))) for k in range(count + 1))
+    return tuple(TickSpec(round(k * step, 9), readable(round(k * step, 9))) for k in range(count + 1))
 
 
 def log_scale(values: Sequence[float]) -> tuple[tuple[float, float], tuple[TickSpec, ...]] | None:
@@ -214,7 +205,7 @@ def log_scale(values: Sequence[float]) -> tuple[tuple[float, float], tuple[TickS
         return None
     low = math.floor(math.log10(min(positive)))
     high = max(math.ceil(math.log10(max(positive))), low + 1)
-    ticks = tuple(TickSpec(10.0**k, num(10.0**k)) for k in range(low, high + 1))
+    ticks = tuple(TickSpec(10.0**k, readable(10.0**k)) for k in range(low, high + 1))
     return (10.0**low, 10.0**high), ticks
 
 
@@ -242,7 +233,7 @@ def value_text(field: str, assessment: Assessment, severity: SeverityBands) -> s
     """A measure's exact value in words, e.g. "CK: 420 U/L (2.47 × ULN 170 U/L)"."""
     value = getattr(assessment, field)
     label, unit = _LABELS.get(field) or _label_and_unit(field)
-    text = f"{label}: {num(value)}"
+    text = f"{label}: {readable(value)}"
     if field == "cdasi_activity":
         return f"{text} ({severity.of(value).value})"
     if field == "mmt8_total" and assessment.mmt8_max:
@@ -251,7 +242,7 @@ def value_text(field: str, assessment: Assessment, severity: SeverityBands) -> s
         return f"{text} / 10"
     uln = getattr(assessment, field + "_uln") if field in ENZYME_FIELDS else None
     if uln:
-        return f"{text}{unit} ({value / uln:.2f} × ULN {num(uln)}{unit})"
+        return f"{text}{unit} ({shown(value / uln, 2)} × ULN {readable(uln)}{unit})"
     return text + unit
 
 

@@ -6,13 +6,14 @@ Records are plain values. ``id`` is ``None`` for a record not yet stored.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
 from .annotations import Crop, Shape
 from .cdasi import CdasiGrid, Mmt8Scores
 from .dates import PartialDate
+from .numbers import readable
 from .vocab import (
     AeAction,
     AeOutcome,
@@ -33,6 +34,28 @@ class AntibodyResult:
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """Where a patient pooled from another centre came from: written once, when their bundle was imported."""
+
+    centre: str  # the source centre's code, as its bundle names it
+    series_name: str  # the source series' name
+    source_study_id: str  # the study ID in the bundle (this series may have prefixed it with the centre)
+    bundle_file: str | None = None  # the bundle's file name
+    imported_at: datetime | None = None  # when it was imported (UTC)
+
+    @property
+    def text(self) -> str:
+        """One line for the patient view: centre, series, study ID there, file and time."""
+        parts = [f"Imported from centre {self.centre}", f"series “{self.series_name}”"]
+        parts.append(f"study ID there {self.source_study_id}")
+        if self.bundle_file:
+            parts.append(f"bundle {self.bundle_file}")
+        if self.imported_at is not None:
+            parts.append(f"on {self.imported_at.strftime('%Y-%m-%d %H:%M')} UTC")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
 class Patient:
     study_id: str
     subtype: Subtype
@@ -45,6 +68,7 @@ class Patient:
     malignancy: TriState = TriState.UNKNOWN
     vignette: str = ""
     id: int | None = None
+    provenance: Provenance | None = None  # set when the patient came in a case bundle from another centre
 
     def antibody(self, name: str) -> AntibodyResult | None:
         return next((a for a in self.antibodies if a.antibody == name), None)
@@ -114,7 +138,7 @@ class MedicationCourse:
     def dose_text(self) -> str:
         if self.dose is None:
             return self.frequency
-        dose = f"{self.dose:g} {self.unit}".strip()
+        dose = f"{readable(self.dose)} {self.unit}".strip()
         return f"{dose} {self.frequency}".strip()
 
 

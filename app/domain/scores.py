@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .numbers import readable
 from .records import Assessment
 from .scales import ENZYME_FIELDS, SCALES
 
@@ -68,8 +69,10 @@ class ChangeRule:
     def criterion_detail(self, criterion: Criterion) -> str:
         """The criterion's threshold and its source: "≥ 5 points, Anyanwu 2015"."""
         if criterion is Criterion.POINTS:
-            return f"≥ {self.points:g} points, Anyanwu 2015"
-        return f"≥ {self.percent:g} % from a baseline above {self.percent_above:g}, Ahmed 2020"
+            return f"≥ {readable(self.points)} points, Anyanwu 2015"
+        return (
+            f"≥ {readable(self.percent)} % from a baseline above {readable(self.percent_above)}, Ahmed 2020"
+        )
 
     def criterion_text(self, criterion: Criterion) -> str:
         """The criterion in words: "points criterion (≥ 5 points, Anyanwu 2015)"."""
@@ -81,8 +84,8 @@ class ChangeRule:
         return {
             RuleKind.EITHER: "either criterion",
             RuleKind.POINTS: "points only",
-            RuleKind.PERCENT: f"{self.percent:g} % only",
-            RuleKind.BY_BASELINE: f"points up to a baseline of {self.percent_above:g}, {self.percent:g} % above",
+            RuleKind.PERCENT: f"{readable(self.percent)} % only",
+            RuleKind.BY_BASELINE: f"points up to a baseline of {readable(self.percent_above)}, {readable(self.percent)} % above",
         }[self.kind]
 
     @property
@@ -92,9 +95,9 @@ class ChangeRule:
         how = {
             RuleKind.EITHER: f"a change meeting either the {points} or the {percent}",
             RuleKind.POINTS: f"a change meeting the {points}",
-            RuleKind.PERCENT: f"a change meeting the {percent}; a baseline of {self.percent_above:g} or "
+            RuleKind.PERCENT: f"a change meeting the {percent}; a baseline of {readable(self.percent_above)} or "
             "less cannot meet it",
-            RuleKind.BY_BASELINE: f"the {points} when the baseline is {self.percent_above:g} or less and the "
+            RuleKind.BY_BASELINE: f"the {points} when the baseline is {readable(self.percent_above)} or less and the "
             f"{percent} when it is higher (a combination of the two, not itself a published rule)",
         }[self.kind]
         return f"Meaningful change in CDASI activity ({self.label}): {how}."
@@ -271,7 +274,7 @@ def _improvement(
         if b is None or f is None or not uln:
             return b, f, None, f"{label} (no follow-up value)"
         factor = aldolase_factor if name == "aldolase" else ENZYME_RANGE_FACTOR[name]
-        return b, f, (b - f) / (uln * factor) * 100, f"{label}, ULN {uln:g}"
+        return b, f, (b - f) / (uln * factor) * 100, f"{label}, ULN {readable(uln)}"
     b, f = getattr(base, key), getattr(follow, key)
     if b is None or f is None:
         return b, f, None, ""

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .numbers import plural, shown
+from .numbers import p_text, plural, readable, shown
 
 EXACT_MAX_N = 25  # up to this many non-zero pairs the Wilcoxon p-value is exact
 ALPHA = 0.05
@@ -47,7 +47,7 @@ def _exact_floor(changed: int, pairs: int) -> tuple[float, str]:
         return smallest, ""
     which = plural(changed, "pair") + (" that changed" if changed < pairs else "")
     return smallest, (
-        f"with {which} the exact test cannot reach p < {ALPHA:g} (the smallest possible p is {shown(smallest, 4)})"
+        f"with {which} the exact test cannot reach p < {readable(ALPHA)} (the smallest possible p is {shown(smallest, 4)})"
     )
 
 
@@ -89,13 +89,6 @@ def _too_few(pairs: int, changed: int) -> str:
     if pairs == 1:
         return "a single pair: no test"
     return "no pair changed" if changed == 0 else "a single pair changed: no test"
-
-
-def p_text(p: float | None) -> str:
-    """The p-value in words: "p = 0.0078", "p < 0.001", "p = 0.25", "p = 1" (never "1.0000")."""
-    if p is None:
-        return "p not computed"
-    return "p < 0.001" if p < 0.001 else f"p = {shown(p, 4)}"
 
 
 def result_text(test: PairedTest) -> str:

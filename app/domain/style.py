@@ -14,21 +14,22 @@ Conventions a renderer follows:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .measures import MEASURES, Look, Measure
+from .palette import BLACK as BLACK
+from .palette import BLUE as BLUE
+from .palette import BLUISH_GREEN as BLUISH_GREEN
+from .palette import ORANGE as ORANGE
+from .palette import REDDISH_PURPLE as REDDISH_PURPLE
+from .palette import SKY_BLUE as SKY_BLUE
+from .palette import VERMILLION as VERMILLION
+from .palette import WHITE as WHITE
+from .palette import YELLOW as YELLOW
 from .phases import PhaseKind
 from .scores import Severity
 from .vocab import DrugClass
-
-ORANGE = "#E69F00"
-SKY_BLUE = "#56B4E9"
-BLUISH_GREEN = "#009E73"
-YELLOW = "#F0E442"
-BLUE = "#0072B2"
-VERMILLION = "#D55E00"
-REDDISH_PURPLE = "#CC79A7"
-BLACK = "#000000"
-WHITE = "#FFFFFF"
 
 MARKERS: tuple[str, ...] = ("o", "s", "t", "d", "star", "x")
 SOLID: tuple[float, ...] = ()
@@ -67,7 +68,26 @@ class SeriesStyle:
 
 
 PAPER = WHITE  # every figure is drawn on white, on screen as in print
+INK = "#1A1A1A"  # a figure's text, axes and ticks
+MUTED = "#555555"  # secondary marks: leader lines, an adverse event's line to its resolution
+GRID = "#E3E3E3"  # the grid behind the data, at the x ticks
+RULE = "#C8C8C8"  # the rules between drug classes
+EMPTY_FRAME = "#D9D9D9"  # a thumbnail whose pixels are not at hand
 SWATCH_EDGE = "#7F7F7F"
+
+# Marks only the screen draws: its cohort figures and the photo editor.
+COHORT_GRID = "#D4D4D4"  # the cohort figures' grid on screen (the PDF draws GRID)
+BAND_LABEL_INK = "#444444"  # a severity band's name at the spaghetti plot's right edge
+STRAND_LABEL_INK = "#3A3A3A"  # a patient's study ID at the end of their spaghetti strand
+HOVERED_STRAND = "#303030"  # the strand under the mouse, drawn thicker in this grey
+
+# The report's document around its figures: text, tables and the page's header and footer.
+TEXT_MUTED = "#5A5A5A"  # subtitles, captions, small print, the page header and footer
+PAGE_RULE = "#9A9A9A"  # the rules under the page header and over the footer; a table's total row
+TABLE_HEADER_FILL = "#E8EEF2"
+TABLE_STRIPE_FILL = "#F6F8FA"  # every other body row, the rows between on paper
+ALERT = VERMILLION  # "CONTAINS IDENTIFIERS" on every page of an identified report
+OK = BLUISH_GREEN  # "De-identified" on every page
 LEAST_SWATCH_CONTRAST = 0.2  # a swatch this close to the paper (0–1, per channel) gets an outline
 
 
@@ -163,19 +183,26 @@ def ae_style(grade: int) -> MarkerStyle:
 
 # ----------------------------------------------------------------- measures
 
-MEASURE_STYLES: dict[str, SeriesStyle] = {
-    "cdasi_activity": SeriesStyle(LineStyle(REDDISH_PURPLE), MarkerStyle("o", REDDISH_PURPLE)),
-    "cdasi_damage": SeriesStyle(LineStyle(BLUE, 1.5, DASHED), MarkerStyle("s", BLUE)),
-    "mmt8_total": SeriesStyle(LineStyle(BLACK), MarkerStyle("d", BLACK)),
-    "ck": SeriesStyle(LineStyle(VERMILLION), MarkerStyle("t", VERMILLION)),
-    "physician_global": SeriesStyle(LineStyle(BLACK), MarkerStyle("o", BLACK)),
-    "patient_global": SeriesStyle(LineStyle(BLUE, 1.5, DASHED), MarkerStyle("s", BLUE)),
-    "extramuscular_global": SeriesStyle(
+# Each measure names its look in the registry (``measures.Measure.look``).
+SERIES_LOOKS: dict[Look, SeriesStyle] = {
+    Look.BLACK_CIRCLES: SeriesStyle(LineStyle(BLACK), MarkerStyle("o", BLACK)),
+    Look.BLACK_DIAMONDS: SeriesStyle(LineStyle(BLACK), MarkerStyle("d", BLACK)),
+    Look.PURPLE_CIRCLES: SeriesStyle(LineStyle(REDDISH_PURPLE), MarkerStyle("o", REDDISH_PURPLE)),
+    Look.PURPLE_DOTTED_TRIANGLES: SeriesStyle(
         LineStyle(REDDISH_PURPLE, 1.5, DOTTED), MarkerStyle("t", REDDISH_PURPLE)
     ),
-    "prednisone_mg": SeriesStyle(LineStyle(ORANGE, 2.0), MarkerStyle("o", ORANGE, 4.0)),
+    Look.BLUE_DASHED_SQUARES: SeriesStyle(LineStyle(BLUE, 1.5, DASHED), MarkerStyle("s", BLUE)),
+    Look.VERMILLION_TRIANGLES: SeriesStyle(LineStyle(VERMILLION), MarkerStyle("t", VERMILLION)),
+    Look.ORANGE_THICK_LINE: SeriesStyle(LineStyle(ORANGE, 2.0), MarkerStyle("o", ORANGE, 4.0)),
 }
-DEFAULT_MEASURE_STYLE = SeriesStyle(LineStyle(BLACK), MarkerStyle("o", BLACK))
+DEFAULT_MEASURE_STYLE = SERIES_LOOKS[Look.BLACK_CIRCLES]
+
+
+def measure_styles(measures: Iterable[Measure] = MEASURES) -> dict[str, SeriesStyle]:
+    return {m.field: SERIES_LOOKS[m.look] for m in measures}
+
+
+MEASURE_STYLES: dict[str, SeriesStyle] = measure_styles()
 
 
 def measure_style(key: str) -> SeriesStyle:
@@ -199,3 +226,9 @@ PHOTO_MARKER = MarkerStyle("s", WHITE, 8.0, BLACK)  # a hollow square, like a ca
 SPAGHETTI_LINE = SeriesStyle(LineStyle("#8C8C8C", 1.0), MarkerStyle("o", "#8C8C8C", 4.0, "#8C8C8C"))
 MEDIAN_LINE = SeriesStyle(LineStyle(BLACK, 3.0), MarkerStyle("d", BLACK, 8.0))
 DISCONTINUATION_MARKER = MarkerStyle("x", BLACK, 9.0, BLACK)
+
+# The photo editor (screen only).
+CROP_SHADE = FillStyle(BLACK, 150 / 255)  # the photo outside a crop, dimmed while the crop is edited
+CROP_FRAME = WHITE  # the crop's frame, under a dashed line in CROP_DASH
+CROP_DASH = BLACK
+SELECTION_HALO = WHITE  # under a selected annotation's dashed frame in the highlight colour

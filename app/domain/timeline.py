@@ -12,9 +12,10 @@ strings and styles, so a renderer draws without reading a record. The rules:
   ``timeline_lanes`` (one bar per course, partial dates fuzzy, open courses to the cut-off
   with an arrow); measure tracks from ``timeline_tracks`` (a track with no value is left out);
 - adverse events at their onset, photos at the day they were taken (undated ones left out
-  with a note); the photo strip below them from ``timeline_photos`` (thumbnails of the photos
-  chosen for the report, at their dates, never over a boundary line). Every part of the spec can
-  be imported from this module.
+  with a note; ``timeline_markers``); the photo strip below them from ``timeline_photos``
+  (thumbnails of the photos chosen for the report, at their dates, never over a boundary line);
+- the rows, top to bottom, from ``timeline_rows``: renderers lay the figure out by iterating
+  ``TimelineSpec.rows``. Every part of the spec can be imported from this module.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from .clock import Clock, DateMode, XMode, time_zero
 from .dates import Precision
@@ -57,19 +59,21 @@ from .style import (
     PHOTO_MARKER,
     FillStyle,
     LineStyle,
-    MarkerStyle,
     ae_style,
     fuzzy_style,
     phase_style,
 )
-from .timeline_lanes import BarSpec, LaneGroupSpec, LaneSpec, course_bar, lane_groups
+from .timeline_lanes import BarSegment, BarSpec, LaneGroupSpec, LaneSpec, course_bar, lane_groups
+from .timeline_markers import EventMarkerSpec, PhotoMarkerSpec, event_marker, photo_marker
 from .timeline_photos import PhotoStripSpec, StripChoice, StripPhotoSpec, photo_strip
+from .timeline_rows import RowKind, TimelineRow, timeline_rows, track_title
 from .timeline_tracks import MeasureTrackSpec, measure_tracks
 from .vocab import CTCAE_GRADES, DrugClass
 
 # Renderers import every part of the spec from here.
 __all__ = [
     "BandSpec",
+    "BarSegment",
     "BarSpec",
     "Clock",
     "EventMarkerSpec",
@@ -82,10 +86,12 @@ __all__ = [
     "PhotoStripSpec",
     "PointSpec",
     "ReferenceLineSpec",
+    "RowKind",
     "SeriesSpec",
     "StripChoice",
     "StripPhotoSpec",
     "TickSpec",
+    "TimelineRow",
     "TimelineSpec",
     "XMode",
     "YAxisSpec",
@@ -93,6 +99,7 @@ __all__ = [
     "course_bar",
     "event_marker",
     "record_timeline",
+    "track_title",
 ]
 
 
@@ -111,28 +118,9 @@ class PhaseBandSpec:
 
 
 @dataclass(frozen=True)
-class EventMarkerSpec:
-    x: float  # onset
-    x_end: float | None  # resolution, if recorded (a renderer may draw a thin line to it)
-    grade: int
-    term: str
-    event_id: int | None
-    tooltip: str
-    style: MarkerStyle
-
-
-@dataclass(frozen=True)
-class PhotoMarkerSpec:
-    x: float
-    photo_id: int | None  # the renderer loads the thumbnail shown on hover by this id
-    caption: str
-    tooltip: str
-    style: MarkerStyle
-
-
-@dataclass(frozen=True)
 class TimelineSpec:
-    """Top to bottom: phase bands behind everything, lanes, events, photos and their strip, tracks."""
+    """Top to bottom: phase bands behind everything, then ``rows`` (phase names, drug-class headers
+    and lanes, events, photos and their strip, tracks), the x axis, the legend."""
 
     study_id: str
     x_mode: XMode
@@ -153,10 +141,21 @@ class TimelineSpec:
     cutoff_style: LineStyle = CUTOFF_LINE
     day_zero_style: LineStyle = DAY_ZERO_LINE
     strip: PhotoStripSpec = field(default_factory=PhotoStripSpec)
+    arrow_style: LineStyle = ONGOING_ARROW  # the arrow head at an open-ended bar's end
 
     @property
     def bars(self) -> tuple[BarSpec, ...]:
         return tuple(bar for group in self.lane_groups for lane in group.lanes for bar in lane.bars)
+
+    @cached_property
+    def rows(self) -> tuple[TimelineRow, ...]:
+        """The rows top to bottom, as every renderer lays them out (``timeline_rows``)."""
+        return timeline_rows(self.lane_groups, self.events, self.photos, self.strip, self.tracks)
+
+    @property
+    def row_labels(self) -> tuple[str, ...]:
+        """The gutter labels, top to bottom (the phase names' row has none)."""
+        return tuple(row.label for row in self.rows if row.label)
 
     def track(self, key: str) -> MeasureTrackSpec | None:
         return next((t for t in self.tracks if t.key == key), None)
@@ -191,37 +190,6 @@ def _phase_bands(
             )
         )  # fmt: skip
     return tuple(bands)
-
-
-# ----------------------------------------------------------------- events and photos
-
-
-def _event_tooltip(event: AdverseEvent, clock: Clock) -> str:
-    drug = f"; suspected drug: {event.suspected_drug}" if event.suspected_drug else ""
-    lines = (
-        f"{event.term}: grade {event.grade} ({CTCAE_GRADES.get(event.grade, 'grade unknown')})",
-        f"Onset {clock.when(event.onset)}",
-        f"Resolved {clock.show(event.resolution)}" if event.resolution else "Resolution not recorded",
-        ("Serious" if event.serious else "Not serious") + drug,
-        f"Action: {event.action.label}; outcome: {event.outcome.label}",
-    )
-    return "\n".join(lines)
-
-
-def event_marker(event: AdverseEvent, clock: Clock, cutoff: date) -> EventMarkerSpec:
-    resolved = min(event.resolution, cutoff) if event.resolution else None
-    return EventMarkerSpec(
-        clock.x(event.onset), clock.x(resolved) if resolved else None, event.grade, event.term,
-        event.id, _event_tooltip(event, clock), ae_style(event.grade),
-    )  # fmt: skip
-
-
-def _photo_marker(photo: Photo, taken_on: date, clock: Clock) -> PhotoMarkerSpec:
-    lines = (f"Photo, {clock.when(taken_on)}", photo.body_site, photo.caption)
-    tooltip = "\n".join(line for line in lines if line)
-    return PhotoMarkerSpec(
-        clock.x(taken_on), photo.id, photo.caption or photo.body_site, tooltip, PHOTO_MARKER
-    )
 
 
 # ----------------------------------------------------------------- legend
@@ -352,7 +320,7 @@ def build_timeline(
     groups = lane_groups(kept.courses, clock, cutoff)
     tracks = measure_tracks(kept.assessments, clock, severity, x_range)
     marks = tuple(event_marker(e, clock, cutoff) for e in kept.events)
-    shots = tuple(_photo_marker(p, d, clock) for d, p in kept.photos)
+    shots = tuple(photo_marker(p, d, clock) for d, p in kept.photos)
     bars = [bar for group in groups for lane in group.lanes for bar in lane.bars]
     day_zero = clock.x(clock.zero.day) if clock.zero.is_index else None
     lines = [x for p in phases for x in (p.x_start, p.x_end)] + [clock.x(cutoff)]

@@ -1,20 +1,20 @@
 """The measure tracks of the timeline: one per measure group, sharing the timeline's x clock.
 
-Tracks in ``TRACKS`` order; a track with no value is left out. CDASI activity carries the
-severity bands, CK its upper limit of normal (one piece per run of equal recorded limits)
-and a log scale; prednisone is a step line of the doses recorded at assessments.
+Tracks in ``TRACKS`` order, which the measure registry decides (each ``Measure.track``); a track
+with no value is left out. CDASI activity carries the severity bands, CK its upper limit of
+normal (one piece per run of equal recorded limits) and a log scale; prednisone is a step line
+of the doses recorded at assessments.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from .clock import Clock
+from .measures import MEASURES, AxisLimits, Measure, by_track
 from .plot_spec import (
-    GLOBAL_FIELDS,
-    AxisLimits,
     BandSpec,
     PointSpec,
     ReferenceLineSpec,
@@ -51,16 +51,24 @@ class TrackDef:
     label: str
     fields: tuple[str, ...]
     step: bool = False
+    unit: str = ""
 
 
-TRACKS: tuple[TrackDef, ...] = (
-    TrackDef("prednisone_mg", "Prednisone", ("prednisone_mg",), step=True),
-    TrackDef("cdasi_activity", "CDASI activity", ("cdasi_activity",)),
-    TrackDef("cdasi_damage", "CDASI damage", ("cdasi_damage",)),
-    TrackDef("mmt8_total", "MMT-8", ("mmt8_total",)),
-    TrackDef("ck", "CK", ("ck",)),
-    TrackDef("global", "Global activity", GLOBAL_FIELDS),
-)
+def track_defs(measures: Iterable[Measure] = MEASURES) -> tuple[TrackDef, ...]:
+    """The registry's tracks, top to bottom, each with the fields drawn on it."""
+    return tuple(
+        TrackDef(
+            track.key,
+            track.label,
+            tuple(m.field for m in on_track),
+            track.step,
+            on_track[0].unit if track.unit is None else track.unit,
+        )
+        for track, on_track in by_track(measures)
+    )
+
+
+TRACKS: tuple[TrackDef, ...] = track_defs()
 
 
 Visit = tuple[Assessment, float, str]  # an assessment, its x and its date in words
@@ -127,9 +135,8 @@ def _track(
     references = _uln_lines(assessments, clock, x_range) if track.key == "ck" else ()
     y = y_axis(values + [r.y for r in references], _limits(track, assessments, values))
     bands = severity_bands(severity, y.range[1]) if track.key == "cdasi_activity" else ()
-    unit = "0–10" if track.key == "global" else SCALES[track.fields[0]].unit
     note = _track_note(track, assessments, severity)
-    return MeasureTrackSpec(track.key, track.label, unit, y, series, references, bands, note)
+    return MeasureTrackSpec(track.key, track.label, track.unit, y, series, references, bands, note)
 
 
 def measure_tracks(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .dates import PartialDate
+from .limits import TEXT_LIMITS
 from .records import (
     AdverseEvent,
     Assessment,
@@ -59,17 +60,29 @@ def _partial_not_future(
         problems.append(Problem(name, f"{label} ({value}) is in the future: today is {today}."))
 
 
+def text_problems(record: object, field: str | None = None) -> list[Problem]:
+    """A problem for each text of ``record`` longer than the database holds (``limits``), the same on every
+    dialect; ``field`` names them all instead (a part of a larger record, as a patient's antibody result)."""
+    problems: list[Problem] = []
+    for name, limit in TEXT_LIMITS.get(type(record), {}).items():
+        value = getattr(record, name)
+        if isinstance(value, str) and len(value) > limit.length:
+            message = f"{limit.label} must be at most {limit.length} characters (this one has {len(value)})."
+            problems.append(Problem(field or name, message))
+    return problems
+
+
 def raise_if(problems: list[Problem]) -> None:
     if problems:
         raise ValidationError(problems)
 
 
 def validate_patient(patient: Patient, today: date) -> list[Problem]:
-    problems: list[Problem] = []
+    problems = text_problems(patient)
     study_id = patient.study_id.strip()
     if not study_id:
         problems.append(Problem("study_id", "Study ID is required (for example MYO-01)."))
-    elif not STUDY_ID_PATTERN.match(study_id):
+    elif not STUDY_ID_PATTERN.match(study_id) and not problems:  # not when only too long (said above)
         problems.append(
             Problem(
                 "study_id",
@@ -90,8 +103,11 @@ def validate_patient(patient: Patient, today: date) -> list[Problem]:
         and patient.diagnosis_date.value.year < patient.birth_year
     ):
         problems.append(Problem("diagnosis_date", "Diagnosis date is before the year of birth."))
+    if patient.provenance is not None:
+        problems += text_problems(patient.provenance, "provenance")
     seen: set[str] = set()
     for result in patient.antibodies:
+        problems += text_problems(result, "antibodies")
         if result.antibody in seen:
             problems.append(Problem("antibodies", f"{result.antibody} is listed twice."))
         seen.add(result.antibody)
@@ -100,17 +116,13 @@ def validate_patient(patient: Patient, today: date) -> list[Problem]:
 
 
 def validate_identifiers(identifiers: Identifiers, today: date) -> list[Problem]:
-    problems: list[Problem] = []
+    problems = text_problems(identifiers)
     _not_future(problems, "date_of_birth", "Date of birth", identifiers.date_of_birth, today)
-    if len(identifiers.full_name) > 200:
-        problems.append(Problem("full_name", "Name is longer than 200 characters."))
-    if len(identifiers.mrn) > 64:
-        problems.append(Problem("mrn", "Record number is longer than 64 characters."))
     return problems
 
 
 def validate_course(course: MedicationCourse, today: date) -> list[Problem]:
-    problems: list[Problem] = []
+    problems = text_problems(course)
     if not course.drug.strip():
         problems.append(Problem("drug", "Drug is required."))
     if not isinstance(course.drug_class, DrugClass):
@@ -194,7 +206,7 @@ def _item_problems(assessment: Assessment) -> list[Problem]:
 
 
 def validate_adverse_event(event: AdverseEvent, today: date) -> list[Problem]:
-    problems: list[Problem] = []
+    problems = text_problems(event)
     if not event.term.strip():
         problems.append(Problem("term", "Describe the event (for example “acneiform eruption”)."))
     if event.grade not in CTCAE_GRADES:
@@ -225,7 +237,7 @@ def validate_settings(settings: SeriesSettings, today: date) -> list[Problem]:
 
 
 def validate_photo(photo: Photo, today: date) -> list[Problem]:
-    problems: list[Problem] = []
+    problems = text_problems(photo)
     _not_future(problems, "taken_on", "Photo date", photo.taken_on, today)
     problems += [
         Problem("annotations", message) for shape in photo.annotations for message in shape.problems()
@@ -238,7 +250,7 @@ def validate_photo(photo: Photo, today: date) -> list[Problem]:
 
 
 def validate_comparison(comparison: PhotoComparison) -> list[Problem]:
-    problems: list[Problem] = []
+    problems = text_problems(comparison)
     if not comparison.name.strip():
         problems.append(Problem("name", "Name the comparison (for example “Before / after upadacitinib”)."))
     if not 2 <= len(comparison.photo_ids) <= 4:

@@ -41,7 +41,7 @@ class ReportCancelled(Exception):
     """The user cancelled the export; no file was written."""
 
 
-class _Checkpoint(Flowable):  # type: ignore[misc]
+class _Checkpoint(Flowable):
     """Invisible: reports progress when laid out, and stops the build when cancelled."""
 
     def __init__(self, progress: Progress | None, done: int, total: int, what: str) -> None:
@@ -87,7 +87,7 @@ def _page_decorations(data: ReportInput) -> Callable[[Canvas, int, int], None]:
 
 
 def _numbered_canvas(decorate: Callable[[Canvas, int, int], None]) -> type[Canvas]:
-    class NumberedCanvas(Canvas):  # type: ignore[misc]
+    class NumberedCanvas(Canvas):
         """Holds pages back until the end so each can say "page X of Y" (pitfall 4.5)."""
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -96,7 +96,7 @@ def _numbered_canvas(decorate: Callable[[Canvas, int, int], None]) -> type[Canva
 
         def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
-            self._startPage()
+            self._startPage()  # type: ignore[attr-defined]  # private, missing from types-reportlab
 
         def save(self) -> None:
             for number, state in enumerate(self._pages, start=1):
@@ -267,6 +267,13 @@ def _methods(data: ReportInput, styles: Styles, width: float) -> list[Flowable]:
             + (f" ({data.excluded_photos} left out)." if data.excluded_photos else ".")
         ),
     ]  # fmt: skip
+    centres = list(dict.fromkeys(r.patient.provenance.centre for r in data.records if r.patient.provenance))
+    if centres:
+        notes.append(
+            f"Pooled series: patients of {', '.join(centres)} came in de-identified case bundles (Table 1, "
+            "Centre); each centre's dates were placed as many days before this series' data cut-off as before "
+            "its own, so follow-up and every interval are as recorded there."
+        )
     story: list[Flowable] = [PageBreak(), para("Methods", styles.h1)]
     story += [para(note, styles.body) for note in notes]
     story += [para("CARE checklist", styles.h1), tables.care_checklist(data, styles, width)]
@@ -283,11 +290,8 @@ def build_story(data: ReportInput, progress: Progress | None = None) -> list[Flo
         ScriptParagraph(tables.summary_text(data), styles.body),
         para("Table 1. Patient characteristics", styles.h2),
         tables.patient_characteristics(data, styles, width),
-        para(f"Table 2. {data.analysis.settings.measure_label}: baseline and follow-up", styles.h2),
-        tables.outcomes(data, styles, width),
+        *tables.outcome_section(data, styles, width),
     ]
-    story.append(para(tables.test_line(data.analysis), styles.caption))
-    story += [para(f"Not analysed: {e.study_id}: {e.reason}.", styles.small) for e in data.analysis.excluded]
     story += [para("Table 3. Adverse events", styles.h2), tables.adverse_events(data, styles, width)]
     story += [_Checkpoint(progress, 1, total, "tables"), *figures.cohort_figures(data, styles, width)]
     story += [_Checkpoint(progress, 2, total, "cohort figures"), PageBreak(), para("Patients", styles.h1)]

@@ -9,9 +9,11 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph
 
 from ..domain.records import PatientRecord
 from ..domain.timeline import record_timeline
-from .drawings import draw_spaghetti, draw_timeline, fit_height, swimmer_parts
+from .drawings import draw_spaghetti, swimmer_parts
+from .figure_parts import fit_height
 from .model import ReportInput
 from .styles import Styles, para
+from .timeline_drawing import draw_timeline
 
 FIGURE_HEIGHT = 640.0  # points: a figure and its caption fit the page's frame
 
@@ -30,13 +32,13 @@ def cohort_figures(data: ReportInput, styles: Styles, width: float) -> list[Flow
         story.append(KeepTogether([draw_spaghetti(spec, width), para(caption, styles.caption)]))
         story += [para(note, styles.small) for note in notes]
     if data.swimmer is not None and data.swimmer.rows:
-        spec = data.swimmer
+        swimmer = data.swimmer
         caption = (
-            f"Figure 2. Time on {spec.index_drug} per patient, {spec.group_label} (day 0 = its start); bars "
+            f"Figure 2. Time on {swimmer.index_drug} per patient, {swimmer.group_label} (day 0 = its start); bars "
             "before day 0: an earlier JAK inhibitor; arrow: still on treatment at the data cut-off; ×: stopped; "
             "triangles: adverse events with their CTCAE grade."
         )
-        parts = swimmer_parts(spec, width, FIGURE_HEIGHT)
+        parts = swimmer_parts(swimmer, width, FIGURE_HEIGHT)
         for n, part in enumerate(parts, start=1):
             label = f" (part {n} of {len(parts)})" if len(parts) > 1 else ""
             text = (
@@ -64,7 +66,7 @@ def patient_timeline(
     ]
 
 
-class Figure(Flowable):  # type: ignore[misc]
+class Figure(Flowable):
     """A drawing with its caption below, kept together. Where the page has less room left than
     the drawing needs, but at least ``min_scale`` of it, the drawing shrinks (aspect kept) to
     fill the page instead of leaving it half empty; with less room it moves to the next page."""

@@ -3,21 +3,24 @@ in the report's photo blocks and in the timeline's photo strip."""
 
 from __future__ import annotations
 
+import copy
 import io
 import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
 from PIL import Image
-from reportlab.graphics.shapes import DirectDraw, Group, Line, Rect, String
+from reportlab.graphics.shapes import DirectDraw, Group, Line, String
 from reportlab.lib.colors import HexColor
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
+from ..domain import style as house
 from ..domain.annotations import (
     ANNOTATION_COLOURS,
+    DEFAULT_COLOUR,
     HALO_SHARE,
     Crop,
     Shape,
@@ -26,7 +29,8 @@ from ..domain.annotations import (
     shape_in_crop,
 )
 from ..domain.timeline_photos import CAPTION_LINES, PhotoStripSpec, StripPhotoSpec, wrapped
-from .styles import FONT, FONT_BOLD
+from .figure_parts import rectangle
+from .styles import FONT, FONT_BOLD, INK
 
 PRINT_DPI = 220
 JPEG_QUALITY = 85
@@ -53,7 +57,7 @@ def print_ready(data: bytes, crop: Crop | None, width_pt: float) -> tuple[bytes,
 
 def draw_shape(canvas: Canvas, shape: Shape, width: float, height: float) -> None:
     """One annotation on a canvas whose origin is the photo's bottom-left corner."""
-    colour = HexColor(ANNOTATION_COLOURS.get(shape.colour, "#F0E442"))
+    colour = HexColor(ANNOTATION_COLOURS.get(shape.colour, ANNOTATION_COLOURS[DEFAULT_COLOUR]))
     stroke = max(0.8, shape.width * max(width, height))
     points = [(x * width, (1 - y) * height) for x, y in shape.points]
     canvas.setStrokeColor(colour)
@@ -103,7 +107,7 @@ def _arrow_head(canvas: Canvas, x0: float, y0: float, x1: float, y1: float, stro
     canvas.drawPath(path, stroke=0, fill=1)
 
 
-class AnnotatedPhoto(Flowable):  # type: ignore[misc]
+class AnnotatedPhoto(Flowable):
     """A photo at a fixed width, keeping its aspect ratio, with its annotations as vectors."""
 
     def __init__(
@@ -135,7 +139,7 @@ class AnnotatedPhoto(Flowable):  # type: ignore[misc]
 MINIATURE_PT = 200.0  # a thumbnail's annotations are drawn as on a photo this wide, then scaled
 
 
-class StripThumbnail(DirectDraw):  # type: ignore[misc]
+class StripThumbnail(DirectDraw):
     """A photo of the timeline's strip inside a drawing: its pixels (cropped, print-ready) and its
     annotations as vectors (in the cropped photo's coordinates), drawn straight on the PDF canvas;
     an empty grey box when its pixels are not in the report."""
@@ -152,11 +156,16 @@ class StripThumbnail(DirectDraw):  # type: ignore[misc]
     def getBounds(self) -> tuple[float, float, float, float]:
         return self.x, self.y, self.x + self.width, self.y + self.height
 
+    def copy(self) -> StripThumbnail:
+        """A twin sharing the print-ready pixels (every reportlab shape can be copied; the base raises)."""
+        return copy.copy(self)
+
     def drawDirectly(self, renderer: object) -> None:
+        # reportlab passes its PDF renderer (not a canvas, as types-reportlab says); _canvas is private
         canvas: Canvas = renderer._canvas  # type: ignore[attr-defined]
         canvas.saveState()
         if self.jpeg is None:
-            canvas.setFillColor(HexColor("#D9D9D9"))
+            canvas.setFillColor(HexColor(house.EMPTY_FRAME))
             canvas.rect(self.x, self.y, self.width, self.height, stroke=0, fill=1)
         else:
             canvas.drawImage(ImageReader(io.BytesIO(self.jpeg)), self.x, self.y, self.width, self.height)
@@ -174,8 +183,8 @@ STRIP_LEADER = 9.0  # between the photo markers' row and the thumbnails' top
 STRIP_THUMB = 44.0  # the tallest a thumbnail is printed
 CAPTION_FONT = 5.5
 CAPTION_STEP = CAPTION_FONT + 1.3
-INK = HexColor("#1A1A1A")
-MUTED = HexColor("#555555")
+MUTED = HexColor(house.MUTED)
+PAPER = HexColor(house.PAPER)
 
 
 def _thumbnail_size(photo: StripPhotoSpec, slot_width: float) -> tuple[float, float]:
@@ -220,7 +229,7 @@ def draw_strip(
                            strokeColor=MUTED, strokeWidth=0.5))  # fmt: skip
             drawn["leaders"] += 1
         group.add(StripThumbnail(left, y, width, height, images.get(photo.photo_id or -1), photo))
-        group.add(Rect(left, y, width, height, fillColor=None, strokeColor=INK, strokeWidth=0.4))
+        group.add(rectangle(left, y, width, height, None, INK, 0.4))
         _caption(group, photo, (a + b) / 2, (scale(photo.room[0]), scale(photo.room[1])), y - 2)
         drawn["thumbnails"] += 1
     return drawn
@@ -236,8 +245,7 @@ def _caption(
         y = top - (n + 1) * CAPTION_STEP + 1.3
         width = stringWidth(text, name, CAPTION_FONT)
         middle = min(max(centre, left + width / 2), right - width / 2)
-        group.add(Rect(middle - width / 2 - 1, y - 1.4, width + 2, CAPTION_STEP,
-                       fillColor=HexColor("#FFFFFF"), fillOpacity=0.8, strokeColor=None))  # fmt: skip
+        group.add(rectangle(middle - width / 2 - 1, y - 1.4, width + 2, CAPTION_STEP, PAPER, opacity=0.8))
         group.add(
             String(middle, y, text, fontName=name, fontSize=CAPTION_FONT, fillColor=INK, textAnchor="middle")
         )

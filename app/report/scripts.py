@@ -18,6 +18,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph
+from reportlab.platypus.paragraph import ParaLines
 
 from . import rtl
 
@@ -159,14 +160,17 @@ def _fallback_frags(frags: list[Any]) -> list[Any]:
     return result
 
 
-class ScriptParagraph(Paragraph):  # type: ignore[misc]
+class ScriptParagraph(Paragraph):
     """A Paragraph in any script: each run of characters in a font that has it; right-to-left words
     shaped (uharfbuzz, through reportlab) before wrapping and each wrapped line put in visual order
     when drawn, so lines follow each other in reading order. Like every PDF writer, the page holds
     the glyphs in visual order; readers (pdfium, poppler) give the text back in logical order."""
 
-    def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:
-        super()._setup(text, style, bulletText, frags, cleaner)
+    blPara: ParaLines  # the wrapped lines, set by ``wrap`` (types-reportlab leaves it out)
+
+    def _setup(self, text: Any, style: ParagraphStyle, bulletText: Any, frags: Any, cleaner: Any) -> None:
+        # reportlab's private set-up step, which types-reportlab leaves out
+        super()._setup(text, style, bulletText, frags, cleaner)  # type: ignore[misc]
         if frags is not None:  # a part split off a paragraph: already prepared, and its style says how
             return
         self.frags = _fallback_frags(self.frags)
@@ -175,7 +179,9 @@ class ScriptParagraph(Paragraph):  # type: ignore[misc]
             level = rtl.base_level(logical)
             shaped: dict[tuple[str, str], str] = {}
             self.frags = rtl.shape_frags(self.frags, shaped)
-            align = TA_RIGHT if level and style.alignment == TA_LEFT else style.alignment
+            align = style.alignment
+            if level and align == TA_LEFT:
+                align = TA_RIGHT
             self.style = ParagraphStyle(
                 f"{style.name}-rtl", parent=style, alignment=align, bidiLevel=level, bidiShaped=shaped
             )

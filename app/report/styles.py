@@ -19,6 +19,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, Spacer, TableStyle
 
 from .. import assets
+from ..domain import style as house
 from .scripts import ScriptParagraph, register_fallback_fonts, string_width
 
 FONT = "DejaVuSans"
@@ -26,13 +27,15 @@ FONT_BOLD = "DejaVuSans-Bold"
 FONT_ITALIC = "DejaVuSans-Oblique"
 FONT_BOLD_ITALIC = "DejaVuSans-BoldOblique"
 
-INK = colors.HexColor("#1A1A1A")
-MUTED = colors.HexColor("#5A5A5A")
-RULE = colors.HexColor("#9A9A9A")
-HEADER_FILL = colors.HexColor("#E8EEF2")
-STRIPE_FILL = colors.HexColor("#F6F8FA")
-ALERT = colors.HexColor("#D55E00")
-OK = colors.HexColor("#009E73")
+# The document's colours, from the style table.
+INK = colors.HexColor(house.INK)
+MUTED = colors.HexColor(house.TEXT_MUTED)
+RULE = colors.HexColor(house.PAGE_RULE)
+HEADER_FILL = colors.HexColor(house.TABLE_HEADER_FILL)
+STRIPE_FILL = colors.HexColor(house.TABLE_STRIPE_FILL)
+PAPER = colors.HexColor(house.PAPER)
+ALERT = colors.HexColor(house.ALERT)
+OK = colors.HexColor(house.OK)
 
 PAGE_MARGIN = 18 * mm
 CELL_PADDING = 6.5  # left + right cell padding, points
@@ -82,9 +85,7 @@ class Styles:
         self.cell = _style("cell", 7.8, 9.6)
         self.cell_bold = _style("cellb", 7.8, 9.6, fontName=FONT_BOLD)
         self.caption = _style("caption", 8, 10.5, textColor=MUTED, spaceBefore=1 * mm, spaceAfter=3 * mm)
-        self.banner = _style(
-            "banner", 12, 16, fontName=FONT_BOLD, alignment=TA_CENTER, textColor=colors.white
-        )
+        self.banner = _style("banner", 12, 16, fontName=FONT_BOLD, alignment=TA_CENTER, textColor=PAPER)
 
 
 def text(value: object) -> str:
@@ -112,11 +113,13 @@ def paras(value: object, style: ParagraphStyle) -> list[Flowable]:
         if not piece:
             story.append(Spacer(1, style.leading))
             continue
-        spacing = {
-            "spaceBefore": style.spaceBefore if n == 0 else 0,
-            "spaceAfter": style.spaceAfter if n == last else 0,
-        }
-        story.append(para(piece, ParagraphStyle(f"{style.name}-{n}", parent=style, **spacing)))
+        before = style.spaceBefore if n == 0 else 0
+        after = style.spaceAfter if n == last else 0
+        story.append(
+            para(
+                piece, ParagraphStyle(f"{style.name}-{n}", parent=style, spaceBefore=before, spaceAfter=after)
+            )
+        )
     return story
 
 
@@ -136,8 +139,12 @@ def _chunks(line: str) -> list[str]:
     return [*pieces, line[start:]] if line[start:].strip() else pieces
 
 
+# A table style command: its name, the first and last cell it applies to (column, row), its values.
+TableCommand = tuple[str, tuple[int, int], tuple[int, int], *tuple[object, ...]]
+
+
 def table_style(header_rows: int = 1, stripes: bool = True) -> TableStyle:
-    commands: list[tuple[object, ...]] = [
+    commands: list[TableCommand] = [
         ("FONTNAME", (0, 0), (-1, -1), FONT),  # tables' own default is an unembedded Helvetica
         ("FONTSIZE", (0, 0), (-1, -1), 7.8),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -151,7 +158,7 @@ def table_style(header_rows: int = 1, stripes: bool = True) -> TableStyle:
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]
     if stripes:
-        commands.append(("ROWBACKGROUNDS", (0, header_rows), (-1, -1), [colors.white, STRIPE_FILL]))
+        commands.append(("ROWBACKGROUNDS", (0, header_rows), (-1, -1), [PAPER, STRIPE_FILL]))
     return TableStyle(commands)
 
 

@@ -1,23 +1,21 @@
-"""The report's tables: patient characteristics, outcomes with the summary row, adverse events, CARE."""
+"""The report's tables: patient characteristics, Table 2 laid out from its spec, adverse events, CARE."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reportlab.platypus import Paragraph, Table
+from reportlab.platypus import Flowable, Paragraph, Table
 
-from ..domain.analysis import SUMMARY_DIGITS, OutcomeAnalysis, meaningful_text
+from ..domain.analysis import SUMMARY_DIGITS, OutcomeAnalysis
 from ..domain.clock import Clock
 from ..domain.cohort import CohortFacts, onset_age_text, prior_text
-from ..domain.numbers import plural, shown, spread
+from ..domain.numbers import plural, spread
+from ..domain.outcome_table import CellKind, outcome_table
 from ..domain.phases import index_course, prior_immunosuppressants, prior_jak_courses
 from ..domain.records import MedicationCourse, PatientRecord
-from ..domain.scores import Criterion
 from ..domain.stats import result_text
 from .model import ReportInput
 from .styles import RULE, Styles, fitted_widths, para, table_style, text
-
-fmt = shown
 
 
 def unbroken(text: str) -> str:
@@ -71,7 +69,19 @@ def patient_characteristics(data: ReportInput, styles: Styles, width: float) -> 
                 _index_time(course, dates, data, calendar), status,
             )]
         )  # fmt: skip
-    return _table(rows, width)
+    return _table(_with_centres(rows, data, styles), width)
+
+
+def _with_centres(rows: list[list[Paragraph]], data: ReportInput, styles: Styles) -> list[list[Paragraph]]:
+    """A pooled series' Table 1 names each patient's centre (the code of the bundle they came in; "local"
+    for the series' own patients). The bundle's file name and the import time never appear."""
+    if not any(r.patient.provenance for r in data.records):
+        return rows
+    centres = [r.patient.provenance.centre if r.patient.provenance else "local" for r in data.records]
+    header, *body = rows
+    return [[header[0], para("Centre", styles.cell_bold), *header[1:]]] + [
+        [row[0], para(centre, styles.cell), *row[1:]] for row, centre in zip(body, centres, strict=True)
+    ]
 
 
 def _index_time(course: MedicationCourse | None, dates: Clock, data: ReportInput, calendar: bool) -> str:
@@ -84,61 +94,23 @@ def _index_time(course: MedicationCourse | None, dates: Clock, data: ReportInput
     return str(max(0, (end - course.start.earliest()).days))
 
 
-def outcomes(data: ReportInput, styles: Styles, width: float) -> Table:
-    """Table 2: baseline against follow-up per patient, then the summary row."""
-    analysis: OutcomeAnalysis = data.analysis
-    records = {r.patient.id: r for r in data.records}
-    rows = [
-        _header(
-            ["Patient", "Subtype", "Baseline visit", "Baseline", "Follow-up visit", "Follow-up", "Change",
-             "Change %", "Meaningful change", "TIS", "TIS response"],
-            styles,
-        )
-    ]  # fmt: skip
-    for row in analysis.rows:
-        shown = data.disclosure.clock(records[row.patient_id].patient.id)
-        meaningful = meaningful_text(row, analysis.settings.change_rule)
-        tis = (fmt(row.tis_total), row.tis_category) if row.tis_category else ("–", "not computable")
-        rows.append(
-            [para(v, styles.cell) for v in (
-                row.study_id, row.subtype.value, unbroken(shown.show(row.baseline_date)), fmt(row.baseline, 2),
-                unbroken(shown.show(row.followup_date)), fmt(row.followup, 2), fmt(row.change, 2), fmt(row.percent_change),
-                meaningful, *tis,
-            )]
-        )  # fmt: skip
-    summary = analysis.summary
-    rows.append(
-        [para(v, styles.cell_bold) for v in (
-            f"Median (IQR), {plural(summary.n, 'patient')}", "",
-            spread(summary.baseline_median, summary.baseline_iqr, SUMMARY_DIGITS), "",
-            spread(summary.followup_median, summary.followup_iqr, SUMMARY_DIGITS), "",
-            spread(summary.median_change, summary.change_iqr, SUMMARY_DIGITS), "",
-            "–" if summary.meaningful is None else f"{summary.meaningful} of {summary.n}", "", "",
-        )]
-    )  # fmt: skip
+def outcome_section(data: ReportInput, styles: Styles, width: float) -> list[Flowable]:
+    """Table 2 laid out from its spec: the heading, the table with its summary row, the caption, the notes."""
+    spec = outcome_table(data.analysis, data.disclosure.clock)
+    rows = [_header(spec.headers, styles)]
+    for row in spec.rows:
+        cells = zip(spec.columns, row.cells, strict=True)
+        rows.append([para(unbroken(v) if c.kind is CellKind.DATE else v, styles.cell) for c, v in cells])
+    rows.append([para(v, styles.cell_bold) for v in spec.summary.cells])
     table = _table(rows, width, fit_rows=-1)
-    spans = [
-        ((0, -1), (1, -1)),
-        ((2, -1), (3, -1)),
-        ((4, -1), (5, -1)),
-        ((6, -1), (7, -1)),
-        ((9, -1), (10, -1)),
+    spans = [("SPAN", (first, -1), (last, -1)) for first, last in spec.spans if last > first]
+    table.setStyle([*spans, ("LINEABOVE", (0, -1), (-1, -1), 0.5, RULE)])
+    return [
+        para(f"Table 2. {spec.title}", styles.h2),
+        table,
+        para(spec.caption, styles.caption),
+        *(para(note, styles.small) for note in spec.notes),
     ]
-    table.setStyle([("SPAN", a, b) for a, b in spans] + [("LINEABOVE", (0, -1), (-1, -1), 0.5, RULE)])
-    return table
-
-
-def test_line(analysis: OutcomeAnalysis) -> str:
-    """The paired test's result in words, under Table 2, and what the meaningful-change column says."""
-    line = result_text(analysis.summary.test) + "."
-    if analysis.summary.meaningful is None:
-        return line
-    rule = analysis.settings.change_rule
-    criteria = " ".join(f"{c.value.capitalize()}: {rule.criterion_detail(c)}." for c in Criterion)
-    return (
-        f"{line} Meaningful change by the rule “{rule.label}”; in brackets, the published criteria each "
-        f"improvement meets. {criteria}"
-    )
 
 
 def adverse_events(data: ReportInput, styles: Styles, width: float) -> Table | Paragraph:

@@ -1,7 +1,8 @@
 """The leak check: every identifier stored in a series, looked for in files that are to leave.
 
 Reads the text of PDFs (each page and the document's metadata), CSV and other text files
-(each line), images (their metadata), and the name of every file; a folder is read file by
+(each line), XLSX workbooks (each row of each sheet, sheet names, properties), SPSS and Stata
+files (labels, value labels, each row), images (their metadata), and the name of every file; a folder is read file by
 file. What it looks for is exactly what the de-identification removes (``domain.scrub``):
 names, record numbers and dates of birth in all their written forms, and optionally any
 calendar date. The report export runs the same check on its own output before moving it
@@ -16,7 +17,10 @@ from pathlib import Path
 
 from ..domain.scrub import Hit
 
-TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".json", ".md", ".svg", ".html", ".htm", ".xml", ".tex", ".rtf"}
+TEXT_SUFFIXES = {
+    ".csv", ".tsv", ".txt", ".json", ".md", ".svg", ".html", ".htm", ".xml", ".tex", ".rtf", ".r",
+}  # fmt: skip
+STATISTICAL_SUFFIXES = {".sav", ".dta"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".gif", ".bmp", ".heic", ".heif"}
 
 Finder = Callable[[str], list[Hit]]
@@ -111,6 +115,51 @@ def image_texts(path: Path) -> Iterator[tuple[str, str]]:
         yield f"metadata ({key})", text
 
 
+def _row(values: Iterable[object]) -> str:
+    return ",".join(str(v) for v in values if v is not None and v == v)  # v != v: a missing number (NaN)
+
+
+def xlsx_texts(path: Path) -> Iterator[tuple[str, str]]:
+    """("sheet NAME, row N", the row's cells joined by commas) for every row; sheet names; properties."""
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise UnreadableFile(f"not a readable XLSX workbook ({exc})") from exc
+    try:
+        properties = book.properties
+        for key in ("title", "subject", "creator", "description", "keywords", "category"):
+            if value := getattr(properties, key, None):
+                yield f"metadata ({key})", str(value)
+        for sheet in book.worksheets:
+            yield "sheet name", sheet.title
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                yield f"sheet {sheet.title}, row {number}", _row(row)
+    finally:
+        book.close()
+
+
+def statistical_texts(path: Path) -> Iterator[tuple[str, str]]:
+    """An SPSS or Stata file: its file label, variable names and labels, value labels, then every row."""
+    import pyreadstat
+
+    read = pyreadstat.read_sav if path.suffix.lower() == ".sav" else pyreadstat.read_dta
+    try:
+        frame, meta = read(str(path))
+    except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError, OSError) as exc:
+        raise UnreadableFile(f"not a readable {path.suffix} file ({exc})") from exc
+    yield "file label", meta.file_label or ""
+    yield "variable names", _row(meta.column_names)
+    yield "variable labels", _row(meta.column_labels)
+    for name, labels in meta.variable_value_labels.items():
+        yield f"value labels ({name})", _row(labels.values())
+    for number, row in enumerate(frame.itertuples(index=False, name=None), start=1):
+        yield f"row {number}", _row(row)
+
+
 def _files(paths: Iterable[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
@@ -127,6 +176,10 @@ def _contents(path: Path) -> Iterator[tuple[str, str]] | None:
         return text_lines(path)
     if suffix in IMAGE_SUFFIXES:
         return image_texts(path)
+    if suffix == ".xlsx":
+        return xlsx_texts(path)
+    if suffix in STATISTICAL_SUFFIXES:
+        return statistical_texts(path)
     return None
 
 

@@ -121,7 +121,8 @@ def write_demo_photos(book: Casebook) -> None:
     ids: dict[str, list[int]] = {}
     for n, spec in enumerate(DEMO_PHOTOS):
         patient = book.patient_by_study_id(spec.study_id)
-        assert patient is not None and patient.id is not None
+        assert patient is not None
+        assert patient.id is not None
         prepared = prepare_image(draw_site(spec.site, spec.activity, seed=n))
         photo, _ = book.add_photo(
             patient.id, prepared, taken_on=spec.taken_on, body_site=spec.site, caption=spec.caption,
@@ -131,5 +132,6 @@ def write_demo_photos(book: Casebook) -> None:
             photo = book.save_photo(photo.__class__(**{**photo.__dict__, "annotations": spec.annotations}))
         ids.setdefault(spec.study_id, []).append(photo.id or 0)
     first = book.patient_by_study_id("DEMO-01")
-    assert first is not None and first.id is not None
+    assert first is not None
+    assert first.id is not None
     book.save_comparison(PhotoComparison(first.id, COMPARISON_NAME, tuple(ids["DEMO-01"])))

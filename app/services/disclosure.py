@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from ..domain.clock import DateMode
 from ..domain.disclosure import Disclosure
 from ..domain.records import PatientRecord
+from ..domain.validation import Problem, ValidationError
 from ..store.casebook import Casebook
 
 SECRET_KEY = "deidentification_secret"
@@ -43,3 +44,16 @@ def disclosure_for(
         cutoff=series.cutoff_or(book.today()),
         secret=deidentification_secret(book) if mode is DateMode.SHIFTED else "",
     )
+
+
+def select_patients(records: Sequence[PatientRecord], study_ids: Sequence[str] | None) -> list[PatientRecord]:
+    """The patients named by study ID (any case), in the order given; all when none are named."""
+    if not study_ids:
+        return list(records)
+    by_id = {r.patient.study_id.casefold(): r for r in records}
+    missing = [s for s in study_ids if s.casefold() not in by_id]
+    if missing:
+        raise ValidationError(
+            [Problem("patients", f"No patient with study ID {', '.join(missing)} in this series.")]
+        )
+    return [by_id[s.casefold()] for s in dict.fromkeys(study_ids)]

@@ -6,6 +6,7 @@ import sys
 
 from ..domain.analysis import AnalysisSettings, method_text
 from ..domain.cdasi import CDASI_SITE_ITEMS
+from ..domain.numbers import readable
 from ..domain.records import ONSET_AGE_RULE
 from ..domain.scales import SCALES
 from ..domain.scores import (
@@ -48,8 +49,8 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
 def _tis_table() -> str:
     rows = ["| measure | band edges (% improvement) | points per band |", "|---|---|---|"]
     for measure in TIS_MEASURES:
-        edges = ", ".join(f"{e:g}" for e in measure.edges)
-        points = " / ".join(f"{p:g}" for p in measure.points)
+        edges = ", ".join(readable(e) for e in measure.edges)
+        points = " / ".join(readable(p) for p in measure.points)
         rows.append(f"| {measure.label} | {edges} | {points} |")
     return "\n".join(rows)
 
@@ -68,8 +69,8 @@ def _scale_help(field: str) -> str:
 def help_markdown(settings: AnalysisSettings | None = None) -> str:
     """The help page as Markdown, with the current analysis settings' numbers."""
     settings = settings or AnalysisSettings()
-    adult = ", ".join(f"≥ {t:g} {name}" for t, name in reversed(ADULT_CATEGORIES))
-    juvenile = ", ".join(f"≥ {t:g} {name}" for t, name in reversed(JUVENILE_CATEGORIES))
+    adult = ", ".join(f"≥ {readable(t)} {name}" for t, name in reversed(ADULT_CATEGORIES))
+    juvenile = ", ".join(f"≥ {readable(t)} {name}" for t, name in reversed(JUVENILE_CATEGORIES))
     items = ", ".join(f"{i.label.lower()} 0–{i.maximum}" for i in CDASI_SITE_ITEMS)
     scales = "\n".join(
         f"- **{s.label}** ({s.range_text}): {_scale_help(s.field)}" for s in SCALES.values() if s.help
@@ -97,7 +98,7 @@ severe > {band.moderate_max}.
 **Meaningful change** in CDASI activity. Two published criteria: the {rule.criterion_text(Criterion.POINTS)}
 and the {rule.criterion_text(Criterion.PERCENT)}. MyoCase says which of them each change meets, and
 counts a change as meaningful by the rule chosen in the case-series analysis: either criterion,
-points only, {rule.percent:g} % only, or points up to a baseline of {rule.percent_above:g} and {rule.percent:g} % above.
+points only, {readable(rule.percent)} % only, or points up to a baseline of {readable(rule.percent_above)} and {readable(rule.percent)} % above.
 In force now: {rule.description}
 
 ## Response criteria
@@ -122,9 +123,9 @@ then counts as missing, for the IMACS definition as for the Total Improvement Sc
 The clinical reference marks these as not verified, so MyoCase keeps them configurable
 (Analysis → Case-series analysis, then "Use these settings for reports and statistics"):
 - CDASI activity bands above "mild" (moderate {band.mild_max + 1}–{band.moderate_max}, severe > {band.moderate_max});
-- the meaningful-change rule ({rule.label}) and its numbers: {rule.points:g} points (the source gives
-  4–5), {rule.percent:g} % from a baseline above {rule.percent_above:g};
-- aldolase in the TIS: change ÷ (ULN × {settings.aldolase_factor:g}), treated like AST;
+- the meaningful-change rule ({rule.label}) and its numbers: {readable(rule.points)} points (the source gives
+  4–5), {readable(rule.percent)} % from a baseline above {readable(rule.percent_above)};
+- aldolase in the TIS: change ÷ (ULN × {readable(settings.aldolase_factor)}), treated like AST;
 - Gottron's erythema without papules counts {"once (not doubled)" if settings.gottron_undoubled_counts else "not at all"} in the CDASI grid.
 
 

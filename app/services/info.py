@@ -2,18 +2,41 @@
 
 from __future__ import annotations
 
-from typing import Any
+from contextlib import closing
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from ..store.casebook import Casebook
+from ..domain.records import Counts, SeriesSettings
+from ..store.glance import glance
+
+if TYPE_CHECKING:
+    from ..store.casebook import Casebook
 
 
-def describe(book: Casebook) -> dict[str, Any]:
-    """A JSON-ready summary of the database, as `myocase info --json` prints it."""
-    counts = book.counts()
-    settings = book.settings()
+def describe(source: Casebook | Path | str) -> dict[str, Any]:
+    """A JSON-ready summary of the database, as `myocase info --json` prints it.
+
+    ``source`` is an open series, or where one is: a current database file is read through the store's
+    read-only fast path (no SQLAlchemy); a file to migrate and a server URL are opened as a series.
+    """
+    if isinstance(source, Path):
+        found = glance(source)
+        if found is not None:
+            return _summary(str(source), found.schema_version, found.settings, found.counts)
+    if isinstance(source, Path | str):
+        from ..store.casebook import Casebook  # loads SQLAlchemy: only when the fast path cannot serve
+
+        with closing(
+            Casebook.connect(source) if isinstance(source, str) else Casebook.open(source, create=False)
+        ) as book:
+            return describe(book)
+    return _summary(source.location, source.schema_version(), source.settings(), source.counts())
+
+
+def _summary(location: str, schema: str | None, settings: SeriesSettings, counts: Counts) -> dict[str, Any]:
     return {
-        "database": book.location,
-        "schema_version": book.schema_version(),
+        "database": location,
+        "schema_version": schema,
         "series": settings.name,
         "synthetic_demo": settings.is_demo,
         "data_cutoff": settings.cutoff.isoformat() if settings.cutoff else None,

@@ -14,7 +14,7 @@ from pathlib import Path
 from .. import assets
 
 ROOT = "myocase"
-RUNTIME_EXTRAS = frozenset({"heic", "postgres"})  # extras that add run-time code (when installed)
+RUNTIME_EXTRAS = frozenset({"heic", "server"})  # extras that add run-time code (when installed)
 LICENCE_NAME = re.compile(r"^(licen[cs]e|copying|notice|authors|copyright)", re.IGNORECASE)
 _REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?[^;]*(?:;(.*))?$")
 _EXTRA = re.compile(r"""extra\s*==\s*["']([^"']+)["']""")
@@ -39,15 +39,21 @@ def canonical(name: str) -> str:
 def licence_of(dist: metadata.Distribution) -> str:
     """The SPDX expression, else the one-line licence field, else the licence classifiers."""
     meta = dist.metadata
-    if expression := (meta.get("License-Expression") or "").strip():
+    if expression := _field(meta, "License-Expression"):
         return expression
-    short = (meta.get("License") or "").strip()
+    short = _field(meta, "License")
     if short and "\n" not in short and len(short) < 120:
         return short
     classifiers = [
         c.split(" :: ")[-1] for c in meta.get_all("Classifier") or [] if c.startswith("License ::")
     ]
     return ", ".join(classifiers) or "see its licence files"
+
+
+def _field(meta: metadata.PackageMetadata, name: str) -> str:
+    """A metadata field's first value, stripped; "" where the distribution leaves it out (Python 3.11's
+    ``PackageMetadata`` has no ``get``)."""
+    return str((meta.get_all(name) or [""])[0]).strip()
 
 
 def licence_texts(dist: metadata.Distribution) -> dict[str, Path]:
@@ -62,9 +68,10 @@ def licence_texts(dist: metadata.Distribution) -> dict[str, Path]:
                 str(dist.locate_file(entry))
             )
     folder = getattr(dist, "_path", None)  # the metadata folder (PathDistribution): for License-File entries
-    for name in dist.metadata.get_all("License-File") or [] if folder else []:
-        found = [Path(folder) / "licenses" / name, Path(folder) / name]
-        texts.setdefault(name, next((p for p in found if p.is_file()), found[0]))
+    if folder is not None:
+        for name in dist.metadata.get_all("License-File") or []:
+            found = [Path(folder) / "licenses" / name, Path(folder) / name]
+            texts.setdefault(name, next((p for p in found if p.is_file()), found[0]))
     return {name: path for name, path in texts.items() if path.is_file()}
 
 

@@ -152,7 +152,7 @@ def export_name(photo: Photo, disclosure: Disclosure, number: int) -> str:
     return "_".join(part for part in (study, when, site, str(number)) if part) + extension
 
 
-def _cropped(data: bytes, photo: Photo) -> bytes:
+def cropped(data: bytes, photo: Photo) -> bytes:
     """The stored image cut to the photo's crop, re-encoded from pixels alone (no metadata)."""
     crop = photo.crop
     if crop is None:
@@ -210,6 +210,6 @@ def export_photos(
                 continue
             data = book.photo_image(photo.id or 0)
             target = out_dir / export_name(photo, disclosure, number)
-            target.write_bytes(data if identified else _cropped(data, photo))
+            target.write_bytes(data if identified else cropped(data, photo))
             written.append(target)
     return PhotoExport(tuple(written), tuple(left_out))

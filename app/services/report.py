@@ -22,7 +22,7 @@ from ..report.model import ReportInput, ReportOptions
 from ..store.casebook import Casebook
 from . import stats
 from .deid_check import pdf_texts
-from .disclosure import disclosure_for
+from .disclosure import disclosure_for, select_patients
 
 if TYPE_CHECKING:
     from ..report.case_series import Progress
@@ -65,18 +65,6 @@ def save_options(book: Casebook, options: ReportOptions) -> None:
             "date_mode": options.date_mode.value,
         },
     )
-
-
-def _select(records: list[PatientRecord], study_ids: Sequence[str] | None) -> list[PatientRecord]:
-    if not study_ids:
-        return records
-    by_id = {r.patient.study_id.casefold(): r for r in records}
-    missing = [s for s in study_ids if s.casefold() not in by_id]
-    if missing:
-        raise ValidationError(
-            [Problem("patients", f"No patient with study ID {', '.join(missing)} in this series.")]
-        )
-    return [by_id[s.casefold()] for s in study_ids]
 
 
 def _photos_allowed(record: PatientRecord, disclosure: Disclosure) -> tuple[PatientRecord, int]:
@@ -165,7 +153,7 @@ def gather(book: Casebook, options: ReportOptions, study_ids: Sequence[str] | No
     series = replace(series, name=disclosure.text(series.name))
     cutoff = series.cutoff_or(book.today())
     shown, excluded = [], 0
-    for record in _select(everyone, study_ids):
+    for record in select_patients(everyone, study_ids):
         record, left_out = _photos_allowed(disclosure.record(record), disclosure)
         shown.append(record)
         excluded += left_out

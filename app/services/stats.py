@@ -1,31 +1,32 @@
-"""The case-series analysis as a use case: settings from the database, results as JSON or a table."""
+"""The case-series analysis as a use case: settings from the database, results as JSON or as text."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from ..domain.analysis import (
-    SUMMARY_DIGITS,
     AnalysisSettings,
     OutcomeAnalysis,
     analyse,
-    meaningful_text,
     settings_from_json,
     settings_to_json,
 )
 from ..domain.clock import Clock, DateMode
 from ..domain.cohort import CohortFacts, cohort_facts, onset_age_text, prior_text
 from ..domain.disclosure import OLDEST_SHOWN_AGE, Disclosure
-from ..domain.numbers import plural, shown, spread
+from ..domain.numbers import plural
+from ..domain.outcome_table import CellKind, OutcomeTable, outcome_table
 from ..domain.records import PatientRecord
-from ..domain.stats import result_text
 from ..store.casebook import Casebook
 from .disclosure import disclosure_for
 
 PREFERENCE_KEY = "analysis"
+GAP = "  "  # between the columns of a text table
+TEXT_WIDTH = 100  # the terminal text wraps at this width or the table's, whichever is wider
 
 
 @dataclass(frozen=True)
@@ -189,46 +190,65 @@ def cohort_items(result: SeriesStats) -> list[tuple[str, str]]:
     ]
 
 
-def outcome_items(analysis: OutcomeAnalysis) -> list[tuple[str, str]]:
-    """The outcome summary as (label, value) pairs: medians with IQRs, the test, meaningful improvement."""
-    summary, rule = analysis.summary, analysis.settings.change_rule
-    items = [
-        ("Patients analysed", str(summary.n)),
-        ("Baseline, median (IQR)", spread(summary.baseline_median, summary.baseline_iqr, SUMMARY_DIGITS)),
-        ("Follow-up, median (IQR)", spread(summary.followup_median, summary.followup_iqr, SUMMARY_DIGITS)),
-        ("Change, median (IQR)", spread(summary.median_change, summary.change_iqr, SUMMARY_DIGITS)),
-        ("Paired test", result_text(summary.test)),
+def _columns(items: Sequence[tuple[str, str]]) -> list[str]:
+    return [f"  {label:<29} {value}" for label, value in items]
+
+
+def _cell_lines(cells: Sequence[tuple[str, int, bool]]) -> list[str]:
+    """One table row as lines: each (text, width, right-aligned) cell wrapped at its words to its width."""
+    wrapped = [
+        (textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""], width, right)
+        for text, width, right in cells
     ]
-    if summary.meaningful is not None and summary.criteria is not None:
-        items.append(("Meaningful improvement", f"{summary.meaningful} of {summary.n} ({rule.label})"))
-        items += [
-            (f"  {c.value} criterion met", f"{n} of {summary.n} ({rule.criterion_detail(c)})")
-            for c, n in summary.criteria.items()
-        ]
-    return items
+    lines = []
+    for n in range(max(len(parts) for parts, _, _ in wrapped)):
+        pieces = [parts[n] if n < len(parts) else "" for parts, _, _ in wrapped]
+        line = GAP.join(
+            piece.rjust(width) if right else piece.ljust(width)
+            for piece, (_, width, right) in zip(pieces, wrapped, strict=True)
+        )
+        lines.append(f"  {line}".rstrip())
+    return lines
 
 
-def _columns(items: list[tuple[str, str]]) -> list[str]:
-    return [f"  {label:<30}{value}" for label, value in items]
+def _widths(spec: OutcomeTable) -> list[int]:
+    """Each column as wide as its widest cell and its header's longest word; a summary cell's longest
+    word widens the last column it spans if it does not fit."""
+    widths = [
+        max([len(word) for word in column.header.split()] + [len(row.cells[n]) for row in spec.rows])
+        for n, column in enumerate(spec.columns)
+    ]
+    for first, last in spec.spans:
+        longest = max((len(word) for word in spec.summary.cells[first].split()), default=0)
+        room = sum(widths[first : last + 1]) + len(GAP) * (last - first)
+        widths[last] += max(0, longest - room)
+    return widths
+
+
+def text_table(spec: OutcomeTable) -> list[str]:
+    """Table 2 as plain-text columns: headers wrapped at their words, numbers to the right, a dashed rule
+    under each column, and the summary row's cells wrapped inside the columns they span."""
+    widths = _widths(spec)
+    numeric = [column.kind is CellKind.NUMBER for column in spec.columns]
+    rule = "  " + GAP.join("-" * width for width in widths)
+    lines = [*_cell_lines(list(zip(spec.headers, widths, numeric, strict=True))), rule]
+    for row in spec.rows:
+        lines += _cell_lines(list(zip(row.cells, widths, numeric, strict=True)))
+    summary = [
+        (spec.summary.cells[first], sum(widths[first : last + 1]) + len(GAP) * (last - first), False)
+        for first, last in spec.spans
+    ]
+    return [*lines, rule, *_cell_lines(summary)]
 
 
 def as_text(result: SeriesStats) -> str:
-    """The same results as a readable table for the terminal."""
-    analysis, clock = result.analysis, result.disclosure.clock
-    settings, rule = analysis.settings, analysis.settings.change_rule
+    """The cohort facts and Table 2 as readable text for the terminal."""
     cutoff = f" {result.cutoff}" if result.disclosure.shows_real_dates else ""
     lines = [f"Cohort at the data cut-off{cutoff}", *_columns(cohort_items(result))]
-    lines += ["", f"{settings.measure_label}: baseline vs follow-up ({settings.followup.label})"]
-    header = (
-        f"  {'Patient':<10}{'Subtype':<8}{'Baseline':>18}{'Follow-up':>18}{'Change':>8}{'%':>8}  "
-        f"{'Meaningful':<24}{'TIS':<10}"
-    )
-    lines += [header, "  " + "-" * (len(header) - 2)]
-    for r in analysis.rows:
-        lines.append(
-            f"  {r.study_id:<10}{r.subtype.value:<8}{shown(r.baseline):>6} {clock(r.patient_id).show(r.baseline_date):>11}"
-            f"{shown(r.followup):>6} {clock(r.patient_id).show(r.followup_date):>11}{shown(r.change):>8}"
-            f"{shown(r.percent_change):>8}  {meaningful_text(r, rule):<24}{r.tis_category or '–':<10}"
-        )
-    lines += ["", *_columns(outcome_items(analysis))]
-    return "\n".join(lines + [f"  Excluded {e.study_id}: {e.reason}" for e in analysis.excluded])
+    spec = outcome_table(result.analysis, result.disclosure.clock)
+    table = text_table(spec)
+    width = max(TEXT_WIDTH, *(len(line) for line in table))
+    lines += ["", spec.title, *table, ""]
+    lines += textwrap.wrap(spec.caption, width, initial_indent="  ", subsequent_indent="  ")
+    lines += [f"  {note}" for note in spec.notes]
+    return "\n".join(lines + (["", *_columns(spec.items)] if spec.items else []))

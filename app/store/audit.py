@@ -8,9 +8,10 @@ from dataclasses import fields
 from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from ..domain.limits import text_limit
 from ..domain.records import AuditEntry, as_plain
 from .tables import AuditRow, PatientRow
 
@@ -19,10 +20,12 @@ _SKIPPED = {"id", "patient_id"}
 
 @cache
 def os_user() -> str:
+    """The login name, cut to what the audit column holds (a longer one would fail every save on a server)."""
     try:
-        return getpass.getuser()
+        name = getpass.getuser()
     except (OSError, KeyError):  # no login name in this environment
-        return "unknown"
+        name = "unknown"
+    return name[: text_limit(AuditEntry, "os_user")]
 
 
 def _text(value: Any) -> str | None:
@@ -40,6 +43,33 @@ def _values(record: object | None) -> dict[str, str | None]:
     return {f.name: _text(getattr(record, f.name)) for f in fields(record) if f.name not in _SKIPPED}  # type: ignore[arg-type]
 
 
+def _entry(
+    action: str,
+    entity: str,
+    record_id: int,
+    patient_id: int | None,
+    field: str,
+    old_value: str | None,
+    new_value: str | None,
+) -> dict[str, Any]:
+    return {
+        "os_user": os_user(),
+        "action": action,
+        "entity": entity,
+        "record_id": record_id,
+        "patient_id": patient_id,
+        "field": field,
+        "old_value": old_value,
+        "new_value": new_value,
+    }
+
+
+def _write(session: Session, entries: list[dict[str, Any]]) -> None:
+    """The rows in one statement (an executemany), however many fields changed."""
+    if entries:
+        session.execute(insert(AuditRow.metadata.tables[AuditRow.__tablename__]), entries)
+
+
 def add_entry(
     session: Session,
     action: str,
@@ -50,18 +80,7 @@ def add_entry(
     old_value: str | None,
     new_value: str | None,
 ) -> None:
-    session.add(
-        AuditRow(
-            os_user=os_user(),
-            action=action,
-            entity=entity,
-            record_id=record_id,
-            patient_id=patient_id,
-            field=field,
-            old_value=old_value,
-            new_value=new_value,
-        )
-    )
+    _write(session, [_entry(action, entity, record_id, patient_id, field, old_value, new_value)])
 
 
 def record_change(
@@ -75,13 +94,13 @@ def record_change(
     """Write one audit row per field that differs; return how many were written."""
     action = "create" if old is None else "delete" if new is None else "update"
     before, after = _values(old), _values(new)
-    written = 0
-    for name in dict.fromkeys([*before, *after]):
-        old_value, new_value = before.get(name), after.get(name)
-        if old_value != new_value:
-            add_entry(session, action, entity, record_id, patient_id, name, old_value, new_value)
-            written += 1
-    return written
+    changed = [
+        _entry(action, entity, record_id, patient_id, name, before.get(name), after.get(name))
+        for name in dict.fromkeys([*before, *after])
+        if before.get(name) != after.get(name)
+    ]
+    _write(session, changed)
+    return len(changed)
 
 
 def entries(session: Session, patient_id: int | None = None, limit: int = 500) -> list[AuditEntry]:

@@ -1,48 +1,90 @@
-"""Opening a case-series database: engine set-up, version check, backup and migration.
+"""Opening a case-series database: engine set-up (one small pool, connection pragmas; read-only files, network
+shares), and migration in one transaction.
 
-The only SQLite-specific code of the store lives here, in connection set-up and the
-backup copy; everything else is dialect-neutral SQLAlchemy.
+The only SQLite-specific code of the store lives here and in ``series_file`` (the read-only version check
+and the backup copy, which need no SQLAlchemy); everything else is dialect-neutral SQLAlchemy.
 """
 
 from __future__ import annotations
 
-import ast
 import logging
-import os
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-from datetime import datetime
-from functools import cache
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.request import pathname2url
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DatabaseError, OperationalError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.pool import NullPool, QueuePool
 
 from .. import assets
+from . import locks
+from .file_system import Access, network_share
+from .file_system import access as file_access
+from .series_file import (
+    BUSY_TIMEOUT_MS,
+    SQLITE_HEADER,
+    VERSION_TABLE,
+    NewerDatabaseError,
+    ReadOnlyError,
+    StorageError,
+    backup_database,
+    backup_path_for,
+    check_case_series,
+    check_revision,
+    existing_revision,
+    head_revision,
+    inspect_revision,
+    known_revisions,
+    pre_update_backup,
+    read_only_message,
+    read_only_uri,
+    restore_database,
+    verify_copy,
+    write_backup,
+)
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
+__all__ = [  # the file-level half lives in series_file; its names are used from here too
+    "BUSY_TIMEOUT_MS",
+    "SQLITE_HEADER",
+    "VERSION_TABLE",
+    "NewerDatabaseError",
+    "ReadOnlyError",
+    "StorageError",
+    "backup_database",
+    "backup_path_for",
+    "check_case_series",
+    "downgrade",
+    "head_revision",
+    "inspect_revision",
+    "known_revisions",
+    "make_engine",
+    "open_series_file",
+    "prepare_database",
+    "prepare_server_database",
+    "read_only_message",
+    "restore_database",
+    "sqlite_url",
+    "stored_revision",
+    "upgrade",
+    "verify_copy",
+    "write_backup",
+]
+
 log = logging.getLogger(__name__)
 
-SQLITE_HEADER = b"SQLite format 3\x00"
-BUSY_TIMEOUT_MS = 10_000
-
-
-class StorageError(Exception):
-    """The database cannot be used; the message says why and what to do."""
-
-
-class NewerDatabaseError(StorageError):
-    """The database was written by a newer MyoCase."""
-
-
-VERSION_TABLE = "alembic_version"
+POOL_SIZE = 2  # connections kept open: the window's, and a worker's (a report) while it runs
+POOL_OVERFLOW = 6  # more threads at once get short-lived extra connections
+MIGRATION_LOCK = 0x4D796F43  # PostgreSQL advisory lock held while one MyoCase updates a server's schema
+SHARED_ELSEWHERE = (
+    "This series is on a network share and is open in MyoCase on another computer in a mode that is unsafe "
+    "on a share (the write-ahead log). Close it there, then open it again here."
+)
 
 
 def alembic_config() -> Config:
@@ -53,45 +95,6 @@ def alembic_config() -> Config:
     return config
 
 
-def _literals(path: Path) -> dict[str, Any]:
-    """The module-level names of a Python file that are set to a literal (``name = "x"``, ``name: T = None``)."""
-    found: dict[str, Any] = {}
-    for node in ast.parse(path.read_bytes()).body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target, value = node.targets[0], node.value
-        elif isinstance(node, ast.AnnAssign) and node.value is not None:
-            target, value = node.target, node.value
-        else:
-            continue
-        if isinstance(target, ast.Name):
-            with suppress(ValueError):
-                found[target.id] = ast.literal_eval(value)
-    return found
-
-
-@cache
-def _script_revisions() -> dict[str, tuple[str, ...]]:
-    """Each migration script's revision and the revisions it follows, read from the files without loading
-    Alembic (opening a database that needs no migration needs no more)."""
-    found: dict[str, tuple[str, ...]] = {}
-    for path in sorted((assets.migrations_dir() / "versions").glob("*.py")):
-        values = _literals(path)
-        down = values.get("down_revision") or ()
-        if values.get("revision"):
-            found[values["revision"]] = tuple(down) if isinstance(down, tuple | list) else (down,)
-    return found
-
-
-def head_revision() -> str:
-    revisions = _script_revisions()
-    (head,) = set(revisions) - {down for downs in revisions.values() for down in downs}
-    return head
-
-
-def known_revisions() -> set[str]:
-    return set(_script_revisions())
-
-
 def stored_revision(connection: Connection) -> str | None:
     """The schema revision a database records (Alembic's version table), None if it has none."""
     if not inspect(connection).has_table(VERSION_TABLE):
@@ -99,28 +102,60 @@ def stored_revision(connection: Connection) -> str | None:
     return connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
 
 
-def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
-    # Take transaction control from the driver (pitfall 3.2), then turn on foreign keys
-    # and the write-ahead log. synchronous=FULL: a committed save survives power loss.
+def _sqlite_set_up(journal_mode: str) -> Callable[[sqlite3.Connection, Any], None]:
+    def set_up(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        # Once per connection, which the pool keeps for the life of the engine (not once per session).
+        # Take transaction control from the driver (pitfall 3.2), then turn on foreign keys and the
+        # write-ahead log (a rollback journal on a network share, where the log is unsafe).
+        # synchronous=FULL: a committed save survives power loss.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA journal_mode={journal_mode}")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    return set_up
+
+
+def _on_read_only_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA query_only=ON")
     cursor.close()
 
 
 def _on_sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    locks.begin_sqlite(connection)  # BEGIN; a write's BEGIN IMMEDIATE, waiting for another writer (locks.py)
 
 
-def make_engine(url: URL) -> Engine:
-    """An engine for a case-series database, SQLite connection pragmas applied."""
+def _sqlite_engine(url: URL, **options: Any) -> Engine:
+    return create_engine(url, poolclass=QueuePool, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, **options)
+
+
+def make_engine(url: URL, *, journal_mode: str = "WAL") -> Engine:
+    """An engine for a case-series database. On SQLite a small pool keeps its connections open, so the
+    pragmas are set once per connection and a window reads through one connection for its whole life."""
     if url.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
-    engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-    event.listen(engine, "connect", _on_sqlite_connect)
+    engine = _sqlite_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
+    event.listen(engine, "connect", _sqlite_set_up(journal_mode))
+    event.listen(engine, "begin", _on_sqlite_begin)
+    return engine
+
+
+def read_only_engine(path: Path) -> Engine:
+    """An engine that cannot write a byte of the file (SQLite's ``mode=ro``, ``query_only``; ``immutable``
+    when nobody can write it, so nothing is made beside it either)."""
+    uri = read_only_uri(path)
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+
+    engine = _sqlite_engine(sqlite_url(path), creator=connect)
+    event.listen(engine, "connect", _on_read_only_connect)
     event.listen(engine, "begin", _on_sqlite_begin)
     return engine
 
@@ -129,181 +164,189 @@ def sqlite_url(path: Path) -> URL:
     return URL.create("sqlite", database=str(path))
 
 
-def _read_only_engine(path: Path) -> Engine:
-    uri = "file:" + pathname2url(str(path.resolve())) + "?mode=ro"
-    return create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True), poolclass=NullPool)
+# ------------------------------------------------------------ migrations: all pending steps in one transaction
 
 
-def inspect_revision(path: Path) -> tuple[str | None, set[str]]:
-    """(stored Alembic revision, table names) read without writing a byte."""
-    with path.open("rb") as handle:
-        header = handle.read(len(SQLITE_HEADER))
-    if header and header != SQLITE_HEADER:
-        raise StorageError(f"{path} is not a MyoCase database (not an SQLite file, or damaged).")
-    if not header:
-        return None, set()
-    engine = _read_only_engine(path)
-    try:
-        with engine.connect() as connection:
-            tables = set(inspect(connection).get_table_names())
-            return stored_revision(connection), tables
-    except DatabaseError as exc:
-        raise StorageError(f"{path} cannot be read: it looks damaged ({exc.orig}).") from exc
-    finally:
-        engine.dispose()
+def _migration_set_up(journal_mode: str | None) -> Callable[[sqlite3.Connection, Any], None]:
+    def set_up(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        # BEGIN is ours, so DDL runs inside the transaction too (the driver would commit each statement).
+        # Foreign keys off *before* BEGIN (inside a transaction the pragma does nothing): batch ALTERs on
+        # SQLite copy and drop tables, and an enforced cascade would empty the children (pitfall 3.9).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=OFF")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        if journal_mode is not None:
+            (mode,) = cursor.execute(f"PRAGMA journal_mode={journal_mode}").fetchone()
+            if mode.upper() != journal_mode:
+                raise StorageError(SHARED_ELSEWHERE)
+        cursor.close()
+
+    return set_up
 
 
-def backup_path_for(path: Path, when: datetime | None = None, label: str = "backup") -> Path:
-    stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    candidate = path.with_name(f"{path.stem}.{label}-{stamp}{path.suffix or '.sqlite'}")
-    n = 1
-    while candidate.exists():
-        n += 1
-        candidate = path.with_name(f"{path.stem}.{label}-{stamp}-{n}{path.suffix or '.sqlite'}")
-    return candidate
-
-
-def backup_database(path: Path, target: Path | None = None) -> Path:
-    """A consistent copy through SQLite's backup API (WAL content included)."""
-    target = target or backup_path_for(path)
-    source = sqlite3.connect(path)
-    try:
-        dest = sqlite3.connect(target)
-        try:
-            source.backup(dest)
-        finally:
-            dest.close()
-    finally:
-        source.close()
-    return target
-
-
-def write_backup(path: Path, target: Path) -> Path:
-    """A consistent copy at ``target``, made beside it and moved into place only when complete."""
-    partial = target.with_name(f".{target.name}.partial")
-    partial.unlink(missing_ok=True)
-    try:
-        backup_database(path, partial)
-        os.replace(partial, target)
-    except (sqlite3.Error, OSError) as exc:
-        partial.unlink(missing_ok=True)
-        raise StorageError(f"The backup {target} was not written: {exc}") from exc
-    return target
-
-
-def check_case_series(path: Path) -> str:
-    """The schema revision of a MyoCase database file, read without writing; ``StorageError`` otherwise."""
-    if not path.is_file():
-        raise StorageError(f"{path} is not a file.")
-    revision, tables = inspect_revision(path)
-    _check_revision(revision, path)
-    if revision is None:
-        what = "an empty file" if not tables else "an SQLite database of another program"
-        raise StorageError(f"{path} is not a MyoCase database ({what}); nothing was changed.")
-    return revision
-
-
-def restore_database(source: Path, target: Path) -> Path:
-    """Replace the database at ``target`` by the copy at ``source``; return the safety copy of what it held.
-
-    ``source`` is checked first; the replacement is one write transaction of SQLite's backup API, so a
-    failure leaves ``target`` as it was.
-    """
-    check_case_series(source)
-    if source.resolve() == target.resolve():
-        raise StorageError(f"{source} is the open database itself; choose a backup copy to restore from.")
-    safety = backup_database(target, backup_path_for(target, label="before-restore"))
-    try:
-        backup_database(source, target)
-    except sqlite3.Error as exc:
-        raise StorageError(f"{target} was not replaced ({exc}); it is unchanged.") from exc
-    return safety
+def _on_migration_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock first: one updater at a time
 
 
 @contextmanager
-def _migration_connection(path: Path) -> Iterator[Any]:
-    # Foreign keys off *before* the transaction: batch ALTERs on SQLite copy and drop
-    # tables, and an enforced cascade would empty the children (pitfall 3.9).
-    engine = create_engine(sqlite_url(path), poolclass=NullPool)
+def _migration_connection(path: Path) -> Iterator[Connection]:
+    """A connection of its own for migrating the file at ``path``: foreign keys off, transactions real.
+    The journal mode is left as the file has it (a failed update leaves every byte as it was), except on
+    a network share, where the write-ahead log is unsafe."""
+    engine = create_engine(
+        sqlite_url(path), poolclass=NullPool, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}
+    )
+    event.listen(engine, "connect", _migration_set_up("DELETE" if network_share(path) else None))
+    event.listen(engine, "begin", _on_migration_begin)
     try:
         with engine.connect() as connection:
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            connection.exec_driver_sql("PRAGMA journal_mode=WAL")
             yield connection
-            problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-            if problems:
-                raise StorageError(f"Migration left broken references: {problems[:3]}")
     finally:
         engine.dispose()
 
 
-def _upgrade_on(connection: Any, revision: str) -> None:
+def _check_references(connection: Connection) -> None:
+    if connection.dialect.name != "sqlite":
+        return  # a server checks each reference as it is written
+    problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if problems:
+        shown = ", ".join(f"{table} row {rowid} → {parent}" for table, rowid, parent, _ in problems[:3])
+        raise StorageError(f"the update would leave records pointing at nothing ({shown})")
+
+
+def _migrate(connection: Connection, action: str, revision: str) -> None:
+    """Run Alembic's ``action`` ("upgrade" or "downgrade") to ``revision``: every step in one transaction,
+    references checked before it commits; any failure rolls all of it back."""
     from alembic import command
 
     config = alembic_config()
     config.attributes["connection"] = connection
-    command.upgrade(config, revision)
-    connection.commit()
+    with connection.begin():  # Alembic sees a transaction already open and leaves it to us (env.py)
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+        getattr(command, action)(config, revision)
+        _check_references(connection)
 
 
-def upgrade(path: Path, revision: str = "head") -> None:
-    with _migration_connection(path) as connection:
-        _upgrade_on(connection, revision)
+def _migrate_target(target: Path | Engine, action: str, revision: str) -> None:
+    if isinstance(target, Engine):
+        with target.connect() as connection:
+            _migrate(connection, action, revision)
+        return
+    with _migration_connection(Path(target)) as connection:
+        _migrate(connection, action, revision)
 
 
-def _check_revision(revision: str | None, where: object) -> None:
-    if revision is not None and revision not in known_revisions():
-        raise NewerDatabaseError(
-            f"{where} was written by a newer version of MyoCase (schema {revision}). "
-            "Install the newer MyoCase to open it; this database was not changed."
-        )
+def upgrade(target: Path | Engine, revision: str = "head") -> None:
+    """Bring a database file (or a server's, through its engine) to ``revision``, all steps or none."""
+    _migrate_target(target, "upgrade", revision)
+
+
+def downgrade(target: Path | Engine, revision: str) -> None:
+    """Take a database back to an earlier ``revision`` ("base": no tables), all steps or none."""
+    _migrate_target(target, "downgrade", revision)
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, DBAPIError):
+        return str(exc.orig).strip()
+    return str(exc) if isinstance(exc, StorageError) else f"{type(exc).__name__}: {exc}"
+
+
+def update_failed(where: object, exc: BaseException, backup: Path | None) -> StorageError:
+    copy = f" A copy made before the attempt is {backup}." if backup is not None else ""
+    return StorageError(
+        f"{where} could not be updated to this version of MyoCase ({_reason(exc)}). Nothing in it was "
+        f"changed: it is exactly as it was before.{copy}"
+    )
 
 
 def prepare_server_database(engine: Engine) -> None:
     """Bring a server database (PostgreSQL) to the current schema. Its backups are the server's job."""
+    where = engine.url.render_as_string(hide_password=True)
     try:
         with engine.connect() as connection:
             revision = stored_revision(connection)
             tables = set(inspect(connection).get_table_names())
-        _check_revision(revision, engine.url.render_as_string(hide_password=True))
-        if revision is None and tables - {"alembic_version"}:
-            raise StorageError(
-                "That database holds other tables and is not a MyoCase case series; it was not changed."
-            )
-        if revision != head_revision():
-            with engine.connect() as connection:
-                _upgrade_on(connection, "head")
     except OperationalError as exc:
         raise StorageError(f"Cannot reach the database server: {exc.orig}") from exc
+    check_revision(revision, where)
+    if revision is None and tables - {VERSION_TABLE}:
+        raise StorageError(
+            "That database holds other tables and is not a MyoCase case series; it was not changed."
+        )
+    if revision != head_revision():
+        try:
+            upgrade(engine)
+        except Exception as exc:
+            log.exception("Updating %s failed", where)
+            raise update_failed(where, exc, None) from exc
 
 
 def prepare_database(path: Path, *, create: bool) -> Path | None:
     """Check a database and bring it to the current schema; return the backup made, if any.
 
-    A newer, foreign or damaged database is refused with a ``StorageError`` and is left
-    exactly as it was: it is only read, through a read-only connection.
+    A newer, foreign or damaged database is refused with a ``StorageError`` and is left exactly as it was:
+    it is only read, through a read-only connection. An older one is copied first (once: a copy of the same
+    content made by an earlier attempt is used again), then updated in one transaction; if that fails, it is
+    left exactly as it was and the message names the copy.
     """
-    if not path.exists():
-        if not create:
-            raise StorageError(
-                f"No database at {path}. Check the path, or create one with `myocase --db {path}`."
-            )
-        path.parent.mkdir(parents=True, exist_ok=True)
-        revision, tables = None, set()
-    elif path.is_dir():
-        raise StorageError(f"{path} is a folder, not a database file.")
-    else:
-        revision, tables = inspect_revision(path)
-    _check_revision(revision, path)
-    if revision is None and tables - {"alembic_version"}:
-        raise StorageError(f"{path} is an SQLite database but not a MyoCase case series; it was not changed.")
+    revision = existing_revision(path, create=create)
     if revision == head_revision():
         return None
-    backup = backup_database(path) if revision is not None else None
+    new = not path.exists()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    backup = pre_update_backup(path, revision) if revision is not None else None
     if backup:
         log.info("Backed up %s to %s before migrating", path, backup)
     try:
         upgrade(path)
-    except OperationalError as exc:
-        raise StorageError(f"Could not update {path}: {exc.orig}. The backup is {backup}.") from exc
+    except Exception as exc:
+        log.exception("Updating %s failed", path)
+        if new:  # nothing was there before: leave nothing
+            for leftover in (path, *(path.with_name(path.name + s) for s in ("-journal", "-wal", "-shm"))):
+                leftover.unlink(missing_ok=True)
+        raise update_failed(path, exc, backup) from exc
     return backup
+
+
+def open_series_file(path: Path, *, create: bool) -> tuple[Engine, Path | None, Access]:
+    """The engine of a series file ready for use, the backup made before updating it (if it was older),
+    and how it may be used. A read-only file (or folder) is opened read-only as it is; on a network share
+    the write-ahead log is not used."""
+    access = file_access(path)
+    if access.read_only:
+        _check_readable_as_is(path, access)
+        return read_only_engine(path), None, access
+    backup = prepare_database(path, create=create)
+    engine = make_engine(sqlite_url(path), journal_mode="DELETE" if access.network else "WAL")
+    if access.network:
+        _confirm_journal(engine)
+    return engine, backup, access
+
+
+def _check_readable_as_is(path: Path, access: Access) -> None:
+    if not path.exists():
+        raise StorageError(
+            f"A new series cannot be made at {path}: {access.read_only}. Choose another folder."
+        )
+    revision = existing_revision(path, create=False)
+    if revision != head_revision():
+        raise StorageError(
+            f"{path} cannot be opened: {access.read_only}, and it was written by an earlier MyoCase (schema "
+            f"{revision}), so this version must update it first, which means writing to it. Copy it to a "
+            "folder you can write to and open the copy."
+        )
+
+
+def _confirm_journal(engine: Engine) -> None:
+    try:
+        with engine.connect() as connection:
+            mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+    except OperationalError as exc:  # "database is locked": another computer has it open with the log
+        engine.dispose()
+        raise StorageError(f"{SHARED_ELSEWHERE} ({exc.orig})") from exc
+    if str(mode).upper() != "DELETE":
+        engine.dispose()
+        raise StorageError(SHARED_ELSEWHERE)

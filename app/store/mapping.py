@@ -18,6 +18,7 @@ from ..domain.records import (
     Patient,
     Photo,
     PhotoComparison,
+    Provenance,
 )
 from ..domain.vocab import (
     AeAction,
@@ -38,6 +39,7 @@ from .tables import (
     IdentifierRow,
     PatientRow,
     PhotoRow,
+    ProvenanceRow,
 )
 
 
@@ -62,7 +64,12 @@ def patient_record(row: PatientRow) -> Patient:
         ild=TriState(row.ild),
         malignancy=TriState(row.malignancy),
         vignette=row.vignette,
+        provenance=provenance_record(row.provenance) if row.provenance else None,
     )
+
+
+def provenance_record(row: ProvenanceRow) -> Provenance:
+    return Provenance(row.centre, row.series_name, row.source_study_id, row.bundle_file, row.imported_at)
 
 
 def fill_patient_row(row: PatientRow, patient: Patient) -> None:
@@ -76,18 +83,28 @@ def fill_patient_row(row: PatientRow, patient: Patient) -> None:
     row.ild = patient.ild.value
     row.malignancy = patient.malignancy.value
     row.vignette = patient.vignette
+    if patient.provenance is not None:  # written at the import; a patient saved without it keeps it
+        _fill_provenance_row(row, patient.provenance)
     existing = {a.antibody: a for a in row.antibodies}
     wanted = {a.antibody for a in patient.antibodies}
     for name, antibody_row in existing.items():
         if name not in wanted:
             row.antibodies.remove(antibody_row)
     for result in patient.antibodies:
-        antibody_row = existing.get(result.antibody)
-        if antibody_row is None:
-            antibody_row = AntibodyRow(antibody=result.antibody)
-            row.antibodies.append(antibody_row)
-        antibody_row.status = result.status.value
-        antibody_row.tested_on = result.tested_on
+        kept = existing.get(result.antibody)
+        if kept is None:
+            kept = AntibodyRow(antibody=result.antibody)
+            row.antibodies.append(kept)
+        kept.status = result.status.value
+        kept.tested_on = result.tested_on
+
+
+def _fill_provenance_row(row: PatientRow, provenance: Provenance) -> None:
+    kept = row.provenance or ProvenanceRow()
+    kept.centre, kept.series_name = provenance.centre, provenance.series_name
+    kept.source_study_id, kept.bundle_file = provenance.source_study_id, provenance.bundle_file
+    kept.imported_at = provenance.imported_at
+    row.provenance = kept
 
 
 def identifiers_record(row: IdentifierRow) -> Identifiers:

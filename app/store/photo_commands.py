@@ -1,9 +1,7 @@
-"""The photo half of the storage facade: cleaned images in, descriptions and pixels out."""
+"""The photo commands of the storage facade: cleaned images in, descriptions and comparisons kept."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
@@ -11,61 +9,19 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..domain.changes import Edit, PhotoFile
 from ..domain.records import Consent, Photo, PhotoComparison
 from ..domain.validation import Problem, ValidationError, raise_if, validate_comparison, validate_photo
-from . import audit, mapping
+from . import mapping
+from .queries import Queries
 from .tables import AssessmentRow, ComparisonRow, PatientRow, PhotoDataRow, PhotoRow
 
 if TYPE_CHECKING:  # Pillow loads when a photo is prepared, not with the store
     from .imaging import PreparedImage
 
 
-class PhotoCommands:
-    """Mixed into Casebook; relies on its ``_read``, ``_write`` and ``today``."""
-
-    today: Callable[[], date]
-    _read: Callable[[], AbstractContextManager[Session]]
-    _write: Callable[[], AbstractContextManager[Session]]
-
-    # ------------------------------------------------------------ queries
-    def photo(self, photo_id: int) -> Photo:
-        with self._read() as session:
-            return mapping.photo_record(self._photo_row(session, photo_id))
-
-    def photo_by_hash(self, sha256: str) -> Photo | None:
-        with self._read() as session:
-            row = session.scalar(select(PhotoRow).where(PhotoRow.sha256 == sha256))
-            return mapping.photo_record(row) if row else None
-
-    def photo_image(self, photo_id: int) -> bytes:
-        """The cleaned, upright image as stored (JPEG or PNG)."""
-        with self._read() as session:
-            data = session.scalar(select(PhotoDataRow.image).where(PhotoDataRow.photo_id == photo_id))
-        if data is None:
-            raise ValidationError([Problem("id", f"Photo {photo_id} no longer exists.")])
-        return data
-
-    def photo_thumbnail(self, photo_id: int) -> bytes:
-        with self._read() as session:
-            data = session.scalar(select(PhotoDataRow.thumbnail).where(PhotoDataRow.photo_id == photo_id))
-        if data is None:
-            raise ValidationError([Problem("id", f"Photo {photo_id} no longer exists.")])
-        return data
-
-    def comparisons(self, patient_id: int | None = None) -> list[PhotoComparison]:
-        query = select(ComparisonRow).order_by(ComparisonRow.id)
-        if patient_id is not None:
-            query = query.where(ComparisonRow.patient_id == patient_id)
-        with self._read() as session:
-            return [mapping.comparison_record(row) for row in session.scalars(query)]
-
-    # ------------------------------------------------------------ commands
-    @staticmethod
-    def _photo_row(session: Session, photo_id: int) -> PhotoRow:
-        row = session.get(PhotoRow, photo_id)
-        if row is None:
-            raise ValidationError([Problem("id", f"Photo {photo_id} no longer exists.")])
-        return row
+class PhotoCommands(Queries):
+    """Storing, describing and deleting photos and comparisons; each a transaction of its own."""
 
     @staticmethod
     def _check_links(session: Session, photo: Photo) -> None:
@@ -120,7 +76,8 @@ class PhotoCommands:
             session.flush()
             session.add(PhotoDataRow(photo_id=row.id, image=image, thumbnail=thumbnail))
             stored = mapping.photo_record(row)
-            audit.record_change(session, "photo", row.id, photo.patient_id, None, stored)
+            edit = Edit(None, PhotoFile(stored, image, thumbnail))
+            self._changed(session, "photo", row.id, photo.patient_id, None, stored, edit)
         return stored
 
     def save_photo(self, photo: Photo) -> Photo:
@@ -135,21 +92,27 @@ class PhotoCommands:
             )
             mapping.fill_photo_row(row, kept)
             new = mapping.photo_record(row)
-            audit.record_change(session, "photo", row.id, row.patient_id, old, new)
+            self._changed(session, "photo", row.id, row.patient_id, old, new)
         return new
 
     def delete_photo(self, photo_id: int) -> tuple[Photo, bytes, bytes]:
         """Delete a photo; return it with its pixels for undo (``restore_photo``)."""
-        photo = self.photo(photo_id)
-        image, thumbnail = self.photo_image(photo_id), self.photo_thumbnail(photo_id)
         with self._write() as session:
-            audit.record_change(session, "photo", photo_id, photo.patient_id, photo, None)
-            session.delete(self._photo_row(session, photo_id))
-            for row in session.scalars(
+            row = self._photo_row(session, photo_id)
+            photo = mapping.photo_record(row)
+            pixels = session.get(PhotoDataRow, photo_id)
+            image, thumbnail = (pixels.image, pixels.thumbnail) if pixels else (b"", b"")
+            for shown in session.scalars(
                 select(ComparisonRow).where(ComparisonRow.patient_id == photo.patient_id)
             ):
-                if photo_id in row.photo_ids:
-                    row.photo_ids = [i for i in row.photo_ids if i != photo_id]
+                if photo_id in shown.photo_ids:  # no longer shown there (undo puts it back)
+                    old = mapping.comparison_record(shown)
+                    shown.photo_ids = [i for i in shown.photo_ids if i != photo_id]
+                    new = mapping.comparison_record(shown)
+                    self._changed(session, "photo_comparison", shown.id, shown.patient_id, old, new)
+            edit = Edit(PhotoFile(photo, image, thumbnail), None)
+            self._changed(session, "photo", photo_id, photo.patient_id, photo, None, edit)
+            session.delete(row)
         return photo, image, thumbnail
 
     def restore_photo(self, photo: Photo, image: bytes, thumbnail: bytes) -> Photo:
@@ -167,15 +130,20 @@ class PhotoCommands:
                 raise ValidationError(
                     [Problem("photo_ids", "A comparison shows photos of one patient only.")]
                 )
-            row = session.get(ComparisonRow, comparison.id) if comparison.id is not None else None
-            old = mapping.comparison_record(row) if row else None
-            if row is None:
-                row = ComparisonRow(id=comparison.id)
-                session.add(row)
-            mapping.fill_comparison_row(row, comparison)
-            session.flush()
-            new = mapping.comparison_record(row)
-            audit.record_change(session, "photo_comparison", row.id, row.patient_id, old, new)
+            return self._store_comparison(session, comparison)
+
+    def _store_comparison(self, session: Session, comparison: PhotoComparison) -> PhotoComparison:
+        """Write a comparison as it is (undo and redo put back what was stored, even one that lost a
+        photo to a deletion and would no longer pass as new)."""
+        row = session.get(ComparisonRow, comparison.id) if comparison.id is not None else None
+        old = mapping.comparison_record(row) if row else None
+        if row is None:
+            row = ComparisonRow(id=comparison.id)
+            session.add(row)
+        mapping.fill_comparison_row(row, comparison)
+        session.flush()
+        new = mapping.comparison_record(row)
+        self._changed(session, "photo_comparison", row.id, row.patient_id, old, new)
         return new
 
     def delete_comparison(self, comparison_id: int) -> PhotoComparison:
@@ -184,16 +152,6 @@ class PhotoCommands:
             if row is None:
                 raise ValidationError([Problem("id", "That comparison no longer exists.")])
             old = mapping.comparison_record(row)
-            audit.record_change(session, "photo_comparison", comparison_id, old.patient_id, old, None)
+            self._changed(session, "photo_comparison", comparison_id, old.patient_id, old, None)
             session.delete(row)
         return old
-
-    def _photo_data(self, patient_id: int) -> dict[int, tuple[bytes, bytes]]:
-        """Image and thumbnail bytes of one patient's photos, by photo id."""
-        with self._read() as session:
-            query = (
-                select(PhotoDataRow.photo_id, PhotoDataRow.image, PhotoDataRow.thumbnail)
-                .join(PhotoRow, PhotoRow.id == PhotoDataRow.photo_id)
-                .where(PhotoRow.patient_id == patient_id)
-            )
-            return {photo_id: (image, thumbnail) for photo_id, image, thumbnail in session.execute(query)}

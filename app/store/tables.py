@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -22,7 +23,23 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column, relationship
+
+from ..domain.dates import Precision
+from ..domain.limits import CODE_WIDTHS, SETTING_KEY_LENGTH, text_limit
+from ..domain.records import (
+    AdverseEvent,
+    AntibodyResult,
+    AuditEntry,
+    Consent,
+    Identifiers,
+    MedicationCourse,
+    Patient,
+    Photo,
+    PhotoComparison,
+    Provenance,
+)
+from ..domain.vocab import AeAction, AeOutcome, AntibodyStatus, DrugClass, Sex, StopReason, Subtype, TriState
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -50,6 +67,17 @@ class UTCDateTime(TypeDecorator[datetime]):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
+def _text(record: type, name: str, **options: Any) -> MappedColumn[Any]:
+    """A text column as long as the domain lets ``record.name`` be (``domain.limits``): the validation refuses
+    longer text before any dialect sees it."""
+    return mapped_column(String(text_limit(record, name)), info={"limit": (record, name)}, **options)
+
+
+def _code(vocabulary: type[StrEnum], **options: Any) -> MappedColumn[Any]:
+    """A column of ``vocabulary``'s values, as wide as ``domain.limits`` says."""
+    return mapped_column(String(CODE_WIDTHS[vocabulary]), info={"code": vocabulary}, **options)
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -62,22 +90,22 @@ class SettingRow(Base):
     """Series-level settings as JSON values under a key: new settings need no migration."""
 
     __tablename__ = "setting"
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(SETTING_KEY_LENGTH), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
 
 
 class PatientRow(Base):
     __tablename__ = "patient"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    study_id: Mapped[str] = mapped_column(String(32), unique=True)
-    sex: Mapped[str] = mapped_column(String(1))
+    study_id: Mapped[str] = _text(Patient, "study_id", unique=True)
+    sex: Mapped[str] = _code(Sex)
     birth_year: Mapped[int | None] = mapped_column(Integer)
     age_at_onset: Mapped[int | None] = mapped_column(Integer)
-    subtype: Mapped[str] = mapped_column(String(16))
+    subtype: Mapped[str] = _code(Subtype)
     diagnosis_date: Mapped[date | None] = mapped_column(Date)
-    diagnosis_precision: Mapped[str | None] = mapped_column(String(8))
-    ild: Mapped[str] = mapped_column(String(8))
-    malignancy: Mapped[str] = mapped_column(String(8))
+    diagnosis_precision: Mapped[str | None] = _code(Precision)
+    ild: Mapped[str] = _code(TriState)
+    malignancy: Mapped[str] = _code(TriState)
     vignette: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -85,6 +113,8 @@ class PatientRow(Base):
     antibodies: Mapped[list[AntibodyRow]] = relationship(
         back_populates="patient", cascade="all, delete-orphan", order_by="AntibodyRow.id"
     )
+    # one row for a patient pooled from another centre; joined into every patient query (no extra statement)
+    provenance: Mapped[ProvenanceRow | None] = relationship(cascade="all, delete-orphan", lazy="joined")
 
 
 class IdentifierRow(Base):
@@ -92,9 +122,21 @@ class IdentifierRow(Base):
 
     __tablename__ = "patient_identifier"
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"), primary_key=True)
-    full_name: Mapped[str] = mapped_column(String(200), default="")
-    mrn: Mapped[str] = mapped_column(String(64), default="")
+    full_name: Mapped[str] = _text(Identifiers, "full_name", default="")
+    mrn: Mapped[str] = _text(Identifiers, "mrn", default="")
     date_of_birth: Mapped[date | None] = mapped_column(Date)
+
+
+class ProvenanceRow(Base):
+    """Where a patient imported from another centre's case bundle came from (written once, at the import)."""
+
+    __tablename__ = "patient_provenance"
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"), primary_key=True)
+    centre: Mapped[str] = _text(Provenance, "centre")
+    series_name: Mapped[str] = _text(Provenance, "series_name")
+    source_study_id: Mapped[str] = _text(Provenance, "source_study_id")
+    bundle_file: Mapped[str | None] = _text(Provenance, "bundle_file")
+    imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AntibodyRow(Base):
@@ -102,8 +144,8 @@ class AntibodyRow(Base):
     __table_args__ = (UniqueConstraint("patient_id", "antibody", name="uq_antibody_result_patient_antibody"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"), index=True)
-    antibody: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(16))
+    antibody: Mapped[str] = _text(AntibodyResult, "antibody")
+    status: Mapped[str] = _code(AntibodyStatus)
     tested_on: Mapped[date | None] = mapped_column(Date)
 
     patient: Mapped[PatientRow] = relationship(back_populates="antibodies")
@@ -113,16 +155,16 @@ class CourseRow(Base):
     __tablename__ = "medication_course"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"), index=True)
-    drug: Mapped[str] = mapped_column(String(80))
-    drug_class: Mapped[str] = mapped_column(String(40))
+    drug: Mapped[str] = _text(MedicationCourse, "drug")
+    drug_class: Mapped[str] = _code(DrugClass)
     dose: Mapped[float | None] = mapped_column(Float)
-    unit: Mapped[str] = mapped_column(String(16), default="")
-    frequency: Mapped[str] = mapped_column(String(64), default="")
+    unit: Mapped[str] = _text(MedicationCourse, "unit", default="")
+    frequency: Mapped[str] = _text(MedicationCourse, "frequency", default="")
     start_date: Mapped[date] = mapped_column(Date)
-    start_precision: Mapped[str] = mapped_column(String(8))
+    start_precision: Mapped[str] = _code(Precision)
     stop_date: Mapped[date | None] = mapped_column(Date)
-    stop_precision: Mapped[str | None] = mapped_column(String(8))
-    stop_reason: Mapped[str | None] = mapped_column(String(32))
+    stop_precision: Mapped[str | None] = _code(Precision)
+    stop_reason: Mapped[str | None] = _code(StopReason)
     notes: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -164,14 +206,14 @@ class AdverseEventRow(Base):
     __table_args__ = (CheckConstraint("grade BETWEEN 1 AND 5", name="grade_range"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"), index=True)
-    term: Mapped[str] = mapped_column(String(120))
+    term: Mapped[str] = _text(AdverseEvent, "term")
     grade: Mapped[int] = mapped_column(Integer)
     onset_date: Mapped[date] = mapped_column(Date)
     resolution_date: Mapped[date | None] = mapped_column(Date)
     serious: Mapped[bool] = mapped_column(Boolean, default=False)
-    suspected_drug: Mapped[str] = mapped_column(String(80), default="")
-    action: Mapped[str] = mapped_column(String(16))
-    outcome: Mapped[str] = mapped_column(String(32))
+    suspected_drug: Mapped[str] = _text(AdverseEvent, "suspected_drug", default="")
+    action: Mapped[str] = _code(AeAction)
+    outcome: Mapped[str] = _code(AeOutcome)
     notes: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -182,14 +224,14 @@ class PhotoRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"), index=True)
     assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id", ondelete="SET NULL"))
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)
-    media_type: Mapped[str] = mapped_column(String(32))
+    sha256: Mapped[str] = _text(Photo, "sha256", unique=True)
+    media_type: Mapped[str] = _text(Photo, "media_type")
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     taken_on: Mapped[date | None] = mapped_column(Date)
-    body_site: Mapped[str] = mapped_column(String(80), default="")
+    body_site: Mapped[str] = _text(Photo, "body_site", default="")
     caption: Mapped[str] = mapped_column(Text, default="")
-    consent: Mapped[str] = mapped_column(String(8))
+    consent: Mapped[str] = _code(Consent)
     identifiable: Mapped[bool] = mapped_column(Boolean, default=False)
     in_report: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -201,7 +243,7 @@ class ComparisonRow(Base):
     __tablename__ = "photo_comparison"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = _text(PhotoComparison, "name")
     photo_ids: Mapped[list[int]] = mapped_column(JSON)
 
 
@@ -218,11 +260,11 @@ class AuditRow(Base):
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    os_user: Mapped[str] = mapped_column(String(64))
-    action: Mapped[str] = mapped_column(String(8))
-    entity: Mapped[str] = mapped_column(String(32))
+    os_user: Mapped[str] = _text(AuditEntry, "os_user")
+    action: Mapped[str] = _text(AuditEntry, "action")
+    entity: Mapped[str] = _text(AuditEntry, "entity")
     record_id: Mapped[int] = mapped_column(Integer)
     patient_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    field: Mapped[str] = mapped_column(String(64))
+    field: Mapped[str] = _text(AuditEntry, "field")
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)

@@ -1,15 +1,18 @@
-"""The case-series analysis window: settings, one row per patient, the summary and the paired test.
+"""The case-series analysis window: settings, Table 2 (one row per patient, the summary row, the paired test)
+and the cohort facts.
 
-It computes with the same service as the command line's statistics, so both always agree.
+It computes with the same service as the command line's statistics and lays out the same Table 2 spec as
+the PDF and `myocase stats`, so all three always agree.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import replace
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,50 +28,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.analysis import (
-    AnalysisSettings,
-    CountSummary,
-    FollowUp,
-    OutcomeRow,
-    meaningful_text,
-    method_text,
-    settings_to_json,
-)
+from ..domain.analysis import AnalysisSettings, CountSummary, FollowUp, settings_to_json
 from ..domain.numbers import shown
+from ..domain.outcome_table import OutcomeTable, outcome_table
 from ..domain.scales import SCALES, Scale
 from ..domain.scores import ChangeRule, RuleKind, SeverityBands
 from ..domain.stats import PairedTestKind
 from ..domain.vocab import Subtype
 from ..services import stats
-from .controller import Change, Controller
+from .controller import Change, Controller, Kind
 from .dialogs import close_with_keys, fit_size
 from .fields import FieldError, IntegerField, NumberField
-from .models import Column, RecordTableModel
-from .record_tab import make_table
-
-
-def _num(value: float | None, digits: int = 2) -> str:
-    return shown(value, digits)
-
-
-def row_columns(rule: Callable[[], ChangeRule]) -> list[Column[OutcomeRow]]:
-    """The table's columns; the meaningful-change column names the criteria under the current ``rule()``."""
-    return [
-        Column("Patient", lambda r: r.study_id),
-        Column("Subtype", lambda r: r.subtype.value),
-        Column("Baseline date", lambda r: r.baseline_date.isoformat(), lambda r: r.baseline_date),
-        Column("Baseline", lambda r: _num(r.baseline), lambda r: r.baseline, numeric=True),
-        Column("Follow-up date", lambda r: r.followup_date.isoformat(), lambda r: r.followup_date),
-        Column("Follow-up", lambda r: _num(r.followup), lambda r: r.followup, numeric=True),
-        Column("Change", lambda r: _num(r.change), lambda r: r.change, numeric=True),
-        Column("Change %", lambda r: _num(r.percent_change, 1), lambda r: r.percent_change, numeric=True),
-        Column("Meaningful", lambda r: meaningful_text(r, rule()),
-               tip="Meaningful improvement in CDASI activity by the rule chosen; in brackets, the published "
-                   "criteria the improvement meets"),
-        Column("TIS", lambda r: f"{_num(r.tis_total)} ({r.tis_category})" if r.tis_category else "not computable",
-               lambda r: r.tis_total, "2016 ACR/EULAR Total Improvement Score; not computable when a core measure is missing"),
-    ]  # fmt: skip
-
+from .outcome_table_view import OutcomeTableView
 
 # The ranges each number setting may take: the fields show them and refuse anything outside.
 LIMITS: dict[str, Scale] = {
@@ -250,14 +221,12 @@ class AnalysisView(QWidget):
         self.controller = controller
         drugs = sorted({c.drug for c in controller.book.courses()} | {"upadacitinib", "tofacitinib"})
         self.result: stats.SeriesStats | None = None
-        self.panel = SettingsPanel(stats.load_settings(controller.book), drugs)
+        self.panel = SettingsPanel(controller.analysis_settings(), drugs)
         self.save_button = QPushButton("Use these settings for reports and statistics")
         self.save_button.setToolTip(
             "Store them with the series: the PDF report and the command-line statistics then use them"
         )
-        self.model: RecordTableModel[OutcomeRow] = RecordTableModel(row_columns(self._rule))
-        self.table, self.proxy = make_table(self.model)
-        self.table.setAccessibleName("Patients analysed")
+        self.outcomes = OutcomeTableView()
         self.summary = QTextBrowser()
         self.summary.setAccessibleName("Summary")
         left = QWidget()
@@ -266,7 +235,7 @@ class AnalysisView(QWidget):
         column.addWidget(self.save_button)
         column.addStretch(1)
         right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.table)
+        right.addWidget(self.outcomes)
         right.addWidget(self.summary)
         right.setSizes([330, 420])
         splitter = QSplitter()
@@ -277,18 +246,28 @@ class AnalysisView(QWidget):
         fit_size(self, 1350, 820)
         self.panel.changed.connect(self.recompute)
         self.save_button.clicked.connect(self.save_settings)
-        self.table.doubleClicked.connect(self._on_double_clicked)
+        self.outcomes.patient_chosen.connect(self.patient_chosen)
         controller.changed.connect(self._on_changed)
+        self._stale = False  # records or settings changed while the window was hidden
         self.recompute()
-
-    def _rule(self) -> ChangeRule:
-        return self.result.analysis.settings.change_rule if self.result else ChangeRule()
 
     def _on_changed(self, change: Change) -> None:
-        self.recompute()
+        """What the analysis reads changed: recomputed now if the window is shown, else when it is shown."""
+        if not change.touches(Kind.PATIENT, Kind.COURSE, Kind.ASSESSMENT, Kind.EVENT, Kind.SETTINGS):
+            return
+        if self.isVisible():
+            self.recompute()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._stale:
+            self.recompute()
+        super().showEvent(event)
 
     def recompute(self) -> None:
         """Run the analysis with the settings shown; a setting that cannot be used is named instead."""
+        self._stale = False
         try:
             settings = self.panel.settings()
         except SettingsProblem as problem:
@@ -301,51 +280,45 @@ class AnalysisView(QWidget):
         self.save_button.setEnabled(True)
         self.panel.show_rule(settings.change_rule)
         self.result = stats.run(self.controller.book, settings)
-        self.model.set_rows(self.result.analysis.rows)
-        self.table.resizeColumnsToContents()
-        self.summary.setHtml(summary_html(self.result))
+        spec = outcome_table(self.result.analysis, self.result.disclosure.clock)
+        self.outcomes.show_spec(spec)
+        self.summary.setHtml(summary_html(self.result, spec))
 
     def save_settings(self) -> None:
         try:
             settings = self.panel.settings()
         except SettingsProblem:
             return  # the button is disabled meanwhile; the problem is shown in the panel
-        stored = replace(settings, index_drug=self.controller.book.settings().index_drug)
+        stored = replace(settings, index_drug=self.controller.settings().index_drug)
         self.controller.save_preference(
             stats.PREFERENCE_KEY, settings_to_json(stored), "Analysis settings saved"
         )
 
-    def _on_double_clicked(self) -> None:
-        rows = self.table.selectionModel().selectedRows()
-        if rows:
-            self.patient_chosen.emit(self.model.record_at(self.proxy.mapToSource(rows[0]).row()).patient_id)
 
-
-def _items_html(items: list[tuple[str, str]]) -> str:
+def _items_html(items: Sequence[tuple[str, str]]) -> str:
     rows = "".join(
         f"<tr><td>{escape(label.strip())}</td><td>{escape(value)}</td></tr>" for label, value in items
     )
     return f"<table cellspacing=4>{rows}</table>"
 
 
-def summary_html(result: stats.SeriesStats) -> str:
-    """The summary, the test, exclusions, cohort facts and the method, worded as the terminal and the report word them."""
-    analysis, facts = result.analysis, result.facts
-    e = escape
-    lines = ["<h3>Summary</h3>", _items_html(stats.outcome_items(analysis))]
-    if analysis.excluded:
-        items = "".join(f"<li>{e(x.study_id)}: {e(x.reason)}</li>" for x in analysis.excluded)
-        lines.append(f"<p>Not analysed:</p><ul>{items}</ul>")
+def summary_html(result: stats.SeriesStats, spec: OutcomeTable) -> str:
+    """Under Table 2: its caption and notes, meaningful improvement by criterion, the cohort facts and the
+    method, worded as the terminal and the report word them."""
+    facts, e = result.facts, escape
+    lines = [f"<p>{e(spec.caption)}</p>", *(f"<p>{e(note)}</p>" for note in spec.notes)]
+    if spec.items:
+        lines.append(_items_html(spec.items))
     lines += ["<h3>Cohort at the data cut-off</h3>", _items_html(stats.cohort_items(result))]
     if facts.phase_changes:
         rows = "".join(
-            f"<tr><td>{e(c.study_id)}</td><td>{e(c.phase)}</td><td>{_num(c.start_value)}</td>"
-            f"<td>{_num(c.end_value)}</td><td>{_num(c.change)}</td></tr>"
+            f"<tr><td>{e(c.study_id)}</td><td>{e(c.phase)}</td><td>{shown(c.start_value, 2)}</td>"
+            f"<td>{shown(c.end_value, 2)}</td><td>{shown(c.change, 2)}</td></tr>"
             for c in facts.phase_changes
         )
         lines.append(
             "<p>Change during each JAK inhibitor phase:</p><table cellspacing=6><tr><th>Patient</th><th>Phase</th>"
             f"<th>Start</th><th>End</th><th>Change</th></tr>{rows}</table>"
         )
-    lines.append(f"<h3>Method</h3><p>{e(method_text(analysis.settings))}</p>")
+    lines.append(f"<h3>Method</h3><p>{e(spec.method)}</p>")
     return "".join(lines)

@@ -1,21 +1,26 @@
 """The GUI's one door to the data: owns the Casebook and the selection, does every write, can undo it.
 
-Views read through ``controller.book`` (queries return frozen records) and never write; every
-save and delete goes through a method here, lands on the undo stack and ends in one
-``changed`` signal that says what changed.
+Every save and delete goes through a method here: the store notes what it wrote (an ``Edit`` per
+record, before and after), the controller makes that one ``Change`` (``domain.changes``), puts it on
+the undo stack as one generic command and announces it on ``changed``. The selected patient's records
+are read once per selection or change (``PatientBundle``, one transaction) and handed to every view on
+``patient_loaded``; the settings are read once and kept until a settings change or another database.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from ..domain.analysis import AnalysisSettings
+from ..domain.changes import Change, Edit, Kind
 from ..domain.numbers import plural
+from ..domain.photo_dates import patient_time
 from ..domain.records import (
     AdverseEvent,
     Assessment,
@@ -28,33 +33,19 @@ from ..domain.records import (
     SeriesSettings,
 )
 from ..domain.validation import ValidationError
-from ..services import photos
+from ..services import photos, stats
 from ..services.demo import write_demo
 from ..services.photos import ImportResult, PhotoDefaults
-from ..store.casebook import Casebook
-from ..store.database import StorageError
+from ..store.casebook import Casebook, PatientBundle
+from ..store.database import StorageError, read_only_message
 from ..store.imaging import PhotoRejected, PreparedImage
 
+__all__ = ["Change", "Controller", "Kind", "PatientBundle", "describe"]
+
 Record = MedicationCourse | Assessment | AdverseEvent
+T = TypeVar("T")
 
-ENTITY_NAMES: dict[type, str] = {
-    MedicationCourse: "medication course",
-    Assessment: "assessment",
-    AdverseEvent: "adverse event",
-}
-
-
-@dataclass(frozen=True)
-class Change:
-    """What a write changed: entity ("patient", "assessment", "settings", "all"…), action, whose."""
-
-    entity: str
-    action: str
-    patient_id: int | None = None
-    record_id: int | None = None
-
-    def concerns(self, patient_id: int | None) -> bool:
-        return self.entity in ("all", "settings") or self.patient_id is None or self.patient_id == patient_id
+RECORD_KINDS = (Kind.PATIENT, Kind.COURSE, Kind.ASSESSMENT, Kind.EVENT, Kind.PHOTO, Kind.COMPARISON)
 
 
 def describe(record: Record) -> str:
@@ -67,29 +58,30 @@ def describe(record: Record) -> str:
 
 
 class _Command(QUndoCommand):
-    """A write already done once; undo and redo replay the two directions."""
+    """The one undo step of every command: undo writes each record back as it was (or deletes what
+    the command created), redo writes it as the command left it."""
 
-    def __init__(
-        self, controller: Controller, text: str, undo: Callable[[], Change], redo: Callable[[], Change]
-    ):
+    def __init__(self, controller: Controller, text: str, change: Change):
         super().__init__(text)
-        self.controller, self._undo, self._redo, self._first = controller, undo, redo, True
+        self.controller, self.change, self._first = controller, change, True
 
     def redo(self) -> None:
         if self._first:  # the write happened before the command was pushed
             self._first = False
             return
-        self.controller._replay(self._redo, f"Redone: {self.text()}")
+        self.controller._replay(self.change, f"Redone: {self.text()}")
 
     def undo(self) -> None:
-        self.controller._replay(self._undo, f"Undone: {self.text()}")
+        self.controller._replay(self.change.inverse(), f"Undone: {self.text()}")
 
 
 class Controller(QObject):
-    """Signals: ``changed(Change)``, ``patient_selected(int | None)``, ``message(str)``, ``failed(str)``."""
+    """Signals: ``changed(Change)``, ``patient_selected(int | None)``, ``patient_loaded(PatientBundle |
+    None)`` (the selected patient's records, read anew), ``message(str)``, ``failed(str)``."""
 
     changed = Signal(object)
     patient_selected = Signal(object)
+    patient_loaded = Signal(object)
     message = Signal(str)
     failed = Signal(str)
 
@@ -98,72 +90,130 @@ class Controller(QObject):
         self.book = book
         self.undo_stack = QUndoStack(self)
         self.patient_id: int | None = None
+        self.bundle: PatientBundle | None = None  # the selected patient's records, as last read
+        self._kept: dict[str, Any] = {}  # settings and facts read once, until a change makes them stale
+
+    # ------------------------------------------------------------ reads kept between changes
+    def _keep(self, name: str, read: Callable[[], T]) -> T:
+        if name not in self._kept:
+            self._kept[name] = read()
+        return self._kept[name]  # type: ignore[no-any-return]
+
+    def settings(self) -> SeriesSettings:
+        """The series settings (name, cut-off, index drug), read once until they change."""
+        return self._keep("series", self.book.settings)
+
+    def analysis_settings(self) -> AnalysisSettings:
+        """The stored analysis settings (severity bands, change rule…), read once until they change."""
+        return self._keep("analysis", lambda: stats.load_settings(self.book))
+
+    def has_patients(self) -> bool:
+        return self._keep("has_patients", lambda: not self.book.is_empty())
+
+    def records_of(self, patient_id: int) -> PatientRecord:
+        """A patient's records: the selected patient's as last read (no read), any other's read now."""
+        if self.bundle is not None and self.bundle.record.patient.id == patient_id:
+            return self.bundle.record
+        return self.book.patient_record(patient_id)
+
+    def _forget(self, change: Change) -> None:
+        if change.settings:
+            self._kept.pop("series", None)
+            self._kept.pop("analysis", None)
+        if change.touches(Kind.PATIENT):
+            self._kept.pop("has_patients", None)
 
     # ------------------------------------------------------------ database and selection
-    def open_database(self, path: Path) -> None:
-        """Switch to another database file (the undo history belongs to the old one)."""
-        book = Casebook.open(path)
+    def open_database(self, location: Path | str) -> None:
+        """Switch to another series: a file, or a server URL (the undo history belongs to the old one)."""
+        book = Casebook.connect(location) if isinstance(location, str) else Casebook.open(location)
         self.book.close()
         self.book = book
         self.undo_stack.clear()
         self.select_patient(None)
-        self.changed.emit(Change("all", "open"))
-        self.message.emit(f"Opened {path}")
+        self._announce(Change.everything())
+        self.message.emit(f"Opened {book.location}")  # never the URL given: it may carry a password
 
     def select_patient(self, patient_id: int | None) -> None:
         if patient_id != self.patient_id:
             self.patient_id = patient_id
             self.patient_selected.emit(patient_id)
+            self._load()
+
+    def _load(self) -> None:
+        """Read the selected patient's records once, for every view (a patient deleted meanwhile: none)."""
+        try:
+            self.bundle = self.book.patient_bundle(self.patient_id) if self.patient_id is not None else None
+        except ValidationError:
+            self.bundle, self.patient_id = None, None
+            self.patient_selected.emit(None)
+        self.patient_loaded.emit(self.bundle)
+
+    def _announce(self, change: Change) -> None:
+        """Tell every view what changed; the selected patient's records are read again if they did."""
+        self._forget(change)
+        self.changed.emit(change)
+        if change.touches(Kind.ALL) or (
+            self.patient_id in change.patient_ids and change.touches(*RECORD_KINDS)
+        ):
+            self._load()
+        elif change.settings and self.bundle is not None:  # the same records, shown by other settings
+            self.patient_loaded.emit(self.bundle)
 
     def close(self) -> None:
         self.book.close()
 
-    # ------------------------------------------------------------ plumbing
-    def _push(
-        self, text: str, change: Change, undo: Callable[[], Change], redo: Callable[[], Change]
-    ) -> None:
-        self.undo_stack.push(_Command(self, text, undo, redo))
-        self.changed.emit(change)
-        self.message.emit(text)
+    @property
+    def read_only(self) -> str:
+        """Why the open series cannot be written ("": it can); the store then refuses every write."""
+        return self.book.read_only
 
-    def _replay(self, action: Callable[[], Change], text: str) -> None:
+    def _refused(self) -> bool:
+        """For a write that no form asked for: on a read-only series, say why in ``failed`` and do nothing."""
+        if self.read_only:
+            self.failed.emit(read_only_message(self.read_only))
+        return bool(self.read_only)
+
+    # ------------------------------------------------------------ plumbing
+    def _run(self, text: str | Callable[[T], str], command: Callable[[], T]) -> T:
+        """Do ``command``: what it stored becomes one undo step and one ``changed``."""
+        with self.book.recording() as edits:
+            try:
+                result = command()
+            except Exception:
+                self._push("Changes made before an error", edits)  # committed parts stay undoable
+                raise
+        name = text if isinstance(text, str) else text(result)
+        self._push(name, edits)
+        self.message.emit(name)
+        return result
+
+    def run_batch(self, text: str, command: Callable[[], T]) -> T:
+        """A write of many records done by a service (an import): one undo step and one ``changed``."""
+        return self._run(text, command)
+
+    def _push(self, text: str, edits: list[Edit]) -> None:
+        if edits:
+            change = Change.of(edits)
+            self.undo_stack.push(_Command(self, text, change))
+            self._announce(change)
+
+    def _replay(self, change: Change, text: str) -> None:
         try:
-            change = action()
+            self.book.apply(change.edits)
         except (ValidationError, StorageError) as exc:
             self.failed.emit(f"{text} failed: {exc}")
             return
-        self.changed.emit(change)
+        self._announce(change)
         self.message.emit(text)
 
     # ------------------------------------------------------------ settings
     def save_settings(self, settings: SeriesSettings) -> SeriesSettings:
-        before = self.book.settings()
-        saved = self.book.save_settings(settings)
-        change = Change("settings", "update")
-
-        def apply(value: SeriesSettings) -> Callable[[], Change]:
-            def run() -> Change:
-                self.book.save_settings(value)
-                return change
-
-            return run
-
-        self._push("Series settings saved", change, apply(before), apply(saved))
-        return saved
+        return self._run("Series settings saved", lambda: self.book.save_settings(settings))
 
     def save_preference(self, key: str, value: Any, text: str) -> None:
-        before = self.book.preference(key)
-        self.book.save_preference(key, value)
-        change = Change("settings", "update")
-
-        def apply(stored: Any) -> Callable[[], Change]:
-            def run() -> Change:
-                self.book.save_preference(key, stored)
-                return change
-
-            return run
-
-        self._push(text, change, apply(before), apply(value))
+        if not self._refused():
+            self._run(text, lambda: self.book.save_preference(key, value))
 
     # ------------------------------------------------------------ patients
     def save_patient(
@@ -171,102 +221,41 @@ class Controller(QObject):
     ) -> Patient:
         """Add or update a patient; ``leave_demo`` also drops the synthetic-demo label in the same
         transaction and undo step (a patient typed into the demo may be real)."""
-        before = self.book.patient(patient.id) if patient.id is not None else None
-        before_ids = self.book.identifiers(patient.id) if patient.id is not None else None
-        series = self.book.settings()
-        demo = leave_demo and series.is_demo
-        with self.book.batch():
-            saved = self.book.save_patient(patient, identifiers)
-            if demo:
-                self.book.save_settings(replace(series, is_demo=False))
-        pid = saved.id
-        after_ids = self.book.identifiers(pid or 0)
-        change = Change("patient", "update" if before else "create", pid, pid)
+        series = self.settings()
 
-        def undo() -> Change:
+        def save() -> Patient:
             with self.book.batch():
-                if demo:
-                    self.book.save_settings(series)
-                if before is None:
-                    self.book.delete_patient(pid or 0)
-                    return Change("patient", "delete", pid, pid)
-                self.book.save_patient(before, before_ids or Identifiers(pid or 0))
-            return change
-
-        def redo() -> Change:
-            with self.book.batch():
-                self.book.save_patient(saved, after_ids)
-                if demo:
+                saved = self.book.save_patient(patient, identifiers)
+                if leave_demo and series.is_demo:
                     self.book.save_settings(replace(series, is_demo=False))
-            return change
+            return saved
 
-        verb = "updated" if before else "added"
-        self._push(f"Patient {saved.study_id} {verb}", change, undo, redo)
-        if before is None:
-            self.select_patient(pid)
+        verb = "updated" if patient.id is not None else "added"
+        saved = self._run(f"Patient {patient.study_id.strip()} {verb}", save)
+        if patient.id is None:
+            self.select_patient(saved.id)
         return saved
 
-    def delete_patient(self, patient_id: int) -> PatientRecord:
-        record = self.book.delete_patient(patient_id)
-        change = Change("patient", "delete", patient_id, patient_id)
+    def delete_patient(self, patient_id: int) -> PatientRecord | None:
+        if self._refused():
+            return None
         if self.patient_id == patient_id:
             self.select_patient(None)
-
-        def undo() -> Change:
-            self.book.restore_patient(record)
-            return Change("patient", "create", patient_id, patient_id)
-
-        def redo() -> Change:
-            self.book.delete_patient(patient_id)
-            return change
-
-        self._push(f"Patient {record.patient.study_id} deleted", change, undo, redo)
-        return record
+        return self._run(
+            lambda r: f"Patient {r.patient.study_id} deleted", lambda: self.book.delete_patient(patient_id)
+        )
 
     # ------------------------------------------------------------ courses, assessments, adverse events
     def save_record(self, record: Record) -> Record:
-        kind = type(record)
-        before = next((r for r in self._records(kind, record.patient_id) if r.id == record.id), None)
-        saved = self.book.save(record)
-        entity = ENTITY_NAMES[kind].replace(" ", "_")
-        change = Change(entity, "update" if before else "create", saved.patient_id, saved.id)
+        verb = "updated" if record.id is not None else "saved"
+        return self._run(lambda saved: f"{describe(saved)} {verb}", lambda: self.book.save(record))
 
-        def undo() -> Change:
-            if before is None:
-                self.book.delete(kind, saved.id or 0)
-                return Change(entity, "delete", saved.patient_id, saved.id)
-            self.book.save(before)
-            return change
-
-        def redo() -> Change:
-            self.book.save(saved)
-            return change
-
-        self._push(f"{describe(saved)} {'updated' if before else 'saved'}", change, undo, redo)
-        return saved
-
-    def delete_record(self, kind: type[Record], record_id: int) -> Record:
-        removed = self.book.delete(kind, record_id)
-        entity = ENTITY_NAMES[kind].replace(" ", "_")
-        change = Change(entity, "delete", removed.patient_id, record_id)
-
-        def undo() -> Change:
-            self.book.save(removed)
-            return Change(entity, "create", removed.patient_id, record_id)
-
-        def redo() -> Change:
-            self.book.delete(kind, record_id)
-            return change
-
-        self._push(f"{describe(removed)} deleted", change, undo, redo)
-        return removed
-
-    def _records(self, kind: type[Record], patient_id: int) -> list[Any]:
-        if kind is MedicationCourse:
-            return self.book.courses(patient_id)
-        if kind is Assessment:
-            return self.book.assessments(patient_id)
-        return self.book.adverse_events(patient_id)
+    def delete_record(self, kind: type[Record], record_id: int) -> Record | None:
+        if self._refused():
+            return None
+        return self._run(
+            lambda removed: f"{describe(removed)} deleted", lambda: self.book.delete(kind, record_id)
+        )
 
     # ------------------------------------------------------------ photos
     def store_photos(
@@ -276,79 +265,48 @@ class Controller(QObject):
         defaults: PhotoDefaults,
     ) -> list[ImportResult]:
         """Store files a worker has cleaned; one undo step removes every photo this batch stored."""
-        results = [
-            photos.store_prepared(self.book, patient_id, path, item, defaults) for path, item in prepared
-        ]
-        stored = [r.photo for r in results if r.outcome is photos.Outcome.STORED and r.photo is not None]
-        if not stored:
-            return results
-        kept: list[tuple[Photo, bytes, bytes]] = []
-        change = Change("photo", "create", patient_id)
+        when = patient_time(self.records_of(patient_id), self.book.today())
 
-        def undo() -> Change:
-            kept[:] = [self.book.delete_photo(p.id or 0) for p in stored]
-            return Change("photo", "delete", patient_id)
+        def store() -> list[ImportResult]:
+            return [
+                photos.store_prepared(self.book, patient_id, path, item, defaults, when)
+                for path, item in prepared
+            ]
 
-        def redo() -> Change:
-            for photo, image, thumbnail in kept:
-                self.book.restore_photo(photo, image, thumbnail)
-            return change
+        def text(results: list[ImportResult]) -> str:
+            return f"{plural(sum(r.outcome is photos.Outcome.STORED for r in results), 'photo')} added"
 
-        self._push(f"{plural(len(stored), 'photo')} added", change, undo, redo)
-        return results
+        return self._run(text, store)
 
     def save_photo(self, photo: Photo, text: str = "Photo details saved") -> Photo:
-        before = self.book.photo(photo.id or 0)
-        saved = self.book.save_photo(photo)
-        change = Change("photo", "update", saved.patient_id, saved.id)
+        return self._run(text, lambda: self.book.save_photo(photo))
 
-        def apply(value: Photo) -> Callable[[], Change]:
-            def run() -> Change:
-                self.book.save_photo(value)
-                return change
+    def delete_photos(self, photo_ids: Sequence[int]) -> None:
+        """Delete photos (and their annotations) in one transaction; one undo step brings them all back."""
+        if self._refused():
+            return
 
-            return run
+        def delete() -> list[Photo]:
+            with self.book.batch():
+                return [self.book.delete_photo(photo_id)[0] for photo_id in photo_ids]
 
-        self._push(text, change, apply(before), apply(saved))
-        return saved
+        def text(deleted: list[Photo]) -> str:
+            many = f"{plural(len(deleted), 'photo')} deleted"
+            return f"Photo {deleted[0].label} deleted" if len(deleted) == 1 else many
 
-    def delete_photo(self, photo_id: int) -> None:
-        patient_id = self.book.photo(photo_id).patient_id
-        shown_in = [c for c in self.book.comparisons(patient_id) if photo_id in c.photo_ids]
-        photo, image, thumbnail = self.book.delete_photo(photo_id)
-        change = Change("photo", "delete", photo.patient_id, photo_id)
+        self._run(text, delete)
 
-        def undo() -> Change:
-            self.book.restore_photo(photo, image, thumbnail)
-            for comparison in shown_in:  # put the photo back where it was shown
-                self.book.save_comparison(comparison)
-            return Change("photo", "create", photo.patient_id, photo_id)
-
-        def redo() -> Change:
-            self.book.delete_photo(photo_id)
-            return change
-
-        self._push(f"Photo {photo.label} deleted", change, undo, redo)
-
-    def save_comparison(self, comparison: PhotoComparison) -> PhotoComparison:
-        saved = self.book.save_comparison(comparison)
-        change = Change("photo", "update", saved.patient_id)
-
-        def undo() -> Change:
-            self.book.delete_comparison(saved.id or 0)
-            return change
-
-        def redo() -> Change:
-            self.book.save_comparison(saved)
-            return change
-
-        self._push(f"Comparison “{saved.name}” saved", change, undo, redo)
-        return saved
+    def save_comparison(self, comparison: PhotoComparison) -> PhotoComparison | None:
+        if self._refused():
+            return None
+        return self._run(
+            lambda saved: f"Comparison “{saved.name}” saved", lambda: self.book.save_comparison(comparison)
+        )
 
     # ------------------------------------------------------------ demo
     def load_demo(self) -> None:
         """Write the synthetic demo into this (empty) database. Not undoable: it is a new series."""
         write_demo(self.book)
         self.undo_stack.clear()
-        self.changed.emit(Change("all", "demo"))
+        self._announce(Change.everything())
         self.message.emit("Synthetic demo case series loaded: 10 invented patients")

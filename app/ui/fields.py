@@ -35,8 +35,9 @@ from PySide6.QtWidgets import (
 from ..domain.dates import DateParseError, PartialDate, Precision
 from ..domain.numbers import MINUS
 from ..domain.scales import Scale, readable
+from ..domain.style import VERMILLION
 
-ERROR_COLOUR = "#D55E00"  # Okabe–Ito vermillion, with a warning sign so colour is not the only cue
+ERROR_COLOUR = VERMILLION  # with a warning sign, so colour is not the only cue
 
 
 class FieldError(ValueError):
@@ -163,7 +164,8 @@ class NumberField(QWidget):
         return Scale("", self.label or "The value", low, high, unit, integer=self.whole)
 
     def _lay_out(self, chars: int) -> None:
-        self.setLayout(_row(self.line, self.unit))
+        row = _row(self.line, self.unit)
+        self.setLayout(row)
         if chars:
             digits = self.fontMetrics().horizontalAdvance("0" * chars)
             self.line.setFixedWidth(digits + self.fontMetrics().height() + 24)  # room for the warning sign
@@ -172,7 +174,7 @@ class NumberField(QWidget):
             return
         self.line.setMaximumWidth(120)
         self.unit.setMinimumWidth(70)
-        self.layout().addStretch(1)
+        row.addStretch(1)
 
     def set_name(self, name: str) -> None:
         """The name screen readers say and messages use ("Deltoid, left")."""
@@ -247,8 +249,9 @@ class DateField(QWidget):
         menu.addAction(action)
         self.picker.setMenu(menu)
         self.calendar.clicked.connect(self._on_calendar_clicked)
-        self.setLayout(_row(self.line, self.picker))
-        self.layout().addStretch(1)
+        row = _row(self.line, self.picker)
+        row.addStretch(1)
+        self.setLayout(row)
         self.line.textChanged.connect(self.edited)
         self.setFocusProxy(self.line)
 
@@ -286,8 +289,9 @@ class PartialDateField(QWidget):
         self.line.setMaximumWidth(170)
         self.precision = QLabel()
         self.precision.setEnabled(False)  # secondary text in the system palette
-        self.setLayout(_row(self.line, self.precision))
-        self.layout().addStretch(1)
+        row = _row(self.line, self.precision)
+        row.addStretch(1)
+        self.setLayout(row)
         self.line.textChanged.connect(self._on_text_changed)
         self.setFocusProxy(self.line)
 
@@ -353,7 +357,7 @@ class IntegerField(NumberField):
 
     whole = True
 
-    def value(self) -> int | None:  # type: ignore[override]
+    def value(self) -> int | None:
         number = super().value()
         return None if number is None else int(number)
 
@@ -364,7 +368,10 @@ def editable_combo(items: Iterable[str], placeholder: str = "") -> QComboBox:
     combo.setEditable(True)
     combo.addItems(list(items))
     combo.setCurrentIndex(-1)
-    combo.lineEdit().setPlaceholderText(placeholder)
-    combo.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-    combo.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+    line, completer = combo.lineEdit(), combo.completer()
+    assert line is not None, "an editable combo box has a line edit"
+    assert completer is not None, "an editable combo box has a completer"
+    line.setPlaceholderText(placeholder)
+    completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
     return combo

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, SignalInstance
@@ -25,10 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
-from ..services import licences, report_files, stats
+from ..services import licences, report_files
 from ..services.demo import DemoRefused
 from ..services.help import help_markdown
 from ..store.imaging import HEIC_EXTRA, heif_available
+from ..store.server import short_name
 from .controller import Change, Controller
 from .dialogs import WindowKeysFirst, close_with_keys, fit_size
 from .empty_state import EmptyState
@@ -37,12 +37,16 @@ from .forms.patient_form import PatientForm
 from .forms.settings_form import SettingsForm
 from .patient_list import PatientListPanel
 from .patient_view import PatientView
+from .read_only import ReadOnlyMode
 from .recent import DatabaseFiles
 from .report_export import ReportExporter, ReportSettingsForm
+from .server_dialog import ServerDialog
 
 if TYPE_CHECKING:  # made on first use: the window shows sooner
     from .analysis_view import AnalysisView
-    from .cohort_views import CohortWindow
+    from .data_export import DataExportDialog
+    from .data_import import DataImportDialog
+    from .figures.cohort_window import CohortWindow
 
 W = TypeVar("W", bound=QWidget)
 
@@ -86,9 +90,11 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.db_label)
         self._build_actions()
         self._connect()
+        self.read_only = ReadOnlyMode(self)  # a series that cannot be written: a banner, write actions off
+        column.insertWidget(0, self.read_only.banner)
         fit_size(self, 1400, 860)
         self._restore_layout()
-        self._on_changed(Change("all", "open"))
+        self._on_changed(Change.everything())
 
     # ------------------------------------------------------------ layout kept between sessions
     def _layout_parts(self) -> dict[str, tuple[Callable[[], object], Callable[[Any], object]]]:
@@ -152,9 +158,13 @@ class MainWindow(QMainWindow):
         self.actions_ = {
             "new_db": self._action("&New database…", files.new_database),
             "open": self._action("&Open database…", files.open_database, QKeySequence.StandardKey.Open),
+            "open_server": self._action("Open &server…", self.open_server, tip="Open a series shared on a department's PostgreSQL server"),
             "backup": self._action("&Back up…", files.back_up, tip="Write a copy of the series to a file of your choice"),
             "restore": self._action(
                 "&Restore from a backup…", files.restore, tip="Replace the open series by a backup copy (asks first)"
+            ),
+            "backups": self._action(
+                "Bac&kups…", files.show_backups, tip="Where the series' backups are kept, and how many"
             ),
             "settings": self._action("Series &settings…", self.edit_settings, "Ctrl+,"),
             "quit": self._action("&Quit", self.close, "Ctrl+Q"),
@@ -188,6 +198,15 @@ class MainWindow(QMainWindow):
                 tip="Export the case-series PDF with names, record numbers and real dates (asks first)",
             ),
             "report_settings": self._action("Report se&ttings…", self.edit_report_settings),
+            "import_data": self._action(
+                "I&mport data…", self.import_data,
+                tip="Import patients, courses, assessments and adverse events from MyoCase's CSV or Excel export, "
+                "or from REDCap (previewed first)",
+            ),
+            "export_data": self._action(
+                "Export &data…", self.export_data,
+                tip="Export the series' data for analysis: CSV, Excel, SPSS, Stata or R, with a codebook",
+            ),
             "help": self._action("MyoCase &help", self.show_help, QKeySequence.StandardKey.HelpContents),
             "about": self._action("&About MyoCase", self.show_about),
         }  # fmt: skip
@@ -198,8 +217,9 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         a = self.actions_
         menus: dict[str, list[str | QMenu | None]] = {
-            "&File": ["new_db", "open", self.files.recent_menu, None, "backup", "restore", None, "export",
-                      "export_as", "export_identified", "report_settings", None, "settings", None, "quit"],
+            "&File": ["new_db", "open", "open_server", self.files.recent_menu, None, "backup", "restore", "backups", None, "export",
+                      "export_as", "export_identified", "report_settings", "import_data", "export_data", None, "settings", None,
+                      "quit"],
             "&Edit": ["undo", "redo", None, "find"],
             "&Patient": ["new_patient", "edit_patient", "delete_patient", None, "new_course", "new_assessment",
                          "new_event", "add_photos"],
@@ -249,29 +269,30 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ state
     def _on_changed(self, change: Change) -> None:
         book = self.controller.book
-        settings = book.settings()
+        settings = self.controller.settings()
         demo = " [synthetic demo data]" if settings.is_demo else ""
-        self.setWindowTitle(f"MyoCase — {settings.name} — {Path(book.location).name}{demo}")
+        self.setWindowTitle(f"MyoCase — {settings.name} — {short_name(book.location)}{demo}")
         badge = "  ·  SYNTHETIC DEMO DATA" if settings.is_demo else ""
         cutoff = settings.cutoff.isoformat() if settings.cutoff else "not set"
+        where = book.location if book.path is not None else f"Server {short_name(book.location)}"
         self.db_label.setText(
-            f"{book.location}  ·  cut-off {cutoff}  ·  index drug {settings.index_drug}{badge}"
+            f"{where}  ·  cut-off {cutoff}  ·  index drug {settings.index_drug}{badge}{self.read_only.note()}"
         )
-        self.empty.set_database(book.location, can_load_demo=book.is_empty())
+        self.empty.set_database(book.location, can_load_demo=not self.controller.has_patients())
         self._on_patient_selected(self.controller.patient_id)
-        if change.entity in ("all", "settings"):
+        if change.settings:
             self._on_database_changed()
 
     def _on_database_changed(self) -> None:
         book, a = self.controller.book, self.actions_
-        for name in ("backup", "restore"):  # a series on a server is backed up by the server
-            a[name].setEnabled(book.path is not None)
+        a["restore"].setEnabled(book.path is not None)  # a server's series: `myocase restore`
+        self.read_only.update()
         tip = f"Write the de-identified case-series PDF into {report_files.report_folder(book)} (Ctrl+P)"
         a["export"].setToolTip(tip)
         a["export"].setStatusTip(tip)
 
     def _on_patient_selected(self, patient_id: int | None) -> None:
-        has_patients = not self.controller.book.is_empty()
+        has_patients = self.controller.has_patients()
         page = (
             self.patient_view
             if patient_id is not None
@@ -296,6 +317,17 @@ class MainWindow(QMainWindow):
         return self.patient_view.open_form(form)
 
     # ------------------------------------------------------------ commands
+    def open_server(self) -> ServerDialog:
+        """File → Open server…: where the series is (the dialog stays open with the reason if the server refuses)."""
+        dialog = ServerDialog(self._open_location, self)
+        dialog.open()
+        return dialog
+
+    def _open_location(self, location: str) -> None:
+        self.files.closing()  # the series left behind gets its backup on close
+        self.controller.open_database(location)
+        self.files.opened()
+
     def new_patient(self) -> RecordForm:
         return self.open_form(PatientForm(self.controller, None, self))
 
@@ -312,7 +344,7 @@ class MainWindow(QMainWindow):
 
     def show_cohort(self) -> CohortWindow:
         if self.cohort_window is None:
-            from .cohort_views import CohortWindow
+            from .figures.cohort_window import CohortWindow
 
             self.cohort_window = CohortWindow(self.controller, self)
             self.cohort_window.patient_chosen.connect(self.controller.select_patient)
@@ -327,10 +359,33 @@ class MainWindow(QMainWindow):
 
     def export_report(self, identified: bool = False, ask: bool = False) -> bool:
         """Write the report into the report folder (``ask``: where the user says); False if none began."""
-        if self.controller.book.is_empty():
+        if not self.controller.has_patients():
             self.statusBar().showMessage("There are no patients to report on yet.", 8000)
             return False
+        ask = ask or bool(self.controller.read_only)  # nothing may be written beside a read-only series
         return self.exporter.export(identified=identified, ask=ask)
+
+    def import_data(self) -> DataImportDialog:
+        """File → Import data…: the dialog, opened without blocking (one per window)."""
+        from .data_import import DataImportDialog
+
+        dialog = self.findChild(DataImportDialog)
+        if dialog is None:
+            dialog = DataImportDialog(self.controller, self)
+        dialog.show()
+        dialog.raise_()
+        return dialog
+
+    def export_data(self) -> DataExportDialog:
+        """File → Export data…: the dialog, opened without blocking (one per window)."""
+        from .data_export import DataExportDialog
+
+        dialog = self.findChild(DataExportDialog)
+        if dialog is None:
+            dialog = DataExportDialog(self.controller, self)
+        dialog.show()
+        dialog.raise_()
+        return dialog
 
     def edit_report_settings(self) -> RecordForm:
         return self.open_form(ReportSettingsForm(self.controller, self))
@@ -349,7 +404,7 @@ class MainWindow(QMainWindow):
         dialog = QDialog(self)
         dialog.setWindowTitle("MyoCase help")
         browser = QTextBrowser()
-        browser.setMarkdown(help_markdown(stats.load_settings(self.controller.book)))
+        browser.setMarkdown(help_markdown(self.controller.analysis_settings()))
         QVBoxLayout(dialog).addWidget(browser)
         fit_size(dialog, 760, 720)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -402,6 +457,7 @@ class MainWindow(QMainWindow):
                 return
         self.exporter.runner.cancel()
         self._save_layout()
+        self.files.closing()  # the automatic backup, if the series changed
         event.accept()
 
 

@@ -9,8 +9,9 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
+from ..domain.measures import MEASURES, ULN_SUFFIX, Measure, TableColumn, tabled
+from ..domain.numbers import readable, shown
 from ..domain.records import AdverseEvent, Assessment, IndexStatus, MedicationCourse, PatientSummary
-from ..domain.scales import SCALES
 from ..domain.scores import SeverityBands
 from ..domain.vocab import CTCAE_GRADES
 
@@ -28,10 +29,6 @@ class Column(Generic[T]):
     tip: str = ""
     numeric: bool = False
     cell_tip: Callable[[T], str] | None = None  # a cell's tooltip (default: its whole text)
-
-
-def _num(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
 
 
 def _sortable(value: Any) -> float | str:
@@ -132,33 +129,44 @@ def course_columns() -> list[Column[MedicationCourse]]:
     ]
 
 
-def assessment_columns(bands: SeverityBands) -> list[Column[Assessment]]:
+def _measure_cell(measure: Measure) -> Callable[[Assessment], str]:
+    """The value; "/ maximum" when the measure has one; its multiple of the upper limit of normal."""
+    field = measure.field
+
+    def text(a: Assessment) -> str:
+        value = getattr(a, field)
+        if value is None:
+            return ""
+        if measure.maximum:
+            return f"{value}/{getattr(a, measure.maximum)}"
+        uln = getattr(a, field + ULN_SUFFIX) if measure.uln else None
+        return readable(value) + (f" ({shown(value / uln, 1)}× ULN)" if uln else "")
+
+    return text
+
+
+def _measure_column(measure: Measure, column: TableColumn) -> Column[Assessment]:
+    tip = column.tip or f"{measure.label}, {measure.range_text}"
+    return Column(measure.short, _measure_cell(measure), lambda a: getattr(a, measure.field), tip, True)
+
+
+def assessment_columns(
+    bands: SeverityBands, measures: Sequence[Measure] = MEASURES
+) -> list[Column[Assessment]]:
+    """The date, then a column for each measure the registry gives one, in registry order."""
+
     def severity(a: Assessment) -> str:
         return "" if a.cdasi_activity is None else bands.of(a.cdasi_activity).value
 
-    def ck(a: Assessment) -> str:
-        if a.ck is None:
-            return ""
-        return f"{a.ck:g}" + (f" ({a.ck / a.ck_uln:.1f}× ULN)" if a.ck_uln else "")
-
-    def score(field: str, title: str) -> Column[Assessment]:
-        scale = SCALES[field]
-        tip = f"{scale.label}, {scale.range_text}"
-        return Column(title, lambda a: _num(getattr(a, field)), lambda a: getattr(a, field), tip, True)
-
-    return [
-        Column("Date", lambda a: a.assessed_on.isoformat(), lambda a: a.assessed_on),
-        score("cdasi_activity", "CDASI act."),
-        Column("Severity", severity, tip=f"CDASI activity band: mild ≤ {bands.mild_max}, moderate ≤ {bands.moderate_max}"),
-        score("cdasi_damage", "CDASI dam."),
-        Column("MMT-8", lambda a: f"{a.mmt8_total}/{a.mmt8_max}" if a.mmt8_total is not None else "", lambda a: a.mmt8_total, "MMT-8 total / maximum", True),
-        Column("CK", ck, lambda a: a.ck, "Creatine kinase, U/L (multiple of the upper limit of normal)", True),
-        score("physician_global", "MD global"),
-        score("patient_global", "Pt global"),
-        score("extramuscular_global", "Extramusc."),
-        score("haq", "HAQ-DI"),
-        score("prednisone_mg", "Pred mg/d"),
-    ]  # fmt: skip
+    band_tip = f"CDASI activity band: mild ≤ {bands.mild_max}, moderate ≤ {bands.moderate_max}"
+    columns: list[Column[Assessment]] = [
+        Column("Date", lambda a: a.assessed_on.isoformat(), lambda a: a.assessed_on)
+    ]
+    for measure, column in tabled(measures):
+        columns.append(_measure_column(measure, column))
+        if column.severity:
+            columns.append(Column("Severity", severity, tip=band_tip))
+    return columns
 
 
 def event_columns() -> list[Column[AdverseEvent]]:

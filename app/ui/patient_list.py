@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QVBoxLa
 
 from ..domain.numbers import plural
 from ..domain.records import IndexStatus, PatientSummary
-from .controller import Change, Controller
+from .controller import Change, Controller, Kind, PatientBundle
 from .models import PATIENT_COLUMNS, PatientFilterModel, PatientFilters, RecordTableModel
 from .record_tab import RecordTable
 
@@ -74,14 +74,31 @@ class PatientListPanel(QWidget):
         self.table.edit_requested.connect(self.edit_requested)
         controller.changed.connect(self._on_changed)
         controller.patient_selected.connect(self._on_patient_selected)
+        controller.patient_loaded.connect(self._on_patient_loaded)
         self.refresh()
 
     def _on_changed(self, change: Change) -> None:
-        if change.entity in ("patient", "medication_course", "assessment", "settings", "all"):
+        """Patients added, removed or renamed, other settings, or the records of a patient not shown:
+        the list is read again (the shown patient's row follows their records, ``_on_patient_loaded``)."""
+        others = change.patient_ids - {self.controller.patient_id}
+        if change.touches(Kind.PATIENT, Kind.SETTINGS) or (
+            others and change.touches(Kind.COURSE, Kind.ASSESSMENT)
+        ):
             self.refresh()
 
+    def _on_patient_loaded(self, bundle: PatientBundle | None) -> None:
+        """The selected patient's records, read anew: their row shows them (no read of its own)."""
+        if bundle is None:
+            return
+        row = self.model.row_of(lambda s: s.id == bundle.record.patient.id)
+        summary = bundle.summary(self.controller.settings(), self.controller.book.today())
+        if row is not None and self.model.record_at(row) != summary:
+            self._show([summary if n == row else s for n, s in enumerate(self.model.rows)])
+
     def refresh(self) -> None:
-        summaries = self.controller.book.patient_summaries()
+        self._show(self.controller.book.patient_summaries())
+
+    def _show(self, summaries: Sequence[PatientSummary]) -> None:
         self.model.set_rows(summaries)
         self._fill(self.subtype, "All subtypes", sorted({s.subtype.value for s in summaries}))
         self._fill(
@@ -90,7 +107,7 @@ class PatientListPanel(QWidget):
         self._fill(
             self.drug, "Any drug", sorted({d for s in summaries for d in s.drugs_ever}, key=str.casefold)
         )
-        drug = self.controller.book.settings().index_drug
+        drug = self.controller.settings().index_drug
         self._fill(
             self.status, "Any status at cut-off", [(status.label(drug), status) for status in IndexStatus]
         )

@@ -32,9 +32,9 @@ from ..domain.records import (
     PatientRecord,
 )
 from ..domain.timeline import TimelineSpec, record_timeline
-from ..domain.validation import ValidationError
-from ..services import report, stats
-from .controller import Change, Controller, describe
+from ..services import report
+from .controller import Controller, PatientBundle, describe
+from .figures.timeline import TimelinePlot
 from .forms.assessment_form import AssessmentForm
 from .forms.base import RecordForm
 from .forms.course_form import CourseForm
@@ -44,7 +44,6 @@ from .models import assessment_columns, course_columns, event_columns
 from .photo_tab import PhotosTab
 from .record_tab import RecordTab
 from .response_view import ResponseView
-from .timeline_plot import TimelinePlot
 
 
 def overview_html(
@@ -140,7 +139,7 @@ class PatientView(QWidget):
         column.addWidget(self.overview, 1)
         self.courses = RecordTab("medication course", course_columns(), "Ctrl+Shift+M")
         self.assessments = RecordTab(
-            "assessment", assessment_columns(self._settings().severity), "Ctrl+Shift+A"
+            "assessment", assessment_columns(controller.analysis_settings().severity), "Ctrl+Shift+A"
         )
         self.events = RecordTab("adverse event", event_columns(), "Ctrl+Shift+E")
         self.response_button = self.assessments.extra_button(
@@ -158,9 +157,17 @@ class PatientView(QWidget):
         self.tabs.addTab(self.photos, "Photos")
         self.title = QLabel()
         self.title.setAccessibleName("Selected patient")
+        self.provenance = QLabel()  # where a patient pooled from another centre came from
+        self.provenance.setAccessibleName("Provenance")
+        self.provenance.setWordWrap(True)
+        self.provenance.setTextFormat(Qt.TextFormat.PlainText)  # names typed elsewhere: never markup
+        self.provenance.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.provenance.hide()
         self.timeline = TimelinePlot()
         self.x_mode: XMode = "date"
-        self.record: PatientRecord | None = None  # the selected patient's records, as last read
+        # the selected patient's records as the controller read them, and ``bundle.record``
+        self.bundle: PatientBundle | None = None
+        self.record: PatientRecord | None = None
         self.timeline_spec: TimelineSpec | None = None  # what the timeline shows now
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setChildrenCollapsible(False)
@@ -176,6 +183,7 @@ class PatientView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
+        layout.addWidget(self.provenance)
         layout.addWidget(self.splitter, 1)
         self._connect()
 
@@ -188,8 +196,7 @@ class PatientView(QWidget):
         for tab in (self.courses, self.assessments, self.events):
             tab.edit_requested.connect(self.edit_record)
             tab.delete_requested.connect(self.delete_record)
-        self.controller.changed.connect(self._on_changed)
-        self.controller.patient_selected.connect(self._on_patient_selected)
+        self.controller.patient_loaded.connect(self.show_bundle)
         self.timeline.assessment_clicked.connect(self.open_assessment)
         self.timeline.photo_clicked.connect(self.open_photo)
         self.timeline.x_mode_changed.connect(self._on_x_mode_changed)
@@ -245,62 +252,54 @@ class PatientView(QWidget):
             self._room_restored = True
             self.set_timeline_larger(True)
 
-    def _settings(self) -> Any:
-        return stats.load_settings(self.controller.book)
-
     # ------------------------------------------------------------ showing
-    def _on_patient_selected(self, patient_id: int | None) -> None:
-        self.refresh()
-
-    def _on_changed(self, change: Change) -> None:
-        if change.concerns(self.controller.patient_id):
-            self.refresh()
-
     def refresh(self) -> None:
-        pid = self.controller.patient_id
-        book = self.controller.book
-        try:
-            self.patient = book.patient(pid) if pid is not None else None
-        except ValidationError:  # deleted meanwhile
-            self.patient = None
-        if self.patient is None:
-            self.record = None
+        """Show the selected patient's records as the controller last read them."""
+        self.show_bundle(self.controller.bundle)
+
+    def show_bundle(self, bundle: PatientBundle | None) -> None:
+        """The selected patient's records, read once by the controller: every tab and the timeline
+        show them without reading again."""
+        self.bundle, self.record = bundle, bundle.record if bundle else None
+        self.patient = bundle.record.patient if bundle else None
+        self.photos.show_bundle(bundle)
+        origin = self.patient.provenance if self.patient else None
+        self.provenance.setText(origin.text if origin else "")
+        self.provenance.setVisible(origin is not None)
+        if bundle is None or self.patient is None:
             self.draw_timeline()
             return
-        self.record = record = book.patient_record(self.patient.id or 0)  # one read for every view below
-        settings, analysis = book.settings(), self._settings()
+        record, settings = bundle.record, self.controller.settings()  # kept by the controller: no read
         self.title.setText(
             f"<b style='font-size:14pt'>{escape(self.patient.study_id)}</b> · {escape(self.patient.subtype.label)}"
         )
-        cutoff = settings.cutoff_or(book.today())
+        cutoff = settings.cutoff_or(self.controller.book.today())
         self.overview.setHtml(
             overview_html(self.patient, record.identifiers, record.courses, settings.index_drug, cutoff)
         )
         self.courses.set_rows(record.courses)
-        self.assessments.model.columns = assessment_columns(analysis.severity)
+        self.assessments.model.columns = assessment_columns(self.controller.analysis_settings().severity)
         self.assessments.set_rows(record.assessments)
         self.events.set_rows(record.adverse_events)
-        self.photos.show_patient(pid)
         self.draw_timeline()
 
     def draw_timeline(self) -> None:
         """The timeline of the records last read: rebuilt from them and drawn again."""
-        record = self.record
-        if record is None:
+        bundle = self.bundle
+        if bundle is None:
             self.timeline_spec = None
             self.timeline.set_spec(None)
             return
-        book = self.controller.book
         spec = record_timeline(
-            record,
-            book.settings(),
+            bundle.record,
+            self.controller.settings(),
             x_mode=self.x_mode,
-            severity=self._settings().severity,
-            today=book.today(),
+            severity=self.controller.analysis_settings().severity,
+            today=self.controller.book.today(),
             photo_choice="report_or_all",  # the strip shows every photo until some are chosen for the report
         )
         self.timeline_spec = spec
-        self.timeline.set_spec(spec, book.photo_thumbnail)
+        self.timeline.set_spec(spec, bundle.thumbnails.get)
 
     def _exported_timeline(self, identified: bool) -> TimelineSpec | None:
         """What an exported image of the timeline shows: de-identified unless ``identified``."""
@@ -314,9 +313,8 @@ class PatientView(QWidget):
 
     def open_assessment(self, assessment_id: int) -> RecordForm | None:
         """A clicked timeline point: its assessment in the form, and selected in its tab."""
-        assessment = next(
-            (a for a in self.controller.book.assessments(self._pid()) if a.id == assessment_id), None
-        )
+        shown = self.record.assessments if self.record else ()
+        assessment = next((a for a in shown if a.id == assessment_id), None)
         if assessment is None:
             return None
         self.tabs.setCurrentWidget(self.assessments)
@@ -346,7 +344,8 @@ class PatientView(QWidget):
             self.photos.add_photos()
 
     def _pid(self) -> int:
-        assert self.patient is not None and self.patient.id is not None
+        assert self.patient is not None
+        assert self.patient.id is not None
         return self.patient.id
 
     def edit_patient(self) -> RecordForm | None:
@@ -358,7 +357,7 @@ class PatientView(QWidget):
     def new_assessment(self) -> RecordForm | None:
         if not self.patient:
             return None
-        settings = self._settings()
+        settings = self.controller.analysis_settings()
         return self.open_form(AssessmentForm(self.controller, self._pid(), None, self, settings))
 
     def new_event(self) -> RecordForm | None:
@@ -368,21 +367,17 @@ class PatientView(QWidget):
         if isinstance(record, MedicationCourse):
             return self.open_form(CourseForm(self.controller, record.patient_id, record, self))
         if isinstance(record, Assessment):
-            settings = self._settings()
+            settings = self.controller.analysis_settings()
             return self.open_form(AssessmentForm(self.controller, record.patient_id, record, self, settings))
         return self.open_form(EventForm(self.controller, record.patient_id, record, self))
 
     def show_response(self) -> ResponseView | None:
-        if self.patient is None:
+        if self.patient is None or self.record is None:
             return None
         self.response_view = ResponseView(self.controller, self._pid(), self)
         self.response_view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         selected = self.assessments.selected()
-        earlier = [
-            a
-            for a in self.controller.book.assessments(self._pid())
-            if selected and a.assessed_on < selected.assessed_on
-        ]
+        earlier = [a for a in self.record.assessments if selected and a.assessed_on < selected.assessed_on]
         if selected is not None and earlier:
             self.response_view.choose(earlier[0].id or 0, selected.id or 0)
         self.response_view.show()
@@ -394,9 +389,8 @@ class PatientView(QWidget):
             self.controller.delete_record(type(record), record.id or 0)
 
     def delete_patient(self) -> None:
-        if self.patient is None:
+        if self.patient is None or (record := self.record) is None:
             return
-        record = self.controller.book.patient_record(self._pid())
         parts = [
             plural(len(record.courses), "medication course"),
             plural(len(record.assessments), "assessment"),

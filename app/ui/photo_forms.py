@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -17,13 +18,13 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.numbers import plural
-from ..domain.records import Consent, Photo
+from ..domain.records import Assessment, Consent, Photo
 from ..domain.validation import Problem, validate_photo
 from ..services.photos import PhotoDefaults
 from .controller import Controller
 from .dialogs import fit_size
 from .fields import ChoiceField, DateField, editable_combo
-from .forms.base import RecordForm
+from .forms.base import FormWidgets, R, RecordForm
 from .photos.annotation_editor import AnnotationEditor
 
 BODY_SITES = (
@@ -32,48 +33,66 @@ BODY_SITES = (
 )  # fmt: skip
 
 
-class PhotoFieldsMixin:
+@dataclass(eq=False)
+class PhotoWidgets(FormWidgets):
+    taken_on: DateField
+    assessment_id: QComboBox  # the assessment the photo belongs to (item data: its id)
+    body_site: QComboBox
+    caption: QLineEdit
+    consent: ChoiceField
+    identifiable: QCheckBox
+    in_report: QCheckBox
+
+    @classmethod
+    def build(cls, assessments: Sequence[Assessment]) -> PhotoWidgets:
+        belongs_to = QComboBox()
+        belongs_to.addItem("— none —", None)
+        for a in assessments:
+            belongs_to.addItem(f"Assessment of {a.assessed_on}", a.id)
+        return cls(
+            taken_on=DateField(),
+            assessment_id=belongs_to,
+            body_site=editable_combo(BODY_SITES, "e.g. dorsum of hand"),
+            caption=QLineEdit(),
+            consent=ChoiceField(Consent),
+            identifiable=QCheckBox("A face, tattoo or other identifying feature shows"),
+            in_report=QCheckBox("Include in the PDF report"),
+        )
+
+
+class PhotoForm(RecordForm[R]):
     """The description fields a photo has, shared by the batch form and the details form."""
 
-    def build_photo_fields(self: Any, controller: Controller, patient_id: int, note: str) -> None:
-        layout = self.group("Photo", note)
-        self.taken_on = self.add_field(layout, "taken_on", "Photo date:", DateField())
-        self.assessment = QComboBox()
-        self.assessment.addItem("— none —", None)
-        for a in controller.book.assessments(patient_id):
-            self.assessment.addItem(f"Assessment of {a.assessed_on}", a.id)
-        self.add_field(layout, "assessment_id", "Belongs to:", self.assessment)
-        self.assessment.currentIndexChanged.connect(self.revalidate)
-        self.body_site = self.add_field(
-            layout, "body_site", "Body site:", editable_combo(BODY_SITES, "e.g. dorsum of hand")
-        )
-        self.body_site.currentTextChanged.connect(self.revalidate)
-        self.caption = self.add_field(layout, "caption", "Caption:", QLineEdit())
-        self.consent = self.add_field(layout, "consent", "Consent for publication:", ChoiceField(Consent))
-        self.identifiable = self.add_field(
-            layout,
-            "identifiable",
-            "Identifiable:",
-            QCheckBox("A face, tattoo or other identifying feature shows"),
-            "Identifiable photos are left out of de-identified reports unless cropped",
-        )
-        self.in_report = self.add_field(
-            layout, "in_report", "Report:", QCheckBox("Include in the PDF report")
-        )
+    widgets: PhotoWidgets
 
-    def photo_values(self: Any, problems: list[Problem]) -> dict[str, Any]:
+    def build_photo_fields(self, controller: Controller, patient_id: int, note: str) -> None:
+        self.widgets = w = PhotoWidgets.build(controller.records_of(patient_id).assessments)
+        layout = self.group("Photo", note)
+        self.add_row(layout, "Photo date:", w.taken_on)
+        self.add_row(layout, "Belongs to:", w.assessment_id)
+        self.add_row(layout, "Body site:", w.body_site)
+        self.add_row(layout, "Caption:", w.caption)
+        self.add_row(layout, "Consent for publication:", w.consent)
+        self.add_row(
+            layout, "Identifiable:", w.identifiable,
+            "Identifiable photos are left out of de-identified reports unless cropped",
+        )  # fmt: skip
+        self.add_row(layout, "Report:", w.in_report)
+
+    def photo_values(self, problems: list[Problem]) -> dict[str, Any]:
+        w = self.widgets
         return {
-            "taken_on": self.field_value("taken_on", problems),
-            "assessment_id": self.assessment.currentData(),
-            "body_site": self.body_site.currentText().strip(),
-            "caption": self.caption.text().strip(),
-            "consent": self.consent.value(),
-            "identifiable": self.identifiable.isChecked(),
-            "in_report": self.in_report.isChecked(),
+            "taken_on": self.value_of(w.taken_on, problems),
+            "assessment_id": w.assessment_id.currentData(),
+            "body_site": w.body_site.currentText().strip(),
+            "caption": w.caption.text().strip(),
+            "consent": w.consent.value(),
+            "identifiable": w.identifiable.isChecked(),
+            "in_report": w.in_report.isChecked(),
         }
 
 
-class PhotoImportForm(PhotoFieldsMixin, RecordForm):
+class PhotoImportForm(PhotoForm[PhotoDefaults]):
     """What every photo of a batch shares; the camera's date is used when no date is given."""
 
     title = "Import photos"
@@ -93,7 +112,7 @@ class PhotoImportForm(PhotoFieldsMixin, RecordForm):
         self.finish_loading()
         self.defaults: PhotoDefaults | None = None
 
-    def collect(self) -> tuple[Any, list[Problem]]:
+    def collect(self) -> tuple[PhotoDefaults | None, list[Problem]]:
         problems: list[Problem] = []
         defaults = PhotoDefaults(**self.photo_values(problems))
         today = self.controller.book.today()
@@ -101,12 +120,12 @@ class PhotoImportForm(PhotoFieldsMixin, RecordForm):
             problems.append(Problem("taken_on", f"Photo date ({defaults.taken_on}) is in the future."))
         return defaults, problems
 
-    def store(self, record: Any) -> Any:
+    def store(self, record: PhotoDefaults) -> PhotoDefaults:
         self.defaults = record  # the caller imports in the background once the form closes
         return record
 
 
-class PhotoDetailsForm(PhotoFieldsMixin, RecordForm):
+class PhotoDetailsForm(PhotoForm[Photo]):
     title = "Photo details"
 
     def __init__(self, controller: Controller, photo: Photo, parent: QWidget | None = None) -> None:
@@ -116,21 +135,22 @@ class PhotoDetailsForm(PhotoFieldsMixin, RecordForm):
         self.build_photo_fields(
             controller, photo.patient_id, "Annotations and crop are edited with Annotate…."
         )
-        self.taken_on.set_value(photo.taken_on)
-        self.assessment.setCurrentIndex(max(0, self.assessment.findData(photo.assessment_id)))
-        self.body_site.setCurrentText(photo.body_site)
-        self.caption.setText(photo.caption)
-        self.consent.set_value(photo.consent)
-        self.identifiable.setChecked(photo.identifiable)
-        self.in_report.setChecked(photo.in_report)
+        w = self.widgets
+        w.taken_on.set_value(photo.taken_on)
+        w.assessment_id.setCurrentIndex(max(0, w.assessment_id.findData(photo.assessment_id)))
+        w.body_site.setCurrentText(photo.body_site)
+        w.caption.setText(photo.caption)
+        w.consent.set_value(photo.consent)
+        w.identifiable.setChecked(photo.identifiable)
+        w.in_report.setChecked(photo.in_report)
         self.finish_loading()
 
-    def collect(self) -> tuple[Any, list[Problem]]:
+    def collect(self) -> tuple[Photo | None, list[Problem]]:
         problems: list[Problem] = []
         photo = replace(self.photo, **self.photo_values(problems))
         return photo, problems + validate_photo(photo, self.controller.book.today())
 
-    def store(self, record: Any) -> Any:
+    def store(self, record: Photo) -> Photo:
         return self.controller.save_photo(record)
 
 

@@ -28,7 +28,7 @@ from ..domain.numbers import plural
 from ..domain.records import Photo, PhotoComparison
 from ..services import photos
 from ..services.photos import ImportResult, Outcome, PhotoDefaults
-from .controller import Change, Controller
+from .controller import Controller, PatientBundle
 from .dialogs import fit_size
 from .photo_forms import AnnotationDialog, PhotoDetailsForm, PhotoImportForm
 from .photos.captions import photo_caption
@@ -51,6 +51,7 @@ class PhotosTab(QWidget):
         super().__init__(parent)
         self.controller = controller
         self.patient_id: int | None = None
+        self.bundle: PatientBundle | None = None  # the patient's photos and thumbnails, as last read
         self.setAcceptDrops(True)
         self.list = QListWidget()
         self.list.setViewMode(QListWidget.ViewMode.IconMode)
@@ -105,7 +106,6 @@ class PhotosTab(QWidget):
         self.list.itemSelectionChanged.connect(self._update_buttons)
         self.list.itemDoubleClicked.connect(lambda _: self.annotate())
         self.comparisons.activated.connect(self._on_comparison_chosen)
-        controller.changed.connect(self._on_changed)
         self._update_buttons()
 
     def _button(self, text: str, tip: str, slot: object) -> QPushButton:
@@ -116,34 +116,32 @@ class PhotosTab(QWidget):
         return button
 
     # ------------------------------------------------------------ showing
-    def show_patient(self, patient_id: int | None) -> None:
-        """Another patient: their photos. (Edits to the shown patient arrive through ``changed``.)"""
-        if patient_id != self.patient_id:
-            self.patient_id = patient_id
-            self.refresh()
-
-    def _on_changed(self, change: Change) -> None:
-        if change.concerns(self.patient_id):
-            self.refresh()
+    def show_bundle(self, bundle: PatientBundle | None) -> None:
+        """The selected patient's photos and comparisons, as the patient view was handed them."""
+        self.bundle = bundle
+        self.patient_id = bundle.record.patient.id if bundle else None
+        self.refresh()
 
     def refresh(self) -> None:
         self.list.clear()
         self.comparisons.clear()
-        if self.patient_id is None:
+        if (bundle := self.bundle) is None:
+            self._update_buttons()
             return
-        for photo in self.controller.book.photos(self.patient_id):
-            item = QListWidgetItem(self._icon(photo), self._label(photo))
+        for photo in bundle.record.photos:
+            item = QListWidgetItem(self._icon(bundle, photo), self._label(photo))
             item.setData(Qt.ItemDataRole.UserRole, photo.id)
             item.setToolTip("\n".join(filter(None, (photo.caption, f"Consent: {photo.consent.value}",
                                                      "Identifiable" if photo.identifiable else ""))))  # fmt: skip
             self.list.addItem(item)
         self.comparisons.addItem("—", None)
-        for comparison in self.controller.book.comparisons(self.patient_id):
+        for comparison in bundle.record.comparisons:
             self.comparisons.addItem(comparison.name, comparison.id)
         self._update_buttons()
 
-    def _icon(self, photo: Photo) -> QIcon:
-        image = QImage.fromData(self.controller.book.photo_thumbnail(photo.id or 0))
+    @staticmethod
+    def _icon(bundle: PatientBundle, photo: Photo) -> QIcon:
+        image = QImage.fromData(bundle.thumbnails.get(photo.id or 0, b""))
         return QIcon(QPixmap.fromImage(image))
 
     @staticmethod
@@ -253,9 +251,12 @@ class PhotosTab(QWidget):
             QMessageBox.information(self, title, "\n\n".join(parts))
 
     # ------------------------------------------------------------ one photo, several photos
+    def _shown(self) -> dict[int, Photo]:
+        return {p.id or 0: p for p in self.bundle.record.photos} if self.bundle else {}
+
     def _photo(self) -> Photo | None:
         ids = self.selected_ids()
-        return self.controller.book.photo(ids[0]) if len(ids) == 1 else None
+        return self._shown().get(ids[0]) if len(ids) == 1 else None
 
     def edit_details(self) -> PhotoDetailsForm | None:
         if (photo := self._photo()) is None:
@@ -290,17 +291,16 @@ class PhotosTab(QWidget):
         if ids and QMessageBox.question(
             self, "Delete photos", f"Delete {plural(len(ids), 'photo')} and their annotations?\n\nCtrl+Z brings them back."
         ) == QMessageBox.StandardButton.Yes:  # fmt: skip
-            for photo_id in ids:
-                self.controller.delete_photo(photo_id)
+            self.controller.delete_photos(ids)
 
     def compare(self, photo_ids: Sequence[int] | None = None, name: str = "") -> ComparisonView | None:
-        ids = list(photo_ids or self.selected_ids())
-        if not 2 <= len(ids) <= 4 or self.patient_id is None:
+        ids, shown = list(photo_ids or self.selected_ids()), self._shown()
+        if not 2 <= len(ids) <= 4 or self.bundle is None or not set(ids) <= set(shown):
             return None
-        book = self.controller.book
-        settings = book.settings()
-        courses, assessments = book.courses(self.patient_id), book.assessments(self.patient_id)
-        chosen = sorted((book.photo(i) for i in ids), key=lambda p: (p.taken_on is None, p.taken_on))
+        book, record = self.controller.book, self.bundle.record
+        settings = self.controller.settings()
+        courses, assessments = record.courses, record.assessments
+        chosen = sorted((shown[i] for i in ids), key=lambda p: (p.taken_on is None, p.taken_on))
         items = [
             ComparisonItem(book.photo_image(p.id or 0), p,
                            photo_caption(p, courses, assessments, settings.index_drug, settings.cutoff_or(book.today())))
@@ -321,6 +321,6 @@ class PhotosTab(QWidget):
 
     def _on_comparison_chosen(self, index: int) -> None:
         comparison_id = self.comparisons.itemData(index)
-        match = [c for c in self.controller.book.comparisons(self.patient_id) if c.id == comparison_id]
+        match = [c for c in self.bundle.record.comparisons if c.id == comparison_id] if self.bundle else []
         if match:
             self.compare(match[0].photo_ids, match[0].name)

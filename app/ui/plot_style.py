@@ -1,29 +1,29 @@
 """The style table (``app/domain/style.py``) turned into Qt: pens, brushes, fonts, markers and the legend.
 
-Both pyqtgraph renderers, the patient timeline (``timeline_plot``) and the cohort figures
-(``cohort_views``), draw through these, so a colour, a dash, a marker shape or a legend entry
+Every figure on screen (``figures``: the patient timeline, the spaghetti and swimmer plots) and the
+timeline's photo strip draw through these, so a colour, a dash, a marker shape or a legend entry
 looks the same in each. Style sizes are in points; a screen pixel is 1/96 inch.
 """
 
 from __future__ import annotations
 
 import html
-import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 
 from pyqtgraph.graphicsItems.ScatterPlotItem import Symbols
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPalette, QPen, QPolygonF, QTransform
 from PySide6.QtWidgets import QLayout, QLayoutItem, QSizePolicy, QWidget, QWidgetItem
 
+from ..domain import style as house
 from ..domain.plot_labels import Box
-from ..domain.plot_spec import LegendEntrySpec, TickSpec
+from ..domain.plot_spec import LegendEntrySpec
 from ..domain.style import DOTTED, FillStyle, LineStyle, MarkerStyle, SeriesStyle, swatch_style
 
 PX_PER_PT = 96 / 72  # style widths and sizes are in points
-PAPER = QColor("#FFFFFF")  # figures are drawn on paper: the style table's colours are chosen for white
-INK = QColor("#1A1A1A")
-MUTED = QColor("#555555")
+PAPER = QColor(house.PAPER)  # figures are drawn on paper: the style table's colours are chosen for white
+INK = QColor(house.INK)
+MUTED = QColor(house.MUTED)
 # style marker shape → pyqtgraph symbol; t1 is the triangle pointing up, like the PDF's
 SYMBOLS = {"o": "o", "s": "s", "t": "t1", "d": "d", "star": "star", "x": "x"}
 MARKER_SCALE = 1.1  # px per pt of marker size (+ MARKER_PAD_PX): a 7 pt marker is about 10 px
@@ -104,11 +104,6 @@ def on_paper(widget: QWidget) -> None:
         palette.setColor(role, colour)
     widget.setPalette(palette)
     widget.setAutoFillBackground(True)
-
-
-def tick_levels(ticks: Iterable[TickSpec], log: bool = False) -> list[list[tuple[float, str]]]:
-    """The spec's ticks for ``AxisItem.setTicks``, as one level; on a log axis at log10(x)."""
-    return [[(math.log10(t.x) if log else t.x, t.label) for t in ticks if not log or t.x > 0]]
 
 
 def rect_box(rect: QRectF) -> Box:

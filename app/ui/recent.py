@@ -1,31 +1,34 @@
 """The database files of the File menu: New, Open, Open recent (the last ten, kept in QSettings),
-Back up and Restore."""
+Back up, Restore and Backups (through the backup service, as the command line), and the automatic
+backups: once a day when a series is opened, and when it is closed after changes."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QObject, QSettings, Qt
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from ..domain.numbers import plural
+from ..services import backup as backups
 from ..store import SERIES_SUFFIXES
-from ..store.database import (
-    StorageError,
-    backup_database,
-    check_case_series,
-    restore_database,
-    write_backup,
-)
+from ..store.database import StorageError, backup_database, check_case_series
+from .backups_dialog import BackupsDialog
 from .controller import Controller
+from .figures import export as saving
+
+log = logging.getLogger(__name__)
 
 RECENT_KEY = "recent_databases"
 MAX_RECENT = 10
 PATTERN = f"MyoCase series ({' '.join('*' + s for s in SERIES_SUFFIXES)});;All files (*)"
 BACKUP_FOLDER = "last_backup_folder"
+DAILY_BACKUP_DELAY_MS = 2000  # the daily backup waits until the window is up
 
 
 def with_database_suffix(path: Path) -> Path:
@@ -51,9 +54,7 @@ def forget(path: Path) -> None:
 
 
 def _choose(parent: QWidget, title: str, start: Path, save: bool) -> Path | None:
-    options = QFileDialog.Option.DontUseNativeDialog
-    ask = QFileDialog.getSaveFileName if save else QFileDialog.getOpenFileName
-    name, _ = ask(parent, title, str(start), PATTERN, options=options)
+    name, _ = saving.file_dialog(parent, title, str(start), PATTERN, save=save)
     return Path(name) if name else None
 
 
@@ -66,14 +67,19 @@ class DatabaseFiles(QObject):
         self.recent_menu = QMenu("Open re&cent", window)
         self.recent_menu.setToolTipsVisible(True)
         self.busy: Callable[[], str | None] = lambda: None  # why the database cannot be replaced now
+        self.changed = False  # changed since opened or last backed up: a backup is due on close
+        self.dialog: BackupsDialog | None = None
+        controller.changed.connect(self._on_changed)
         self.opened()
 
     # ------------------------------------------------------------ recent
     def opened(self) -> None:
-        """Call after a database is opened: it goes first in the recent list."""
+        """Call after a database is opened: it goes first in the recent list; its daily backup is made soon."""
         if self.controller.book.path is not None:
             remember(self.controller.book.path)
         self.fill_recent_menu()
+        self.changed = False
+        QTimer.singleShot(DAILY_BACKUP_DELAY_MS, self, self.daily_backup)
 
     def fill_recent_menu(self) -> None:
         menu = self.recent_menu
@@ -133,6 +139,7 @@ class DatabaseFiles(QObject):
             forget(path)
             self.fill_recent_menu()
             return False
+        self.closing()  # the series left behind gets its backup on close
         try:
             self.controller.open_database(path)
         except StorageError as exc:
@@ -141,31 +148,66 @@ class DatabaseFiles(QObject):
         self.opened()
         return True
 
+    # ------------------------------------------------------------ automatic backups
+    def _on_changed(self, _change: Any) -> None:
+        self.changed = True
+
+    def daily_backup(self) -> Path | None:
+        """The backup made once a day when a series is opened (quietly: the Backups dialog lists it)."""
+        return self._automatic("open")
+
+    def closing(self) -> Path | None:
+        """Call when the series is closed (the window, or another series opened): backed up if it changed."""
+        return self._automatic("close")
+
+    def _automatic(self, reason: str) -> Path | None:
+        try:
+            with _busy_cursor():
+                made = backups.back_up_if(self.controller.book, reason, changed=self.changed)
+        except StorageError as exc:
+            log.warning("Automatic backup on %s failed: %s", reason, exc)
+            QMessageBox.warning(
+                self.window, "Automatic backup", f"The automatic backup was not written.\n\n{exc}"
+            )
+            return None
+        if made is not None:
+            log.info("Automatic backup written to %s", made)
+            self.changed = False
+        return made
+
+    def show_backups(self) -> BackupsDialog:
+        """Where the series' backups live, the automatic ones, how many are kept."""
+        if self.dialog is not None:
+            self.dialog.close()
+        self.dialog = BackupsDialog(self.controller, self.window)
+        self.dialog.show()
+        return self.dialog
+
     # ------------------------------------------------------------ backup and restore
     def back_up(self) -> Path | None:
-        """Write a consistent copy of the open database where the user says."""
-        source = self.controller.book.path
-        if source is None:
-            return None
-        name = f"{source.stem}-backup-{self.controller.book.today().isoformat()}.sqlite"
+        """Write a checked copy of the open series where the user says (a series on a server: its portable
+        archive, a series file of every table)."""
+        book = self.controller.book
+        stem = book.path.stem if book.path is not None else (book.engine.url.database or "series")
+        name = f"{stem}-backup-{book.today().isoformat()}.sqlite"
         chosen = _choose(self.window, "Back up the series to", self._folder(BACKUP_FOLDER) / name, save=True)
         if chosen is None:
             return None
         target = with_database_suffix(chosen)
-        if target.resolve() == source.resolve():
+        if book.path is not None and target.resolve() == book.path.resolve():
             QMessageBox.warning(self.window, "Back up", "Choose another file than the open database itself.")
             return None
         if target != chosen and target.exists() and not self._confirm_replace(target):
             return None
         try:
             with _busy_cursor():
-                write_backup(source, target)
+                written = backups.back_up(book, target)
         except StorageError as exc:
             QMessageBox.critical(self.window, "Back up", str(exc))
             return None
         self._chosen(target, BACKUP_FOLDER)
-        self.controller.message.emit(f"Backup written to {target}")
-        return target
+        self.controller.message.emit(f"Backup written to {target} (checked)")
+        return written.path
 
     def _confirm_replace(self, target: Path) -> bool:
         answer = QMessageBox.question(
@@ -189,13 +231,15 @@ class DatabaseFiles(QObject):
             return False
         try:
             with _busy_cursor():
-                safety = restore_database(source, target)
+                restored = backups.restore(target, source)
         except StorageError as exc:
             QMessageBox.critical(self.window, "Restore", str(exc))
             return False
-        if not self._reopen(target, safety):
+        if restored.safety is None or not self._reopen(target, restored.safety):
             return False
-        self.controller.message.emit(f"Restored from {source.name}; the series as it was is kept in {safety}")
+        self.controller.message.emit(
+            f"Restored from {source.name}; the series as it was is kept in {restored.safety}"
+        )
         return True
 
     def _confirm_restore(self, source: Path, target: Path) -> bool:
@@ -218,7 +262,7 @@ class DatabaseFiles(QObject):
         try:
             self.controller.open_database(target)
         except StorageError as exc:  # e.g. a backup too damaged to migrate: put the series back as it was
-            backup_database(safety, target)
+            backup_database(safety, target, standalone=False)
             self.controller.open_database(target)
             QMessageBox.critical(self.window, "Restore", f"{exc}\n\nThe series was put back as it was.")
             return False

@@ -10,10 +10,9 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QSettings, Qt, QUrl, Signal
+from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -33,10 +32,12 @@ from ..services import report, report_files
 from .controller import Controller
 from .dialogs import confirm_identified, fit_size
 from .fields import ChoiceField
+from .figures import export as saving
 from .forms.base import RecordForm
 from .worker import TaskRunner
 
 log = logging.getLogger(__name__)
+REPORT_FOLDER = "last_report_folder"  # QSettings key: where "Export report as…" saved last
 
 
 class FolderField(QWidget):
@@ -64,9 +65,7 @@ class FolderField(QWidget):
 
     def choose(self) -> None:
         start = self.text() or str(self.default)
-        chosen = QFileDialog.getExistingDirectory(
-            self, "Report folder", start, QFileDialog.Option.DontUseNativeDialog
-        )
+        chosen = saving.folder_dialog(self, "Report folder", start)
         if chosen:
             self.line.setText(chosen)
 
@@ -232,19 +231,11 @@ class ReportExporter(QObject):
 
     def choose_target(self, name: str) -> Path | None:
         """Ask where to save, starting in the last folder used for "Export as…" (else the report folder)."""
-        settings = QSettings()
-        folder = str(settings.value("last_report_folder", "")) or str(
-            report_files.report_folder(self.controller.book)
-        )
-        chosen, _ = QFileDialog.getSaveFileName(
-            self.window, "Export the case-series report as", str(Path(folder) / name), "PDF (*.pdf)",
-            options=QFileDialog.Option.DontUseNativeDialog,
+        book = self.controller.book
+        return saving.ask_save_path(
+            self.window, "Export the case-series report as", name, (saving.PDF,), REPORT_FOLDER,
+            lambda: report_files.report_folder(book),
         )  # fmt: skip
-        if not chosen:
-            return None
-        target = Path(chosen) if chosen.lower().endswith(".pdf") else Path(chosen + ".pdf")
-        settings.setValue("last_report_folder", str(target.parent))
-        return target
 
     def confirm_identified(self) -> bool:
         return confirm_identified(self.window, "report")

@@ -7,32 +7,28 @@ from html import escape
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFormLayout, QTextBrowser, QVBoxLayout, QWidget
 
-from ..domain.numbers import shown
+from ..domain.numbers import percent, shown
 from ..domain.records import Assessment
 from ..domain.scores import PERCENT_RULE_TEXT, imacs_improvement, total_improvement_score
 from ..domain.vocab import Subtype
-from ..services import stats
 from .controller import Controller
 from .dialogs import fit_size
 
-
-def _num(value: float | None) -> str:
-    return shown(value, 2)
+DIGITS = 2  # the core measures, their improvement and points
 
 
 def response_html(base: Assessment, follow: Assessment, juvenile: bool, aldolase_factor: float = 3.0) -> str:
     """Each core measure's values, percent change and points; the total, category and IMACS result."""
     tis = total_improvement_score(base, follow, juvenile=juvenile, aldolase_factor=aldolase_factor)
     rows = "".join(
-        f"<tr><td>{escape(i.label)}</td><td align=right>{_num(i.baseline)}</td><td align=right>{_num(i.followup)}</td>"
-        f"<td align=right>{_num(i.improvement)}{' %' if i.improvement is not None else ''}</td>"
-        f"<td align=right>{_num(i.points)}</td><td>{escape(i.detail)}</td></tr>"
+        f"<tr><td>{escape(i.label)}</td><td align=right>{shown(i.baseline, DIGITS)}</td>"
+        f"<td align=right>{shown(i.followup, DIGITS)}</td><td align=right>{percent(i.improvement, DIGITS)}</td>"
+        f"<td align=right>{shown(i.points, DIGITS)}</td><td>{escape(i.detail)}</td></tr>"
         for i in tis.items
     )
     if tis.complete:
-        verdict = (
-            f"<p><b>Total Improvement Score {_num(tis.total)}: {escape(tis.category or '')} improvement</b>"
-        )
+        score = shown(tis.total, DIGITS)
+        verdict = f"<p><b>Total Improvement Score {score}: {escape(tis.category or '')} improvement</b>"
         verdict += " (juvenile thresholds)</p>" if juvenile else "</p>"
     else:
         verdict = f"<p><b>TIS not computed</b>: missing {escape(', '.join(tis.missing))} at baseline or follow-up.</p>"
@@ -63,8 +59,8 @@ class ResponseView(QWidget):
     def __init__(self, controller: Controller, patient_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.controller = controller
-        self.patient = controller.book.patient(patient_id)
-        self.assessments = controller.book.assessments(patient_id)
+        record = controller.records_of(patient_id)  # the selected patient's, as last read: no query
+        self.patient, self.assessments = record.patient, record.assessments
         self.setWindowTitle(f"Response criteria: {self.patient.study_id}")
         self.text = QTextBrowser()
         self.base, self.follow = QComboBox(), QComboBox()
@@ -94,5 +90,5 @@ class ResponseView(QWidget):
             return
         by_id = {a.id: a for a in self.assessments}
         base, follow = by_id[self.base.currentData()], by_id[self.follow.currentData()]
-        factor = stats.load_settings(self.controller.book).aldolase_factor
+        factor = self.controller.analysis_settings().aldolase_factor
         self.text.setHtml(response_html(base, follow, self.patient.subtype is Subtype.JDM, factor))

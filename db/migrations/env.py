@@ -1,8 +1,10 @@
 """Alembic environment for MyoCase: runs on the connection the app hands in.
 
 The app calls Alembic in-process (app/store/database.py) and passes its own
-connection in ``config.attributes["connection"]``; there is no alembic.ini and no
-logging configuration, so the app's loggers stay as they are (pitfall 3.9).
+connection in ``config.attributes["connection"]``, already inside the one transaction
+that every pending step runs in (Alembic then neither begins nor commits: a failure
+anywhere rolls back all of it); there is no alembic.ini and no logging configuration,
+so the app's loggers stay as they are (pitfall 3.9).
 """
 
 from alembic import context
@@ -22,6 +24,8 @@ context.configure(
     target_metadata=target_metadata,
     render_as_batch=True,
     compare_type=True,
+    transaction_per_migration=False,  # all the steps of one upgrade are one transaction
+    transactional_ddl=True,  # on SQLite too: MyoCase issues BEGIN itself, so DDL is rolled back with the rest
 )
 with context.begin_transaction():
     context.run_migrations()

@@ -65,7 +65,8 @@ def test_baseline_window_edges(days: list[int], chosen: int | None) -> None:
 def test_baseline_ignores_assessments_without_the_measure() -> None:
     without = make_assessment(1, (START - timedelta(days=2)).isoformat(), cdasi_activity=None, haq=1.0)
     baseline = select_baseline([on(-20, 25), without], UPA, SETTINGS)
-    assert baseline is not None and baseline.cdasi_activity == 25
+    assert baseline is not None
+    assert baseline.cdasi_activity == 25
 
 
 def test_month_precision_start_widens_the_window_to_the_month() -> None:
@@ -76,7 +77,8 @@ def test_month_precision_start_widens_the_window_to_the_month() -> None:
         make_assessment(1, "2021-04-07", cdasi_activity=28),
     ]
     baseline = select_baseline(assessments, course, SETTINGS)
-    assert baseline is not None and baseline.assessed_on == date(2021, 4, 7)
+    assert baseline is not None
+    assert baseline.assessed_on == date(2021, 4, 7)
 
 
 def test_year_precision_start_is_excluded_with_reason() -> None:
@@ -98,9 +100,11 @@ def test_last_followup_is_on_drug_and_before_cutoff() -> None:
     base = select_baseline(assessments, stopped, SETTINGS)
     assert base is not None
     follow = select_followup(assessments, stopped, base, SETTINGS, CUTOFF)
-    assert follow is not None and follow.cdasi_activity == 12  # the stop day still counts, after it no longer
+    assert follow is not None
+    assert follow.cdasi_activity == 12
     ongoing = select_followup([*assessments, on(900, 3)], UPA, base, SETTINGS, START + timedelta(days=800))
-    assert ongoing is not None and ongoing.cdasi_activity == 25  # day 900 is after the cut-off
+    assert ongoing is not None
+    assert ongoing.cdasi_activity == 25
 
 
 @pytest.mark.parametrize(
@@ -170,7 +174,8 @@ def test_rows_carry_change_meaningful_change_and_tis() -> None:
     assert row.meaningful is True
     assert (row.tis_total, row.tis_category, row.tis_missing) == (62.5, "major", ())
     (partial,) = analyse([record([on(-10, 30), on(120, 12)])], SETTINGS, CUTOFF).rows
-    assert partial.tis_category is None and "HAQ-DI" in partial.tis_missing
+    assert partial.tis_category is None
+    assert "HAQ-DI" in partial.tis_missing
 
 
 # Small samples with ties and zero differences: our pipeline must give SciPy's exact p-values.
@@ -221,7 +226,8 @@ def test_one_pair_gets_no_test_at_all() -> None:
 
 def test_fewer_than_six_pairs_say_the_test_cannot_reach_significance() -> None:
     three = _improving(3)
-    assert three.p_value == 0.25 and three.smallest_p == 0.25
+    assert three.p_value == 0.25
+    assert three.smallest_p == 0.25
     assert result_text(three) == (
         "Wilcoxon signed-rank (exact): statistic 0, p = 0.25; with 3 pairs the exact test cannot reach "
         "p < 0.05 (the smallest possible p is 0.25)"
@@ -236,9 +242,11 @@ def test_fewer_than_six_pairs_say_the_test_cannot_reach_significance() -> None:
 
 def test_six_pairs_can_reach_significance_and_carry_no_warning() -> None:
     six = _improving(6)
-    assert six.p_value == pytest.approx(2 / 2**6) and six.note == ""
+    assert six.p_value == pytest.approx(2 / 2**6)
+    assert six.note == ""
     assert result_text(six) == "Wilcoxon signed-rank (exact): statistic 0, p = 0.0312"
-    assert p_text(0.0004) == "p < 0.001" and p_text(None) == "p not computed"
+    assert p_text(0.0004) == "p < 0.001"
+    assert p_text(None) == "p not computed"
 
 
 def test_paired_t_test_matches_scipy() -> None:
@@ -254,7 +262,8 @@ def test_summary_medians_and_iqr() -> None:
         for i, (b, d) in enumerate([(10, 5), (20, 8), (30, 6), (40, 8)], 1)
     ]
     summary = analyse(records, SETTINGS, CUTOFF).summary
-    assert summary.baseline_median == 25 and summary.baseline_iqr == (17.5, 32.5)
+    assert summary.baseline_median == 25
+    assert summary.baseline_iqr == (17.5, 32.5)
     assert summary.median_change == -7  # changes -5, -8, -6, -8
     assert summary.meaningful == 4  # every fall is ≥ 5 points (either criterion, the default)
     by_baseline = AnalysisSettings(change_rule=ChangeRule(kind=RuleKind.BY_BASELINE))
@@ -318,8 +327,10 @@ def test_cohort_facts() -> None:
     ]
     facts = cohort_facts(records, SETTINGS, CUTOFF)
     assert (facts.patients, facts.by_subtype, facts.with_index_drug) == (3, {"DM": 1, "ADM": 1, "ASyS": 1}, 2)
-    assert facts.prior_immunosuppressants == (2, 1) and facts.prior_immunosuppressants_mean == 1.5
-    assert facts.prior_jak_inhibitor == 1 and facts.on_drug_at_cutoff == 1
+    assert facts.prior_immunosuppressants == (2, 1)
+    assert facts.prior_immunosuppressants_mean == 1.5
+    assert facts.prior_jak_inhibitor == 1
+    assert facts.on_drug_at_cutoff == 1
     (stop,) = facts.discontinued
     assert (stop.study_id, stop.reason) == ("B", "Adverse event: acneiform eruption (grade 3)")
     assert facts.followup_days == ((CUTOFF - START).days, (date(2022, 1, 10) - date(2021, 6, 1)).days)
@@ -372,7 +383,8 @@ def test_settings_stored_before_the_rule_choice_still_load() -> None:
     }  # fmt: skip
     settings = settings_from_json(old, "upadacitinib")
     assert (settings.window_before, settings.change_rule.points) == (60, 4.0)
-    assert settings.change_rule.kind is RuleKind.EITHER and settings.count_summary is CountSummary.MEDIAN
+    assert settings.change_rule.kind is RuleKind.EITHER
+    assert settings.count_summary is CountSummary.MEDIAN
 
 
 def _records(changes: list[tuple[int, int]]) -> list[PatientRecord]:
@@ -425,7 +437,8 @@ def test_age_at_onset_is_typed_or_derived_from_the_years() -> None:
     facts = cohort_facts(
         [record([], study_id=f"P-{n}", pid=n) for n in (1, 2)], SETTINGS, CUTOFF
     )  # the factory: born 1970, no diagnosis date, no age
-    assert facts.ages_at_onset == () and onset_age_text(facts, str) == "not recorded"
+    assert facts.ages_at_onset == ()
+    assert onset_age_text(facts, str) == "not recorded"
     facts = replace(facts, ages_at_onset=(38, 52, 90))
     assert (
         onset_age_text(facts, lambda a: "≥ 90" if a and a >= 90 else str(a)) == "median 52 (range 38 to ≥ 90)"

@@ -37,7 +37,8 @@ def test_every_item_at_maximum_is_100_and_32() -> None:
 @pytest.mark.parametrize(("papules", "activity"), [(False, 2), (True, 4)])
 def test_gottron_erythema_doubles_only_with_papules(papules: bool, activity: int) -> None:
     grid = CdasiGrid(gottron_erythema=2, gottron_papules=papules)
-    assert grid.activity == activity and grid.damage == 0
+    assert grid.activity == activity
+    assert grid.damage == 0
 
 
 def test_site_items_split_into_activity_and_damage() -> None:
@@ -79,7 +80,8 @@ def test_mmt8_one_side_and_both_sides() -> None:
     both = Mmt8Scores(right=(10,) * 8, left=(10,) * 7)
     assert (both.total, both.maximum, both.sides) == (150, 150, "both")
     partial = Mmt8Scores(right=(10, None, 10, 10, 10, 10, 10, 10))
-    assert partial.total is None and partial.partial_total == 70
+    assert partial.total is None
+    assert partial.partial_total == 70
     assert Mmt8Scores(right=(11,) + (10,) * 7).problems() == [
         "Neck flexors: MMT-8 grades are whole numbers on the Kendall 0–10 scale, not 11."
     ]
@@ -99,7 +101,8 @@ def test_undoubled_gottron_erythema_can_be_left_out() -> None:
     assessment = Assessment(1, date(2021, 1, 4), cdasi_grid=grid).with_derived_totals(
         undoubled_gottron_counts=False
     )
-    assert assessment.cdasi_activity == 1 and validate_assessment(assessment, TODAY) == []
+    assert assessment.cdasi_activity == 1
+    assert validate_assessment(assessment, TODAY) == []
 
 
 @pytest.mark.parametrize("grade", [7.5, -1, 11, "9", float("nan"), True])
@@ -121,4 +124,5 @@ def test_an_imported_half_score_is_named_not_rounded() -> None:
     data = CdasiGrid().to_json() | {"periungual": 1.5, "alopecia": 1.0}
     grid = CdasiGrid.from_json(data)
     assert grid.problems() == ["Periungual must be a whole number 0–2, not 1.5."]
-    assert grid.alopecia == 1 and isinstance(grid.alopecia, int)
+    assert grid.alopecia == 1
+    assert isinstance(grid.alopecia, int)

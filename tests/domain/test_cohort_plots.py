@@ -79,15 +79,18 @@ def test_each_line_is_aligned_to_day_zero_of_its_index_course() -> None:
     first = spec.lines[0].points[2]
     assert first.assessment_id == 103
     assert first.tooltip == "P-01\nCDASI activity: 20 (moderate)\nday +80 from the upadacitinib start"
-    assert spec.lines[1].x_stop == 150.0 and spec.lines[0].x_stop is None
+    assert spec.lines[1].x_stop == 150.0
+    assert spec.lines[0].x_stop is None
     # stopped on day 150: the dashed part joins the last value on the drug (day 84) to day 200
     assert [p.x for p in spec.lines[1].on_drug] == [-10.0, 84.0]
     assert [p.x for p in spec.lines[1].off_drug] == [84.0, 200.0]
-    assert spec.lines[0].off_drug == () and spec.lines[0].on_drug == spec.lines[0].points
+    assert spec.lines[0].off_drug == ()
+    assert spec.lines[0].on_drug == spec.lines[0].points
 
     assert spec.lines[0].patient_id == 1
     assert spec.x_label == "Time from the upadacitinib start (day 0)"
-    assert spec.x_range[0] < -30 and spec.x_range[1] > 300
+    assert spec.x_range[0] < -30
+    assert spec.x_range[1] > 300
     assert "0" in [t.label for t in spec.ticks]
     assert [b.label for b in spec.bands] == ["Mild ≤ 14", "Moderate 15–26", "Severe > 26"]
 
@@ -98,7 +101,7 @@ def test_median_line_uses_baseline_then_bins_nearest_on_drug_values() -> None:
         (0.0, 26.0, 4, 22.0, 31.0),  # baselines 28, 24, 40, 16
         (84.0, 17.0, 4, 12.5, 20.0),  # P-01: day 80 beats day 88 (nearer); 14, 20, 8
     ]  # day 168: only P-01 on the drug (P-02's day 200 is off it), below 3 patients
-    assert spec.median[0].tooltip == "Median 26 (IQR 22–31; n = 4)\nBaseline (day -90 to 7)"
+    assert spec.median[0].tooltip == "Median 26 (IQR 22–31; n = 4)\nBaseline (day −90 to 7)"
     assert spec.median[1].tooltip == "Median 17 (IQR 12.5–20; n = 4)\nDay 84 ± 42"
     assert spec.median_style == MEDIAN_LINE
     assert spec.median_rule.startswith("Median line: at day 0, each patient's baseline")
@@ -121,7 +124,7 @@ def test_patients_without_the_index_drug_or_values_are_listed_with_a_reason() ->
     spec = build_spaghetti(COHORT, "cdasi_activity", UPA, CUTOFF)
     assert [(e.patient_id, e.study_id, e.reason) for e in spec.excluded] == [
         (4, "P-04", "no upadacitinib course"),
-        (5, "P-05", "no CDASI activity values from day -90 to the data cut-off"),
+        (5, "P-05", "no CDASI activity values from day −90 to the data cut-off"),
         (6, "P-06", "upadacitinib start known only to the year: cannot be aligned to day 0"),
     ]
     assert spec.notes == (
@@ -137,9 +140,11 @@ def test_spaghetti_of_another_measure_has_its_own_axis_and_no_bands() -> None:
     ck = build_spaghetti([NO_VALUES, A], "ck", UPA, CUTOFF, group_label="DM")
     assert [line.study_id for line in ck.lines] == ["P-05"]
     assert ck.title == "CK, DM: days from the upadacitinib start"
-    assert ck.unit == "U/L" and ck.bands == () and ck.y.log_available
+    assert ck.unit == "U/L"
+    assert ck.bands == ()
+    assert ck.y.log_available
     assert ck.lines[0].points[0].tooltip.startswith("P-05\nCK: 300 U/L\n")
-    assert [e.reason for e in ck.excluded] == ["no CK values from day -90 to the data cut-off"]
+    assert [e.reason for e in ck.excluded] == ["no CK values from day −90 to the data cut-off"]
 
 
 def test_patient_data_from_a_record() -> None:
@@ -183,7 +188,8 @@ def test_swimmer_rows_prior_jak_phase_ongoing_arrow_and_discontinuation() -> Non
     assert [(e.x, e.grade, e.style.colour, e.style.text) for e in last.events] == [
         (120.0, 3, VERMILLION, "3")
     ]
-    assert last.discontinuation is not None and last.discontinuation.x == 150.0
+    assert last.discontinuation is not None
+    assert last.discontinuation.x == 150.0
     assert last.discontinuation.reason == "Adverse event: acneiform eruption (grade 3)"
     assert last.discontinuation.tooltip == (
         "upadacitinib stopped day +150\nAdverse event: acneiform eruption (grade 3)"
@@ -193,11 +199,10 @@ def test_swimmer_rows_prior_jak_phase_ongoing_arrow_and_discontinuation() -> Non
         ("P-09", "upadacitinib started after the data cut-off"),
     ]
     labels = [e.label for e in spec.legend]
-    assert labels[:2] == ["tofacitinib", "upadacitinib"] and "upadacitinib stopped" in labels
-    assert (
-        "Ongoing at the data cut-off" in labels
-        and "Adverse event, grade 3 (severe or hospitalisation)" in labels
-    )
+    assert labels[:2] == ["tofacitinib", "upadacitinib"]
+    assert "upadacitinib stopped" in labels
+    assert "Ongoing at the data cut-off" in labels
+    assert "Adverse event, grade 3 (severe or hospitalisation)" in labels
 
 
 def test_swimmer_keeps_partial_dates_fuzzy_and_can_order_by_study_id() -> None:
@@ -216,5 +221,6 @@ def test_swimmer_keeps_partial_dates_fuzzy_and_can_order_by_study_id() -> None:
 
 def test_the_swimmer_names_the_group_it_shows() -> None:
     spec = build_swimmer([C], UPA, CUTOFF, group_label="DM + ADM patients")
-    assert spec.title == "Time on upadacitinib, DM + ADM patients" and spec.group_label == "DM + ADM patients"
+    assert spec.title == "Time on upadacitinib, DM + ADM patients"
+    assert spec.group_label == "DM + ADM patients"
     assert build_swimmer([C], UPA, CUTOFF).title == "Time on upadacitinib, All patients"

@@ -54,13 +54,15 @@ def test_index_drug_stopped_before_cutoff_adds_an_after_phase() -> None:
         (PhaseKind.INDEX, date(2021, 8, 9), date(2022, 2, 20)),
         (PhaseKind.AFTER, date(2022, 2, 20), CUTOFF),
     ]
-    assert phases[1].contains(date(2022, 2, 20)) and not phases[1].contains(date(2022, 2, 21))
+    assert phases[1].contains(date(2022, 2, 20))
+    assert not phases[1].contains(date(2022, 2, 21))
 
 
 def test_stop_after_the_cutoff_is_ongoing_at_the_cutoff() -> None:
     courses = [_stopped("upadacitinib", "2021-01", "2023-09", DrugClass.JAK)]
     (phase,) = treatment_phases(courses, "upadacitinib", CUTOFF)
-    assert phase.end is None and phase.end_or(CUTOFF) == CUTOFF
+    assert phase.end is None
+    assert phase.end_or(CUTOFF) == CUTOFF
 
 
 def test_no_index_drug_means_no_phases() -> None:
@@ -80,7 +82,8 @@ def test_prior_immunosuppressants_counts_distinct_systemic_drugs_before_the_inde
     )
     assert [c.drug for c in prior_jak_courses(courses, "upadacitinib")] == ["tofacitinib"]
     course = index_course(courses, "UPADACITINIB")
-    assert course is not None and course.start == PartialDate.parse("2020-09-14")
+    assert course is not None
+    assert course.start == PartialDate.parse("2020-09-14")
 
 
 def test_status_with_the_index_drug_and_drugs_taken_at_the_cut_off() -> None:

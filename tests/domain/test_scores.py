@@ -82,11 +82,10 @@ def test_forty_to_thirty_meets_the_points_criterion_and_says_so() -> None:
     assert change.met_text == "points criterion (≥ 5 points, Anyanwu 2015)"
     assert change.verdict.startswith("improved: meets the points criterion (≥ 5 points, Anyanwu 2015)")
     old = cdasi_change(40, 30, BY_BASELINE)  # MyoCase's earlier rule asked for 40 % above 14
-    assert old.direction is Direction.NONE and old.met == (Criterion.POINTS,)
-    assert (
-        "meets the points criterion" in old.verdict
-        and "rule in force: points up to a baseline of 14" in old.verdict
-    )
+    assert old.direction is Direction.NONE
+    assert old.met == (Criterion.POINTS,)
+    assert "meets the points criterion" in old.verdict
+    assert "rule in force: points up to a baseline of 14" in old.verdict
 
 
 def test_worsening_is_judged_by_the_same_rule() -> None:
@@ -164,9 +163,12 @@ def test_worked_example_by_hand() -> None:
     # = 39.2 % → 7.5 · extramuscular 5→1: 40 % (edge) → 15.  Total 62.5: major.
     result = total_improvement_score(visit(**FULL_BASE), visit(**FULL_FOLLOW))
     assert [i.points for i in result.items] == [17.5, 5, 10, 7.5, 7.5, 15]
-    assert result.total == 62.5 and result.category == "major" and result.missing == ()
+    assert result.total == 62.5
+    assert result.category == "major"
+    assert result.missing == ()
     enzyme = next(i for i in result.items if i.key == "enzyme")
-    assert enzyme.improvement == pytest.approx(39.2156862745) and "CK" in enzyme.detail
+    assert enzyme.improvement == pytest.approx(39.2156862745)
+    assert "CK" in enzyme.detail
 
 
 def test_juvenile_thresholds() -> None:
@@ -178,26 +180,30 @@ def test_missing_measure_is_named_and_not_guessed() -> None:
     base = {k: v for k, v in FULL_BASE.items() if k != "haq"}
     result = total_improvement_score(visit(**base), visit(**FULL_FOLLOW))
     assert result.missing == ("HAQ-DI",)
-    assert result.total is None and result.category is None
+    assert result.total is None
+    assert result.category is None
     assert _points(result, "physician_global") == 17.5  # the others are still shown
 
 
 def test_imacs_definition_of_improvement() -> None:
     result = imacs_improvement(visit(**FULL_BASE), visit(**FULL_FOLLOW))
     assert result.met is True
-    assert "MMT-8" not in result.improved and len(result.improved) == 5
+    assert "MMT-8" not in result.improved
+    assert len(result.improved) == 5
 
 
 def test_imacs_fails_when_mmt_worsens() -> None:
     follow = {**FULL_FOLLOW, "mmt8_total": 80}
     result = imacs_improvement(visit(**FULL_BASE), visit(**follow))
-    assert result.worsened == ("MMT-8",) and result.met is False
+    assert result.worsened == ("MMT-8",)
+    assert result.met is False
 
 
 def test_imacs_missing_measure() -> None:
     follow = {k: v for k, v in FULL_FOLLOW.items() if k != "patient_global"}
     result = imacs_improvement(visit(**FULL_BASE), visit(**follow))
-    assert result.met is None and result.missing == ("Patient global activity",)
+    assert result.met is None
+    assert result.missing == ("Patient global activity",)
 
 
 MMT_150_STABLE = dict(mmt8_total=140, mmt8_max=150)  # 93 % of the maximum
@@ -210,25 +216,32 @@ def test_imacs_does_not_compare_mmt_totals_of_different_maxima() -> None:
     result = imacs_improvement(visit(**base), visit(**follow))
     # raw totals would read (75 − 140) ÷ 140 = 46 % worse, and MMT-8 may not be among the worse: "not met"
     assert "MMT-8" not in result.worsened
-    assert result.met is None and result.missing == ("MMT-8",)
+    assert result.met is None
+    assert result.missing == ("MMT-8",)
     assert result.notes == ("MMT-8 maxima differ: of 150 at baseline, of 80 at follow-up",)
     tis = total_improvement_score(visit(**base), visit(**follow))
     mmt = next(i for i in tis.items if i.key == "mmt")
-    assert mmt.points is None and mmt.detail == result.notes[0] and tis.missing == ("MMT-8",)
+    assert mmt.points is None
+    assert mmt.detail == result.notes[0]
+    assert tis.missing == ("MMT-8",)
 
 
 def test_imacs_with_the_same_maximum_compares_the_totals() -> None:
     base = {**FULL_BASE, "mmt8_total": 70, "mmt8_max": 80}
     follow = {**FULL_FOLLOW, "mmt8_total": 75, "mmt8_max": 80}
     result = imacs_improvement(visit(**base), visit(**follow))
-    assert result.met is True and result.notes == () and "MMT-8" not in result.improved  # +7 % only
+    assert result.met is True
+    assert result.notes == ()
+    assert "MMT-8" not in result.improved
 
 
 def test_aldolase_factor_is_configurable() -> None:
     base, follow = visit(aldolase=30.0, aldolase_uln=7.5), visit(aldolase=21.0, aldolase_uln=7.5)
     default = next(i for i in total_improvement_score(base, follow).items if i.key == "enzyme")
-    assert default.improvement == 40.0 and default.points == 7.5  # 9 ÷ (7.5 × 3): like AST
+    assert default.improvement == 40.0
+    assert default.points == 7.5
     wider = next(
         i for i in total_improvement_score(base, follow, aldolase_factor=15).items if i.key == "enzyme"
     )
-    assert wider.improvement == 8.0 and wider.points == 2.5
+    assert wider.improvement == 8.0
+    assert wider.points == 2.5

@@ -8,8 +8,8 @@ from datetime import date
 
 from myocase.domain.dates import PartialDate
 from myocase.domain.phases import PhaseKind
-from myocase.domain.plot_spec import date_ticks, day_ticks, num
-from myocase.domain.records import MedicationCourse, Photo, SeriesSettings
+from myocase.domain.plot_spec import date_ticks, day_ticks, log_scale, value_text
+from myocase.domain.records import Assessment, MedicationCourse, Photo, SeriesSettings
 from myocase.domain.scores import SeverityBands
 from myocase.domain.style import (
     AE_COLOURS,
@@ -82,7 +82,8 @@ def test_phase_bands_from_overlapping_open_ended_and_partial_courses() -> None:
     assert spec.phases[2].tooltip == (
         "upadacitinib: 2020-09-14 → ongoing at the data cut-off (2023-06-30) (1019 days)"
     )
-    assert spec.cutoff_x == 19538.0 and spec.day_zero_x == 18519.0
+    assert spec.cutoff_x == 19538.0
+    assert spec.day_zero_x == 18519.0
 
 
 def test_lanes_grouped_by_class_one_bar_per_course() -> None:
@@ -104,9 +105,11 @@ def test_partial_dates_carry_their_whole_period_as_fuzzy_ranges() -> None:
     bars = {b.course_id: b for b in timeline().bars}
     hcq = bars[1]  # 2017 → 2018, known to the year
     assert (hcq.x_start, hcq.x_end) == (17167.0, 17896.0)  # 2017-01-01 → 2018-12-31
-    assert hcq.fuzzy_start == (17167.0, 17531.0) and hcq.fuzzy_end == (17532.0, 17896.0)
+    assert hcq.fuzzy_start == (17167.0, 17531.0)
+    assert hcq.fuzzy_end == (17532.0, 17896.0)
     mtx = bars[2]  # 2017-06 → 2019-02, known to the month
-    assert mtx.fuzzy_start == (17318.0, 17347.0) and mtx.fuzzy_end == (17928.0, 17955.0)
+    assert mtx.fuzzy_start == (17318.0, 17347.0)
+    assert mtx.fuzzy_end == (17928.0, 17955.0)
     assert "2017-06 → 2019-02" in mtx.tooltip
     assert "Start known only to the month; stop known only to the month" in mtx.tooltip
     assert "Stop reason: Inefficacy" in mtx.tooltip
@@ -117,13 +120,15 @@ def test_partial_dates_carry_their_whole_period_as_fuzzy_ranges() -> None:
 def test_open_ended_courses_run_to_the_cutoff_with_an_arrow() -> None:
     bars = {b.course_id: b for b in timeline().bars}
     upa = bars[7]
-    assert upa.open_ended and upa.x_end == 19538.0
+    assert upa.open_ended
+    assert upa.x_end == 19538.0
     assert upa.label == "upadacitinib 15 mg once daily"
     assert "2020-09-14 → ongoing at the data cut-off (2023-06-30)" in upa.tooltip
     assert not bars[6].open_ended
     late_stop = course("azathioprine", "2022-01-01", "2024-02-01", DrugClass.CONVENTIONAL, 9)
     bar = next(b for b in timeline(courses=[late_stop]).bars)
-    assert bar.open_ended and bar.x_end == 19538.0
+    assert bar.open_ended
+    assert bar.x_end == 19538.0
     assert "(after the data cut-off, 2023-06-30)" in bar.tooltip
 
 
@@ -136,7 +141,8 @@ def test_days_from_index_conversion() -> None:
     spec = timeline(
         [make_assessment(1, "2020-12-07", cdasi_activity=18, id=21)], events, photos, x_mode="index_days"
     )
-    assert spec.x_mode == "index_days" and spec.x_label == "Time from the upadacitinib start (day 0)"
+    assert spec.x_mode == "index_days"
+    assert spec.x_label == "Time from the upadacitinib start (day 0)"
     bars = {b.course_id: b for b in spec.bars}
     assert (bars[6].x_start, bars[6].x_end) == (-469.0, 6.0)
     assert bars[1].fuzzy_start == (-1352.0, -988.0)
@@ -144,20 +150,21 @@ def test_days_from_index_conversion() -> None:
     assert [(p.x_start, p.x_end) for p in spec.phases] == [(-1352.0, -469.0), (-469.0, 0.0), (0.0, 1019.0)]
     assert spec.track("cdasi_activity").series[0].points[0].x == 84.0  # type: ignore[union-attr]
     assert (spec.events[0].x, spec.photos[0].x) == (260.0, 84.0)
-    assert spec.day_zero_x == 0.0 and spec.cutoff_x == 1019.0
+    assert spec.day_zero_x == 0.0
+    assert spec.cutoff_x == 1019.0
     assert "0" in [t.label for t in spec.ticks]
 
 
 def test_without_the_index_drug_days_count_from_the_first_treatment() -> None:
     spec = timeline(courses=COURSES[:2], x_mode="index_days")
     first = min(COURSES[:2], key=lambda c: c.start)
-    assert spec.x_mode == "index_days" and spec.x_label.startswith(
-        "Time from the start of the first recorded treatment"
-    )
+    assert spec.x_mode == "index_days"
+    assert spec.x_label.startswith("Time from the start of the first recorded treatment")
     assert spec.notes == (
         f"No upadacitinib course: day 0 is the start of the first recorded treatment ({first.drug}).",
     )
-    assert spec.day_zero_x is None and min(b.x_start for b in spec.bars) == 0.0
+    assert spec.day_zero_x is None
+    assert min(b.x_start for b in spec.bars) == 0.0
     assert not [p for p in spec.phases if p.kind is PhaseKind.INDEX]
 
 
@@ -177,9 +184,12 @@ def test_index_start_known_to_the_month_counts_from_its_first_day() -> None:
 def test_tracks_without_data_are_left_out() -> None:
     spec = timeline([make_assessment(1, "2021-01-04", cdasi_activity=20, id=1)])
     assert [t.key for t in spec.tracks] == ["cdasi_activity"]
-    assert spec.events == () and spec.photos == ()
+    assert spec.events == ()
+    assert spec.photos == ()
     labels = [e.label for e in spec.legend]
-    assert "CDASI activity" in labels and "CK" not in labels and "Photo" not in labels
+    assert "CDASI activity" in labels
+    assert "CK" not in labels
+    assert "Photo" not in labels
     assert not any(label.startswith("Adverse event") for label in labels)
     assert [t.key for t in timeline().tracks] == []
 
@@ -218,8 +228,10 @@ def test_ck_track_has_its_uln_and_a_log_scale() -> None:
     ]
     spec = timeline(visits)
     ck = spec.track("ck")
-    assert ck is not None and ck.y.log_available
-    assert ck.y.log_range == (100.0, 1000.0) and [t.label for t in ck.y.log_ticks] == ["100", "1000"]
+    assert ck is not None
+    assert ck.y.log_available
+    assert ck.y.log_range == (100.0, 1000.0)
+    assert [t.label for t in ck.y.log_ticks] == ["100", "1000"]
     assert ck.y.range == (0.0, 1000.0)  # 900 × 1.1 rounded up
     pieces = [(r.y, r.x_start, r.x_end) for r in ck.references]
     assert pieces == [(170.0, spec.x_range[0], 18813.0), (200.0, 18813.0, spec.x_range[1])]  # 2021-07-05
@@ -229,7 +241,8 @@ def test_ck_track_has_its_uln_and_a_log_scale() -> None:
 def test_severity_bands_take_their_thresholds_as_a_parameter() -> None:
     visits = [make_assessment(1, "2021-01-04", cdasi_activity=44, id=1)]
     default = timeline(visits).track("cdasi_activity")
-    assert default is not None and default.y.range == (0.0, 50.0)
+    assert default is not None
+    assert default.y.range == (0.0, 50.0)
     assert [(b.y_low, b.y_high, b.label) for b in default.bands] == [
         (0.0, 14.5, "Mild ≤ 14"), (14.5, 26.5, "Moderate 15–26"), (26.5, 50.0, "Severe > 26"),
     ]  # fmt: skip
@@ -248,9 +261,11 @@ def test_prednisone_is_a_step_line_of_recorded_doses() -> None:
     visits = [make_assessment(1, d, cdasi_activity=None, prednisone_mg=mg, id=n) for n, (d, mg) in enumerate(
         [("2021-01-04", 20.0), ("2021-04-05", 10.0), ("2021-07-05", 7.5)], start=1)]  # fmt: skip
     track = timeline(visits).track("prednisone_mg")
-    assert track is not None and track.unit == "mg/day"
+    assert track is not None
+    assert track.unit == "mg/day"
     series = track.series[0]
-    assert series.step and [(p.x, p.y) for p in series.points] == [
+    assert series.step
+    assert [(p.x, p.y) for p in series.points] == [
         (18631.0, 20.0),
         (18722.0, 10.0),
         (18813.0, 7.5),
@@ -271,7 +286,8 @@ def test_events_and_photos_are_placed_at_their_dates() -> None:
     spec = timeline(events=events, photos=photos)
     zoster = spec.events[0]
     assert (zoster.x, zoster.x_end, zoster.grade, zoster.event_id) == (18779.0, 18800.0, 2, 31)
-    assert zoster.style == ae_style(2) and zoster.style.text == "2"
+    assert zoster.style == ae_style(2)
+    assert zoster.style.text == "2"
     assert zoster.tooltip.splitlines() == [
         "herpes zoster: grade 2 (Moderate)",
         "Onset 2021-06-01 (day +260 from the upadacitinib start)",
@@ -279,12 +295,14 @@ def test_events_and_photos_are_placed_at_their_dates() -> None:
         "Not serious; suspected drug: upadacitinib",
         "Action: Interrupted; outcome: Unknown",
     ]
-    assert spec.events[1].style.colour == VERMILLION and spec.events[1].x_end is None
+    assert spec.events[1].style.colour == VERMILLION
+    assert spec.events[1].x_end is None
     assert [(p.x, p.photo_id, p.caption) for p in spec.photos] == [(18603.0, 41, "Before")]
     assert spec.photos[0].tooltip == "Photo, 2020-12-07 (day +84 from the upadacitinib start)\nface\nBefore"
     assert spec.notes == ("1 undated photo not shown.",)
     labels = [e.label for e in spec.legend]
-    assert "Adverse event, grade 2 (moderate)" in labels and "Photo" in labels
+    assert "Adverse event, grade 2 (moderate)" in labels
+    assert "Photo" in labels
 
 
 def test_records_after_the_cutoff_are_left_out_with_a_note() -> None:
@@ -294,7 +312,8 @@ def test_records_after_the_cutoff_are_left_out_with_a_note() -> None:
         courses=[*COURSES, course("baricitinib", "2023-09", None, DrugClass.JAK, 8)],
     )
     assert [p.assessment_id for p in spec.tracks[0].series[0].points] == [1]
-    assert spec.events == () and 8 not in [b.course_id for b in spec.bars]
+    assert spec.events == ()
+    assert 8 not in [b.course_id for b in spec.bars]
     assert spec.notes == ("3 records dated after the data cut-off not shown.",)
     assert spec.x_range[1] > spec.cutoff_x
 
@@ -341,7 +360,8 @@ def test_day_ticks_are_months_over_a_long_range_and_weeks_over_a_short_one() -> 
 
 def test_a_zoomed_view_gets_finer_ticks_by_the_same_rule() -> None:
     dated, days = timeline(), timeline(x_mode="index_days")
-    assert dated.ticks_for(*dated.x_range) == dated.ticks and days.ticks_for(*days.x_range) == days.ticks
+    assert dated.ticks_for(*dated.x_range) == dated.ticks
+    assert days.ticks_for(*days.x_range) == days.ticks
     assert dated.ticks_for(18642.0, 18981.0)[0].label == "Mar 2021"
     assert [t.label for t in days.ticks_for(-10, 50)] == ["0", "14 d", "28 d", "42 d"]
 
@@ -353,12 +373,22 @@ def test_legend_names_each_colour_once() -> None:
         "Phase: Prior immunosuppressants", "Phase: tofacitinib", "Phase: upadacitinib", "tofacitinib", "upadacitinib",
     ]  # fmt: skip
     assert len(labels) == len(set(labels))
-    assert "Date known only to the month or year" in labels and "Ongoing at the data cut-off" in labels
+    assert "Date known only to the month or year" in labels
+    assert "Ongoing at the data cut-off" in labels
     assert labels[-1] == "Data cut-off"
 
 
-def test_number_formatting_keeps_the_recorded_value() -> None:
-    assert [num(v) for v in (420.0, 3.45, 0.125, 12.5, 1e6)] == ["420", "3.45", "0.125", "12.5", "1000000"]
+def test_tooltips_and_ticks_write_numbers_as_the_tables_do() -> None:
+    """As recorded, grouped from 10,000 on, no trailing zeros (``numbers.readable`` and ``shown``)."""
+    ck = Assessment(1, date(2021, 3, 1), ck=12000.0, ck_uln=170.0)
+    assert value_text("ck", ck, SeverityBands()) == "CK: 12,000 U/L (70.59 × ULN 170 U/L)"
+    half = Assessment(1, date(2021, 3, 1), ck=425.0, ck_uln=170.0)
+    assert value_text("ck", half, SeverityBands()) == "CK: 425 U/L (2.5 × ULN 170 U/L)"  # not "2.50"
+    haq = Assessment(1, date(2021, 3, 1), haq=0.125)
+    assert value_text("haq", haq, SeverityBands()) == "HAQ-DI: 0.125"
+    decades = log_scale([40.0, 12000.0])
+    assert decades is not None
+    assert [t.label for t in decades[1]] == ["10", "100", "1000", "10,000", "100,000"]
 
 
 # ----------------------------------------------------------------- renderer independence and style
@@ -382,7 +412,8 @@ def test_the_spec_holds_only_plain_values_and_no_records() -> None:
 
 
 def test_style_table_covers_every_class_phase_and_grade() -> None:
-    assert set(CLASS_COLOURS) == set(DrugClass) and set(PHASE_ALPHA) == set(PhaseKind)
+    assert set(CLASS_COLOURS) == set(DrugClass)
+    assert set(PHASE_ALPHA) == set(PhaseKind)
     for kind in PhaseKind:
         assert 0 < phase_style(kind, "upadacitinib").alpha < 0.5  # light bands
     assert phase_style(PhaseKind.JAK, "tofacitinib").colour == SKY_BLUE
@@ -392,7 +423,8 @@ def test_style_table_covers_every_class_phase_and_grade() -> None:
         CLASS_COLOURS[c]
         for c in (DrugClass.CONVENTIONAL, DrugClass.BIOLOGIC, DrugClass.IVIG, DrugClass.ANTIMALARIAL)
     ]
-    assert all(g[1:3] == g[3:5] == g[5:7] for g in greys) and len(set(greys)) == 4
+    assert all(g[1:3] == g[3:5] == g[5:7] for g in greys)
+    assert len(set(greys)) == 4
     assert set(AE_COLOURS) == {1, 2, 3, 4, 5}
     assert (ae_style(1).colour, ae_style(3).colour, ae_style(5).colour) == (YELLOW, VERMILLION, VERMILLION)
     assert [ae_style(g).text for g in range(1, 6)] == ["1", "2", "3", "4", "5"]

@@ -46,15 +46,19 @@ def assert_well_placed(spec: TimelineSpec) -> None:
     for (_, end), (start, _) in pairwise(slots):
         assert end + gap <= start + 1e-6  # never overlapping, in the photos' order
     for x0, x1 in slots:
-        assert x1 - x0 == pytest.approx(strip.slot_width) and strip.slot_width > 0
-        assert spec.x_range[0] - 1e-6 <= x0 and x1 <= spec.x_range[1] + 1e-6
+        assert x1 - x0 == pytest.approx(strip.slot_width)
+        assert strip.slot_width > 0
+        assert spec.x_range[0] - 1e-6 <= x0
+        assert x1 <= spec.x_range[1] + 1e-6
         assert not [b for b in boundaries(spec) if x0 < b < x1], (x0, x1)
 
 
 def test_a_thumbnail_sits_at_its_date_when_there_is_room() -> None:
     spec = timeline(photos=[shot(41, date(2022, 3, 1))])
     (only,) = spec.strip.photos
-    assert only.x == 19052.0 and only.centre == only.x and only.leader is None  # 2022-03-01, mid upadacitinib
+    assert only.x == 19052.0
+    assert only.centre == only.x
+    assert only.leader is None
     span = spec.x_range[1] - spec.x_range[0]
     assert spec.strip.slot_width == pytest.approx(PREFERRED_SHARE * span)
     assert_well_placed(spec)
@@ -91,23 +95,24 @@ def test_a_thumbnail_stays_between_its_own_phase_lines_where_they_leave_room() -
     spec = timeline(photos=[shot(41, date(2022, 3, 30))], courses=courses)  # six days before the stop
     (thumb,) = spec.strip.photos
     on_drug = next(p for p in spec.phases if p.label == "upadacitinib")
-    assert on_drug.x_start < thumb.slot[0] and thumb.slot[1] < on_drug.x_end  # slots shrink to stay in it
+    assert on_drug.x_start < thumb.slot[0]
+    assert thumb.slot[1] < on_drug.x_end
     span = spec.x_range[1] - spec.x_range[0]
     assert HOME_SHARE * span <= spec.strip.slot_width < PREFERRED_SHARE * span
-    assert thumb.leader == (thumb.x, thumb.centre) and thumb.caption[1] == "on upadacitinib"
+    assert thumb.leader == (thumb.x, thumb.centre)
+    assert thumb.caption[1] == "on upadacitinib"
     assert_well_placed(spec)
     short = [courses[0], replace(courses[1], stop=PartialDate.parse("2022-02-20"))]  # 196 days: too short
     spec = timeline(photos=[shot(41, date(2022, 2, 14))], courses=short)
     (thumb,) = spec.strip.photos
     after = next(p for p in spec.phases if p.label == "After upadacitinib")
-    assert after.x_start < thumb.slot[0] and thumb.leader == (
+    assert after.x_start < thumb.slot[0]
+    assert thumb.leader == (
         thumb.x,
         thumb.centre,
-    )  # next door, led to its date
-    assert (
-        spec.strip.slot_width == pytest.approx(PREFERRED_SHARE * span, rel=0.2)
-        and thumb.caption[1] == "on upadacitinib"
     )
+    assert spec.strip.slot_width == pytest.approx(PREFERRED_SHARE * span, rel=0.2)
+    assert thumb.caption[1] == "on upadacitinib"
     assert_well_placed(spec)
 
 
@@ -151,7 +156,8 @@ def test_photos_beyond_what_fits_are_left_out_with_a_note() -> None:
     spec = timeline(photos=[shot(100 + n, day) for n, day in enumerate(days)])
     strip = spec.strip
     span = spec.x_range[1] - spec.x_range[0]
-    assert strip.slot_width == pytest.approx(MIN_SHARE * span) and 0 < len(strip.photos) < 16
+    assert strip.slot_width == pytest.approx(MIN_SHARE * span)
+    assert 0 < len(strip.photos) < 16
     assert_well_placed(spec)
     assert f"{16 - len(strip.photos)} photos left out" in strip.note
 
@@ -160,7 +166,8 @@ def test_a_thumbnail_shows_the_crop_with_its_annotations_in_the_crops_coordinate
     arrow = Shape(ShapeKind.ARROW, ((0.3, 0.4), (0.5, 0.6)))
     crop = Crop(0.2, 0.2, 0.7, 0.6)
     (thumb,) = timeline(photos=[shot(41, date(2022, 3, 1), crop=crop, annotations=(arrow,))]).strip.photos
-    assert thumb.crop == crop and thumb.annotations == (shape_in_crop(arrow, crop),)
+    assert thumb.crop == crop
+    assert thumb.annotations == (shape_in_crop(arrow, crop),)
     assert thumb.aspect == (0.4 * 10) / (0.5 * 10)  # the shown part's height ÷ width (a 10 × 10 photo)
 
 

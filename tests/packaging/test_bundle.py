@@ -104,7 +104,8 @@ def test_demo_stats_and_report_run_from_an_empty_folder(bundle: Path, here: Path
     report = run(program, here, home, "report", "--db", "series.myocase", "--out", "report.pdf")
     assert report.returncode == 0, report.stderr
     pdf = (here / "report.pdf").read_bytes()
-    assert pdf.startswith(b"%PDF") and len(pdf) > 100_000
+    assert pdf.startswith(b"%PDF")
+    assert len(pdf) > 100_000
     assert b"DejaVuSans" in pdf  # the bundled fonts were found and embedded
     assert sorted(p.name for p in here.iterdir()) == ["report.pdf", "series.myocase"]
 
@@ -148,7 +149,8 @@ def test_the_window_opens_offscreen_and_ctrl_c_closes_it(bundle: Path, here: Pat
     assert window.wait(timeout=30) == 130
     printed = _messages(log)
     assert "myocase: interrupted" in printed
-    assert "Traceback" not in printed and "error" not in printed.lower()
+    assert "Traceback" not in printed
+    assert "error" not in printed.lower()
 
 
 @pytest.mark.skipif(not (shutil.which("Xvfb") and shutil.which("xdotool")), reason="needs Xvfb and xdotool")
@@ -173,7 +175,8 @@ def test_the_window_opens_on_an_x_server_and_ctrl_q_quits(bundle: Path, here: Pa
         keys = ["xdotool", "windowfocus", "--sync", window_id, "key", "--clearmodifiers", "ctrl+q"]
         subprocess.run(keys, env={**os.environ, "DISPLAY": display}, check=True, timeout=30)
         assert window.wait(timeout=30) == 0, _messages(log)
-        assert "Traceback" not in _messages(log) and "Could not load" not in _messages(log)
+        assert "Traceback" not in _messages(log)
+        assert "Could not load" not in _messages(log)
     finally:
         server.terminate()
         server.wait()
@@ -218,9 +221,9 @@ def test_the_licences_and_about_cover_every_runtime_dependency(bundle: Path) -> 
     for dist in runtime_distributions(extras=()):  # the extras (HEIC, database servers) stay out
         assert f"\n{dist.metadata['Name']} {dist.version}: " in index
         assert canonical(f"{dist.metadata['Name']}-{dist.version}") in carried, dist.metadata["Name"]
-    assert (
-        "\npython 3." in index.lower() and "\npyinstaller 6." in index.lower() and "\nDejaVu fonts" in index
-    )
+    assert "\npython 3." in index.lower()
+    assert "\npyinstaller 6." in index.lower()
+    assert "\nDejaVu fonts" in index
     qt = licences / "PySide6-Essentials"
     assert {p.name for p in qt.iterdir()} >= {"LGPL-3.0.txt", "GPL-3.0.txt", "NOTICE.txt"}
     assert all(any(folder.iterdir()) for folder in licences.iterdir() if folder.is_dir())
@@ -250,4 +253,5 @@ def test_the_linux_archive_installs_the_menu_entry_and_file_type(
     subprocess.run(
         [str(folder / "install-linux.sh"), "--uninstall"], env=env, check=True, capture_output=True
     )
-    assert not (home / "data" / "applications" / "myocase.desktop").exists() and not command.exists()
+    assert not (home / "data" / "applications" / "myocase.desktop").exists()
+    assert not command.exists()

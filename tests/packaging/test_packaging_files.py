@@ -32,7 +32,8 @@ def test_the_desktop_entry_opens_myocase_files_and_no_other_sqlite_file() -> Non
     entry = _desktop_entry()
     assert entry["Exec"] == "myocase %f"
     assert entry["MimeType"].rstrip(";").split(";") == [rules.MIME_TYPE]
-    assert entry["Icon"] == "myocase" and entry["Type"] == "Application"
+    assert entry["Icon"] == "myocase"
+    assert entry["Type"] == "Application"
 
 
 def test_the_mime_type_is_the_myocase_extension_only() -> None:
@@ -58,7 +59,8 @@ def test_windows_and_macos_associate_the_same_extension_and_type() -> None:
     claimed = set(re.findall(r'Subkey: "Software\\Classes\\(\.[^"\\]+)', script))
     assert claimed == {f".{rules.EXTENSION}"}
     assert f'ValueName: "Content Type"; ValueData: "{rules.MIME_TYPE}"' in script
-    assert "PrivilegesRequired=lowest" in script and "ChangesAssociations=yes" in script
+    assert "PrivilegesRequired=lowest" in script
+    assert "ChangesAssociations=yes" in script
     plist = rules.mac_info_plist("1.2.3")
     (declared,) = plist["UTExportedTypeDeclarations"]
     assert declared["UTTypeTagSpecification"] == {
@@ -108,7 +110,8 @@ def test_icons_are_rendered_from_the_svg(tmp_path: Path) -> None:
     with Image.open(tmp_path / "myocase.ico") as ico:
         assert ico.info["sizes"] == {(s, s) for s in (16, 24, 32, 48, 64, 128, 256)}
     with Image.open(tmp_path / "myocase.icns") as icns:
-        assert icns.format == "ICNS" and icns.size == (1024, 1024)
+        assert icns.format == "ICNS"
+        assert icns.size == (1024, 1024)
     with Image.open(tmp_path / "myocase.png") as png:
         assert png.size == (256, 256)
         assert png.convert("RGBA").getpixel((0, 0))[3] == 0  # transparent outside the rounded square
@@ -130,7 +133,8 @@ def licences():  # type: ignore[no-untyped-def]
 
 def _module_file(name: str) -> str:
     spec = importlib.util.find_spec(name)
-    assert spec is not None and spec.origin is not None
+    assert spec is not None
+    assert spec.origin is not None
     return spec.origin
 
 
@@ -141,11 +145,14 @@ def test_each_bundled_file_is_traced_to_its_licence(licences, tmp_path: Path) ->
     sources = [_module_file("numpy"), _module_file("PySide6.QtCore"), str(own / "launcher.py")]
     found = {licences.canonical(c.name): c for c in licences.components(sources, own_folders=[own])}
     assert {"myocase", "numpy", "pyside6-essentials", "pyinstaller", "dejavu fonts"} <= set(found)
-    assert "LICENSE" in found["myocase"].texts and "LICENSE.txt" in found["numpy"].texts
+    assert "LICENSE" in found["myocase"].texts
+    assert "LICENSE.txt" in found["numpy"].texts
     assert found["pyinstaller"].licence == "GPL-2.0-or-later WITH Bootloader-exception"
     qt = found["pyside6-essentials"]
-    assert {"LGPL-3.0.txt", "GPL-3.0.txt"} <= set(qt.texts) and qt.licence.startswith("LGPL-3.0")
-    assert "replace them" in qt.notice and "Source code" in qt.notice
+    assert {"LGPL-3.0.txt", "GPL-3.0.txt"} <= set(qt.texts)
+    assert qt.licence.startswith("LGPL-3.0")
+    assert "replace them" in qt.notice
+    assert "Source code" in qt.notice
     assert all(path.is_file() for component in found.values() for path in component.texts.values())
 
 
@@ -162,7 +169,8 @@ def test_the_licences_folder_has_an_index_and_one_folder_per_component(licences,
     index = (out / "README.txt").read_text(encoding="utf-8")
     qt = out / "PySide6-Essentials"
     assert f"{qt.name}/NOTICE.txt says how to replace it" in index
-    assert "PySide6_Essentials 6." in index and ": LGPL-3.0-only" in index
+    assert "PySide6_Essentials 6." in index
+    assert ": LGPL-3.0-only" in index
     assert (qt / "LGPL-3.0.txt").read_text().lstrip().startswith("GNU LESSER GENERAL PUBLIC LICENSE")
     assert [p.name for p in out.glob("*/COPYING.txt") if p.parent.name.lower() == "pyinstaller"] == [
         "COPYING.txt"

@@ -23,10 +23,9 @@ from myocase.report.drawings import (
 from myocase.report.figures import Figure
 from myocase.report.photos import StripThumbnail
 from myocase.report.styles import Styles, para
-from myocase.services.demo import write_demo
 from myocase.store.casebook import Casebook
 from reportlab.graphics import renderPDF
-from reportlab.graphics.shapes import Group, Line, Rect, Shape, String
+from reportlab.graphics.shapes import Group, Line, Polygon, Rect, Shape, String
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from tests.factories import make_assessment, make_course, make_patient
@@ -75,8 +74,8 @@ def demo_spec(book: Casebook, study_id: str, **kw: object) -> TimelineSpec:
     )  # fmt: skip
 
 
+@pytest.mark.demo
 def test_timeline_drawing_holds_every_spec_element(book: Casebook) -> None:
-    write_demo(book)
     settings = book.settings()
     for study_id in ("DEMO-01", "DEMO-04", "DEMO-09"):
         record = book.patient_record(book.patient_by_study_id(study_id).id or 0)  # type: ignore[union-attr]
@@ -87,9 +86,11 @@ def test_timeline_drawing_holds_every_spec_element(book: Casebook) -> None:
             )  # fmt: skip
             drawing = draw_timeline(spec, 480)
             assert dict(drawing.counts) == {k: v for k, v in spec_counts(spec).items() if v}, study_id
-            assert drawing.width == 480 and drawing.height > 200
+            assert drawing.width == 480
+            assert drawing.height > 200
     demo_01 = spec_counts(build_timeline(*_parts(book, "DEMO-01"), settings, today=settings.cutoff))
-    assert demo_01["phases"] == 3 and demo_01["photos"] == 3  # prior, tofacitinib, upadacitinib
+    assert demo_01["phases"] == 3
+    assert demo_01["photos"] == 3
 
 
 def _parts(book: Casebook, study_id: str):  # type: ignore[no-untyped-def]
@@ -97,8 +98,8 @@ def _parts(book: Casebook, study_id: str):  # type: ignore[no-untyped-def]
     return record.patient, record.courses, record.assessments, record.adverse_events, record.photos
 
 
+@pytest.mark.demo
 def test_cohort_drawings_hold_every_line_and_row(book: Casebook) -> None:
-    write_demo(book)
     data = [PatientData.of(r) for r in book.patient_records()]
     cutoff = book.settings().cutoff
     assert cutoff is not None
@@ -116,18 +117,21 @@ def test_cohort_drawings_hold_every_line_and_row(book: Casebook) -> None:
 
 def test_a_figure_shrinks_to_finish_a_page_but_not_below_its_minimum() -> None:
     drawing = fit_height(SpecDrawing(400, 900), 600)
-    assert drawing.height == 600 and drawing.width == pytest.approx(400 * 600 / 900)  # scaled as a whole
+    assert drawing.height == 600
+    assert drawing.width == pytest.approx(400 * 600 / 900)
     figure = Figure(drawing, para("Timeline of P-01.", Styles().caption))
     _, height = figure.wrap(480, 1000)
-    assert figure.scale == 1 and height > 600  # room enough: full size
+    assert figure.scale == 1
+    assert height > 600
     _, height = figure.wrap(480, 500)
-    assert 0.7 < figure.scale < 1 and height <= 500  # most of it fits: shrinks to the room left
+    assert 0.7 < figure.scale < 1
+    assert height <= 500
     figure.wrap(480, 300)
     assert figure.scale == 1  # too little room: full size, on the next page
 
 
+@pytest.mark.demo
 def test_the_pdf_holds_the_strips_thumbnails_at_their_slots_with_their_pixels(book: Casebook) -> None:
-    write_demo(book)
     for x_mode in ("date", "index_days"):
         spec = demo_spec(book, "DEMO-01", x_mode=x_mode)
         images = {p.photo_id or 0: book.photo_image(p.photo_id or 0) for p in spec.strip.photos}
@@ -136,12 +140,15 @@ def test_the_pdf_holds_the_strips_thumbnails_at_their_slots_with_their_pixels(bo
         assert [photo_id for photo_id, _, _ in printed] == [p.photo_id for p in spec.strip.photos]
         for (_, left, right), slot in zip(printed, spec.strip.photos, strict=True):
             assert (left + right) / 2 == pytest.approx(slot.centre, abs=0.5)  # centred in its slot
-            assert slot.slot[0] - 0.5 <= left and right <= slot.slot[1] + 0.5  # within it
-        assert drawing.counts["thumbnails"] == 3 and drawing.counts["leaders"] == 2
+            assert slot.slot[0] - 0.5 <= left
+            assert right <= slot.slot[1] + 0.5
+        assert drawing.counts["thumbnails"] == 3
+        assert drawing.counts["leaders"] == 2
         pdf = renderPDF.drawToString(drawing)
         assert pdf.count(b"/Subtype /Image") == 3  # the photos' pixels, once each
     without = draw_timeline(demo_spec(book, "DEMO-01"), 480)  # no pixels given: empty frames, still placed
-    assert len(printed_thumbnails(without)) == 3 and b"/Subtype /Image" not in renderPDF.drawToString(without)
+    assert len(printed_thumbnails(without)) == 3
+    assert b"/Subtype /Image" not in renderPDF.drawToString(without)
 
 
 def _label_boxes(drawing: SpecDrawing, texts: set[str]) -> list[Box]:
@@ -177,12 +184,13 @@ def test_band_and_limit_labels_never_collide_with_ticks_or_each_other(book: Case
     ticks = _label_boxes(drawing, {t.label for track in spec.tracks for t in track.y.ticks})
     assert not any(overlaps(a, b) for a in shown for b in ticks)
     marks = [n for n in nodes(drawing) if isinstance(n, Line) and n.x1 < n.x2 <= drawing.x_scale.left + 0.6]  # type: ignore[union-attr]
-    assert marks and all(box[0] > max(m.x2 for m in marks) for box in shown)  # clear of the tick marks
+    assert marks
+    assert all(box[0] > max(m.x2 for m in marks) for box in shown)
     assert all(box[3] - box[1] <= LABEL_FONT * 1.1 for box in shown)
 
 
+@pytest.mark.demo
 def test_every_legend_swatch_shows_on_white(book: Casebook) -> None:
-    write_demo(book)
     drawing = draw_timeline(demo_spec(book, "DEMO-01"), 480)
     swatches = [n for n in nodes(drawing) if isinstance(n, Rect) and (n.width, n.height) == (10, 6)]
     assert len(swatches) >= 8  # phases, bars, severity bands
@@ -190,3 +198,19 @@ def test_every_legend_swatch_shows_on_white(book: Casebook) -> None:
         fill = swatch.fillColor
         shown = visible_on_paper(fill.hexval().replace("0x", "#"), fill.alpha)
         assert shown or swatch.strokeColor is not None
+
+
+@pytest.mark.demo
+def test_the_legend_shows_an_ongoing_course_as_the_arrow_drawn_at_its_bar(book: Casebook) -> None:
+    drawing = draw_timeline(demo_spec(book, "DEMO-01"), 480)
+    label = next(
+        n for n in nodes(drawing) if isinstance(n, String) and n.text == "Ongoing at the data cut-off"
+    )
+    swatch_y = label.y + 2
+    heads = [
+        n
+        for n in nodes(drawing)
+        if isinstance(n, Polygon) and len(n.points) == 6 and abs(n.points[3] - swatch_y) < 0.01
+    ]
+    assert len(heads) == 1  # an arrow head pointing right, its tip level with the swatch's line
+    assert label.x - 13 <= heads[0].points[0] < heads[0].points[2] < label.x  # before the label

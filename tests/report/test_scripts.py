@@ -128,7 +128,8 @@ def test_a_long_vignette_flows_across_pages_and_is_complete(tmp_path: Path) -> N
     decorations = re.compile(r"[^\n]*(De-identified|Page \d+ of \d+)[^\n]*\n?")  # running header, footer
     pages = [decorations.sub("", text) for text in page_texts(pdf)]
     spanned = [n for n, text in enumerate(pages) if "Visit" in text]
-    assert len(spanned) >= 20 and spanned == list(range(spanned[0], spanned[-1] + 1))
+    assert len(spanned) >= 20
+    assert spanned == list(range(spanned[0], spanned[-1] + 1))
     visits = re.findall(r"Visit\s+(\d{5}):", "\n".join(pages[n] for n in spanned))
     assert [int(n) for n in visits] == list(range(4000))  # every sentence, once, in order
 
@@ -139,7 +140,8 @@ def test_free_text_becomes_paragraphs_of_bounded_length() -> None:
     story = paras(f"First line\n\n{line}", styles.body)
     assert isinstance(story[1], Spacer)  # the blank line
     texts = [p.getPlainText() for p in story if isinstance(p, ScriptParagraph)]
-    assert texts[0] == "First line" and len(texts) > 10
+    assert texts[0] == "First line"
+    assert len(texts) > 10
     assert all(len(t) <= CHUNK for t in texts)
     assert " ".join(texts[1:]) == line
     assert all(p.style.spaceAfter == 0 for p in story[:-1] if isinstance(p, ScriptParagraph))
@@ -226,5 +228,6 @@ def test_a_figure_label_in_another_script_gets_its_fallback_font() -> None:
 
     walk(draw_timeline(spec, 480))
     drawn = [s for s in strings if "甲氨蝶呤" in s.text]
-    assert drawn and all(s.fontName != FONT for s in drawn)
+    assert drawn
+    assert all(s.fontName != FONT for s in drawn)
     assert all(pdfmetrics.getFont(s.fontName).face.charToGlyph.get(ord(c)) for s in drawn for c in s.text)

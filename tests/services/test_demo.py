@@ -72,13 +72,16 @@ def test_upadacitinib_starts_and_retention_at_cutoff(demo: Casebook) -> None:
             on_at_cutoff += 1
         else:
             stopped.append((patient, upa))
-    assert min(starts) >= date(2020, 9, 1) and max(starts) <= date(2023, 6, 30)
+    assert min(starts) >= date(2020, 9, 1)
+    assert max(starts) <= date(2023, 6, 30)
     assert on_at_cutoff == 9
     ((patient, upa),) = stopped
     (event,) = [e for e in demo.adverse_events(patient.id) if e.action is AeAction.DISCONTINUED]
-    assert event.term == "acneiform eruption" and event.grade == 3
+    assert event.term == "acneiform eruption"
+    assert event.grade == 3
     assert event.suspected_drug == "upadacitinib"
-    assert upa.stop is not None and event.onset <= upa.stop.earliest()
+    assert upa.stop is not None
+    assert event.onset <= upa.stop.earliest()
 
 
 def test_assessments_show_falling_skin_activity_and_little_muscle_disease(demo: Casebook) -> None:
@@ -93,7 +96,8 @@ def test_assessments_show_falling_skin_activity_and_little_muscle_disease(demo: 
             start = upa.start.earliest()
             before = [a for a in assessments if a.assessed_on <= start]
             on_drug = [a for a in assessments if a.assessed_on > start and upa.is_on(a.assessed_on)]
-            assert before and on_drug
+            assert before
+            assert on_drug
             assert on_drug[-1].cdasi_activity < before[-1].cdasi_activity  # type: ignore[operator]
 
 
@@ -118,7 +122,9 @@ def test_demo_photos_are_synthetic_annotated_and_compared(demo: Casebook) -> Non
     tofa = next(c for c in courses if c.drug == "tofacitinib")
     upa = next(c for c in courses if c.drug == "upadacitinib")
     before, after_tofa, after_upa = (p.taken_on for p in photos)
-    assert before and after_tofa and after_upa
+    assert before
+    assert after_tofa
+    assert after_upa
     assert before < tofa.start.earliest() <= after_tofa <= upa.start.earliest() < after_upa
     assert all(p.annotations for p in photos)
     assert all("synthetic" in p.caption.lower() and p.consent.value == "yes" for p in demo.photos())

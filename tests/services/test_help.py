@@ -28,5 +28,7 @@ def test_help_states_the_rule_chosen_with_its_numbers() -> None:
     rule = ChangeRule(points=6, percent=45, percent_above=15, kind=RuleKind.PERCENT)
     text = " ".join(help_markdown(AnalysisSettings(change_rule=rule)).split())
     assert rule.description in text  # the help is written from the rule the analysis applies
-    assert "≥ 45 % from a baseline above 15, Ahmed 2020" in text and "40 %" not in text
-    assert "MMT-8 then counts as missing" in text and "year of diagnosis minus the year of birth" in text
+    assert "≥ 45 % from a baseline above 15, Ahmed 2020" in text
+    assert "40 %" not in text
+    assert "MMT-8 then counts as missing" in text
+    assert "year of diagnosis minus the year of birth" in text

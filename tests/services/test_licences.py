@@ -73,7 +73,8 @@ def test_the_heic_extra_is_listed_only_where_it_is_installed(monkeypatch: pytest
 def test_each_bundled_font_family_has_its_licence() -> None:
     fonts = {c.name: c for c in licences.font_licences()}
     assert fonts["DejaVu fonts"].licence == "Bitstream-Vera"
-    assert fonts["Noto fonts"].licence == "OFL-1.1" and fonts["Nanum fonts"].licence == "OFL-1.1"
+    assert fonts["Noto fonts"].licence == "OFL-1.1"
+    assert fonts["Nanum fonts"].licence == "OFL-1.1"
     assert fonts["Droid Sans Fallback fonts"].licence == "Apache-2.0"
     shipped = {p.name for p in (assets.fonts_dir() / "LICENSES").glob("*.txt")} | {"LICENSE-DejaVu.txt"}
     assert {name for c in fonts.values() for name in c.texts} == shipped
@@ -86,7 +87,8 @@ def test_write_licences_copies_every_text_and_indexes_every_component(tmp_path: 
     readme = (tmp_path / "LICENSES" / "README.txt").read_text(encoding="utf-8").splitlines()
     assert len(readme) == len(components)
     for component, line in zip(components, readme, strict=True):
-        assert line.startswith(component.name) and line.endswith(component.licence)
+        assert line.startswith(component.name)
+        assert line.endswith(component.licence)
         for name, source in component.texts.items():
             copy = tmp_path / "LICENSES" / licences.folder_name(component) / name
             assert copy.read_bytes() == source.read_bytes()

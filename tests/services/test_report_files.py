@@ -59,6 +59,7 @@ def test_free_path_numbers_rather_than_replaces(tmp_path: Path) -> None:
     assert report_files.free_path(tmp_path, "r.pdf") == tmp_path / "r_3.pdf"
 
 
+@pytest.mark.sqlite_only("the folder beside the database file")
 def test_folder_defaults_beside_the_database_and_can_be_chosen(book: Casebook, tmp_path: Path) -> None:
     assert book.path is not None
     assert report_files.report_folder(book) == book.path.resolve().parent

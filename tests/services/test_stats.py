@@ -1,4 +1,4 @@
-"""The analysis use case on the demo series, and `myocase stats` in JSON and as a table."""
+"""The analysis use case on the demo series, and `myocase stats` in JSON and as text (Table 2 as columns)."""
 
 from __future__ import annotations
 
@@ -14,17 +14,13 @@ from myocase.domain.scores import ChangeRule, RuleKind
 from myocase.domain.stats import PairedTestKind
 from myocase.domain.vocab import Subtype
 from myocase.services import stats
-from myocase.services.demo import write_demo
 from myocase.store.casebook import Casebook
+from myocase.store.database import backup_database
 
 
 @pytest.fixture
-def demo_db(tmp_path: Path) -> Path:
-    path = tmp_path / "demo.sqlite"
-    book = Casebook.open(path)
-    write_demo(book)
-    book.close()
-    return path
+def demo_db(demo_path: Path, tmp_path: Path) -> Path:
+    return backup_database(demo_path, tmp_path / "demo.sqlite")
 
 
 def test_demo_dm_adm_gives_eight_patients_and_a_significant_fall(demo_db: Path) -> None:
@@ -33,7 +29,8 @@ def test_demo_dm_adm_gives_eight_patients_and_a_significant_fall(demo_db: Path) 
     book.close()
     summary = result.analysis.summary
     assert summary.n == 8
-    assert summary.test.p_value is not None and summary.test.p_value < 0.05
+    assert summary.test.p_value is not None
+    assert summary.test.p_value < 0.05
     assert summary.test.p_value == pytest.approx(2 / 2**8)  # 8 untied improvements, exact
     assert summary.meaningful == 8
     assert {e.study_id for e in result.analysis.excluded} == {"DEMO-09", "DEMO-10"}
@@ -60,9 +57,11 @@ def test_stats_json_has_the_promised_keys(demo_db: Path, capsys: pytest.CaptureF
     assert main(["stats", "--db", str(demo_db), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     cohort, outcome = data["cohort"], data["outcome"]
-    assert cohort["patients"] == 10 and cohort["by_subtype"] == {"DM": 5, "ADM": 3, "ASyS": 2}
+    assert cohort["patients"] == 10
+    assert cohort["by_subtype"] == {"DM": 5, "ADM": 3, "ASyS": 2}
     assert cohort["prior_immunosuppressants_mean"] == 4.0
-    assert cohort["prior_jak_inhibitor"] == 3 and cohort["on_drug_at_cutoff"] == 9
+    assert cohort["prior_jak_inhibitor"] == 3
+    assert cohort["on_drug_at_cutoff"] == 9
     assert cohort["discontinued"] == [
         {
             "patient": "DEMO-04",
@@ -71,14 +70,18 @@ def test_stats_json_has_the_promised_keys(demo_db: Path, capsys: pytest.CaptureF
             "stopped_date": None,
         }
     ]
-    assert outcome["measure"] == "cdasi_activity" and outcome["n"] == 8
-    assert outcome["test"] == "Wilcoxon signed-rank (exact)" and outcome["p_value"] == 0.007812
+    assert outcome["measure"] == "cdasi_activity"
+    assert outcome["n"] == 8
+    assert outcome["test"] == "Wilcoxon signed-rank (exact)"
+    assert outcome["p_value"] == 0.007812
     for key in ("baseline_median", "followup_median", "median_change", "statistic"):
         assert isinstance(outcome[key], float)
     assert [e["patient"] for e in outcome["excluded"]] == ["DEMO-09", "DEMO-10"]
     assert len(data["patients"]) == 8
     first = data["patients"][0]
-    assert first["patient"] == "DEMO-01" and first["baseline"] == 32 and first["followup"] == 8
+    assert first["patient"] == "DEMO-01"
+    assert first["baseline"] == 32
+    assert first["followup"] == 8
     assert [c["phase"] for c in cohort["phase_changes"] if c["patient"] == "DEMO-01"] == [
         "tofacitinib",
         "upadacitinib",
@@ -93,15 +96,14 @@ def test_stats_json_is_de_identified_unless_asked(demo_db: Path, capsys: pytest.
     assert not re.search(r"\d{4}-\d{2}-\d{2}", text)  # no calendar date anywhere
     first = data["patients"][0]
     assert (first["baseline_date"], first["index_start"]) == (None, None)
-    assert (
-        first["baseline_day"] <= 7
-        and first["followup_day"] > 0
-        and first["cutoff_day"] >= first["followup_day"]
-    )
+    assert first["baseline_day"] <= 7
+    assert first["followup_day"] > 0
+    assert first["cutoff_day"] >= first["followup_day"]
     assert main(["stats", "--db", str(demo_db), "--json", "--identified"]) == 0
     data = json.loads(capsys.readouterr().out)
     first = data["patients"][0]
-    assert data["dates"] == "actual" and data["data_cutoff"] == "2023-06-30"
+    assert data["dates"] == "actual"
+    assert data["data_cutoff"] == "2023-06-30"
     assert date.fromisoformat(first["followup_date"]) - date.fromisoformat(
         first["baseline_date"]
     ) == timedelta(days=first["followup_day"] - first["baseline_day"])
@@ -132,14 +134,30 @@ def test_stats_options(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> Non
         == 0
     )
     data = json.loads(capsys.readouterr().out)
-    assert data["settings"]["index_drug"] == "tofacitinib" and data["outcome"]["measure"] == "mmt8_total"
+    assert data["settings"]["index_drug"] == "tofacitinib"
+    assert data["outcome"]["measure"] == "mmt8_total"
 
 
 def test_stats_table(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stats", "--db", str(demo_db)]) == 0
     out = capsys.readouterr().out
-    assert "Wilcoxon signed-rank (exact): statistic 0, p = 0.0078" in out
-    assert "DEMO-04" in out and "Excluded DEMO-09: subtype ASyS not in the analysis" in out
+    assert "  Wilcoxon signed-rank (exact): statistic 0, p = 0.0078. Meaningful change by the rule" in out
+    assert "  Not analysed: DEMO-09: subtype ASyS not in the analysis.\n" in out
+    lines = out.splitlines()
+    assert lines.index("CDASI activity: baseline and follow-up") == 9
+    assert lines[10:13] == [
+        "  Patient  Subtype  Baseline  Baseline  Follow-up  Follow-up  Change  Change  Meaningful change          TIS  TIS",
+        "                    visit               visit                              %                                  response",
+        "  -------  -------  --------  --------  ---------  ---------  ------  ------  ------------------------  ----  --------",
+    ]  # headers wrapped at their words where the cells are narrower, numbers to the right
+    assert lines[13] == (
+        "  DEMO-01  DM       day −21         32  day +973           8     −24     −75  yes (points and percent)  47.5  moderate"
+    )
+    assert lines[21] == lines[12]  # the rule again above the summary row
+    assert lines[22:24] == [
+        "  Median (IQR), 8   27 (23.5 to 30.5)   8.5 (5.75 to 10.25)   −17.5 (−20.25   8 of 8",
+        "  patients                                                    to −15.75)",
+    ]  # summary cells wrapped inside the columns they span
 
 
 def test_bad_subtype_is_a_usage_error(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -155,14 +173,12 @@ def test_stats_text_writes_medians_ranges_and_plurals(
     assert main(["stats", "--db", str(demo_db)]) == 0
     out = capsys.readouterr().out
     assert "Prior immunosuppressants      median 4 (range 3 to 5)" in out
-    assert "Change, median (IQR)          −17.5 (−20.25 to −15.75)" in out  # true minus signs, "to"
+    assert "   −17.5 (−20.25   8 of 8" in out  # true minus signs, "to" (wrapped in the columns it spans)
     assert "Age at onset                  median 49 (range 33 to 62)" in out
-    assert "Median time on the drug       560 days" in out and "(s)" not in out
+    assert "Median time on the drug       560 days" in out
+    assert "(s)" not in out
     assert "Meaningful improvement        8 of 8 (either criterion)" in out
-    assert (
-        "DEMO-01   DM          32     day −21     8    day +973     −24     −75  yes (points and percent)"
-        in out
-    )
+    assert "On upadacitinib at the cut-off 9 of 10" in out  # a label as long as its column keeps a space
 
 
 def test_stored_mean_and_rule_reach_the_text_and_the_json(
@@ -179,7 +195,8 @@ def test_stored_mean_and_rule_reach_the_text_and_the_json(
     assert main(["stats", "--db", str(demo_db), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     cohort, outcome = data["cohort"], data["outcome"]
-    assert data["settings"]["count_summary"] == "mean" and data["settings"]["change_rule"] == "points"
+    assert data["settings"]["count_summary"] == "mean"
+    assert data["settings"]["change_rule"] == "points"
     assert cohort["prior_immunosuppressants_summary"] == "mean"
     assert (cohort["prior_immunosuppressants_mean"], cohort["prior_immunosuppressants_median"]) == (4.0, 4.0)
     assert (outcome["meaningful_change"], outcome["meaningful_rule"]) == (2, "points")
@@ -200,10 +217,10 @@ def test_a_small_series_says_what_its_test_cannot_show(
     stats.save_settings(book, AnalysisSettings(subtypes=(Subtype.ADM,)))  # DEMO-06 to 08
     book.close()
     assert main(["stats", "--db", str(demo_db)]) == 0
-    out = capsys.readouterr().out
+    out = " ".join(capsys.readouterr().out.split())  # the caption is wrapped to the terminal's width
     assert (
         "Wilcoxon signed-rank (exact): statistic 0, p = 0.25; with 3 pairs the exact test cannot reach "
-        "p < 0.05 (the smallest possible p is 0.25)"
+        "p < 0.05 (the smallest possible p is 0.25)."
     ) in out
     assert main(["stats", "--db", str(demo_db), "--json"]) == 0
     outcome = json.loads(capsys.readouterr().out)["outcome"]

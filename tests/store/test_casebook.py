@@ -1,18 +1,30 @@
-"""The storage facade: saves, validation before writing, audit trail, undo support, batches."""
+"""The storage facade: saves, validation before writing, audit trail, undo support, batches, the journal."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 from myocase.domain.cdasi import CdasiGrid, Mmt8Scores
+from myocase.domain.changes import Change, Edit, Kind, StoredSetting
 from myocase.domain.dates import PartialDate
-from myocase.domain.records import Assessment, Identifiers, MedicationCourse, SeriesSettings
+from myocase.domain.records import (
+    Assessment,
+    Identifiers,
+    MedicationCourse,
+    Photo,
+    PhotoComparison,
+    SeriesSettings,
+)
 from myocase.domain.validation import ValidationError
 from myocase.domain.vocab import StopReason, Subtype
 from myocase.store.casebook import Casebook
+from myocase.store.imaging import prepare_image
+from sqlalchemy import event
 
 from tests.factories import make_assessment, make_course, make_event, make_patient
+from tests.images import png_bytes, upright_pattern
 
 
 def test_patient_round_trip_with_antibodies_and_identifiers(book: Casebook) -> None:
@@ -93,7 +105,8 @@ def test_delete_patient_and_restore_it_with_everything(book: Casebook) -> None:
     book.save(make_event(pid))
     before = book.patient_record(pid)
     deleted = book.delete_patient(pid)
-    assert book.counts().patients == 0 and book.counts().assessments == 0
+    assert book.counts().patients == 0
+    assert book.counts().assessments == 0
     book.restore_patient(deleted)
     assert book.patient_record(pid) == before
 
@@ -113,7 +126,8 @@ def test_batch_is_all_or_nothing(book: Casebook) -> None:
         assert pid is not None
         book.save(make_assessment(pid))
         book.save_patient(make_patient("MYO-01"))  # clashes: the whole batch goes
-    assert book.counts().patients == 0 and book.counts().assessments == 0
+    assert book.counts().patients == 0
+    assert book.counts().assessments == 0
 
 
 def test_summaries_judge_current_drugs_at_the_cutoff(book: Casebook) -> None:
@@ -169,3 +183,102 @@ def test_item_level_scores_round_trip(book: Casebook) -> None:
     assert stored == saved
     assert (stored.cdasi_activity, stored.cdasi_damage, stored.cdasi_source) == (8, 1, "grid")
     assert (stored.mmt8_total, stored.mmt8_max, stored.mmt8_source) == (138, 150, "groups")
+
+
+# ------------------------------------------------------------ the journal, replay and the one read
+def _photo(book: Casebook, pid: int, width: int = 120, **kw: object) -> Photo:
+    photo, created = book.add_photo(pid, prepare_image(png_bytes(upright_pattern(width, 80))), **kw)  # type: ignore[arg-type]
+    assert created
+    return photo
+
+
+def test_recording_journals_each_committed_write_before_and_after(book: Casebook) -> None:
+    pid = book.save_patient(make_patient()).id or 0
+    course = book.save(make_course(pid))
+    with book.recording() as edits:
+        changed = book.save(replace(course, dose=30.0))
+        with pytest.raises(ValidationError):
+            book.save(replace(course, drug=""))  # refused: journals nothing
+        book.save_preference("report", {"title": "T"})
+    assert edits == [
+        Edit(course, changed),
+        Edit(None, StoredSetting("report", '{"title": "T"}')),
+    ]
+    change = Change.of(edits)
+    assert change.kinds == {Kind.COURSE, Kind.SETTINGS}
+    assert change.patient_ids == {pid}
+
+
+def test_a_batch_journals_only_when_it_commits(book: Casebook) -> None:
+    with book.recording() as edits, pytest.raises(ValidationError), book.batch():
+        book.save_patient(make_patient("MYO-01"))
+        book.save_patient(make_patient("myo-01"))
+    assert edits == []
+
+
+def test_applying_the_inverse_undoes_a_patient_deletion_exactly(book: Casebook) -> None:
+    pid = book.save_patient(make_patient(), Identifiers(0, full_name="X Y")).id or 0
+    assessment = book.save(make_assessment(pid))
+    book.save(make_course(pid))
+    first = _photo(book, pid, assessment_id=assessment.id)
+    second = _photo(book, pid, width=90)
+    book.save_comparison(PhotoComparison(pid, "Pair", (first.id or 0, second.id or 0)))
+    before = book.patient_record(pid)
+    pixels = book.photo_image(first.id or 0)
+    with book.recording() as edits:
+        book.delete_patient(pid)
+    assert [type(e.before).__name__ for e in edits] == [
+        "PhotoComparison", "PhotoFile", "PhotoFile", "Assessment", "MedicationCourse", "Identifiers", "Patient",
+    ]  # fmt: skip
+    book.apply(Change.of(edits).inverse().edits)
+    assert book.patient_record(pid) == before
+    assert book.photo_image(first.id or 0) == pixels
+    book.apply(edits)  # and redone
+    assert book.counts().patients == 0
+    assert book.counts().photos == 0
+
+
+def test_deleting_an_assessment_unlinks_its_photos_audited_and_undoable(book: Casebook) -> None:
+    pid = book.save_patient(make_patient()).id or 0
+    assessment = book.save(make_assessment(pid))
+    photo = _photo(book, pid, assessment_id=assessment.id)
+    with book.recording() as edits:
+        book.delete(Assessment, assessment.id or 0)
+    assert book.photo(photo.id or 0).assessment_id is None
+    unlinked = [
+        e for e in book.audit_trail() if (e.entity, e.action, e.field) == ("photo", "update", "assessment_id")
+    ]
+    assert [(e.old_value, e.new_value) for e in unlinked] == [(str(assessment.id), None)]
+    book.apply(Change.of(edits).inverse().edits)
+    assert book.photo(photo.id or 0).assessment_id == assessment.id
+
+
+def test_a_change_of_many_fields_is_audited_in_one_statement(book: Casebook) -> None:
+    pid = book.save_patient(make_patient()).id or 0
+    statements: list[str] = []
+    event.listen(book.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    book.save(
+        make_assessment(
+            pid, cdasi_activity=20, cdasi_damage=3, haq=0.5, ck=180.0, ck_uln=170.0, notes="stable"
+        )
+    )
+    assert sum("INSERT INTO audit_log" in s for s in statements) == 1
+    fields = {e.field for e in book.audit_trail() if e.entity == "assessment"}
+    assert {"cdasi_activity", "cdasi_damage", "haq", "ck", "notes", "assessed_on"} <= fields
+
+
+@pytest.mark.sqlite_only("counts SQLite's explicit BEGIN")
+def test_the_patient_bundle_is_one_transaction_with_the_thumbnails(book: Casebook) -> None:
+    pid = book.save_patient(make_patient(), Identifiers(0, mrn="1234")).id or 0
+    book.save(make_course(pid))
+    book.save(make_assessment(pid, on="2021-04-01"))
+    photo = _photo(book, pid)
+    statements: list[str] = []
+    event.listen(book.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    bundle = book.patient_bundle(pid)
+    assert statements.count("BEGIN") == 1
+    assert len(statements) <= 7
+    assert replace(bundle.record, photo_data={}) == book.patient_record(pid)
+    assert bundle.thumbnails == {photo.id: book.photo_thumbnail(photo.id or 0)}
+    (listed,) = book.patient_summaries()  # the list's row and the bundle's agree: one rule
+    assert bundle.summary(book.settings(), book.today()) == listed

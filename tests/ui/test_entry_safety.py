@@ -44,19 +44,21 @@ def test_cdasi_activity_140_is_kept_reported_and_never_stored(qtbot, window: Mai
     book = window.controller.book
     window.actions_["new_assessment"].trigger()
     form = window.active_form
-    type_into(qtbot, form.assessed_on, "2021-03-01")
-    below = where(form.mmt8.total.line, form)
-    key_by_key(qtbot, form.cdasi.activity, "140")
-    assert form.cdasi.activity.line.text() == "140"  # the last key was not dropped
+    type_into(qtbot, form.widgets.assessed_on, "2021-03-01")
+    below = where(form.widgets.mmt8.total.line, form)
+    key_by_key(qtbot, form.widgets.cdasi.activity, "140")
+    assert form.widgets.cdasi.activity.line.text() == "140"  # the last key was not dropped
     assert error_of(form, "cdasi_activity") == "⚠ CDASI activity must be between 0 and 100."
     assert "Severity" not in form.derived.text()  # no band for a value that is not there
-    assert where(form.mmt8.total.line, form) == below  # the message did not push the fields below down
+    mmt8_total = form.widgets.mmt8.total.line
+    assert where(mmt8_total, form) == below  # the message did not push the fields below down
     assert not form.save_button.isEnabled()
     form.save()  # even a forced save writes nothing
     assert book.assessments(pid) == []
 
-    key_by_key(qtbot, form.cdasi.activity, "40")
-    assert error_of(form, "cdasi_activity") == "" and "Severity: severe" in form.derived.text()
+    key_by_key(qtbot, form.widgets.cdasi.activity, "40")
+    assert error_of(form, "cdasi_activity") == ""
+    assert "Severity: severe" in form.derived.text()
     save(qtbot, form)
     assert [a.cdasi_activity for a in book.assessments(pid)] == [40]
 
@@ -65,13 +67,18 @@ def test_every_kind_of_number_keeps_its_text_and_says_what_is_wrong(qtbot, windo
     pid = add_patient(qtbot, window)
     window.actions_["new_assessment"].trigger()
     form = window.active_form
-    type_into(qtbot, form.assessed_on, "2021-03-01")
+    type_into(qtbot, form.widgets.assessed_on, "2021-03-01")
     typed = {"ck": "1,500", "haq": "three", "mmt8_total": "151", "cdasi_damage": "2.5"}
-    fields = {"ck": form.fields["ck"], "haq": form.fields["haq"], "mmt8_total": form.mmt8.total}
-    fields["cdasi_damage"] = form.cdasi.damage
+    fields = {
+        "ck": form.widgets.measures["ck"],
+        "haq": form.widgets.measures["haq"],
+        "mmt8_total": form.widgets.mmt8.total,
+    }
+    fields["cdasi_damage"] = form.widgets.cdasi.damage
     for name, text in typed.items():
         key_by_key(qtbot, fields[name], text)
-        assert fields[name].line.text() == text and fields[name].warning.isVisible()
+        assert fields[name].line.text() == text
+        assert fields[name].warning.isVisible()
     assert (
         error_of(form, "ck")
         == "⚠ “1,500” could mean 1500 or 1.5: type it without the comma, with a point for decimals."
@@ -88,15 +95,16 @@ def test_a_gottron_score_above_its_maximum_is_shown_and_blocks_save(qtbot, windo
     pid = add_patient(qtbot, window)
     window.actions_["new_assessment"].trigger()
     form = window.active_form
-    type_into(qtbot, form.assessed_on, "2021-03-01")
-    qtbot.mouseClick(form.cdasi.items_button, Qt.MouseButton.LeftButton)
-    form.cdasi.grid_editor.table.setFocus()
-    qtbot.keyClicks(form.cdasi.grid_editor.table, "33")  # scalp: erythema 3, scale 3 (0–2)
-    key_by_key(qtbot, form.cdasi.grid_editor.spins["periungual"], "4")
+    type_into(qtbot, form.widgets.assessed_on, "2021-03-01")
+    qtbot.mouseClick(form.widgets.cdasi.items_button, Qt.MouseButton.LeftButton)
+    form.widgets.cdasi.grid_editor.table.setFocus()
+    qtbot.keyClicks(form.widgets.cdasi.grid_editor.table, "33")  # scalp: erythema 3, scale 3 (0–2)
+    key_by_key(qtbot, form.widgets.cdasi.grid_editor.spins["periungual"], "4")
     assert error_of(form, "cdasi_grid") == (
         "⚠ Scalp: scale must be a whole number 0–2, not 3. Periungual changes must be between 0 and 2."
     )
-    assert form.cdasi.value()[:2] == (None, None) and not form.save_button.isEnabled()
+    assert form.widgets.cdasi.value()[:2] == (None, None)
+    assert not form.save_button.isEnabled()
     form.save()
     assert window.controller.book.assessments(pid) == []
 
@@ -105,13 +113,14 @@ def test_the_dose_keeps_what_was_typed(qtbot, window: MainWindow) -> None:  # ty
     pid = add_patient(qtbot, window)
     window.actions_["new_course"].trigger()
     form = window.active_form
-    type_into(qtbot, form.drug, "methotrexate")
-    type_into(qtbot, form.start, "2021-03")
-    key_by_key(qtbot, form.dose, "2o")
-    assert form.dose.line.text() == "2o" and error_of(form, "dose").startswith("⚠ “2o” is not a number")
-    key_by_key(qtbot, form.dose, "17.5")
+    type_into(qtbot, form.widgets.drug, "methotrexate")
+    type_into(qtbot, form.widgets.start, "2021-03")
+    key_by_key(qtbot, form.widgets.dose, "2o")
+    assert form.widgets.dose.line.text() == "2o"
+    assert error_of(form, "dose").startswith("⚠ “2o” is not a number")
+    key_by_key(qtbot, form.widgets.dose, "17.5")
     assert error_of(form, "unit") == "⚠ Give the unit of the dose (for example mg)."
-    type_into(qtbot, form.unit, "mg")
+    type_into(qtbot, form.widgets.unit, "mg")
     save(qtbot, form)
     assert [(c.dose, c.unit) for c in window.controller.book.courses(pid)] == [(17.5, "mg")]
 
@@ -119,7 +128,8 @@ def test_the_dose_keeps_what_was_typed(qtbot, window: MainWindow) -> None:  # ty
 def test_numeric_placeholders_are_numbers_a_clinician_reads(qtbot) -> None:  # type: ignore[no-untyped-def]
     ck = NumberField(SCALES["ck"])
     qtbot.addWidget(ck)
-    assert ck.line.placeholderText() == "0–1,000,000" and "1e+06" not in ck.line.toolTip()
+    assert ck.line.placeholderText() == "0–1,000,000"
+    assert "1e+06" not in ck.line.toolTip()
     assert SCALES["ck"].range_text == "0–1,000,000 U/L"
 
 
@@ -128,29 +138,30 @@ def test_a_half_mmt8_grade_is_refused_at_the_field(qtbot, window: MainWindow) ->
     pid = add_patient(qtbot, window)
     window.actions_["new_assessment"].trigger()
     form = window.active_form
-    type_into(qtbot, form.assessed_on, "2021-03-01")
-    qtbot.mouseClick(form.mmt8.items_button, Qt.MouseButton.LeftButton)
-    for box in form.mmt8.groups.right:
+    type_into(qtbot, form.widgets.assessed_on, "2021-03-01")
+    qtbot.mouseClick(form.widgets.mmt8.items_button, Qt.MouseButton.LeftButton)
+    for box in form.widgets.mmt8.groups.right:
         key_by_key(qtbot, box, "10")
-    key_by_key(qtbot, form.mmt8.groups.right[1], "7.5")
+    key_by_key(qtbot, form.widgets.mmt8.groups.right[1], "7.5")
     assert error_of(form, "mmt8_groups") == "⚠ Deltoid must be a whole number (0–10), not 7.5."
     assert not form.save_button.isEnabled()
     form.save()
     assert window.controller.book.assessments(pid) == []
-    key_by_key(qtbot, form.mmt8.groups.right[1], "7")
+    key_by_key(qtbot, form.widgets.mmt8.groups.right[1], "7")
     save(qtbot, form)
     (stored,) = window.controller.book.assessments(pid)
-    assert stored.mmt8_groups == Mmt8Scores((10, 7) + (10,) * 6) and stored.mmt8_total == 77
+    assert stored.mmt8_groups == Mmt8Scores((10, 7) + (10,) * 6)
+    assert stored.mmt8_total == 77
 
 
 # ---------------------------------------------------------------- 2. no defaults that become data
 def test_a_new_patient_left_alone_is_not_recorded(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     window.actions_["new_patient"].trigger()
     form = window.active_form
-    type_into(qtbot, form.study_id, "MYO-02")
+    type_into(qtbot, form.widgets.study_id, "MYO-02")
     assert error_of(form, "subtype") == "⚠ Choose the diagnosis subtype (Other if none fits)."
     assert not form.save_button.isEnabled()  # the subtype is a choice to make, never a preset
-    choose(form.subtype, Subtype.IMNM)
+    choose(form.widgets.subtype, Subtype.IMNM)
     save(qtbot, form)
     patient = window.controller.book.patient_by_study_id("MYO-02")
     assert patient is not None
@@ -167,8 +178,8 @@ def test_a_new_course_stores_no_dose_it_was_not_given(qtbot, window: MainWindow)
     pid = add_patient(qtbot, window)
     window.actions_["new_course"].trigger()
     form = window.active_form
-    type_into(qtbot, form.drug, "upadacitinib")
-    type_into(qtbot, form.start, "2021-03")
+    type_into(qtbot, form.widgets.drug, "upadacitinib")
+    type_into(qtbot, form.widgets.start, "2021-03")
     save(qtbot, form)
     (course,) = window.controller.book.courses(pid)
     assert (course.drug_class, course.dose, course.unit, course.frequency) == (DrugClass.JAK, None, "", "")
@@ -176,9 +187,10 @@ def test_a_new_course_stores_no_dose_it_was_not_given(qtbot, window: MainWindow)
 
     window.actions_["new_course"].trigger()
     form = window.active_form
-    type_into(qtbot, form.drug, "anakinra")  # not in the catalogue: its class is the user's to say
-    type_into(qtbot, form.start, "2022")
-    assert form.drug_class.value() is None and not form.usual.isEnabled()
+    type_into(qtbot, form.widgets.drug, "anakinra")  # not in the catalogue: its class is the user's to say
+    type_into(qtbot, form.widgets.start, "2022")
+    assert form.widgets.drug_class.value() is None
+    assert not form.usual.isEnabled()
     assert error_of(form, "drug_class") == "⚠ Choose the drug class (Other if none fits)."
     assert not form.save_button.isEnabled()
 
@@ -189,12 +201,13 @@ def test_a_new_adverse_event_stores_unknown_outcome_and_asks_for_the_action(
     pid = add_patient(qtbot, window)
     window.actions_["new_event"].trigger()
     form = window.active_form
-    assert form.outcome.value() is AeOutcome.UNKNOWN and form.action.value() is None
-    type_into(qtbot, form.term, "herpes zoster")
-    choose(form.grade, 2)
-    type_into(qtbot, form.onset, "2021-06-01")
+    assert form.widgets.outcome.value() is AeOutcome.UNKNOWN
+    assert form.widgets.action.value() is None
+    type_into(qtbot, form.widgets.term, "herpes zoster")
+    choose(form.widgets.grade, 2)
+    type_into(qtbot, form.widgets.onset, "2021-06-01")
     assert error_of(form, "action").startswith("⚠ Choose the action taken")
-    choose(form.action, AeAction.INTERRUPTED)
+    choose(form.widgets.action, AeAction.INTERRUPTED)
     save(qtbot, form)
     (event,) = window.controller.book.adverse_events(pid)
     assert (event.outcome, event.resolution, event.action) == (AeOutcome.UNKNOWN, None, AeAction.INTERRUPTED)
@@ -205,7 +218,7 @@ def test_photo_consent_starts_unknown_and_the_batch_counts_its_files(qtbot, wind
     for count, words in ((1, "1 file."), (3, "3 files.")):
         form = PhotoImportForm(window.controller, pid, count, window)
         qtbot.addWidget(form)
-        assert form.consent.value() is Consent.UNKNOWN
+        assert form.widgets.consent.value() is Consent.UNKNOWN
         notes = [label.text() for label in form.findChildren(QLabel)]
         assert any(text.startswith(words) for text in notes), notes
 
@@ -217,19 +230,20 @@ def test_a_half_typed_adverse_event_asks_before_escape_discards_it(
     pid = add_patient(qtbot, window)
     window.actions_["new_event"].trigger()
     form = window.active_form
-    type_into(qtbot, form.term, "acneiform eruption")
-    qtbot.keyClicks(form.notes, "on the cheeks, week 6")
+    type_into(qtbot, form.widgets.term, "acneiform eruption")
+    qtbot.keyClicks(form.widgets.notes, "on the cheeks, week 6")
     assert form.windowTitle() == "New adverse event *"
     answers.reply = QMessageBox.StandardButton.Cancel  # keep editing
     asked = len(answers.questions)
     qtbot.keyClick(form, Qt.Key.Key_Escape)
     assert answers.questions[asked:] == ["This form has changes that are not saved. Discard them?"]
     assert form.isVisible()
-    assert form.term.currentText() == "acneiform eruption"
-    assert form.notes.toPlainText() == "on the cheeks, week 6"
+    assert form.widgets.term.currentText() == "acneiform eruption"
+    assert form.widgets.notes.toPlainText() == "on the cheeks, week 6"
     answers.reply = QMessageBox.StandardButton.Discard
     qtbot.mouseClick(form.buttons.button(form.buttons.StandardButton.Cancel), Qt.MouseButton.LeftButton)
-    assert not form.isVisible() and window.controller.book.adverse_events(pid) == []
+    assert not form.isVisible()
+    assert window.controller.book.adverse_events(pid) == []
 
 
 def test_an_untouched_form_closes_without_asking(qtbot, window: MainWindow, answers: Answers) -> None:  # type: ignore[no-untyped-def]
@@ -238,15 +252,16 @@ def test_an_untouched_form_closes_without_asking(qtbot, window: MainWindow, answ
     form = window.active_form
     asked = len(answers.questions)
     qtbot.keyClick(form, Qt.Key.Key_Escape)
-    assert not form.isVisible() and answers.questions[asked:] == []
+    assert not form.isVisible()
+    assert answers.questions[asked:] == []
 
 
 # ---------------------------------------------------------------- 4. the demo stays synthetic
 def new_demo_patient(qtbot, window: MainWindow) -> RecordForm:  # type: ignore[no-untyped-def]
     window.actions_["new_patient"].trigger()
     form = window.active_form
-    type_into(qtbot, form.study_id, "REAL-01")
-    choose(form.subtype, Subtype.DM)
+    type_into(qtbot, form.widgets.study_id, "REAL-01")
+    choose(form.widgets.subtype, Subtype.DM)
     return form
 
 
@@ -255,18 +270,22 @@ def test_a_patient_added_to_the_demo_ends_the_synthetic_label_undoably(
     qtbot, window: MainWindow, answers: Answers
 ) -> None:  # type: ignore[no-untyped-def]
     book = window.controller.book
-    assert book.settings().is_demo and SYNTHETIC in window.windowTitle()
+    assert book.settings().is_demo
+    assert SYNTHETIC in window.windowTitle()
     form = new_demo_patient(qtbot, window)
     answers.reply = QMessageBox.StandardButton.Yes
     save(qtbot, form)
     assert "synthetic demo series" in answers.questions[-1]
     assert book.patient_by_study_id("REAL-01") is not None
-    assert not book.settings().is_demo and SYNTHETIC not in window.windowTitle()
+    assert not book.settings().is_demo
+    assert SYNTHETIC not in window.windowTitle()
     window.actions_["undo"].trigger()  # one step takes back the patient and the label
     assert book.patient_by_study_id("REAL-01") is None
-    assert book.settings().is_demo and SYNTHETIC in window.windowTitle()
+    assert book.settings().is_demo
+    assert SYNTHETIC in window.windowTitle()
     window.actions_["redo"].trigger()
-    assert book.patient_by_study_id("REAL-01") is not None and not book.settings().is_demo
+    assert book.patient_by_study_id("REAL-01") is not None
+    assert not book.settings().is_demo
 
 
 @pytest.mark.demo
@@ -276,9 +295,12 @@ def test_answering_no_in_the_demo_stores_nothing(qtbot, window: MainWindow, answ
     answers.reply = QMessageBox.StandardButton.No
     save(qtbot, form)
     assert "synthetic demo series" in answers.questions[-1]
-    assert book.patient_by_study_id("REAL-01") is None and book.counts().patients == 10
-    assert book.settings().is_demo and SYNTHETIC in window.windowTitle()
-    assert form.isVisible() and form.study_id.text() == "REAL-01"  # nothing typed is lost either
+    assert book.patient_by_study_id("REAL-01") is None
+    assert book.counts().patients == 10
+    assert book.settings().is_demo
+    assert SYNTHETIC in window.windowTitle()
+    assert form.isVisible()
+    assert form.widgets.study_id.text() == "REAL-01"
 
 
 @pytest.mark.demo
@@ -289,8 +311,9 @@ def test_editing_a_demo_patient_asks_too(qtbot, window: MainWindow, answers: Ans
     window.controller.select_patient(patient.id)
     form = window.patient_view.edit_patient()
     assert form is not None
-    type_into(qtbot, form.birth_year, "1961")
+    type_into(qtbot, form.widgets.birth_year, "1961")
     answers.reply = QMessageBox.StandardButton.Yes
     save(qtbot, form)
     assert "synthetic demo series" in answers.questions[-1]
-    assert book.patient(patient.id or 0).birth_year == 1961 and not book.settings().is_demo
+    assert book.patient(patient.id or 0).birth_year == 1961
+    assert not book.settings().is_demo

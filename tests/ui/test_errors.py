@@ -45,21 +45,29 @@ def test_an_exception_in_a_slot_is_shown_and_written_to_the_log(
     monkeypatch.setattr(window.controller, "load_demo", broken)
     qtbot.mouseClick(window.empty.demo_button, Qt.MouseButton.LeftButton)
     dialog = reporter.dialog
-    assert dialog is not None and dialog.isVisible() and not dialog.isModal()
+    assert dialog is not None
+    assert dialog.isVisible()
+    assert not dialog.isModal()
     message = dialog.message.text()
-    assert "the demo writer broke" in message and "everything saved before is safe" in message
-    assert str(log_dir / "myocase.log") in message and "Traceback" not in message
+    assert "the demo writer broke" in message
+    assert "everything saved before is safe" in message
+    assert str(log_dir / "myocase.log") in message
+    assert "Traceback" not in message
 
     qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
     copied = QGuiApplication.clipboard().text()
-    assert "Traceback" in copied and "in broken" in copied and "RuntimeError: the demo writer broke" in copied
+    assert "Traceback" in copied
+    assert "in broken" in copied
+    assert "RuntimeError: the demo writer broke" in copied
 
     logged = (log_dir / "myocase.log").read_text(encoding="utf-8")
     assert "ERROR myocase.ui: Unexpected error" in logged
-    assert "Traceback" in logged and "RuntimeError: the demo writer broke" in logged
+    assert "Traceback" in logged
+    assert "RuntimeError: the demo writer broke" in logged
 
     qtbot.mouseClick(window.empty.demo_button, Qt.MouseButton.LeftButton)  # again, while it is open
-    assert reporter.dialog is dialog and "1 more error" in dialog.more.text()
+    assert reporter.dialog is dialog
+    assert "1 more error" in dialog.more.text()
     assert dialog.details.count("RuntimeError: the demo writer broke") == 2
 
 

@@ -36,19 +36,20 @@ def test_the_window_cuts_no_text_at_small_sizes(qtbot, window: MainWindow, size:
     for n in range(view.tabs.count()):
         view.tabs.setCurrentIndex(n)
         qtbot.wait(10)
-        assert window.width() <= size[0] and window.height() <= size[1]
+        assert window.width() <= size[0]
+        assert window.height() <= size[1]
         assert not _cut(window), (view.tabs.tabText(n), _cut(window))
     assert window.actions_["undo"] in window.toolbar.actions()
     undo = window.toolbar.widgetForAction(window.actions_["undo"])
-    assert undo is not None and undo.isVisible() and undo.geometry().right() <= window.toolbar.width()
+    assert undo is not None
+    assert undo.isVisible()
+    assert undo.geometry().right() <= window.toolbar.width()
 
 
 def _within_screen(widget: QWidget) -> None:
     area = (widget.screen() or QApplication.primaryScreen()).availableGeometry()
-    assert widget.width() <= area.width() and widget.height() <= area.height(), (
-        type(widget).__name__,
-        widget.size(),
-    )
+    assert widget.width() <= area.width(), (type(widget).__name__, widget.size())
+    assert widget.height() <= area.height(), (type(widget).__name__, widget.size())
 
 
 @pytest.mark.demo
@@ -65,7 +66,8 @@ def test_every_dialog_and_window_fits_the_screen_with_save_and_cancel_on_it(wind
         _within_screen(form)
         for button in (form.save_button, form.buttons.button(form.buttons.StandardButton.Cancel)):
             corner = button.mapTo(form, button.rect().bottomRight())
-            assert button.isVisible() and form.rect().contains(corner), (type(form).__name__, button.text())
+            assert button.isVisible(), (type(form).__name__, button.text())
+            assert form.rect().contains(corner), (type(form).__name__, button.text())
         form.reject()
     for opened in (window.show_analysis(), window.show_cohort(), window.show_help()):
         _within_screen(opened)

@@ -144,7 +144,8 @@ def test_recent_lists_the_last_ten_and_survives_a_restart(
 
     # a restart: a new window lists the same ten, and the app opens the last database without a path
     book, note = open_start_database(None, tmp_path / "default.sqlite")
-    assert book.path == paths[8] and note == ""
+    assert book.path == paths[8]
+    assert note == ""
     again = MainWindow(Controller(book))
     qtbot.addWidget(again)
     assert [a.data() for a in again.files.recent_actions()][:2] == [str(paths[8]), str(paths[11])]
@@ -157,10 +158,12 @@ def test_start_says_so_when_the_last_database_is_gone(qtbot, qapp, tmp_path: Pat
     recent.remember(tmp_path / "moved away.sqlite")
     book, note = open_start_database(None, tmp_path / "default.sqlite")
     assert book.path == tmp_path / "default.sqlite"
-    assert "could not be opened" in note and "moved away.sqlite" in note
+    assert "could not be opened" in note
+    assert "moved away.sqlite" in note
     book.close()
     book, note = open_start_database(tmp_path / "given.sqlite", tmp_path / "default.sqlite")
-    assert book.path == tmp_path / "given.sqlite" and note == ""
+    assert book.path == tmp_path / "given.sqlite"
+    assert note == ""
     book.close()
 
 
@@ -177,6 +180,7 @@ def test_a_recent_database_that_is_gone_is_taken_off_the_list(
     assert str(gone) not in [a.data() for a in window.files.recent_actions()]
 
 
+@pytest.mark.sqlite_only("backs up and restores the file")
 def test_back_up_then_restore_brings_back_a_deleted_patient(
     qtbot, window: MainWindow, tmp_path: Path, answers: Answers, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
@@ -203,6 +207,7 @@ def test_back_up_then_restore_brings_back_a_deleted_patient(
     kept.close()
 
 
+@pytest.mark.sqlite_only("restores the file")
 def test_restore_refuses_a_file_that_is_not_a_myocase_database(
     qtbot, window: MainWindow, tmp_path: Path, answers: Answers, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
@@ -217,6 +222,7 @@ def test_restore_refuses_a_file_that_is_not_a_myocase_database(
     assert list(tmp_path.glob("*.before-restore-*")) == []
 
 
+@pytest.mark.sqlite_only("restores the file")
 def test_restore_refuses_a_database_of_a_newer_myocase(
     qtbot, window: MainWindow, tmp_path: Path, answers: Answers, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
@@ -234,6 +240,7 @@ def test_restore_refuses_a_database_of_a_newer_myocase(
     assert list(tmp_path.glob("*.before-restore-*")) == []
 
 
+@pytest.mark.sqlite_only("restores the file")
 def test_a_restore_that_cannot_be_reopened_puts_the_series_back(
     qtbot, window: MainWindow, tmp_path: Path, answers: Answers, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
@@ -286,17 +293,20 @@ def test_the_toolbar_keeps_undo_and_redo_visible(qtbot, window: MainWindow, size
         assert toolbar.rect().contains(button.geometry()), name
     undo = window.actions_["undo"]
     assert toolbar.widgetForAction(undo).text() == "Undo"
-    assert "A-VERY-LONG-STUDY-IDENTIFIER-01" in undo.toolTip() and "Ctrl+Z" in undo.toolTip()
+    assert "A-VERY-LONG-STUDY-IDENTIFIER-01" in undo.toolTip()
+    assert "Ctrl+Z" in undo.toolTip()
 
 
 def test_closing_the_window_with_an_unsaved_form_asks(qtbot, window: MainWindow, answers: Answers) -> None:  # type: ignore[no-untyped-def]
     window.actions_["new_patient"].trigger()
     form = window.active_form
     assert form is not None
-    qtbot.keyClicks(form.study_id, "MYO-09")
+    qtbot.keyClicks(form.widgets.study_id, "MYO-09")
     answers.reply = QMessageBox.StandardButton.Cancel
     assert not window.close()
-    assert window.isVisible() and form.isVisible() and form.study_id.text() == "MYO-09"
+    assert window.isVisible()
+    assert form.isVisible()
+    assert form.widgets.study_id.text() == "MYO-09"
     assert answers.questions[-1].startswith("This form has changes")
     answers.reply = QMessageBox.StandardButton.Discard
     assert window.close()
@@ -337,7 +347,8 @@ def test_open_offers_myocase_and_sqlite_files(qtbot, window: MainWindow, tmp_pat
     offered = file_dialog(monkeypatch, "getOpenFileName", other)
     window.actions_["open"].trigger()
     series_filter = offered[0].split(";;")[0]
-    assert "*.myocase" in series_filter and "*.sqlite" in series_filter
+    assert "*.myocase" in series_filter
+    assert "*.sqlite" in series_filter
     assert window.controller.book.path == other
     assert recent.with_database_suffix(tmp_path / "copy.myocase") == tmp_path / "copy.myocase"
 
@@ -347,12 +358,14 @@ def test_about_names_the_version_the_database_its_schema_and_the_licences(
 ) -> None:  # type: ignore[no-untyped-def]
     window.actions_["about"].trigger()
     dialog = window.findChild(QDialog, "AboutDialog")
-    assert dialog is not None and dialog.isVisible()
+    assert dialog is not None
+    assert dialog.isVisible()
     text = dialog.findChild(QTextBrowser).toPlainText()
     book = window.controller.book
     assert f"MyoCase {__version__}" in text
     assert f"Database: {book.location}" in text
-    assert f"Schema version: {head_revision()}" in text and book.schema_version() == head_revision()
+    assert f"Schema version: {head_revision()}" in text
+    assert book.schema_version() == head_revision()
     for component, licence in [
         ("SQLAlchemy", "MIT"),
         ("PySide6", "LGPL-3.0"),

@@ -38,7 +38,8 @@ def test_drug_filter_finds_any_drug_ever_received(window: MainWindow) -> None:
     expected = sorted(
         r.patient.study_id for r in book.patient_records() if any(c.drug == "tofacitinib" for c in r.courses)
     )
-    assert panel.visible_study_ids() == expected and len(expected) == 3
+    assert panel.visible_study_ids() == expected
+    assert len(expected) == 3
     assert not [s for s in book.patient_summaries() if "tofacitinib" in s.current_drugs]
     assert panel.count.text() == "3 of 10 patients"
 
@@ -56,7 +57,8 @@ def test_status_at_the_cut_off(window: MainWindow) -> None:
     _choose(panel.status, IndexStatus.STOPPED)
     assert panel.visible_study_ids() == ["DEMO-04"]  # stopped for acneiform eruption
     _choose(panel.status, IndexStatus.ON)
-    assert len(panel.visible_study_ids()) == 9 and "DEMO-04" not in panel.visible_study_ids()
+    assert len(panel.visible_study_ids()) == 9
+    assert "DEMO-04" not in panel.visible_study_ids()
 
 
 @pytest.mark.demo
@@ -68,7 +70,8 @@ def test_current_drugs_show_the_jak_inhibitor_first_with_the_whole_list_in_a_too
     row = model.row_of(lambda s: s.study_id == "DEMO-01")
     assert row is not None
     text = model.data(model.index(row, column), Qt.ItemDataRole.DisplayRole)
-    assert text.split(", ")[0] == "upadacitinib" and len(text.split(", ")) >= 2
+    assert text.split(", ")[0] == "upadacitinib"
+    assert len(text.split(", ")) >= 2
     tip = model.data(model.index(row, column), Qt.ItemDataRole.ToolTipRole)
     assert tip == f"On treatment at the data cut-off: {text}"
     study = model.data(model.index(row, 0), Qt.ItemDataRole.ToolTipRole)

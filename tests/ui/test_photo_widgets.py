@@ -299,7 +299,8 @@ def _wheel(target: QWidget, at: QPoint, steps: int) -> None:
 def _demo_items(book: Casebook) -> tuple[list[ComparisonItem], int]:
     write_demo(book)
     patient = book.patient_by_study_id("DEMO-01")
-    assert patient is not None and patient.id is not None
+    assert patient is not None
+    assert patient.id is not None
     settings = book.settings()
     courses, assessments = book.courses(patient.id), book.assessments(patient.id)
     (comparison,) = book.comparisons(patient.id)
@@ -370,7 +371,9 @@ def test_comparison_keeps_zoom_and_pan_in_step_and_asks_to_save(qtbot, book) -> 
     centre = panes[2].viewport().rect().center()
     _drag_pane(qtbot, panes[2], centre, centre + QPoint(-40, -30))
     after = view.view_state()
-    assert after[0] == zoom and after[1] > before[1] and after[2] > before[2]
+    assert after[0] == zoom
+    assert after[1] > before[1]
+    assert after[2] > before[2]
     assert all(pane.view == after for pane in panes)
 
     assert not view.save_button.isEnabled()

@@ -54,10 +54,11 @@ def _import(qtbot, window: MainWindow, paths: list[Path], **fields: object) -> l
     tab = window.patient_view.photos
     _drop(tab, paths)
     form = window.patient_view.active_form
-    assert isinstance(form, PhotoImportForm) and form.isVisible()
-    form.body_site.setCurrentText(str(fields.get("site", "dorsum of hand")))
-    form.consent.set_value(fields.get("consent", Consent.YES))  # type: ignore[arg-type]
-    form.in_report.setChecked(True)
+    assert isinstance(form, PhotoImportForm)
+    assert form.isVisible()
+    form.widgets.body_site.setCurrentText(str(fields.get("site", "dorsum of hand")))
+    form.widgets.consent.set_value(fields.get("consent", Consent.YES))  # type: ignore[arg-type]
+    form.widgets.in_report.setChecked(True)
     with qtbot.waitSignal(tab.imported, timeout=30_000) as blocker:
         qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     return blocker.args[0]
@@ -75,11 +76,9 @@ def test_a_camera_date_in_2099_imports_the_photo_with_the_date_to_confirm(
     stored = {p.id: p.taken_on for p in window.controller.book.photos(pid)}
     assert sorted(stored.values(), key=str) == [date(2021, 6, 1), None]
     shown = answers.questions[-1]
-    assert (
-        "Stored without a date" in shown
-        and "clock_2099.jpg" in shown
-        and "2099-01-03 is in the future" in shown
-    )
+    assert "Stored without a date" in shown
+    assert "clock_2099.jpg" in shown
+    assert "2099-01-03 is in the future" in shown
     assert "fine.jpg" not in shown
 
 
@@ -104,7 +103,8 @@ def test_drop_files_stores_cleaned_photos_reports_refusals_and_undoes(
     assert not any(m in book.photo_image(dated.id or 0) for m in PRIVATE_MARKERS)
     assert window.patient_view.photos.list.count() == 2
     window.actions_["undo"].trigger()
-    assert book.photos(pid) == [] and window.patient_view.photos.list.count() == 0
+    assert book.photos(pid) == []
+    assert window.patient_view.photos.list.count() == 0
     window.actions_["redo"].trigger()
     assert len(book.photos(pid)) == 2
 
@@ -131,7 +131,8 @@ def test_annotate_with_the_mouse_saves_and_undo_removes(qtbot, window: MainWindo
     dialog.save()
     (arrow,) = window.controller.book.photos(pid)[0].annotations
     assert arrow.kind is ShapeKind.ARROW
-    assert abs(arrow.points[0][0] - 0.2) < 0.01 and abs(arrow.points[1][1] - 0.7) < 0.01
+    assert abs(arrow.points[0][0] - 0.2) < 0.01
+    assert abs(arrow.points[1][1] - 0.7) < 0.01
     window.actions_["undo"].trigger()
     assert window.controller.book.photos(pid)[0].annotations == ()
     assert isinstance(points[0], QPoint)
@@ -148,10 +149,12 @@ def test_compare_and_save_a_named_comparison(qtbot, window: MainWindow, tmp_path
     for row in range(3):
         tab.list.item(row).setSelected(True)
     view = tab.compare()
-    assert view is not None and len(view.photo_ids()) == 3
+    assert view is not None
+    assert len(view.photo_ids()) == 3
     view.save_requested.emit("Before / during / after", view.photo_ids())
     (comparison,) = window.controller.book.comparisons(pid)
-    assert comparison.name == "Before / during / after" and len(comparison.photo_ids) == 3
+    assert comparison.name == "Before / during / after"
+    assert len(comparison.photo_ids) == 3
     assert tab.comparisons.findText("Before / during / after") >= 0
 
 
@@ -164,8 +167,9 @@ def test_details_form_edits_a_photo(qtbot, window: MainWindow, tmp_path: Path) -
     tab.list.item(0).setSelected(True)
     form = tab.edit_details()
     assert form is not None
-    form.identifiable.setChecked(True)
-    form.caption.setText("Face visible: crop before publishing")
+    form.widgets.identifiable.setChecked(True)
+    form.widgets.caption.setText("Face visible: crop before publishing")
     form.save()
     photo = window.controller.book.photos(pid)[0]
-    assert photo.identifiable and photo.caption == "Face visible: crop before publishing"
+    assert photo.identifiable
+    assert photo.caption == "Face visible: crop before publishing"

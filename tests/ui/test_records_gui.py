@@ -10,7 +10,7 @@ from myocase.ui.fields import ChoiceField
 from myocase.ui.forms.base import RecordForm
 from myocase.ui.main_window import MainWindow
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QComboBox, QMessageBox
 
 from tests.ui.conftest import Answers
 
@@ -42,18 +42,20 @@ def save(qtbot, form: RecordForm) -> None:  # type: ignore[no-untyped-def]
 def add_patient(qtbot, window: MainWindow, study_id: str = "MYO-01") -> int:  # type: ignore[no-untyped-def]
     window.actions_["new_patient"].trigger()
     form = window.active_form
-    assert form is not None and form.isVisible()
-    type_into(qtbot, form.study_id, study_id)
-    choose(form.subtype, Subtype.ADM)
-    type_into(qtbot, form.birth_year, "1971")
-    type_into(qtbot, form.diagnosis_date, "2019-03")
-    status, tested = form.antibody_rows["MDA5"]
+    assert form is not None
+    assert form.isVisible()
+    type_into(qtbot, form.widgets.study_id, study_id)
+    choose(form.widgets.subtype, Subtype.ADM)
+    type_into(qtbot, form.widgets.birth_year, "1971")
+    type_into(qtbot, form.widgets.diagnosis_date, "2019-03")
+    status, tested = form.widgets.antibodies["MDA5"]
     choose(status, AntibodyStatus.POSITIVE)
     type_into(qtbot, tested, "2019-04-02")
-    type_into(qtbot, form.full_name, "Ana Ruiz")
+    type_into(qtbot, form.widgets.full_name, "Ana Ruiz")
     save(qtbot, form)
     patient = window.controller.book.patient_by_study_id(study_id)
-    assert patient is not None and patient.id is not None
+    assert patient is not None
+    assert patient.id is not None
     return patient.id
 
 
@@ -63,7 +65,8 @@ def test_add_edit_delete_every_record_through_the_forms(qtbot, window: MainWindo
 
     pid = add_patient(qtbot, window)
     patient = book.patient(pid)
-    assert patient.subtype is Subtype.ADM and patient.birth_year == 1971
+    assert patient.subtype is Subtype.ADM
+    assert patient.birth_year == 1971
     assert str(patient.diagnosis_date) == "2019-03"
     assert [(a.antibody, a.status, a.tested_on) for a in patient.antibodies] == [
         ("MDA5", AntibodyStatus.POSITIVE, date(2019, 4, 2))
@@ -74,18 +77,23 @@ def test_add_edit_delete_every_record_through_the_forms(qtbot, window: MainWindo
 
     window.actions_["new_course"].trigger()
     form = window.active_form
-    type_into(qtbot, form.drug, "tofacitinib")
-    assert form.drug_class.value() is DrugClass.JAK  # the catalogue knows the drug's class
-    assert form.dose.value() is None and form.dose.line.placeholderText() == "usual 5"  # offered, not filled
+    type_into(qtbot, form.widgets.drug, "tofacitinib")
+    assert form.widgets.drug_class.value() is DrugClass.JAK  # the catalogue knows the drug's class
+    assert form.widgets.dose.value() is None
+    assert form.widgets.dose.line.placeholderText() == "usual 5"
     qtbot.mouseClick(form.usual, Qt.MouseButton.LeftButton)  # the user takes the usual dose
-    assert (form.dose.value(), form.unit.currentText(), form.frequency.currentText()) == (
+    assert (
+        form.widgets.dose.value(),
+        form.widgets.unit.currentText(),
+        form.widgets.frequency.currentText(),
+    ) == (
         5,
         "mg",
         "twice daily",
     )
-    type_into(qtbot, form.start, "2020-01")
-    type_into(qtbot, form.stop, "2021-02-28")
-    choose(form.stop_reason, StopReason.INEFFICACY)
+    type_into(qtbot, form.widgets.start, "2020-01")
+    type_into(qtbot, form.widgets.stop, "2021-02-28")
+    choose(form.widgets.stop_reason, StopReason.INEFFICACY)
     save(qtbot, form)
     (course,) = book.courses(pid)
     assert (course.drug, str(course.start), str(course.stop), course.stop_reason) == (
@@ -98,11 +106,11 @@ def test_add_edit_delete_every_record_through_the_forms(qtbot, window: MainWindo
 
     window.actions_["new_assessment"].trigger()
     form = window.active_form
-    type_into(qtbot, form.assessed_on, "2021-03-01")
-    type_into(qtbot, form.cdasi.activity, "24")
-    type_into(qtbot, form.fields["ck"], "180")
-    type_into(qtbot, form.fields["ck_uln"], "170")
-    type_into(qtbot, form.fields["haq"], "0.75")
+    type_into(qtbot, form.widgets.assessed_on, "2021-03-01")
+    type_into(qtbot, form.widgets.cdasi.activity, "24")
+    type_into(qtbot, form.widgets.measures["ck"], "180")
+    type_into(qtbot, form.widgets.measures["ck_uln"], "170")
+    type_into(qtbot, form.widgets.measures["haq"], "0.75")
     save(qtbot, form)
     (assessment,) = book.assessments(pid)
     assert (assessment.assessed_on, assessment.cdasi_activity, assessment.ck, assessment.haq) == (
@@ -115,10 +123,10 @@ def test_add_edit_delete_every_record_through_the_forms(qtbot, window: MainWindo
 
     window.actions_["new_event"].trigger()
     form = window.active_form
-    type_into(qtbot, form.term, "herpes zoster")
-    form.grade.setCurrentIndex(form.grade.findData(2))
-    type_into(qtbot, form.onset, "2021-06-01")
-    choose(form.action, AeAction.NONE)
+    type_into(qtbot, form.widgets.term, "herpes zoster")
+    form.widgets.grade.setCurrentIndex(form.widgets.grade.findData(2))
+    type_into(qtbot, form.widgets.onset, "2021-06-01")
+    choose(form.widgets.action, AeAction.NONE)
     save(qtbot, form)
     (event,) = book.adverse_events(pid)
     assert (event.term, event.grade, event.onset) == ("herpes zoster", 2, date(2021, 6, 1))
@@ -128,7 +136,7 @@ def test_add_edit_delete_every_record_through_the_forms(qtbot, window: MainWindo
     tab.select(lambda a: True)
     tab.edit_button.click()
     form = window.active_form
-    type_into(qtbot, form.cdasi.activity, "12")
+    type_into(qtbot, form.widgets.cdasi.activity, "12")
     save(qtbot, form)
     assert [a.cdasi_activity for a in book.assessments(pid)] == [12]
 
@@ -148,45 +156,49 @@ def test_bad_value_shows_its_message_and_saves_nothing(qtbot, window: MainWindow
     book = window.controller.book
     window.actions_["new_assessment"].trigger()
     form = window.active_form
-    type_into(qtbot, form.assessed_on, "2021-03-01")
-    type_into(qtbot, form.fields["haq"], "3.5")
+    type_into(qtbot, form.widgets.assessed_on, "2021-03-01")
+    type_into(qtbot, form.widgets.measures["haq"], "3.5")
     assert form.errors["haq"].isVisible()
     assert "between 0 and 3" in form.errors["haq"].text(), form.errors["haq"].text()
     assert not form.save_button.isEnabled()
     form.save()  # even a forced save writes nothing
     assert book.assessments(pid) == []
-    type_into(qtbot, form.fields["haq"], "2.5")
-    assert not form.errors["haq"].isVisible() and form.save_button.isEnabled()
+    type_into(qtbot, form.widgets.measures["haq"], "2.5")
+    assert not form.errors["haq"].isVisible()
+    assert form.save_button.isEnabled()
 
     window.actions_["new_course"].trigger()
     form = window.active_form
-    type_into(qtbot, form.drug, "methotrexate")
-    type_into(qtbot, form.start, "2021-03-01")
-    type_into(qtbot, form.stop, "2021-02")
+    type_into(qtbot, form.widgets.drug, "methotrexate")
+    type_into(qtbot, form.widgets.start, "2021-03-01")
+    type_into(qtbot, form.widgets.stop, "2021-02")
     assert form.errors["stop"].text() == "⚠ Stop date is before the start date (2021-03-01)."
-    assert not form.save_button.isEnabled() and book.courses(pid) == []
+    assert not form.save_button.isEnabled()
+    assert book.courses(pid) == []
 
 
 def test_duplicate_study_id_is_shown_at_the_field(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     add_patient(qtbot, window, "MYO-01")
     window.actions_["new_patient"].trigger()
     form = window.active_form
-    type_into(qtbot, form.study_id, "myo-01")
-    choose(form.subtype, Subtype.DM)
+    type_into(qtbot, form.widgets.study_id, "myo-01")
+    choose(form.widgets.subtype, Subtype.DM)
     form.save()
     assert "already used" in form.errors["study_id"].text()
-    assert form.isVisible() and window.controller.book.counts().patients == 1
+    assert form.isVisible()
+    assert window.controller.book.counts().patients == 1
 
 
 def test_unsaved_edits_ask_before_closing(qtbot, window: MainWindow, answers: Answers) -> None:  # type: ignore[no-untyped-def]
     window.actions_["new_patient"].trigger()
     form = window.active_form
     assert form.windowTitle() == "New patient"
-    type_into(qtbot, form.study_id, "MYO-09")
+    type_into(qtbot, form.widgets.study_id, "MYO-09")
     assert form.windowTitle() == "New patient *"
     answers.reply = QMessageBox.StandardButton.Cancel
     form.reject()
-    assert form.isVisible() and answers.questions[-1].startswith("This form has changes")
+    assert form.isVisible()
+    assert answers.questions[-1].startswith("This form has changes")
     answers.reply = QMessageBox.StandardButton.Discard
     qtbot.keyClick(form, Qt.Key.Key_Escape)
     assert not form.isVisible()
@@ -209,20 +221,52 @@ def test_window_says_demo_is_synthetic_and_shortcuts_exist(window: MainWindow) -
     assert "[synthetic demo data]" in window.windowTitle()
     assert "SYNTHETIC DEMO DATA" in window.db_label.text()
     shortcuts = {name: action.shortcut().toString() for name, action in window.actions_.items()}
-    assert shortcuts["new_patient"] == "Ctrl+N" and shortcuts["find"] == "Ctrl+F"
-    assert shortcuts["new_assessment"] == "Ctrl+Shift+A" and shortcuts["undo"] == "Ctrl+Z"
+    assert shortcuts["new_patient"] == "Ctrl+N"
+    assert shortcuts["find"] == "Ctrl+F"
+    assert shortcuts["new_assessment"] == "Ctrl+Shift+A"
+    assert shortcuts["undo"] == "Ctrl+Z"
 
 
 def test_series_settings_form(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     form = window.edit_settings()
-    type_into(qtbot, form.name, "Upadacitinib in DM")
-    type_into(qtbot, form.cutoff, "2023-06-30")
-    type_into(qtbot, form.index_drug, "upadacitinib")
+    type_into(qtbot, form.widgets.name, "Upadacitinib in DM")
+    type_into(qtbot, form.widgets.cutoff, "2023-06-30")
+    type_into(qtbot, form.widgets.index_drug, "upadacitinib")
     save(qtbot, form)
     settings = window.controller.book.settings()
     assert (settings.name, settings.cutoff) == ("Upadacitinib in DM", date(2023, 6, 30))
+    assert settings.index_drug == "upadacitinib"
     assert "Upadacitinib in DM" in window.windowTitle()
-    isinstance(form.name, QLineEdit)
+    again = window.edit_settings()  # opened again: the settings as saved, not as first kept
+    assert again.widgets.name.text() == "Upadacitinib in DM"
+    assert again.widgets.cutoff.value() == date(2023, 6, 30)
+
+
+def test_the_patient_form_shows_the_stored_identifiers_and_clears_them(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    pid = add_patient(qtbot, window)  # with the full name Ana Ruiz
+    window.actions_["edit_patient"].trigger()
+    form = window.active_form
+    assert form is not None
+    assert form.widgets.full_name.text() == "Ana Ruiz"
+    form.widgets.full_name.selectAll()
+    qtbot.keyClick(form.widgets.full_name, Qt.Key.Key_Backspace)
+    save(qtbot, form)
+    stored = window.controller.book.identifiers(pid)
+    assert stored is not None
+    assert stored.is_empty  # the name is removed, not left standing because the form was emptied
+    window.actions_["edit_patient"].trigger()
+    assert window.active_form is not form
+    assert window.active_form.widgets.full_name.text() == ""
+
+
+def test_ctrl_s_saves_the_form(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    form = window.edit_settings()
+    form.activateWindow()  # a shortcut works in the active window
+    qtbot.waitUntil(form.isActiveWindow)
+    type_into(qtbot, form.widgets.name, "Tofacitinib in DM")
+    qtbot.keyClick(form.widgets.name, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert window.controller.book.settings().name == "Tofacitinib in DM"
+    assert not form.isVisible()
 
 
 def test_cdasi_grid_and_mmt8_groups_are_entered_in_the_form_and_stored(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
@@ -232,29 +276,33 @@ def test_cdasi_grid_and_mmt8_groups_are_entered_in_the_form_and_stored(qtbot, wi
     form = window.active_form
     form.show()
     qtbot.waitExposed(form)
-    type_into(qtbot, form.assessed_on, "2021-03-01")
-    qtbot.mouseClick(form.cdasi.items_button, Qt.MouseButton.LeftButton)
-    form.cdasi.grid_editor.table.setFocus()
+    type_into(qtbot, form.widgets.assessed_on, "2021-03-01")
+    qtbot.mouseClick(form.widgets.cdasi.items_button, Qt.MouseButton.LeftButton)
+    form.widgets.cdasi.grid_editor.table.setFocus()
     qtbot.keyClicks(
-        form.cdasi.grid_editor.table, "3201"
+        form.widgets.cdasi.grid_editor.table, "3201"
     )  # scalp: erythema 3, scale 2, erosion 0, poikiloderma 1
-    assert form.cdasi.activity.value() == 5 and "Severity: mild" in form.derived.text()
-    qtbot.mouseClick(form.mmt8.items_button, Qt.MouseButton.LeftButton)
-    for box in form.mmt8.groups.right:
+    assert form.widgets.cdasi.activity.value() == 5
+    assert "Severity: mild" in form.derived.text()
+    qtbot.mouseClick(form.widgets.mmt8.items_button, Qt.MouseButton.LeftButton)
+    for box in form.widgets.mmt8.groups.right:
         type_into(qtbot, box, "10")
     save(qtbot, form)
     (stored,) = book.assessments(pid)
     assert (stored.cdasi_activity, stored.cdasi_damage, stored.cdasi_source) == (5, 1, "grid")
-    assert stored.cdasi_grid is not None and stored.cdasi_grid.sites[0] == (3, 2, 0, 1, 0)
+    assert stored.cdasi_grid is not None
+    assert stored.cdasi_grid.sites[0] == (3, 2, 0, 1, 0)
     assert (stored.mmt8_total, stored.mmt8_max, stored.mmt8_source) == (80, 80, "groups")
 
     # reopened, the grid is back; typing totals over it records the totals and drops the items
     window.patient_view.assessments.select(lambda a: True)
     window.patient_view.assessments.edit_button.click()
     form = window.active_form
-    assert form.cdasi.itemised() and form.cdasi.value()[2] == stored.cdasi_grid and not form.dirty
-    qtbot.mouseClick(form.cdasi.totals_button, Qt.MouseButton.LeftButton)
-    type_into(qtbot, form.cdasi.activity, "7")
+    assert form.widgets.cdasi.itemised()
+    assert form.widgets.cdasi.value()[2] == stored.cdasi_grid
+    assert not form.dirty
+    qtbot.mouseClick(form.widgets.cdasi.totals_button, Qt.MouseButton.LeftButton)
+    type_into(qtbot, form.widgets.cdasi.activity, "7")
     save(qtbot, form)
     (edited,) = book.assessments(pid)
     assert (edited.cdasi_activity, edited.cdasi_damage, edited.cdasi_source, edited.cdasi_grid) == (

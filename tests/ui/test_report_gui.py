@@ -40,6 +40,7 @@ def export_once(qtbot, window: MainWindow) -> Path:  # type: ignore[no-untyped-d
     return Path(blocker.args[0])
 
 
+@pytest.mark.sqlite_only("the report goes beside the database file")
 @pytest.mark.demo
 def test_one_click_writes_beside_the_database_and_never_replaces(
     qtbot, window: MainWindow, db_path: Path, opened, no_dialog
@@ -48,9 +49,11 @@ def test_one_click_writes_beside_the_database_and_never_replaces(
     today = date.today().isoformat()
     assert first == db_path.parent / f"{DEMO_NAME}_report_{today}.pdf"
     kept = first.read_bytes()
-    assert "De-identified" in pdf_text(first) and "Quillfeather" not in pdf_text(first)
+    assert "De-identified" in pdf_text(first)
+    assert "Quillfeather" not in pdf_text(first)
     second = export_once(qtbot, window)
-    assert second == db_path.parent / f"{DEMO_NAME}_report_{today}_2.pdf" and second.exists()
+    assert second == db_path.parent / f"{DEMO_NAME}_report_{today}_2.pdf"
+    assert second.exists()
     assert first.read_bytes() == kept  # the older report is untouched
     assert opened == []  # nothing opens by itself
 
@@ -61,7 +64,9 @@ def test_the_confirmation_stays_and_opens_the_file_or_its_folder(
 ) -> None:  # type: ignore[no-untyped-def]
     written = export_once(qtbot, window)
     notice = window.exporter.notice
-    assert notice.isVisible() and str(written) in notice.text() and "de-identified" in notice.text()
+    assert notice.isVisible()
+    assert str(written) in notice.text()
+    assert "de-identified" in notice.text()
     window.statusBar().showMessage("Assessment saved", 100)  # the status bar moves on; the notice does not
     qtbot.mouseClick(notice.open_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(notice.folder_button, Qt.MouseButton.LeftButton)
@@ -87,7 +92,8 @@ def test_export_as_asks_where_and_remembers_the_folder(
     with qtbot.waitSignal(window.exporter.finished, timeout=60_000) as blocker:
         window.actions_["export_as"].trigger()
     written = Path(blocker.args[0])
-    assert written == tmp_path / "reports" / "series.pdf" and written.exists()
+    assert written == tmp_path / "reports" / "series.pdf"
+    assert written.exists()
     assert Path(proposed[0]).name.startswith(f"{DEMO_NAME}_report_")
     assert QSettings().value("last_report_folder") == str(tmp_path / "reports")
     assert window.exporter.notice.isVisible()
@@ -99,7 +105,8 @@ def test_identified_export_asks_first_and_says_so_in_its_name(
 ) -> None:  # type: ignore[no-untyped-def]
     answers.reply = QMessageBox.StandardButton.No
     assert not window.export_report(identified=True)
-    assert "names, record numbers" in answers.questions[-1] and not list(db_path.parent.glob("*.pdf"))
+    assert "names, record numbers" in answers.questions[-1]
+    assert not list(db_path.parent.glob("*.pdf"))
     answers.reply = QMessageBox.StandardButton.Yes
     with qtbot.waitSignal(window.exporter.finished, timeout=60_000) as blocker:
         window.actions_["export_identified"].trigger()
@@ -109,12 +116,14 @@ def test_identified_export_asks_first_and_says_so_in_its_name(
     assert "WITH IDENTIFIERS" in window.exporter.notice.text()
 
 
+@pytest.mark.sqlite_only("looks for the report beside the database file")
 @pytest.mark.demo
 def test_cancel_leaves_no_file(qtbot, window: MainWindow, db_path: Path, opened, no_dialog) -> None:  # type: ignore[no-untyped-def]
     window.exporter.runner.progressed.connect(lambda done, total, what: window.exporter.runner.cancel())
     with qtbot.waitSignal(window.exporter.cancelled, timeout=60_000):
         assert window.export_report()
-    assert list(db_path.parent.glob("*.pdf*")) == [] and opened == []
+    assert list(db_path.parent.glob("*.pdf*")) == []
+    assert opened == []
     assert not window.exporter.notice.isVisible()
 
 

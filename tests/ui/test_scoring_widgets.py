@@ -75,7 +75,9 @@ def test_digit_above_the_items_maximum_is_kept_marked_and_blocks_the_totals(
     assert editor.totals_now() == (None, None)
     assert editor.totals.text() == "No totals until the scores marked ⚠ are fixed"
     press(qtbot, editor, KEY.Key_Left, "2")  # fixed
-    assert cell(editor, 0, 1) == 2 and editor.problems() == [] and not editor.error.isVisible()
+    assert cell(editor, 0, 1) == 2
+    assert editor.problems() == []
+    assert not editor.error.isVisible()
     assert editor.totals.text() == "Activity 2 / 100 · Damage 0 / 32"
 
 
@@ -86,11 +88,14 @@ def test_a_gottron_score_out_of_range_is_kept_and_named(qtbot, editor: CdasiGrid
     press(qtbot, editor, "5")
     assert box.line.text() == "5"
     assert editor.problems() == ["Periungual changes must be between 0 and 2."]
-    assert box.warning.isVisible() and editor.error.text() == "⚠ Periungual changes must be between 0 and 2."
+    assert box.warning.isVisible()
+    assert editor.error.text() == "⚠ Periungual changes must be between 0 and 2."
     press(qtbot, editor, KEY.Key_Backspace)
     assert editor.problems() == ["Periungual changes: type 0–2 (0 if absent)."]
     press(qtbot, editor, "2")
-    assert editor.problems() == [] and editor.grid().periungual == 2 and not box.warning.isVisible()
+    assert editor.problems() == []
+    assert editor.grid().periungual == 2
+    assert not box.warning.isVisible()
 
 
 def test_space_cycles_delete_clears_and_a_click_steps_up(qtbot, editor: CdasiGridEditor) -> None:  # type: ignore[no-untyped-def]
@@ -135,7 +140,8 @@ def test_set_grid_shows_a_stored_grid_and_rejects_impossible_values(qtbot, edito
     assert editor.grid() == stored
     assert editor.totals.text() == "Activity 6 / 100 · Damage 0 / 32"
     editor.set_grid(CdasiGrid(periungual=3).with_site(0, 1, 1.5))  # type: ignore[arg-type]  # shown, reported
-    assert editor.spins["periungual"].line.text() == "3" and editor.model.index(0, 1).data() == "⚠ 1.5"
+    assert editor.spins["periungual"].line.text() == "3"
+    assert editor.model.index(0, 1).data() == "⚠ 1.5"
     assert editor.problems() == [
         "Scalp: scale must be a whole number 0–2, not 1.5.",
         "Periungual changes must be between 0 and 2.",
@@ -148,7 +154,8 @@ def test_set_grid_shows_a_stored_grid_and_rejects_impossible_values(qtbot, edito
 
 def test_headers_show_each_maximum_and_every_control_has_a_name(editor: CdasiGridEditor) -> None:
     headers = [editor.model.headerData(c, Qt.Orientation.Horizontal) for c in range(5)]
-    assert headers[0] == "Erythema\n0–3" and headers[4] == "Calcinosis\n0–1"
+    assert headers[0] == "Erythema\n0–3"
+    assert headers[4] == "Calcinosis\n0–1"
     tip = editor.model.headerData(0, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
     assert "3 dark red / violaceous" in tip
     assert unnamed_controls(editor) == []
@@ -175,8 +182,10 @@ def unnamed_controls(widget: QWidget) -> list[str]:
 
 def test_grid_fits_900_pixels_with_every_site_and_item_visible(editor: CdasiGridEditor) -> None:
     table = editor.table
-    assert editor.width() == 900 and table.sizeHint().width() < 900
-    assert not table.horizontalScrollBar().isVisible() and not table.verticalScrollBar().isVisible()
+    assert editor.width() == 900
+    assert table.sizeHint().width() < 900
+    assert not table.horizontalScrollBar().isVisible()
+    assert not table.verticalScrollBar().isVisible()
     assert table.horizontalHeader().length() <= table.viewport().width()
     assert table.verticalHeader().length() <= table.viewport().height()
 
@@ -185,15 +194,19 @@ def test_grid_fits_900_pixels_with_every_site_and_item_visible(editor: CdasiGrid
 def test_totals_only_entry_keeps_typed_totals_and_has_no_grid(qtbot) -> None:  # type: ignore[no-untyped-def]
     entry = shown(qtbot, CdasiEntry())
     assert isinstance(entry, CdasiEntry)
-    assert entry.source() is None and not entry.grid_editor.isVisible()
+    assert entry.source() is None
+    assert not entry.grid_editor.isVisible()
     entry.activity.setFocus()
     press(qtbot, entry, "23", KEY.Key_Tab, "4")
-    assert entry.value() == (23, 4, None) and entry.source() == "totals"
+    assert entry.value() == (23, 4, None)
+    assert entry.source() == "totals"
     qtbot.mouseClick(entry.items_button, Qt.MouseButton.LeftButton)
-    assert entry.source() == "grid" and entry.activity.line.isReadOnly()
+    assert entry.source() == "grid"
+    assert entry.activity.line.isReadOnly()
     assert entry.value() == (0, 0, CdasiGrid())
     qtbot.mouseClick(entry.totals_button, Qt.MouseButton.LeftButton)  # nothing scored: typed totals return
-    assert entry.value() == (23, 4, None) and entry.source() == "totals"
+    assert entry.value() == (23, 4, None)
+    assert entry.source() == "totals"
     assert not entry.activity.line.isReadOnly()
 
 
@@ -205,10 +218,13 @@ def test_grid_entry_totals_follow_the_grid_and_stay_when_switched_to_totals(qtbo
     with qtbot.waitSignal(entry.changed):
         press(qtbot, entry, "3", "2", "0", "1")
     activity, damage, grid = entry.value()
-    assert (activity, damage) == (5, 1) and grid is not None and grid.sites[0] == (3, 2, 0, 1, 0)
+    assert (activity, damage) == (5, 1)
+    assert grid is not None
+    assert grid.sites[0] == (3, 2, 0, 1, 0)
     assert entry.how.text() == "computed from the grid"
     qtbot.mouseClick(entry.totals_button, Qt.MouseButton.LeftButton)
-    assert entry.value() == (5, 1, None) and entry.how.text() == "typed from the chart"
+    assert entry.value() == (5, 1, None)
+    assert entry.how.text() == "typed from the chart"
 
 
 def test_typed_total_above_its_maximum_is_kept_and_reported(qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -216,11 +232,13 @@ def test_typed_total_above_its_maximum_is_kept_and_reported(qtbot) -> None:  # t
     assert isinstance(entry, CdasiEntry)
     entry.activity.setFocus()
     press(qtbot, entry, "1", "4", "0")  # a QSpinBox dropped the 0 and kept 14
-    assert entry.activity.line.text() == "140" and entry.value() == (None, None, None)
+    assert entry.activity.line.text() == "140"
+    assert entry.value() == (None, None, None)
     assert [(p.field, p.message) for p in entry.problems()] == [
         ("cdasi_activity", "CDASI activity must be between 0 and 100.")
     ]
-    assert entry.error.isVisible() and entry.error.text() == "⚠ CDASI activity must be between 0 and 100."
+    assert entry.error.isVisible()
+    assert entry.error.text() == "⚠ CDASI activity must be between 0 and 100."
     qtbot.mouseClick(entry.items_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(entry.totals_button, Qt.MouseButton.LeftButton)  # the typed text comes back as typed
     assert entry.activity.line.text() == "140"
@@ -231,9 +249,11 @@ def test_cdasi_entry_set_value_picks_the_mode(qtbot) -> None:  # type: ignore[no
     assert isinstance(entry, CdasiEntry)
     grid = CdasiGrid(gottron_erythema=2).with_site(1, 0, 3)
     entry.set_value(5, 0, grid)
-    assert entry.value() == (5, 0, grid) and entry.items_button.isChecked()
+    assert entry.value() == (5, 0, grid)
+    assert entry.items_button.isChecked()
     entry.set_value(23, None, None)
-    assert entry.value() == (23, None, None) and entry.totals_button.isChecked()
+    assert entry.value() == (23, None, None)
+    assert entry.totals_button.isChecked()
     assert unnamed_controls(entry) == []
 
 
@@ -257,7 +277,8 @@ def test_mmt8_one_side_totals_out_of_80(qtbot, mmt8: Mmt8Editor) -> None:  # typ
 
 def test_mmt8_both_sides_totals_out_of_150_with_neck_flexors_once(qtbot, mmt8: Mmt8Editor) -> None:  # type: ignore[no-untyped-def]
     qtbot.mouseClick(mmt8.both_sides, Qt.MouseButton.LeftButton)
-    assert mmt8.left[0].isVisible() and mmt8.right[1].accessibleName() == "Deltoid, right"
+    assert mmt8.left[0].isVisible()
+    assert mmt8.right[1].accessibleName() == "Deltoid, right"
     mmt8.right[0].setFocus()
     press(qtbot, mmt8, "8", *([KEY.Key_Tab, "10"] * 14))  # right then left for each group
     scores = mmt8.scores()
@@ -270,19 +291,24 @@ def test_mmt8_partial_grading_shows_a_partial_total_and_no_total(qtbot, mmt8: Mm
     assert mmt8.total.text() == "Not graded (0–80)"
     press(qtbot, mmt8, *(["10", KEY.Key_Tab] * 6))
     scores = mmt8.scores()
-    assert scores.total is None and scores.partial_total == 60
+    assert scores.total is None
+    assert scores.partial_total == 60
     assert mmt8.total.text() == "Partial 60 (2 groups not graded)"
     press(qtbot, mmt8, "11")  # kept as typed and reported: grades stop at 10
-    assert mmt8.right[6].line.text() == "11" and mmt8.scores().right[6] is None
+    assert mmt8.right[6].line.text() == "11"
+    assert mmt8.scores().right[6] is None
     assert mmt8.problems() == ["Quadriceps must be between 0 and 10."]
     assert mmt8.error.text() == "⚠ Quadriceps must be between 0 and 10."
     press(qtbot, mmt8, KEY.Key_Backspace)
-    assert mmt8.scores().right[6] == 1 and mmt8.problems() == [] and not mmt8.error.isVisible()
+    assert mmt8.scores().right[6] == 1
+    assert mmt8.problems() == []
+    assert not mmt8.error.isVisible()
 
 
 def test_mmt8_half_grades_are_refused_in_words(qtbot, mmt8: Mmt8Editor) -> None:  # type: ignore[no-untyped-def]
     press(qtbot, mmt8, "7.5")
-    assert mmt8.right[0].line.text() == "7.5" and mmt8.scores().right[0] is None
+    assert mmt8.right[0].line.text() == "7.5"
+    assert mmt8.scores().right[0] is None
     assert mmt8.problems() == ["Neck flexors must be a whole number (0–10), not 7.5."]
     qtbot.mouseClick(mmt8.both_sides, Qt.MouseButton.LeftButton)
     mmt8.right[1].setFocus()
@@ -293,10 +319,12 @@ def test_mmt8_half_grades_are_refused_in_words(qtbot, mmt8: Mmt8Editor) -> None:
 def test_mmt8_set_scores_round_trips_and_names_every_control(mmt8: Mmt8Editor) -> None:
     stored = Mmt8Scores((9,) + (10,) * 7, (10,) * 6 + (None,))
     mmt8.set_scores(stored)
-    assert mmt8.scores() == stored and mmt8.both_sides.isChecked()
+    assert mmt8.scores() == stored
+    assert mmt8.both_sides.isChecked()
     assert mmt8.total.text() == "Partial 139 (1 group not graded)"
     mmt8.set_scores(None)
-    assert mmt8.scores() == Mmt8Scores() and mmt8.one_side.isChecked()
+    assert mmt8.scores() == Mmt8Scores()
+    assert mmt8.one_side.isChecked()
     mmt8.set_scores(Mmt8Scores((7.5,) + (10,) * 7))  # type: ignore[arg-type]  # once accepted: shown, reported
     assert mmt8.right[0].line.text() == "7.5"
     assert mmt8.error.text() == "⚠ Neck flexors must be a whole number (0–10), not 7.5."
@@ -309,11 +337,13 @@ def test_mmt8_entry_total_only_or_per_group(qtbot) -> None:  # type: ignore[no-u
     entry.total.setFocus()
     press(qtbot, entry, "72")
     entry.maximum.setCurrentIndex(entry.maximum.findData(80))
-    assert entry.value() == (72, 80, None) and entry.source() == "total"
+    assert entry.value() == (72, 80, None)
+    assert entry.source() == "total"
     assert unnamed_controls(entry) == []
     qtbot.mouseClick(entry.items_button, Qt.MouseButton.LeftButton)
     entry.groups.set_scores(Mmt8Scores((10,) * 8))
-    assert entry.value() == (80, 80, Mmt8Scores((10,) * 8)) and entry.source() == "groups"
+    assert entry.value() == (80, 80, Mmt8Scores((10,) * 8))
+    assert entry.source() == "groups"
     entry.groups.right[2].set_value(None)
     assert entry.value()[:2] == (None, 80)  # partial: no total, as the domain says
     assert entry.how.text() == "no total while groups are missing"

@@ -64,4 +64,5 @@ def test_failure_is_reported_with_details(qtbot, runner: TaskRunner) -> None:  #
     with qtbot.waitSignal(runner.failed, timeout=10_000) as blocker:
         runner.start(work)
     message, details = blocker.args
-    assert "No space left on device" in message and "OSError" in details
+    assert "No space left on device" in message
+    assert "OSError" in details

@@ -3,9 +3,11 @@ an asterisk and a discard prompt while there are unsaved edits, and nothing half
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
+from typing import Generic, Protocol, TypeVar
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Signal, SignalInstance
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -41,6 +43,67 @@ def _inside_calendar(widget: QWidget) -> bool:
     return False
 
 
+W = TypeVar("W", bound=QWidget)
+R = TypeVar("R")
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+
+class Valued(Protocol[T_co]):
+    """An entry field that reads what was typed: its value, or ``FieldError`` saying what is wrong."""
+
+    def value(self) -> T_co: ...
+
+
+@dataclass(frozen=True, eq=False)
+class Field:
+    """One entry field of a form: the record field it fills (the name validation problems give), its
+    widget, and the line under it that shows its problems."""
+
+    name: str
+    widget: QWidget
+    error: ErrorLabel
+
+
+@dataclass(eq=False)
+class FormWidgets:
+    """A form's entry widgets as typed attributes, each named after the record field it fills.
+
+    Each form declares its own subclass, so ``form.widgets.drug.currentText()`` is checked by mypy and
+    a record field's name can never shadow one of the dialog's own Qt methods (``event``, ``close``…).
+    """
+
+    def name_of(self, widget: QWidget) -> str:
+        """The attribute that holds ``widget``: the record field it fills."""
+        for spec in dataclass_fields(self):
+            if getattr(self, spec.name) is widget:
+                return spec.name
+        raise LookupError(f"this {type(widget).__name__} is not one of the {type(self).__name__}")
+
+
+def edited_signal(widget: QWidget) -> SignalInstance | None:
+    """What a field sends on any edit: the app's own fields say ``edited`` (or ``textChanged``, as Qt's
+    text fields do); Qt's other controls their tick or choice changing (None for a widget that holds
+    nothing to edit)."""
+    for name in ("edited", "textChanged"):
+        signal = getattr(widget, name, None)
+        if isinstance(signal, SignalInstance):
+            return signal
+    if isinstance(widget, QAbstractButton):
+        return widget.toggled
+    if isinstance(widget, QComboBox):
+        return widget.currentTextChanged if widget.isEditable() else widget.currentIndexChanged
+    return None
+
+
+def line_of(combo: QComboBox) -> QLineEdit:
+    """The line an editable combo box (``editable_combo``) is typed in."""
+    line = combo.lineEdit()
+    if line is None:
+        raise TypeError("this combo box is not editable: it has no line to type in")
+    return line
+
+
 def _state_of(widget: QWidget) -> object:
     """What the user can have changed in one control (None for controls that hold nothing)."""
     if isinstance(widget, QLineEdit):
@@ -61,20 +124,25 @@ def _state_of(widget: QWidget) -> object:
     return None
 
 
-class RecordForm(QDialog):
-    """Subclasses add fields with ``add_field`` and implement ``collect`` and ``store``.
+class RecordForm(QDialog, Generic[R]):
+    """A form for one record of type ``R``. Subclasses declare their ``widgets``, lay them out with
+    ``add_row`` (or ``add_field`` for a field named otherwise) and implement ``collect`` and ``store``.
 
+    ``fields`` are the entry fields in layout order; ``errors`` are the lines a problem can be shown
+    on, by the field name validation gives (a field's own, or one shared by a score entry's fields).
     Signals: ``saved(record)`` after a successful save.
     """
 
     saved = Signal(object)
     title = "Record"
+    widgets: FormWidgets  # each form narrows it to its own
 
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
+        self.widgets = FormWidgets()
+        self.fields: list[Field] = []
         self.errors: dict[str, ErrorLabel] = {}
-        self.fields: dict[str, QWidget] = {}
         self._snapshot: tuple[object, ...] = ()
         self._loading = False
         self._ready = False  # no validation until the subclass has built and filled every field
@@ -89,7 +157,7 @@ class RecordForm(QDialog):
         self.save_button.setToolTip("Save (Ctrl+S); enabled when every field is valid")
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
         inner = QWidget()
         inner.setLayout(self.body)
         scroll = QScrollArea()
@@ -114,9 +182,13 @@ class RecordForm(QDialog):
         self.body.addWidget(box)
         return layout
 
-    def add_field(
-        self, layout: QFormLayout, name: str, label: str, widget: QWidget, tip: str = ""
-    ) -> QWidget:
+    def add_row(self, layout: QFormLayout, label: str, widget: W, tip: str = "") -> W:
+        """A labelled row for one of ``widgets``, named after the attribute that holds it."""
+        return self.add_field(layout, self.widgets.name_of(widget), label, widget, tip)
+
+    def add_field(self, layout: QFormLayout, name: str, label: str, widget: W, tip: str = "") -> W:
+        """A labelled row for ``widget`` with its problem line under it; ``name`` is the record field
+        it fills."""
         error = ErrorLabel()
         holder = QWidget()
         column = QVBoxLayout(holder)
@@ -128,21 +200,25 @@ class RecordForm(QDialog):
         widget.setAccessibleName(label.rstrip(":"))
         if tip:
             widget.setToolTip(tip)
-        self.fields[name], self.errors[name] = widget, error
-        signal = getattr(widget, "edited", None) or getattr(widget, "textChanged", None)
-        if signal is None and hasattr(widget, "toggled"):
-            signal = widget.toggled
-        if signal is not None:
-            signal.connect(self.revalidate)
+        self.register(Field(name, widget, error))
         return widget
 
+    def register(self, field: Field) -> None:
+        """Count ``field`` as one of the form's: its problems shown on its line, each edit revalidating."""
+        self.fields.append(field)
+        self.errors[field.name] = field.error
+        signal = edited_signal(field.widget)
+        if signal is not None:
+            signal.connect(self.revalidate)
+
     # ------------------------------------------------------------ to implement
-    def collect(self) -> tuple[Any, list[Problem]]:
+    def collect(self) -> tuple[R | None, list[Problem]]:
         """The record the fields describe (or None) and the problems found on the way."""
         raise NotImplementedError
 
-    def store(self, record: Any) -> Any:
-        """Save through the controller; may raise ValidationError or StorageError."""
+    def store(self, record: R) -> object:
+        """Save through the controller and return what was stored (``saved`` sends it); may raise
+        ValidationError or StorageError."""
         raise NotImplementedError
 
     # ------------------------------------------------------------ behaviour
@@ -159,13 +235,16 @@ class RecordForm(QDialog):
             _state_of(widget) for widget in self.findChildren(QWidget) if not _inside_calendar(widget)
         )
 
-    def field_value(self, name: str, problems: list[Problem]) -> Any:
+    def value_of(self, widget: Valued[T], problems: list[Problem]) -> T | None:
         """A field's value, or None with the parse problem noted at that field."""
         try:
-            return self.fields[name].value()  # type: ignore[attr-defined]
+            return widget.value()
         except FieldError as exc:
-            problems.append(Problem(name, str(exc)))
+            problems.append(Problem(self._name_of(widget), str(exc)))
             return None
+
+    def _name_of(self, widget: object) -> str:
+        return next(field.name for field in self.fields if field.widget is widget)
 
     @property
     def dirty(self) -> bool:
@@ -192,7 +271,7 @@ class RecordForm(QDialog):
             label.show_problem(" ".join(dict.fromkeys(messages)) or None)
         self.form_error.show_problem(" ".join(dict.fromkeys(loose)) or None)
 
-    def confirm(self, record: Any) -> bool:
+    def confirm(self, record: R) -> bool:
         """A last question before ``record`` is stored (a subclass may ask one); False keeps the form open."""
         return True
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QWidget
 
@@ -12,7 +13,7 @@ from ...domain.vocab import ANTIBODIES, AntibodyStatus, Sex, Subtype, TriState
 from ..controller import Controller
 from ..dialogs import fit_size
 from ..fields import ChoiceField, DateField, ErrorLabel, FieldError, IntegerField, PartialDateField
-from .base import RecordForm
+from .base import FormWidgets, RecordForm
 
 LEAVE_DEMO = (
     "This is the synthetic demo series: its reports say that every patient in it is invented.\n\n"
@@ -21,8 +22,54 @@ LEAVE_DEMO = (
 )
 
 
-class PatientForm(RecordForm):
+class AntibodyRow(NamedTuple):
+    """One autoantibody's result and the date it was tested."""
+
+    status: ChoiceField
+    tested: DateField
+
+
+@dataclass(eq=False)
+class PatientWidgets(FormWidgets):
+    study_id: QLineEdit
+    subtype: ChoiceField
+    sex: ChoiceField
+    birth_year: IntegerField
+    age_at_onset: IntegerField
+    diagnosis_date: PartialDateField
+    ild: ChoiceField
+    malignancy: ChoiceField
+    vignette: QPlainTextEdit
+    antibodies: dict[str, AntibodyRow]  # by antibody, in ``ANTIBODIES`` order
+    full_name: QLineEdit
+    mrn: QLineEdit
+    date_of_birth: DateField
+
+    @classmethod
+    def build(cls) -> PatientWidgets:
+        return cls(
+            study_id=QLineEdit(),
+            subtype=ChoiceField(Subtype, empty="— choose —"),
+            sex=ChoiceField(Sex),
+            birth_year=IntegerField(),
+            age_at_onset=IntegerField(unit="years"),
+            diagnosis_date=PartialDateField(),
+            ild=ChoiceField(TriState),
+            malignancy=ChoiceField(TriState),
+            vignette=QPlainTextEdit(),
+            antibodies={
+                name: AntibodyRow(ChoiceField(AntibodyStatus, empty="not recorded"), DateField())
+                for name in ANTIBODIES
+            },
+            full_name=QLineEdit(),
+            mrn=QLineEdit(),
+            date_of_birth=DateField(),
+        )
+
+
+class PatientForm(RecordForm[tuple[Patient, Identifiers]]):
     title = "Patient"
+    widgets: PatientWidgets
 
     def __init__(
         self, controller: Controller, patient: Patient | None = None, parent: QWidget | None = None
@@ -31,87 +78,84 @@ class PatientForm(RecordForm):
         self.patient = patient
         self.title = f"Patient {patient.study_id}" if patient else "New patient"
         fit_size(self, 760, 820)
-        case = self.group(
-            "Case", "The study ID identifies the case in the series; never use a name or record number."
-        )
-        self.study_id = self.add_field(
-            case, "study_id", "Study ID:", QLineEdit(), "Unique in the series, e.g. MYO-01"
-        )
-        self.subtype = self.add_field(
-            case, "subtype", "Diagnosis subtype:", ChoiceField(Subtype, empty="— choose —")
-        )
-        self.sex = self.add_field(case, "sex", "Sex:", ChoiceField(Sex))
-        self.birth_year = self.add_field(
-            case, "birth_year", "Year of birth:", IntegerField(), "Four digits, e.g. 1968"
-        )
-        self.age_at_onset = self.add_field(case, "age_at_onset", "Age at onset:", IntegerField(unit="years"))
-        self.diagnosis_date = self.add_field(case, "diagnosis_date", "Diagnosis date:", PartialDateField())
-        self.ild = self.add_field(case, "ild", "Interstitial lung disease:", ChoiceField(TriState))
-        self.malignancy = self.add_field(case, "malignancy", "Malignancy:", ChoiceField(TriState))
-        self.vignette = self.add_field(
-            case, "vignette", "Case vignette:", QPlainTextEdit(), "Free text for the report"
-        )
-        self.vignette.setMinimumHeight(90)
-        self.antibody_rows = self._antibody_grid()
+        self.widgets = w = PatientWidgets.build()
+        self._case_box(w)
+        self._antibody_grid(w.antibodies)
         ids = self.group(
             "Identifying fields (optional)",
             "Identifying: kept apart from the case record and left out of every export unless you choose "
             "to include identifiers.",
         )
-        self.full_name = self.add_field(ids, "full_name", "Full name:", QLineEdit())
-        self.mrn = self.add_field(ids, "mrn", "Medical record number:", QLineEdit())
-        self.date_of_birth = self.add_field(ids, "date_of_birth", "Date of birth:", DateField())
+        self.add_row(ids, "Full name:", w.full_name)
+        self.add_row(ids, "Medical record number:", w.mrn)
+        self.add_row(ids, "Date of birth:", w.date_of_birth)
         self._load(patient)
         self.finish_loading()
 
-    def _antibody_grid(self) -> dict[str, tuple[ChoiceField, DateField]]:
+    def _case_box(self, w: PatientWidgets) -> None:
+        case = self.group(
+            "Case", "The study ID identifies the case in the series; never use a name or record number."
+        )
+        self.add_row(case, "Study ID:", w.study_id, "Unique in the series, e.g. MYO-01")
+        self.add_row(case, "Diagnosis subtype:", w.subtype)
+        self.add_row(case, "Sex:", w.sex)
+        self.add_row(case, "Year of birth:", w.birth_year, "Four digits, e.g. 1968")
+        self.add_row(case, "Age at onset:", w.age_at_onset)
+        self.add_row(case, "Diagnosis date:", w.diagnosis_date)
+        self.add_row(case, "Interstitial lung disease:", w.ild)
+        self.add_row(case, "Malignancy:", w.malignancy)
+        self.add_row(case, "Case vignette:", w.vignette, "Free text for the report")
+        w.vignette.setMinimumHeight(90)
+
+    def _antibody_grid(self, rows: dict[str, AntibodyRow]) -> None:
         box = QGroupBox("Autoantibodies")
         grid = QGridLayout(box)
         grid.addWidget(QLabel("Result"), 0, 1)
         grid.addWidget(QLabel("Date tested"), 0, 2)
-        rows: dict[str, tuple[ChoiceField, DateField]] = {}
-        for n, name in enumerate(ANTIBODIES, start=1):
-            status = ChoiceField(AntibodyStatus, empty="not recorded")
+        for n, (name, (status, tested)) in enumerate(rows.items(), start=1):
             status.setAccessibleName(f"{name} result")
-            tested = DateField()
             tested.setAccessibleName(f"{name} date tested")
             grid.addWidget(QLabel(name), n, 0)
             grid.addWidget(status, n, 1)
             grid.addWidget(tested, n, 2)
             status.currentIndexChanged.connect(self.revalidate)
             tested.edited.connect(self.revalidate)
-            rows[name] = (status, tested)
         self.errors["antibodies"] = ErrorLabel()
-        grid.addWidget(self.errors["antibodies"], len(ANTIBODIES) + 1, 0, 1, 3)
+        grid.addWidget(self.errors["antibodies"], len(rows) + 1, 0, 1, 3)
         self.body.addWidget(box)
-        return rows
 
     def _load(self, patient: Patient | None) -> None:
         if patient is None:
             return
-        self.study_id.setText(patient.study_id)
-        self.subtype.set_value(patient.subtype)
-        self.sex.set_value(patient.sex)
-        self.birth_year.set_value(patient.birth_year)
-        self.age_at_onset.set_value(patient.age_at_onset)
-        self.diagnosis_date.set_value(patient.diagnosis_date)
-        self.ild.set_value(patient.ild)
-        self.malignancy.set_value(patient.malignancy)
-        self.vignette.setPlainText(patient.vignette)
+        w = self.widgets
+        w.study_id.setText(patient.study_id)
+        w.subtype.set_value(patient.subtype)
+        w.sex.set_value(patient.sex)
+        w.birth_year.set_value(patient.birth_year)
+        w.age_at_onset.set_value(patient.age_at_onset)
+        w.diagnosis_date.set_value(patient.diagnosis_date)
+        w.ild.set_value(patient.ild)
+        w.malignancy.set_value(patient.malignancy)
+        w.vignette.setPlainText(patient.vignette)
         for result in patient.antibodies:
-            if result.antibody in self.antibody_rows:
-                status, tested = self.antibody_rows[result.antibody]
+            if result.antibody in w.antibodies:
+                status, tested = w.antibodies[result.antibody]
                 status.set_value(result.status)
                 tested.set_value(result.tested_on)
-        ids = self.controller.book.identifiers(patient.id or 0)
+        ids = self._stored_identifiers(patient)
         if ids:
-            self.full_name.setText(ids.full_name)
-            self.mrn.setText(ids.mrn)
-            self.date_of_birth.set_value(ids.date_of_birth)
+            w.full_name.setText(ids.full_name)
+            w.mrn.setText(ids.mrn)
+            w.date_of_birth.set_value(ids.date_of_birth)
+
+    def _stored_identifiers(self, patient: Patient) -> Identifiers | None:
+        """The identifying fields stored for ``patient`` (None for a new one), from the records the
+        controller last read."""
+        return self.controller.records_of(patient.id).identifiers if patient.id is not None else None
 
     def _antibodies(self, problems: list[Problem]) -> tuple[AntibodyResult, ...]:
         results = []
-        for name, (status, tested) in self.antibody_rows.items():
+        for name, (status, tested) in self.widgets.antibodies.items():
             try:
                 day = tested.value()
             except FieldError as exc:
@@ -123,32 +167,35 @@ class PatientForm(RecordForm):
                 problems.append(Problem("antibodies", f"{name}: choose the result for the date given."))
         return tuple(results)
 
-    def collect(self) -> tuple[Any, list[Problem]]:
+    def collect(self) -> tuple[tuple[Patient, Identifiers] | None, list[Problem]]:
+        w = self.widgets
         problems: list[Problem] = []
-        value = lambda name: self.field_value(name, problems)  # noqa: E731
         patient = Patient(
             id=self.patient.id if self.patient else None,
-            study_id=self.study_id.text().strip(),
-            subtype=self.subtype.value(),
-            sex=self.sex.value(),
-            birth_year=value("birth_year"),
-            age_at_onset=value("age_at_onset"),
-            diagnosis_date=value("diagnosis_date"),
+            study_id=w.study_id.text().strip(),
+            subtype=w.subtype.value(),
+            sex=w.sex.value(),
+            birth_year=self.value_of(w.birth_year, problems),
+            age_at_onset=self.value_of(w.age_at_onset, problems),
+            diagnosis_date=self.value_of(w.diagnosis_date, problems),
             antibodies=self._antibodies(problems),
-            ild=self.ild.value(),
-            malignancy=self.malignancy.value(),
-            vignette=self.vignette.toPlainText(),
+            ild=w.ild.value(),
+            malignancy=w.malignancy.value(),
+            vignette=w.vignette.toPlainText(),
         )
         identifiers = Identifiers(
-            patient.id or 0, self.full_name.text().strip(), self.mrn.text().strip(), value("date_of_birth")
+            patient.id or 0,
+            w.full_name.text().strip(),
+            w.mrn.text().strip(),
+            self.value_of(w.date_of_birth, problems),
         )
         today = self.controller.book.today()
         problems += validate_patient(patient, today) + validate_identifiers(identifiers, today)
         return (patient, identifiers), problems
 
-    def confirm(self, record: Any) -> bool:
+    def confirm(self, record: tuple[Patient, Identifiers]) -> bool:
         """In the synthetic demo, a patient added or edited may be real: say so before the label goes."""
-        if not self.controller.book.settings().is_demo:
+        if not self.controller.settings().is_demo:
             return True
         answer = QMessageBox.question(
             self, "Leave the synthetic demo?", LEAVE_DEMO,
@@ -156,10 +203,8 @@ class PatientForm(RecordForm):
         )  # fmt: skip
         return answer == QMessageBox.StandardButton.Yes
 
-    def store(self, record: Any) -> Patient:
+    def store(self, record: tuple[Patient, Identifiers]) -> Patient:
         patient, identifiers = record
-        keep = not identifiers.is_empty or (
-            patient.id is not None and self.controller.book.identifiers(patient.id)
-        )
-        leave_demo = self.controller.book.settings().is_demo
+        keep = not identifiers.is_empty or self._stored_identifiers(patient) is not None
+        leave_demo = self.controller.settings().is_demo
         return self.controller.save_patient(patient, identifiers if keep else None, leave_demo=leave_demo)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from PySide6.QtWidgets import QLineEdit, QWidget
 
@@ -11,44 +11,50 @@ from ...domain.validation import Problem, validate_settings
 from ..controller import Controller
 from ..dialogs import fit_size
 from ..fields import DateField
-from .base import RecordForm
+from .base import FormWidgets, RecordForm
 
 
-class SettingsForm(RecordForm):
+@dataclass(eq=False)
+class SettingsWidgets(FormWidgets):
+    name: QLineEdit
+    cutoff: DateField
+    index_drug: QLineEdit
+
+
+class SettingsForm(RecordForm[SeriesSettings]):
     title = "Series settings"
+    widgets: SettingsWidgets
 
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
-        self.current = controller.book.settings()
+        self.current = controller.settings()
         fit_size(self, 560, 300)
+        self.widgets = w = SettingsWidgets(
+            name=QLineEdit(self.current.name),
+            cutoff=DateField(),
+            index_drug=QLineEdit(self.current.index_drug),
+        )
         layout = self.group(
             "Case series",
             "“Still on treatment” and “ongoing” are judged at the data cut-off; the analysis and the "
             "report start from the index drug.",
         )
-        self.name = self.add_field(layout, "name", "Name:", QLineEdit(self.current.name))
-        self.cutoff = self.add_field(
-            layout, "cutoff", "Data cut-off:", DateField(), "The last day of data in the series"
-        )
-        self.cutoff.set_value(self.current.cutoff)
-        self.index_drug = self.add_field(
-            layout,
-            "index_drug",
-            "Index drug:",
-            QLineEdit(self.current.index_drug),
-            "The drug the series is about",
-        )
+        self.add_row(layout, "Name:", w.name)
+        self.add_row(layout, "Data cut-off:", w.cutoff, "The last day of data in the series")
+        w.cutoff.set_value(self.current.cutoff)
+        self.add_row(layout, "Index drug:", w.index_drug, "The drug the series is about")
         self.finish_loading()
 
-    def collect(self) -> tuple[Any, list[Problem]]:
+    def collect(self) -> tuple[SeriesSettings | None, list[Problem]]:
+        w = self.widgets
         problems: list[Problem] = []
         settings = SeriesSettings(
-            name=self.name.text().strip(),
-            cutoff=self.field_value("cutoff", problems),
-            index_drug=self.index_drug.text().strip(),
+            name=w.name.text().strip(),
+            cutoff=self.value_of(w.cutoff, problems),
+            index_drug=w.index_drug.text().strip(),
             is_demo=self.current.is_demo,
         )
         return settings, problems + validate_settings(settings, self.controller.book.today())
 
-    def store(self, record: Any) -> Any:
+    def store(self, record: SeriesSettings) -> SeriesSettings:
         return self.controller.save_settings(record)

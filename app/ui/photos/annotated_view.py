@@ -31,6 +31,7 @@ from ...domain.annotations import (
     halo_colour,
     shape_in_crop,
 )
+from ...domain.style import CROP_DASH, CROP_FRAME, CROP_SHADE, SELECTION_HALO
 
 # A printed photo is about 200 pt across: the PDF's fixed sizes in points (thinnest stroke,
 # arrow head base, smallest label) are scaled from the photo's longer side by this.
@@ -168,7 +169,7 @@ def _paint_selection(painter: QPainter, rect: QRectF, widget: QWidget | None) ->
     highlight = (widget.palette() if widget else QPalette()).color(QPalette.ColorRole.Highlight)
     painter.save()
     for colour, style, width in (
-        (QColor("white"), Qt.PenStyle.SolidLine, 3.0),
+        (QColor(SELECTION_HALO), Qt.PenStyle.SolidLine, 3.0),
         (highlight, Qt.PenStyle.DashLine, 2.0),
     ):
         pen = QPen(colour, width, style)
@@ -213,10 +214,12 @@ class CropOverlay(QGraphicsItem):
         outside.addRect(self._photo)
         inside = QPainterPath()
         inside.addRect(rect)
-        painter.fillPath(outside.subtracted(inside), QColor(0, 0, 0, 150))
+        shade = QColor(CROP_SHADE.colour)
+        shade.setAlphaF(CROP_SHADE.alpha)
+        painter.fillPath(outside.subtracted(inside), shade)
         for colour, style in (
-            (QColor("white"), Qt.PenStyle.SolidLine),
-            (QColor("black"), Qt.PenStyle.DashLine),
+            (QColor(CROP_FRAME), Qt.PenStyle.SolidLine),
+            (QColor(CROP_DASH), Qt.PenStyle.DashLine),
         ):
             pen = QPen(colour, 1.5, style)
             pen.setCosmetic(True)

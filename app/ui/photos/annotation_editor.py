@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from enum import StrEnum
+from functools import partial
 
 from PySide6.QtCore import QLineF, QPointF, Qt, Signal
 from PySide6.QtGui import (
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.annotations import ANNOTATION_COLOURS, DEFAULT_COLOUR, Crop, Shape, ShapeKind
+from ...domain.style import SWATCH_EDGE
 from .annotated_view import ShapeItem, colour_of, load_image
 from .annotation_canvas import AnnotationScene, Canvas, Key
 
@@ -62,7 +64,7 @@ MIN_DRAG_PX = 4.0  # shorter drags are taken as slips, not shapes
 
 def _swatch(key: str) -> QIcon:
     pixmap = QPixmap(14, 14)
-    pixmap.fill(QColor("#808080"))
+    pixmap.fill(QColor(SWATCH_EDGE))
     painter = QPainter(pixmap)
     painter.fillRect(1, 1, 12, 12, colour_of(key))
     painter.end()
@@ -108,7 +110,7 @@ class AnnotationEditor(QWidget):
         group = QActionGroup(self)
         self._tool_actions: dict[Tool, QAction] = {}
         for tool, (label, key, hint) in TOOLS.items():
-            action = self._action(bar, label, f"{label} ({key}): {hint}", lambda t=tool: self.set_tool(t))
+            action = self._action(bar, label, f"{label} ({key}): {hint}", partial(self.set_tool, tool))
             action.setCheckable(True)
             group.addAction(action)
             self._tool_actions[tool] = action
@@ -174,10 +176,10 @@ class AnnotationEditor(QWidget):
             (std.ZoomIn, lambda: zoom(1.25)), ("Ctrl+=", lambda: zoom(1.25)),
             (std.ZoomOut, lambda: zoom(0.8)), ("Ctrl+0", self.view.fit),
         ]  # fmt: skip
-        keys += [(key, lambda t=tool: self.set_tool(t)) for tool, (_, key, _) in TOOLS.items()]
+        keys += [(key, partial(self.set_tool, tool)) for tool, (_, key, _) in TOOLS.items()]
         for name, dx, dy in (("Left", -1, 0), ("Right", 1, 0), ("Up", 0, -1), ("Down", 0, 1)):
-            keys.append((name, lambda dx=dx, dy=dy: self.scene.nudge(dx * 0.005, dy * 0.005)))
-            keys.append((f"Shift+{name}", lambda dx=dx, dy=dy: self.scene.nudge(dx * 0.05, dy * 0.05)))
+            keys.append((name, partial(self.scene.nudge, dx * 0.005, dy * 0.005)))
+            keys.append((f"Shift+{name}", partial(self.scene.nudge, dx * 0.05, dy * 0.05)))
         self.view.keys = keys
 
     # ------------------------------------------------------------ public API

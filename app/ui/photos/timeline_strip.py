@@ -16,6 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPixmap, QTransform
 
+from ...domain.style import EMPTY_FRAME
 from ...domain.timeline_photos import CAPTION_LINES, PhotoStripSpec, StripPhotoSpec, wrapped
 from ..plot_style import INK, MUTED, PAPER, font, pen, qcolour
 from .annotated_view import render_annotated
@@ -163,7 +164,7 @@ class PhotoStrip(pg.GraphicsObject):  # type: ignore[misc]
     def _paint_thumbnail(self, painter: QPainter, item: _Placed) -> None:
         pixmap = self._images.get(_key(item.photo))
         if pixmap is None:
-            painter.fillRect(item.image, QColor("#D9D9D9"))
+            painter.fillRect(item.image, QColor(EMPTY_FRAME))
         else:
             painter.drawPixmap(item.image, pixmap, QRectF(pixmap.rect()))
         painter.setPen(pen(INK, 0.6))

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.cdasi import CDASI_SITE_ITEMS, CDASI_SITES, score_problem
 from ..fields import ERROR_COLOUR
+from ..models import Index
 
 ROLE = Qt.ItemDataRole
 HEADER_LABELS = {"erosion": "Erosion /\nulceration"}
@@ -29,6 +30,10 @@ GROUPS = tuple(
     (caption, [c for c, item in enumerate(CDASI_SITE_ITEMS) if item.damage is damage])
     for caption, damage in (("Activity", False), ("Damage", True))
 )
+
+
+def _rgb(colour: QColor) -> tuple[float, float, float]:
+    return colour.redF(), colour.greenF(), colour.blueF()
 
 
 def levels_text(levels: tuple[str, ...]) -> str:
@@ -62,13 +67,13 @@ class SiteModel(QAbstractTableModel):
         self.values = [[0] * len(CDASI_SITE_ITEMS) for _ in CDASI_SITES]
         self.tint, self.dim = QColor(), QColor()
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(CDASI_SITES)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(CDASI_SITE_ITEMS)
 
-    def data(self, index: QModelIndex, role: int = ROLE.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = ROLE.DisplayRole) -> Any:
         value = self.values[index.row()][index.column()]
         wrong = out_of_range(index.column(), value)
         if role == ROLE.DisplayRole:
@@ -92,8 +97,13 @@ class SiteModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = ROLE.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Vertical:
             site = CDASI_SITES[section]
-            tips = {ROLE.ToolTipRole: f"{site}: score the five items of this site across the row."}
-            return {ROLE.DisplayRole: site, ROLE.AccessibleTextRole: site, **tips}.get(role)
+            tip = f"{site}: score the five items of this site across the row."
+            texts: dict[int, str] = {
+                ROLE.DisplayRole: site,
+                ROLE.AccessibleTextRole: site,
+                ROLE.ToolTipRole: tip,
+            }
+            return texts.get(role)
         item = CDASI_SITE_ITEMS[section]
         label = HEADER_LABELS.get(item.key, item.label)
         texts = {ROLE.DisplayRole: f"{label}\n0–{item.maximum}", ROLE.ToolTipRole: item_tip(section)}
@@ -150,7 +160,7 @@ class GridView(QTableView):
         base, accent = palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Highlight)
         mix = 0.12
         model.tint = QColor.fromRgbF(
-            *(b * (1 - mix) + a * mix for b, a in zip(base.getRgbF()[:3], accent.getRgbF()[:3], strict=True))
+            *(b * (1 - mix) + a * mix for b, a in zip(_rgb(base), _rgb(accent), strict=True))
         )
         model.dim = palette.color(QPalette.ColorRole.PlaceholderText)
 

@@ -146,13 +146,26 @@ class ItemsOrTotals(QWidget):
     # subclasses fill these in
     items_field = ""
 
-    def totals_problems(self) -> list[Problem]: ...
-    def _typed_totals(self) -> tuple[object, ...]: ...
-    def _show_typed(self, *values: object) -> None: ...
-    def _items_blank(self) -> bool: ...
-    def _set_computed(self, computed: bool) -> None: ...
-    def _show_computed(self) -> None: ...
-    def _how_text(self) -> str: ...
+    def totals_problems(self) -> list[Problem]:
+        raise NotImplementedError
+
+    def _typed_totals(self) -> tuple[object, ...]:
+        raise NotImplementedError
+
+    def _show_typed(self, *values: object) -> None:
+        raise NotImplementedError
+
+    def _items_blank(self) -> bool:
+        raise NotImplementedError
+
+    def _set_computed(self, computed: bool) -> None:
+        raise NotImplementedError
+
+    def _show_computed(self) -> None:
+        raise NotImplementedError
+
+    def _how_text(self) -> str:
+        raise NotImplementedError
 
 
 class CdasiEntry(ItemsOrTotals):

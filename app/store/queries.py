@@ -1,0 +1,339 @@
+"""The reads of the storage facade: frozen records out, each query in one transaction."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from ..domain.phases import drugs_ever, drugs_on, index_status
+from ..domain.records import (
+    AdverseEvent,
+    Assessment,
+    AuditEntry,
+    Counts,
+    Identifiers,
+    MedicationCourse,
+    Patient,
+    PatientRecord,
+    PatientSummary,
+    Photo,
+    PhotoComparison,
+    SeriesSettings,
+)
+from ..domain.validation import Problem, ValidationError
+from ..domain.vocab import Subtype
+from . import audit, mapping
+from .kinds import KINDS, R
+from .tables import (
+    AdverseEventRow,
+    AssessmentRow,
+    ComparisonRow,
+    CourseRow,
+    IdentifierRow,
+    PatientRow,
+    PhotoDataRow,
+    PhotoRow,
+    SettingRow,
+)
+from .transactions import Transactions
+
+
+def patient_summary(
+    patient: Patient,
+    courses: Sequence[MedicationCourse],
+    assessed_on: Sequence[date],
+    index_drug: str,
+    on_day: date,
+) -> PatientSummary:
+    """A patient's row in the patient list: current drugs and status judged on ``on_day``."""
+    return PatientSummary(
+        id=patient.id or 0,
+        study_id=patient.study_id,
+        subtype=patient.subtype,
+        sex=patient.sex,
+        positive_antibodies=patient.positive_antibodies,
+        current_drugs=drugs_on(courses, on_day),
+        last_assessment=max(assessed_on, default=None),
+        assessments=len(assessed_on),
+        drugs_ever=drugs_ever(courses),
+        status=index_status(courses, index_drug, on_day),
+    )
+
+
+@dataclass(frozen=True)
+class PatientBundle:
+    """One patient's records and their photos' thumbnails, read together in one transaction: what
+    every view of the selected patient shows."""
+
+    record: PatientRecord
+    thumbnails: Mapping[int, bytes] = field(default_factory=dict, repr=False)
+
+    def summary(self, series: SeriesSettings, today: date) -> PatientSummary:
+        record = self.record
+        on_day = series.cutoff_or(today)
+        dates = [a.assessed_on for a in record.assessments]
+        return patient_summary(record.patient, record.courses, dates, series.index_drug, on_day)
+
+
+def read_series(session: Session) -> SeriesSettings:
+    stored = {row.key: json.loads(row.value) for row in session.scalars(select(SettingRow))}
+    cutoff = stored.get("cutoff")
+    return SeriesSettings(
+        name=stored.get("name", SeriesSettings.name),
+        cutoff=date.fromisoformat(cutoff) if cutoff else None,
+        index_drug=stored.get("index_drug", SeriesSettings.index_drug),
+        is_demo=bool(stored.get("is_demo", False)),
+    )
+
+
+def _listed(session: Session, record_type: type[R], patient_id: int | None) -> list[R]:
+    kind = KINDS[record_type]
+    query = select(kind.row).order_by(getattr(kind.row, kind.order_by), kind.row.id)
+    if patient_id is not None:
+        query = query.where(kind.row.patient_id == patient_id)
+    return [kind.to_record(row) for row in session.scalars(query)]
+
+
+def _photos(session: Session, patient_id: int | None) -> list[Photo]:
+    query = select(PhotoRow).order_by(PhotoRow.taken_on.nulls_first(), PhotoRow.id)
+    if patient_id is not None:
+        query = query.where(PhotoRow.patient_id == patient_id)
+    return [mapping.photo_record(row) for row in session.scalars(query)]
+
+
+def _comparisons(session: Session, patient_id: int | None) -> list[PhotoComparison]:
+    query = select(ComparisonRow).order_by(ComparisonRow.id)
+    if patient_id is not None:
+        query = query.where(ComparisonRow.patient_id == patient_id)
+    return [mapping.comparison_record(row) for row in session.scalars(query)]
+
+
+def _owned(session: Session, patient_id: int | None, photos: bool = True) -> dict[str, list[Any]]:
+    """Everything recorded about one patient (or all of them), by ``PatientRecord`` field."""
+    return {
+        "courses": _listed(session, MedicationCourse, patient_id),
+        "assessments": _listed(session, Assessment, patient_id),
+        "adverse_events": _listed(session, AdverseEvent, patient_id),
+        "photos": _photos(session, patient_id) if photos else [],
+        "comparisons": _comparisons(session, patient_id),
+    }
+
+
+def photo_data(session: Session, patient_id: int) -> dict[int, tuple[bytes, bytes]]:
+    """Image and thumbnail bytes of one patient's photos, by photo id."""
+    query = (
+        select(PhotoDataRow.photo_id, PhotoDataRow.image, PhotoDataRow.thumbnail)
+        .join(PhotoRow, PhotoRow.id == PhotoDataRow.photo_id)
+        .where(PhotoRow.patient_id == patient_id)
+    )
+    return {photo_id: (image, thumbnail) for photo_id, image, thumbnail in session.execute(query)}
+
+
+def _record_of(
+    patient: Patient, identifiers: Identifiers | None, owned: dict[str, list[Any]]
+) -> PatientRecord:
+    return PatientRecord(
+        patient=patient,
+        identifiers=identifiers,
+        courses=tuple(owned.get("courses", ())),
+        assessments=tuple(owned.get("assessments", ())),
+        adverse_events=tuple(owned.get("adverse_events", ())),
+        photos=tuple(owned.get("photos", ())),
+        comparisons=tuple(owned.get("comparisons", ())),
+    )
+
+
+class Queries(Transactions):
+    """Every read of the facade; nothing here writes."""
+
+    # ------------------------------------------------------------ settings
+    def settings(self) -> SeriesSettings:
+        with self._read() as session:
+            return read_series(session)
+
+    def preference(self, key: str) -> Any:
+        """A stored JSON value (analysis settings, thresholds, report settings), or None."""
+        with self._read() as session:
+            row = session.get(SettingRow, key)
+            return json.loads(row.value) if row else None
+
+    # ------------------------------------------------------------ the series
+    def is_empty(self) -> bool:
+        with self._read() as session:
+            return session.scalar(select(func.count(PatientRow.id))) == 0
+
+    def counts(self) -> Counts:
+        with self._read() as session:
+
+            def count(row: type[Any]) -> int:
+                return session.scalar(select(func.count()).select_from(row)) or 0
+
+            by_subtype = dict(
+                session.execute(select(PatientRow.subtype, func.count()).group_by(PatientRow.subtype)).all()
+            )
+            return Counts(
+                patients=count(PatientRow),
+                medication_courses=count(CourseRow),
+                assessments=count(AssessmentRow),
+                adverse_events=count(AdverseEventRow),
+                photos=count(PhotoRow),
+                by_subtype={s.value: by_subtype[s.value] for s in Subtype if s.value in by_subtype},
+            )
+
+    def patients(self) -> list[Patient]:
+        with self._read() as session:
+            return self._patients(session)
+
+    @staticmethod
+    def _patients(session: Session) -> list[Patient]:
+        query = select(PatientRow).options(selectinload(PatientRow.antibodies)).order_by(PatientRow.study_id)
+        return [mapping.patient_record(row) for row in session.scalars(query)]
+
+    def patient(self, patient_id: int) -> Patient:
+        with self._read() as session:
+            return mapping.patient_record(self._patient_row(session, patient_id))
+
+    def patient_by_study_id(self, study_id: str) -> Patient | None:
+        with self._read() as session:
+            row = session.scalar(
+                select(PatientRow).where(func.lower(PatientRow.study_id) == study_id.strip().lower())
+            )
+            return mapping.patient_record(row) if row else None
+
+    def identifiers(self, patient_id: int) -> Identifiers | None:
+        with self._read() as session:
+            row = session.get(IdentifierRow, patient_id)
+            return mapping.identifiers_record(row) if row else None
+
+    # ------------------------------------------------------------ records
+    def courses(self, patient_id: int | None = None) -> list[MedicationCourse]:
+        with self._read() as session:
+            return _listed(session, MedicationCourse, patient_id)
+
+    def assessments(self, patient_id: int | None = None) -> list[Assessment]:
+        with self._read() as session:
+            return _listed(session, Assessment, patient_id)
+
+    def adverse_events(self, patient_id: int | None = None) -> list[AdverseEvent]:
+        with self._read() as session:
+            return _listed(session, AdverseEvent, patient_id)
+
+    def patient_record(self, patient_id: int) -> PatientRecord:
+        """Everything stored about one patient (photo pixels excepted), in one transaction."""
+        with self._read() as session:
+            return self._record(session, patient_id)
+
+    def patient_bundle(self, patient_id: int) -> PatientBundle:
+        """The patient's records and their photos' thumbnails, in one transaction of seven statements."""
+        with self._read() as session:
+            record = self._record(session, patient_id, photos=False)
+            query = (
+                select(PhotoRow, PhotoDataRow.thumbnail)
+                .join(PhotoDataRow, PhotoDataRow.photo_id == PhotoRow.id)
+                .where(PhotoRow.patient_id == patient_id)
+                .order_by(PhotoRow.taken_on.nulls_first(), PhotoRow.id)
+            )
+            rows = session.execute(query).all()
+        photos = tuple(mapping.photo_record(row) for row, _ in rows)
+        thumbnails = {row.id: thumbnail for row, thumbnail in rows}
+        return PatientBundle(replace(record, photos=photos), thumbnails)
+
+    def _record(self, session: Session, patient_id: int, photos: bool = True) -> PatientRecord:
+        query = (
+            select(PatientRow, IdentifierRow)
+            .outerjoin(IdentifierRow, IdentifierRow.patient_id == PatientRow.id)
+            .where(PatientRow.id == patient_id)
+            .options(joinedload(PatientRow.antibodies))
+        )
+        found = session.execute(query).unique().first()
+        if found is None:
+            raise ValidationError([Problem("patient_id", f"Patient {patient_id} no longer exists.")])
+        row, identifier_row = found
+        identifiers = mapping.identifiers_record(identifier_row) if identifier_row else None
+        return _record_of(mapping.patient_record(row), identifiers, _owned(session, patient_id, photos))
+
+    def patient_records(self) -> list[PatientRecord]:
+        """Every patient with everything recorded about them (photo pixels excepted), in one transaction."""
+        with self._read() as session:
+            identifiers = {
+                row.patient_id: mapping.identifiers_record(row)
+                for row in session.scalars(select(IdentifierRow))
+            }
+            by_patient: dict[int, dict[str, list[Any]]] = {}
+            for name, items in _owned(session, None).items():
+                for item in items:
+                    by_patient.setdefault(item.patient_id, {}).setdefault(name, []).append(item)
+            patients = self._patients(session)
+        return [
+            _record_of(patient, identifiers.get(patient.id or 0), by_patient.get(patient.id or 0, {}))
+            for patient in patients
+        ]
+
+    def patient_summaries(self) -> list[PatientSummary]:
+        """The patient list: one row per patient, current drugs and status judged at the cut-off."""
+        with self._read() as session:
+            series = read_series(session)
+            assessed: dict[int, list[date]] = {}
+            for pid, on in session.execute(select(AssessmentRow.patient_id, AssessmentRow.assessed_on)):
+                assessed.setdefault(pid, []).append(on)
+            courses: dict[int, list[MedicationCourse]] = {}
+            for row in session.scalars(select(CourseRow)):
+                courses.setdefault(row.patient_id, []).append(mapping.course_record(row))
+            patients = self._patients(session)
+        on_day = series.cutoff_or(self.today())
+        return [
+            patient_summary(
+                p, courses.get(p.id or 0, []), assessed.get(p.id or 0, []), series.index_drug, on_day
+            )
+            for p in patients
+        ]
+
+    def audit_trail(self, patient_id: int | None = None, limit: int = 500) -> list[AuditEntry]:
+        with self._read() as session:
+            return audit.entries(session, patient_id, limit)
+
+    # ------------------------------------------------------------ photos
+    def photos(self, patient_id: int | None = None) -> list[Photo]:
+        """Photo descriptions only: the pixels are never loaded by a listing."""
+        with self._read() as session:
+            return _photos(session, patient_id)
+
+    def comparisons(self, patient_id: int | None = None) -> list[PhotoComparison]:
+        with self._read() as session:
+            return _comparisons(session, patient_id)
+
+    def photo(self, photo_id: int) -> Photo:
+        with self._read() as session:
+            return mapping.photo_record(self._photo_row(session, photo_id))
+
+    def photo_by_hash(self, sha256: str) -> Photo | None:
+        with self._read() as session:
+            row = session.scalar(select(PhotoRow).where(PhotoRow.sha256 == sha256))
+            return mapping.photo_record(row) if row else None
+
+    def photo_image(self, photo_id: int) -> bytes:
+        """The cleaned, upright image as stored (JPEG or PNG)."""
+        return self._pixels(PhotoDataRow.image, photo_id)
+
+    def photo_thumbnail(self, photo_id: int) -> bytes:
+        return self._pixels(PhotoDataRow.thumbnail, photo_id)
+
+    def _pixels(self, column: Any, photo_id: int) -> bytes:
+        with self._read() as session:
+            data = session.scalar(select(column).where(PhotoDataRow.photo_id == photo_id))
+        if data is None:
+            raise ValidationError([Problem("id", f"Photo {photo_id} no longer exists.")])
+        return data  # type: ignore[no-any-return]
+
+    @staticmethod
+    def _photo_row(session: Session, photo_id: int) -> PhotoRow:
+        row = session.get(PhotoRow, photo_id)
+        if row is None:
+            raise ValidationError([Problem("id", f"Photo {photo_id} no longer exists.")])
+        return row
