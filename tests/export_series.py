@@ -178,7 +178,8 @@ def records() -> list[PatientRecord]:
 
 def _png(shade: int) -> bytes:
     image = upright_pattern()
-    image.putpixel((0, 0), (shade, shade, shade))
+    # in the middle, so that each patient's picture stays its own inside any crop
+    image.putpixel((image.width // 2, image.height // 2), (shade, shade, shade))
     out = BytesIO()
     image.save(out, "PNG")
     return out.getvalue()

@@ -29,6 +29,7 @@ from myocase.services.disclosure import SECRET_KEY, deidentification_secret
 from myocase.store.casebook import Casebook
 from myocase.store.imaging import prepare_image
 
+from tests import export_series
 from tests.factories import TODAY, make_assessment, make_course, make_patient
 from tests.images import png_bytes, upright_pattern
 from tests.leaky import leaks_in, plant
@@ -397,3 +398,31 @@ def test_table_1_of_a_pooled_series_names_each_patients_centre_but_never_the_bun
     assert re.search(r"MYO-01\s+LYON\s+DM", table)
     assert "lyon" not in text.replace("LYON", "")  # the bundle's file name stays in the series
     assert "Pooled series: patients of LYON came in de-identified case bundles" in " ".join(text.split())
+
+
+@pytest.mark.sqlite_only("runs the command line on the file's path")
+def test_a_generated_series_with_partial_dates_and_every_choice_comes_through_a_bundle(
+    book: Casebook, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export_series.store(book)
+    bundle, pooled = tmp_path / f"generated{SUFFIX}", tmp_path / "pooled.sqlite"
+    assert main(["bundle", "export", "--db", str(book.path), "--out", str(bundle), "--centre", "GEN"]) == 0
+    assert main(["bundle", "import", "--db", str(pooled), str(bundle)]) == 0
+    capsys.readouterr()
+    assert main(["stats", "--db", str(book.path), "--json"]) == 0
+    before = json.loads(capsys.readouterr().out)
+    assert main(["stats", "--db", str(pooled), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == before
+    with closing(Casebook.open(pooled, create=False)) as result:
+        assert _counts(result) == _counts(book)
+        came = {r.patient.study_id: r for r in result.patient_records()}
+        for sent in book.patient_records():
+            got = came[sent.patient.study_id]
+            assert [c.start.precision for c in got.courses] == [c.start.precision for c in sent.courses]
+            assert [(c.drug, c.stop_reason, c.dose) for c in got.courses] == [
+                (c.drug, c.stop_reason, c.dose) for c in sent.courses
+            ]
+            assert [a.cdasi_grid for a in got.assessments] == [a.cdasi_grid for a in sent.assessments]
+            assert [(e.grade, e.action, e.outcome) for e in got.adverse_events] == [
+                (e.grade, e.action, e.outcome) for e in sent.adverse_events
+            ]
