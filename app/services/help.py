@@ -36,6 +36,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+Shift+R", "Response criteria between two assessments"),
     ("Ctrl+0", "Reset the timeline's zoom"),
     ("Ctrl+Shift+T", "Larger timeline (again: the records get their height back)"),
+    ("Ctrl+H", "The selected patient's history: every change, who made it and when"),
     ("Ctrl+,", "Series settings"),
     ("Ctrl+P", "Export the de-identified PDF report into the report folder"),
     ("Ctrl+O", "Open another database"),

@@ -103,11 +103,12 @@ def record_change(
     return len(changed)
 
 
-def entries(session: Session, patient_id: int | None = None, limit: int = 500) -> list[AuditEntry]:
+def entries(session: Session, patient_id: int | None = None, limit: int | None = 500) -> list[AuditEntry]:
+    """The newest ``limit`` entries (every one when None), of one patient or of the series."""
     query = select(AuditRow, PatientRow.study_id).outerjoin(PatientRow, PatientRow.id == AuditRow.patient_id)
     if patient_id is not None:
         query = query.where(AuditRow.patient_id == patient_id)
-    query = query.order_by(AuditRow.id.desc()).limit(limit)
+    query = query.order_by(AuditRow.id.desc()).limit(limit)  # LIMIT NULL: no limit
     return [
         AuditEntry(
             at=row.at.isoformat(timespec="seconds"),

@@ -7,6 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..domain.changes import Edit, PhotoFile
@@ -53,7 +54,8 @@ class PhotoCommands(Queries):
         date decided by the caller (the camera's own date is only a suggestion: ``domain.photo_dates``).
 
         Returns (photo, True), or (the photo already stored, False) when the same picture is
-        already in the series.
+        already in the series, even when another window or user stored it at the same moment (the
+        uniqueness of the picture's hash refuses the second insert, which is rolled back).
         """
         existing = self.photo_by_hash(image.sha256)
         if existing is not None:
@@ -64,7 +66,13 @@ class PhotoCommands(Queries):
             assessment_id=assessment_id, body_site=body_site.strip(), caption=caption.strip(), consent=consent,
             identifiable=identifiable, in_report=in_report,
         )  # fmt: skip
-        return self._insert_photo(photo, image.data, image.thumbnail), True
+        try:
+            return self._insert_photo(photo, image.data, image.thumbnail), True
+        except IntegrityError:
+            stored = self.photo_by_hash(image.sha256) if self._batch is None else None
+            if stored is None:  # another clash (or inside a batch, whose transaction is now lost)
+                raise
+            return stored, False
 
     def _insert_photo(self, photo: Photo, image: bytes, thumbnail: bytes) -> Photo:
         raise_if(validate_photo(photo, self.today()))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -28,7 +28,7 @@ from ..domain.records import (
 )
 from ..domain.validation import Problem, ValidationError
 from ..domain.vocab import Subtype
-from . import audit, mapping
+from . import audit, mapping, watch
 from .kinds import KINDS, R
 from .tables import (
     AdverseEventRow,
@@ -297,6 +297,21 @@ class Queries(Transactions):
     def audit_trail(self, patient_id: int | None = None, limit: int = 500) -> list[AuditEntry]:
         with self._read() as session:
             return audit.entries(session, patient_id, limit)
+
+    def change_mark(self) -> int:
+        """The series' change mark (``watch``): it moves with every committed write, by anyone."""
+        with self._read() as session:
+            return watch.change_mark(session)
+
+    def written_since(self, mark: int, own: Collection[watch.Key] = ()) -> watch.Written | None:
+        """What others wrote after ``mark`` (``own``: records this window wrote itself meanwhile)."""
+        with self._read() as session:
+            return watch.written_since(session, mark, own)
+
+    def history(self, patient_id: int) -> list[AuditEntry]:
+        """Every change to one patient's records, newest first, in one statement (the History window)."""
+        with self._read() as session:
+            return audit.entries(session, patient_id, limit=None)
 
     # ------------------------------------------------------------ photos
     def photos(self, patient_id: int | None = None) -> list[Photo]:

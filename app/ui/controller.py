@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from ..domain.analysis import AnalysisSettings
@@ -24,6 +24,7 @@ from ..domain.photo_dates import patient_time
 from ..domain.records import (
     AdverseEvent,
     Assessment,
+    AuditEntry,
     Identifiers,
     MedicationCourse,
     Patient,
@@ -39,12 +40,14 @@ from ..services.photos import ImportResult, PhotoDefaults
 from ..store.casebook import Casebook, PatientBundle
 from ..store.database import StorageError, read_only_message
 from ..store.imaging import PhotoRejected, PreparedImage
+from ..store.watch import Key, own_keys
 
 __all__ = ["Change", "Controller", "Kind", "PatientBundle", "describe"]
 
 Record = MedicationCourse | Assessment | AdverseEvent
 T = TypeVar("T")
 
+FOLLOW_MS = 2000  # how often the window looks for what other windows or users wrote
 RECORD_KINDS = (Kind.PATIENT, Kind.COURSE, Kind.ASSESSMENT, Kind.EVENT, Kind.PHOTO, Kind.COMPARISON)
 
 
@@ -92,6 +95,10 @@ class Controller(QObject):
         self.patient_id: int | None = None
         self.bundle: PatientBundle | None = None  # the selected patient's records, as last read
         self._kept: dict[str, Any] = {}  # settings and facts read once, until a change makes them stale
+        self._mark, self._own = book.change_mark(), set[Key]()  # others' writes come after the mark
+        self.follower = QTimer(self)  # looks for what other windows or users wrote; stopped on close
+        self.follower.timeout.connect(self.follow_others)
+        self.follower.start(FOLLOW_MS)
 
     # ------------------------------------------------------------ reads kept between changes
     def _keep(self, name: str, read: Callable[[], T]) -> T:
@@ -116,6 +123,10 @@ class Controller(QObject):
             return self.bundle.record
         return self.book.patient_record(patient_id)
 
+    def history(self, patient_id: int) -> list[AuditEntry]:
+        """Every change to a patient's records from the audit trail, newest first (read now, one statement)."""
+        return self.book.history(patient_id)
+
     def _forget(self, change: Change) -> None:
         if change.settings:
             self._kept.pop("series", None)
@@ -129,6 +140,7 @@ class Controller(QObject):
         book = Casebook.connect(location) if isinstance(location, str) else Casebook.open(location)
         self.book.close()
         self.book = book
+        self._mark, self._own = book.change_mark(), set()
         self.undo_stack.clear()
         self.select_patient(None)
         self._announce(Change.everything())
@@ -161,7 +173,27 @@ class Controller(QObject):
             self.patient_loaded.emit(self.bundle)
 
     def close(self) -> None:
+        self.follower.stop()
         self.book.close()
+
+    # ------------------------------------------------------------ other writers
+    def follow_others(self) -> bool:
+        """What other windows or users wrote since the last look (the timer's tick): caches dropped, the
+        views told, a quiet status message. Open forms keep what is typed in them. True: something changed."""
+        try:
+            written = self.book.written_since(self._mark, self._own)
+        except StorageError:
+            return False  # the series cannot be read now (a server away): look again at the next tick
+        self._own.clear()
+        if written is None:
+            return False
+        self._mark = written.mark
+        if not written.change.kinds:
+            return False  # only this window's own writes
+        self._kept.clear()
+        self._announce(written.change)
+        self.message.emit(written.text)
+        return True
 
     @property
     def read_only(self) -> str:
@@ -195,12 +227,14 @@ class Controller(QObject):
     def _push(self, text: str, edits: list[Edit]) -> None:
         if edits:
             change = Change.of(edits)
+            self._own |= own_keys(edits)
             self.undo_stack.push(_Command(self, text, change))
             self._announce(change)
 
     def _replay(self, change: Change, text: str) -> None:
         try:
             self.book.apply(change.edits)
+            self._own |= own_keys(change.edits)
         except (ValidationError, StorageError) as exc:
             self.failed.emit(f"{text} failed: {exc}")
             return
@@ -307,6 +341,7 @@ class Controller(QObject):
     def load_demo(self) -> None:
         """Write the synthetic demo into this (empty) database. Not undoable: it is a new series."""
         write_demo(self.book)
+        self._mark, self._own = self.book.change_mark(), set()  # (nobody else writes into a new series)
         self.undo_stack.clear()
         self._announce(Change.everything())
         self.message.emit("Synthetic demo case series loaded: 10 invented patients")

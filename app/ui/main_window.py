@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # made on first use: the window shows sooner
     from .data_export import DataExportDialog
     from .data_import import DataImportDialog
     from .figures.cohort_window import CohortWindow
+    from .history import HistoryWindow
 
 W = TypeVar("W", bound=QWidget)
 
@@ -182,6 +183,9 @@ class MainWindow(QMainWindow):
             "add_photos": self._action(
                 "Add &photos…", view.add_photos, "Ctrl+Shift+P", "Import photos for this patient"
             ),
+            "history": self._action(
+                "&History…", self.show_history, "Ctrl+H", "Every change to this patient's records: who, when, before and after"
+            ),
             "demo": self._action("Load the synthetic &demo series", self.load_demo),
             "analysis": self._action("Case-series &analysis…", self.show_analysis, "Ctrl+Shift+S"),
             "cohort": self._action(
@@ -222,7 +226,7 @@ class MainWindow(QMainWindow):
                       "quit"],
             "&Edit": ["undo", "redo", None, "find"],
             "&Patient": ["new_patient", "edit_patient", "delete_patient", None, "new_course", "new_assessment",
-                         "new_event", "add_photos"],
+                         "new_event", "add_photos", None, "history"],
             "&Analysis": ["analysis", "cohort", "response"],
             "&Help": ["help", "demo", None, "about"],
         }  # fmt: skip
@@ -307,6 +311,7 @@ class MainWindow(QMainWindow):
             "new_event",
             "response",
             "add_photos",
+            "history",
         ):
             self.actions_[name].setEnabled(patient_id is not None)
 
@@ -341,6 +346,12 @@ class MainWindow(QMainWindow):
             self.analysis_view = AnalysisView(self.controller, self)
             self.analysis_view.patient_chosen.connect(self.controller.select_patient)
         return self._raise(self.analysis_view)
+
+    def show_history(self) -> HistoryWindow:
+        """Patient → History…: one window per main window, following the selected patient."""
+        from .history import HistoryWindow
+
+        return self._raise(self.findChild(HistoryWindow) or HistoryWindow(self.controller, self))
 
     def show_cohort(self) -> CohortWindow:
         if self.cohort_window is None:
@@ -456,6 +467,7 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self.exporter.runner.cancel()
+        self.controller.follower.stop()  # no look for other writers after the window is gone
         self._save_layout()
         self.files.closing()  # the automatic backup, if the series changed
         event.accept()
