@@ -26,7 +26,8 @@ EXCLUDES = [
     *(f"PySide6.{name}" for name in UNUSED_QT_MODULES),
     *("PyQt5", "PyQt6", "PySide2"),  # one Qt binding only (pitfall 6.2)
     *("pyqtgraph.opengl", "pyqtgraph.examples", "pyqtgraph.jupyter", "OpenGL", "jupyter_rfb", "IPython"),
-    *("matplotlib", "pandas", "tkinter", "_tkinter", "pytest", "_pytest", "hypothesis", "mypy", "pytestqt"),
+    # (pandas stays: the SPSS and Stata exports hand pyreadstat a data frame)
+    *("matplotlib", "tkinter", "_tkinter", "pytest", "_pytest", "hypothesis", "mypy", "pytestqt"),
     *("mako.ext", "pygments"),  # Mako's editor and i18n plug-ins; Alembic renders no template at run time
     # SQLite only in the bundle: a database server needs MyoCase installed with pip and its extra.
     *("psycopg", "psycopg2", "MySQLdb", "pysqlite2"),

@@ -107,7 +107,11 @@ def test_demo_stats_and_report_run_from_an_empty_folder(bundle: Path, here: Path
     assert pdf.startswith(b"%PDF")
     assert len(pdf) > 100_000
     assert b"DejaVuSans" in pdf  # the bundled fonts were found and embedded
-    assert sorted(p.name for p in here.iterdir()) == ["report.pdf", "series.myocase"]
+    for fmt in ("xlsx", "spss"):  # openpyxl, and pyreadstat with pandas, frozen
+        export = run(program, here, home, "export", "--db", "series.myocase", "--format", fmt, "--out", fmt)
+        assert export.returncode == 0, export.stderr
+    assert {p.suffix for p in (here / "spss").iterdir()} >= {".sav"}
+    assert sorted(p.name for p in here.iterdir()) == ["report.pdf", "series.myocase", "spss", "xlsx"]
 
 
 def _start_window(program: Path, here: Path, home: Path, **env: str) -> tuple[subprocess.Popen[str], Path]:
