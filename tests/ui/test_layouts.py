@@ -72,3 +72,18 @@ def test_every_dialog_and_window_fits_the_screen_with_save_and_cancel_on_it(wind
     for opened in (window.show_analysis(), window.show_cohort(), window.show_help()):
         _within_screen(opened)
         opened.close()
+
+
+@pytest.mark.demo
+def test_the_timeline_starts_at_the_top_of_its_view_in_a_small_window(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.resize(1024, 700)
+    patient = window.controller.book.patient_by_study_id("DEMO-01")
+    assert patient is not None
+    window.controller.select_patient(patient.id)
+    timeline = window.patient_view.timeline
+    view = timeline.graphics
+    qtbot.waitUntil(lambda: view.height() > 0)
+    qtbot.wait(50)
+    assert view.sceneRect().height() == view.height()  # a stale scene rect centred the figure, leaving a gap
+    top = view.mapFromScene(timeline.lanes.plot.mapToScene(0, 0)).y()
+    assert top < 12

@@ -26,6 +26,7 @@ class LayoutView(pg.GraphicsLayoutWidget):  # type: ignore[misc]
     def resizeEvent(self, event: QResizeEvent) -> None:
         self.resized.emit()
         super().resizeEvent(event)
+        self.setSceneRect(0, 0, self.width(), self.height())  # the scene follows the view, never a stale size
 
 
 def plot_view(axes: Mapping[str, pg.AxisItem]) -> pg.PlotWidget:
