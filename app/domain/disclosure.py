@@ -63,7 +63,7 @@ FIELD_POLICY: dict[type[Any], dict[str, Policy]] = {
     Patient: {
         "study_id": _T, "subtype": _K, "sex": _K, "birth_year": Policy.BIRTH_YEAR,
         "age_at_onset": Policy.AGE, "diagnosis_date": _D, "antibodies": _R, "ild": _K,
-        "malignancy": _K, "vignette": _T, "id": _K, "provenance": _R,
+        "malignancy": _K, "vignette": _T, "id": _K, "version": _K, "provenance": _R,
     },
     # a pooled patient's centre may be shown (Table 1); the bundle's file name and the import time may not
     Provenance: {
@@ -77,13 +77,13 @@ FIELD_POLICY: dict[type[Any], dict[str, Policy]] = {
     },
     MedicationCourse: {
         "patient_id": _K, "drug": _T, "drug_class": _K, "start": _D, "stop": _D, "stop_reason": _K,
-        "dose": _K, "unit": _T, "frequency": _T, "notes": _T, "id": _K,
+        "dose": _K, "unit": _T, "frequency": _T, "notes": _T, "id": _K, "version": _K,
     },
     Assessment: {
         "patient_id": _K, "assessed_on": _D,
         **{m.field: m.policy for m in MEASURES},  # the registry decides each measure,
         **{c: m.policy for m in MEASURES for c in m.companions},  # and its ULN or maximum alike
-        "notes": _T, "cdasi_grid": _R, "mmt8_groups": _R, "id": _K,
+        "notes": _T, "cdasi_grid": _R, "mmt8_groups": _R, "id": _K, "version": _K,
     },
     CdasiGrid: {
         "sites": _K, "gottron_erythema": _K, "gottron_papules": _K, "gottron_ulceration": _K,
@@ -92,16 +92,16 @@ FIELD_POLICY: dict[type[Any], dict[str, Policy]] = {
     Mmt8Scores: {"right": _K, "left": _K},
     AdverseEvent: {
         "patient_id": _K, "term": _T, "grade": _K, "onset": _D, "resolution": _D, "serious": _K,
-        "suspected_drug": _T, "action": _K, "outcome": _K, "notes": _T, "id": _K,
+        "suspected_drug": _T, "action": _K, "outcome": _K, "notes": _T, "id": _K, "version": _K,
     },
     Photo: {
         "patient_id": _K, "sha256": _K, "media_type": _K, "width": _K, "height": _K, "taken_on": _D,
         "assessment_id": _K, "body_site": _T, "caption": _T, "consent": _K, "identifiable": _K,
-        "in_report": _K, "annotations": _R, "crop": _R, "id": _K,
+        "in_report": _K, "annotations": _R, "crop": _R, "id": _K, "version": _K,
     },
     Shape: {"kind": _K, "points": _K, "colour": _K, "text": _T, "width": _K},
     Crop: {"left": _K, "top": _K, "right": _K, "bottom": _K},
-    PhotoComparison: {"patient_id": _K, "name": _T, "photo_ids": _K, "id": _K},
+    PhotoComparison: {"patient_id": _K, "name": _T, "photo_ids": _K, "id": _K, "version": _K},
     SeriesSettings: {"name": _T, "cutoff": _D, "index_drug": _T, "is_demo": _K},
 }  # fmt: skip
 

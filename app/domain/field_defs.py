@@ -201,6 +201,7 @@ DAY_ZERO = (
     "else the first record); negative before it."
 )
 LINK = "internal database number: the study ID links the tables"
+EDIT_COUNT = "how many times the record was saved (two editors' saves are told apart by it), not data"
 IDENTIFIED_FIELD = "identified_export"
 IDENTIFIED_NOTE = "IDENTIFIED: holds names, record numbers or real dates"
 

@@ -22,6 +22,7 @@ from .assessment_fields import assessments_table
 from .cdasi import CdasiGrid, Mmt8Scores
 from .field_defs import (
     DAY_ZERO,
+    EDIT_COUNT,
     GRADES,
     IDENTIFIED_FIELD,
     IDENTIFIED_NOTE,
@@ -306,6 +307,7 @@ NOT_EXPORTED: dict[type[Any], dict[str, str]] = {
     },
     Patient: {
         "id": LINK,
+        "version": EDIT_COUNT,
         "antibodies": "exported as the antibodies table",
         "provenance": "exported as the centre, source_series and source_study_id columns",
     },
@@ -315,21 +317,25 @@ NOT_EXPORTED: dict[type[Any], dict[str, str]] = {
     },
     Identifiers: {"patient_id": LINK},
     AntibodyResult: {},
-    MedicationCourse: {"patient_id": LINK},
+    MedicationCourse: {"patient_id": LINK, "version": EDIT_COUNT},
     Assessment: {
         "patient_id": LINK,
+        "version": EDIT_COUNT,
         "cdasi_grid": "exported item by item (cdasi_… columns) when the grid was scored",
         "mmt8_groups": "exported group by group (mmt8_… columns) when the groups were graded",
     },
     CdasiGrid: {},
     Mmt8Scores: {},
-    AdverseEvent: {"patient_id": LINK},
+    AdverseEvent: {"patient_id": LINK, "version": EDIT_COUNT},
     Photo: {
         "patient_id": LINK,
+        "version": EDIT_COUNT,
         "sha256": "a fingerprint of the pixels: it would let anyone holding the picture say whose it is",
         "annotations": "vector shapes drawn over the picture: counted in annotation_count",
         "crop": "the crop's rectangle is a display choice: cropped says whether there is one",
     },
-    PhotoComparison: {name: "report layout, not data" for name in ("patient_id", "name", "photo_ids", "id")},
+    PhotoComparison: {
+        name: "report layout, not data" for name in ("patient_id", "name", "photo_ids", "id", "version")
+    },
     SeriesSettings: {"is_demo": "a property of the database, not of the data"},
 }

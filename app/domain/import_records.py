@@ -224,7 +224,7 @@ def required(record: type) -> tuple[str, ...]:
     return tuple(
         f.name
         for f in fields(record)
-        if f.name not in ("id", "patient_id") and not_recorded(record, f.name)[1]
+        if f.name not in ("id", "version", "patient_id") and not_recorded(record, f.name)[1]
     )
 
 

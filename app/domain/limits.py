@@ -58,7 +58,6 @@ TEXT_LIMITS: dict[type, dict[str, Limit]] = {
         "os_user": Limit(64, "User"),
         "action": Limit(8, "Action"),
         "entity": Limit(32, "Record kind"),
-        "field": Limit(64, "Field"),
     },
 }
 

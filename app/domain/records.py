@@ -68,6 +68,7 @@ class Patient:
     malignancy: TriState = TriState.UNKNOWN
     vignette: str = ""
     id: int | None = None
+    version: int = 0  # the stored version this record was read at (0: never stored); see store.conflicts
     provenance: Provenance | None = None  # set when the patient came in a case bundle from another centre
 
     def antibody(self, name: str) -> AntibodyResult | None:
@@ -124,6 +125,7 @@ class MedicationCourse:
     frequency: str = ""
     notes: str = ""
     id: int | None = None
+    version: int = 0  # the stored version this record was read at (0: never stored); see store.conflicts
 
     def is_on(self, day: date) -> bool:
         """On the drug that day: from the earliest start to the latest possible stop."""
@@ -172,6 +174,7 @@ class Assessment:
     cdasi_grid: CdasiGrid | None = None
     mmt8_groups: Mmt8Scores | None = None
     id: int | None = None
+    version: int = 0  # the stored version this record was read at (0: never stored); see store.conflicts
 
     @property
     def cdasi_source(self) -> str | None:
@@ -205,7 +208,16 @@ class Assessment:
     @property
     def measured(self) -> tuple[str, ...]:
         """Names of the fields that hold a value (not the date, notes or ids)."""
-        skip = {"patient_id", "assessed_on", "notes", "id", "cdasi_grid", "mmt8_groups", "mmt8_max"}
+        skip = {
+            "patient_id",
+            "assessed_on",
+            "notes",
+            "id",
+            "version",
+            "cdasi_grid",
+            "mmt8_groups",
+            "mmt8_max",
+        }
         return tuple(f.name for f in fields(self) if f.name not in skip and getattr(self, f.name) is not None)
 
 
@@ -222,6 +234,7 @@ class AdverseEvent:
     outcome: AeOutcome = AeOutcome.UNKNOWN
     notes: str = ""
     id: int | None = None
+    version: int = 0  # the stored version this record was read at (0: never stored); see store.conflicts
 
 
 class Consent(StrEnum):
@@ -249,6 +262,7 @@ class Photo:
     annotations: tuple[Shape, ...] = ()
     crop: Crop | None = None
     id: int | None = None
+    version: int = 0  # the stored version this record was read at (0: never stored); see store.conflicts
 
     @property
     def label(self) -> str:
@@ -264,6 +278,7 @@ class PhotoComparison:
     name: str
     photo_ids: tuple[int, ...]
     id: int | None = None
+    version: int = 0  # the stored version this record was read at (0: never stored); see store.conflicts
 
 
 @dataclass(frozen=True)

@@ -154,4 +154,13 @@ Before a de-identified report is moved into place, MyoCase reads it back and ref
 it if any identifier (or, in days mode, any calendar date) is found, naming the field it came
 from. `myocase deid-check --db SERIES FILE…` runs the same check on any PDF, CSV, text file,
 image or folder before you send it.
+
+## Working on one series with others
+Another window or user may save the same record while you have it open. Your save is then not
+written: a dialog shows each field that differs, what is stored now (with who saved it and when)
+beside what you typed. **Keep mine** saves what you typed over it; **Take theirs** closes the form
+and keeps what is stored; **Back to the form** changes nothing. If the record was deleted meanwhile,
+**Re-create it as new** stores what you typed as a new record. Deleting a record someone changed
+since you looked shows the same comparison and asks again. Undo and redo put a record back only
+while it is still as your own command left it; otherwise they say who changed it.
 """

@@ -52,6 +52,7 @@ def _partial(value: date | None, precision: str | None) -> PartialDate | None:
 def patient_record(row: PatientRow) -> Patient:
     return Patient(
         id=row.id,
+        version=row.version or 1,
         study_id=row.study_id,
         sex=Sex(row.sex),
         birth_year=row.birth_year,
@@ -124,6 +125,7 @@ def course_record(row: CourseRow) -> MedicationCourse:
     assert start is not None
     return MedicationCourse(
         id=row.id,
+        version=row.version or 1,
         patient_id=row.patient_id,
         drug=row.drug,
         drug_class=DrugClass(row.drug_class),
@@ -153,13 +155,16 @@ def fill_course_row(row: CourseRow, course: MedicationCourse) -> None:
 
 
 _ASSESSMENT_COPIED = [
-    name for name in Assessment.__dataclass_fields__ if name not in ("id", "cdasi_grid", "mmt8_groups")
+    name
+    for name in Assessment.__dataclass_fields__
+    if name not in ("id", "version", "cdasi_grid", "mmt8_groups")
 ]
 
 
 def assessment_record(row: AssessmentRow) -> Assessment:
     return Assessment(
         id=row.id,
+        version=row.version or 1,
         cdasi_grid=CdasiGrid.from_json(row.cdasi_grid) if row.cdasi_grid else None,
         mmt8_groups=Mmt8Scores.from_json(row.mmt8_groups) if row.mmt8_groups else None,
         **{name: getattr(row, name) for name in _ASSESSMENT_COPIED},
@@ -176,6 +181,7 @@ def fill_assessment_row(row: AssessmentRow, assessment: Assessment) -> None:
 def adverse_event_record(row: AdverseEventRow) -> AdverseEvent:
     return AdverseEvent(
         id=row.id,
+        version=row.version or 1,
         patient_id=row.patient_id,
         term=row.term,
         grade=row.grade,
@@ -203,7 +209,9 @@ def fill_adverse_event_row(row: AdverseEventRow, event: AdverseEvent) -> None:
 
 
 _PHOTO_COPIED = [
-    name for name in Photo.__dataclass_fields__ if name not in ("id", "consent", "annotations", "crop")
+    name
+    for name in Photo.__dataclass_fields__
+    if name not in ("id", "version", "consent", "annotations", "crop")
 ]
 
 
@@ -211,6 +219,7 @@ def photo_record(row: PhotoRow) -> Photo:
     values: dict[str, Any] = {name: getattr(row, name) for name in _PHOTO_COPIED}
     return Photo(
         id=row.id,
+        version=row.version or 1,
         consent=Consent(row.consent),
         annotations=tuple(Shape.from_json(s) for s in row.annotations or ()),
         crop=Crop.from_json(row.crop) if row.crop else None,
@@ -227,7 +236,7 @@ def fill_photo_row(row: PhotoRow, photo: Photo) -> None:
 
 
 def comparison_record(row: ComparisonRow) -> PhotoComparison:
-    return PhotoComparison(row.patient_id, row.name, tuple(row.photo_ids), row.id)
+    return PhotoComparison(row.patient_id, row.name, tuple(row.photo_ids), row.id, row.version or 1)
 
 
 def fill_comparison_row(row: ComparisonRow, comparison: PhotoComparison) -> None:

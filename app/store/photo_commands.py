@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from ..domain.changes import Edit, PhotoFile
 from ..domain.records import Consent, Photo, PhotoComparison
 from ..domain.validation import Problem, ValidationError, raise_if, validate_comparison, validate_photo
-from . import mapping
+from . import conflicts, mapping
 from .queries import Queries
 from .tables import AssessmentRow, ComparisonRow, PatientRow, PhotoDataRow, PhotoRow
 
@@ -78,7 +78,7 @@ class PhotoCommands(Queries):
         raise_if(validate_photo(photo, self.today()))
         with self._write() as session:
             self._check_links(session, photo)
-            row = PhotoRow(id=photo.id)
+            row = PhotoRow(id=photo.id, version=max(photo.version, 1))
             mapping.fill_photo_row(row, photo)
             session.add(row)
             session.flush()
@@ -88,26 +88,34 @@ class PhotoCommands(Queries):
             self._changed(session, "photo", row.id, photo.patient_id, None, stored, edit)
         return stored
 
-    def save_photo(self, photo: Photo) -> Photo:
-        """Update a stored photo's description, annotations or crop (never its pixels)."""
+    def save_photo(self, photo: Photo, *, recreate: bool = False) -> Photo:
+        """Update a stored photo's description, annotations or crop (never its pixels), based on the stored
+        version (else ``RecordConflict``; ``recreate``: undo and redo, which check content instead)."""
         raise_if(validate_photo(photo, self.today()))
         with self._write() as session:
-            row = self._photo_row(session, photo.id or 0)
-            self._check_links(session, photo)
+            row = conflicts.locked(session, PhotoRow, photo.id)
+            if row is None or not recreate:  # (a photo's pixels cannot be re-created from its description)
+                conflicts.check(session, "photo", mapping.photo_record(row) if row else None, photo)
+            assert row is not None
             old = mapping.photo_record(row)
+            self._check_links(session, photo)
             kept = replace(
                 photo, sha256=old.sha256, media_type=old.media_type, width=old.width, height=old.height
             )
             mapping.fill_photo_row(row, kept)
+            conflicts.stamp(row, old, mapping.photo_record(row), photo)
             new = mapping.photo_record(row)
             self._changed(session, "photo", row.id, row.patient_id, old, new)
         return new
 
-    def delete_photo(self, photo_id: int) -> tuple[Photo, bytes, bytes]:
-        """Delete a photo; return it with its pixels for undo (``restore_photo``)."""
+    def delete_photo(self, photo_id: int, seen: Photo | None = None) -> tuple[Photo, bytes, bytes]:
+        """Delete a photo; return it with its pixels for undo (``restore_photo``). Given the photo as the user
+        ``seen`` it, refuse (``RecordConflict``) if someone else has changed it since."""
         with self._write() as session:
             row = self._photo_row(session, photo_id)
             photo = mapping.photo_record(row)
+            if seen is not None:
+                conflicts.check(session, "photo", photo, seen, deleting=True)
             pixels = session.get(PhotoDataRow, photo_id)
             image, thumbnail = (pixels.image, pixels.thumbnail) if pixels else (b"", b"")
             for shown in session.scalars(
@@ -116,6 +124,7 @@ class PhotoCommands(Queries):
                 if photo_id in shown.photo_ids:  # no longer shown there (undo puts it back)
                     old = mapping.comparison_record(shown)
                     shown.photo_ids = [i for i in shown.photo_ids if i != photo_id]
+                    shown.version = old.version + 1
                     new = mapping.comparison_record(shown)
                     self._changed(session, "photo_comparison", shown.id, shown.patient_id, old, new)
             edit = Edit(PhotoFile(photo, image, thumbnail), None)
@@ -143,12 +152,13 @@ class PhotoCommands(Queries):
     def _store_comparison(self, session: Session, comparison: PhotoComparison) -> PhotoComparison:
         """Write a comparison as it is (undo and redo put back what was stored, even one that lost a
         photo to a deletion and would no longer pass as new)."""
-        row = session.get(ComparisonRow, comparison.id) if comparison.id is not None else None
+        row = conflicts.locked(session, ComparisonRow, comparison.id)
         old = mapping.comparison_record(row) if row else None
         if row is None:
             row = ComparisonRow(id=comparison.id)
             session.add(row)
         mapping.fill_comparison_row(row, comparison)
+        conflicts.stamp(row, old, mapping.comparison_record(row), comparison)
         session.flush()
         new = mapping.comparison_record(row)
         self._changed(session, "photo_comparison", row.id, row.patient_id, old, new)

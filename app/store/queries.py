@@ -11,9 +11,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from ..domain.dates import PartialDate, Precision
 from ..domain.phases import drugs_ever, drugs_on, index_status
 from ..domain.records import (
     AdverseEvent,
+    AntibodyResult,
     Assessment,
     AuditEntry,
     Counts,
@@ -27,11 +29,12 @@ from ..domain.records import (
     SeriesSettings,
 )
 from ..domain.validation import Problem, ValidationError
-from ..domain.vocab import Subtype
+from ..domain.vocab import AntibodyStatus, DrugClass, Sex, Subtype
 from . import audit, mapping, watch
 from .kinds import KINDS, R
 from .tables import (
     AdverseEventRow,
+    AntibodyRow,
     AssessmentRow,
     ComparisonRow,
     CourseRow,
@@ -47,11 +50,12 @@ from .transactions import Transactions
 def patient_summary(
     patient: Patient,
     courses: Sequence[MedicationCourse],
-    assessed_on: Sequence[date],
+    assessed: tuple[date | None, int],
     index_drug: str,
     on_day: date,
 ) -> PatientSummary:
-    """A patient's row in the patient list: current drugs and status judged on ``on_day``."""
+    """A patient's row in the patient list (``assessed``: the last assessment's date and how many there
+    are): current drugs and status judged on ``on_day``."""
     return PatientSummary(
         id=patient.id or 0,
         study_id=patient.study_id,
@@ -59,8 +63,8 @@ def patient_summary(
         sex=patient.sex,
         positive_antibodies=patient.positive_antibodies,
         current_drugs=drugs_on(courses, on_day),
-        last_assessment=max(assessed_on, default=None),
-        assessments=len(assessed_on),
+        last_assessment=assessed[0],
+        assessments=assessed[1],
         drugs_ever=drugs_ever(courses),
         status=index_status(courses, index_drug, on_day),
     )
@@ -78,7 +82,54 @@ class PatientBundle:
         record = self.record
         on_day = series.cutoff_or(today)
         dates = [a.assessed_on for a in record.assessments]
-        return patient_summary(record.patient, record.courses, dates, series.index_drug, on_day)
+        assessed = (max(dates, default=None), len(dates))
+        return patient_summary(record.patient, record.courses, assessed, series.index_drug, on_day)
+
+
+def _listed_patients(session: Session) -> list[Patient]:
+    """Every patient with what the list shows of them (study ID, subtype, sex, positive antibodies), in
+    study-ID order, read as plain rows in two statements."""
+    positive: dict[int, list[AntibodyResult]] = {}
+    for pid, antibody in session.execute(
+        select(AntibodyRow.patient_id, AntibodyRow.antibody)
+        .where(AntibodyRow.status == AntibodyStatus.POSITIVE.value)
+        .order_by(AntibodyRow.id)
+    ):
+        positive.setdefault(pid, []).append(AntibodyResult(antibody, AntibodyStatus.POSITIVE))
+    rows = session.execute(
+        select(PatientRow.id, PatientRow.study_id, PatientRow.subtype, PatientRow.sex).order_by(
+            PatientRow.study_id
+        )
+    )
+    return [
+        Patient(study_id, Subtype(subtype), Sex(sex), antibodies=tuple(positive.get(pid, ())), id=pid)
+        for pid, study_id, subtype, sex in rows
+    ]
+
+
+def _listed_courses(session: Session) -> dict[int, list[MedicationCourse]]:
+    """Each patient's courses with what the list judges from them (drug, class, start and stop), from plain
+    rows; the same date or code read again is made once (a registry repeats them many thousand times)."""
+    classes = {c.value: c for c in DrugClass}
+    dates: dict[tuple[date, str | None], PartialDate] = {}
+
+    def partial(value: date, precision: str | None) -> PartialDate:
+        made = dates.get((value, precision))
+        if made is None:
+            made = dates[value, precision] = PartialDate(value, Precision(precision or Precision.DAY))
+        return made
+
+    found: dict[int, list[MedicationCourse]] = {}
+    c = CourseRow
+    query = select(c.id, c.patient_id, c.drug, c.drug_class, c.start_date, c.start_precision, c.stop_date,
+                   c.stop_precision)  # fmt: skip
+    for cid, pid, drug, drug_class, start, start_precision, stop, stop_precision in session.execute(query):
+        stopped = partial(stop, stop_precision) if stop is not None else None
+        course = MedicationCourse(
+            pid, drug, classes[drug_class], partial(start, start_precision), stopped, id=cid
+        )
+        found.setdefault(pid, []).append(course)
+    return found
 
 
 def read_series(session: Session) -> SeriesSettings:
@@ -279,17 +330,20 @@ class Queries(Transactions):
         """The patient list: one row per patient, current drugs and status judged at the cut-off."""
         with self._read() as session:
             series = read_series(session)
-            assessed: dict[int, list[date]] = {}
-            for pid, on in session.execute(select(AssessmentRow.patient_id, AssessmentRow.assessed_on)):
-                assessed.setdefault(pid, []).append(on)
-            courses: dict[int, list[MedicationCourse]] = {}
-            for row in session.scalars(select(CourseRow)):
-                courses.setdefault(row.patient_id, []).append(mapping.course_record(row))
-            patients = self._patients(session)
+            assessed = {
+                pid: (last, count)
+                for pid, last, count in session.execute(
+                    select(
+                        AssessmentRow.patient_id, func.max(AssessmentRow.assessed_on), func.count()
+                    ).group_by(AssessmentRow.patient_id)
+                )
+            }
+            courses = _listed_courses(session)
+            patients = _listed_patients(session)
         on_day = series.cutoff_or(self.today())
         return [
             patient_summary(
-                p, courses.get(p.id or 0, []), assessed.get(p.id or 0, []), series.index_drug, on_day
+                p, courses.get(p.id or 0, []), assessed.get(p.id or 0, (None, 0)), series.index_drug, on_day
             )
             for p in patients
         ]

@@ -32,7 +32,7 @@ from ..domain.validation import (
     validate_patient,
     validate_settings,
 )
-from . import audit, mapping
+from . import audit, conflicts, mapping
 from .kinds import KINDS, R
 from .photo_commands import PhotoCommands
 from .queries import photo_data, read_series
@@ -110,8 +110,13 @@ class RecordCommands(PhotoCommands):
             message = f"Study ID {patient.study_id.strip()} is already used by another patient."
             raise ValidationError([Problem("study_id", message)])
 
-    def save_patient(self, patient: Patient, identifiers: Identifiers | None = None) -> Patient:
-        """Create or update a patient (and, if given, their identifying fields)."""
+    def save_patient(
+        self, patient: Patient, identifiers: Identifiers | None = None, *, recreate: bool = False
+    ) -> Patient:
+        """Create or update a patient (and, if given, their identifying fields).
+
+        An update must be based on the stored version (else ``RecordConflict``); ``recreate`` (undo and redo,
+        which check content instead) re-creates a patient whose id is no longer stored."""
         today = self.today()
         problems = validate_patient(patient, today)
         if identifiers is not None:
@@ -119,13 +124,17 @@ class RecordCommands(PhotoCommands):
         raise_if(problems)
         try:
             with self._write() as session:
-                self._check_study_id_free(session, patient)
-                row = session.get(PatientRow, patient.id) if patient.id is not None else None
+                row = conflicts.locked(session, PatientRow, patient.id)
                 old = mapping.patient_record(row) if row else None
+                if patient.id is not None and not recreate:
+                    conflicts.check(session, "patient", old, patient)
+                self._check_study_id_free(session, patient)
                 if row is None:
                     row = PatientRow(id=patient.id)
                     session.add(row)
                 mapping.fill_patient_row(row, patient)
+                moved = identifiers is not None and self._identifiers_differ(session, patient.id, identifiers)
+                conflicts.stamp(row, old, mapping.patient_record(row) if not moved else None, patient)
                 session.flush()
                 new = mapping.patient_record(row)
                 self._changed(session, "patient", row.id, row.id, old, new)
@@ -134,6 +143,15 @@ class RecordCommands(PhotoCommands):
         except IntegrityError as exc:
             raise ValidationError([Problem("study_id", f"Could not save: {exc.orig}")]) from exc
         return new
+
+    @staticmethod
+    def _identifiers_differ(session: Session, patient_id: int | None, identifiers: Identifiers) -> bool:
+        """Saving these identifying fields changes what is stored (a new version of the patient)."""
+        row = session.get(IdentifierRow, patient_id) if patient_id is not None else None
+        stored = mapping.identifiers_record(row) if row else None
+        return stored != replace(identifiers, patient_id=patient_id or 0) and not (
+            stored is None and identifiers.is_empty
+        )
 
     def _save_identifiers(self, session: Session, identifiers: Identifiers) -> None:
         row = session.get(IdentifierRow, identifiers.patient_id)
@@ -155,8 +173,9 @@ class RecordCommands(PhotoCommands):
                 self._changed(session, "identifiers", row.patient_id, row.patient_id, old, None)
                 session.delete(row)
 
-    def delete_patient(self, patient_id: int) -> PatientRecord:
-        """Delete a patient and everything recorded about them; return it all for undo.
+    def delete_patient(self, patient_id: int, seen: Patient | None = None) -> PatientRecord:
+        """Delete a patient and everything recorded about them; return it all for undo. Given the patient as
+        the user ``seen`` them, refuse (``RecordConflict``) if someone else has changed the patient since.
 
         The journal notes what the patient owns first, so that its inverse re-creates the patient
         before their records, assessments before the photos linked to them and photos before comparisons.
@@ -164,6 +183,8 @@ class RecordCommands(PhotoCommands):
         with self._write() as session:
             row = self._patient_row(session, patient_id)
             record = self._record(session, patient_id)
+            if seen is not None:
+                conflicts.check(session, "patient", record.patient, seen, deleting=True)
             data = photo_data(session, patient_id)
             for comparison in record.comparisons:
                 self._changed(session, "photo_comparison", comparison.id or 0, patient_id, comparison, None)
@@ -187,14 +208,14 @@ class RecordCommands(PhotoCommands):
     def restore_patient(self, record: PatientRecord) -> Patient:
         """Put back a deleted patient with the same ids (undo of ``delete_patient``), all or nothing."""
         with self.batch():
-            patient = self.save_patient(record.patient, record.identifiers)
+            patient = self.save_patient(record.patient, record.identifiers, recreate=True)
             owned: tuple[MedicationCourse | Assessment | AdverseEvent, ...] = (
                 *record.courses,
                 *record.assessments,
                 *record.adverse_events,
             )
             for item in owned:
-                self.save(item)
+                self.save(item, recreate=True)
             for photo in record.photos:
                 image, thumbnail = record.photo_data[photo.id or 0]
                 self._insert_photo(photo, image, thumbnail)
@@ -203,38 +224,46 @@ class RecordCommands(PhotoCommands):
         return patient
 
     # ------------------------------------------------------------ courses, assessments, events
-    def save(self, record: R) -> R:
+    def save(self, record: R, *, recreate: bool = False) -> R:
         """Create or update a medication course, assessment or adverse event.
 
-        A record whose id is set but no longer stored is re-created with that id (undo).
+        An update must be based on the stored version, else ``RecordConflict`` says what is stored now
+        (or that it was deleted). ``recreate`` (undo and redo, which check content instead) re-creates a
+        record whose id is no longer stored, with that id (ids are never reused).
         """
         kind = KINDS[type(record)]
         raise_if(kind.validate(record, self.today()))
         with self._write() as session:
-            row = session.get(kind.row, record.id) if record.id is not None else None
+            row = conflicts.locked(session, kind.row, record.id)
+            old = kind.to_record(row) if row else None
+            if record.id is not None and not recreate:
+                conflicts.check(session, kind.entity, old, record)
             if row is None or row.patient_id != record.patient_id:  # else the foreign key vouches
                 self._patient_row(session, record.patient_id)
-            old = kind.to_record(row) if row else None
             if row is None:
                 row = kind.row(id=record.id)
                 session.add(row)
             kind.fill_row(row, record)
+            conflicts.stamp(row, old, kind.to_record(row), record)
             session.flush()
             new: R = kind.to_record(row)
             self._changed(session, kind.entity, row.id, record.patient_id, old, new)
         return new
 
-    def delete(self, record_type: type[R], record_id: int) -> R:
-        """Delete one course, assessment or adverse event; return it for undo. Photos linked to a
+    def delete(self, record_type: type[R], record_id: int, seen: R | None = None) -> R:
+        """Delete one course, assessment or adverse event; return it for undo. Given the record as the user
+        ``seen`` it, refuse (``RecordConflict``) if someone else has changed it since. Photos linked to a
         deleted assessment keep their place, unlinked (noted, so that undo links them again)."""
         kind = KINDS[record_type]
         with self._write() as session:
-            row = session.get(kind.row, record_id)
+            row = conflicts.locked(session, kind.row, record_id)
             if row is None:
                 raise ValidationError(
                     [Problem("id", f"That {kind.entity.replace('_', ' ')} no longer exists.")]
                 )
             old: R = kind.to_record(row)
+            if seen is not None:
+                conflicts.check(session, kind.entity, old, seen, deleting=True)
             if record_type is Assessment:
                 self._unlink_photos(session, record_id)
             self._changed(session, kind.entity, record_id, old.patient_id, old, None)
@@ -245,5 +274,6 @@ class RecordCommands(PhotoCommands):
         for photo_row in session.scalars(select(PhotoRow).where(PhotoRow.assessment_id == assessment_id)):
             linked = mapping.photo_record(photo_row)
             photo_row.assessment_id = None
+            photo_row.version = linked.version + 1
             unlinked = mapping.photo_record(photo_row)
             self._changed(session, "photo", photo_row.id, photo_row.patient_id, linked, unlinked)

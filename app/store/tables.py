@@ -86,6 +86,17 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# SQLite never gives a deleted row's id to a new one (PostgreSQL's sequences never do)
+AUTOINCREMENT = {"sqlite_autoincrement": True}
+
+
+class Versioned:
+    """A record two editors may change: ``version`` counts its saves (optimistic concurrency), and its id is
+    never given to another record, so that undo and the audit trail cannot reach someone else's record."""
+
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
 class SettingRow(Base):
     """Series-level settings as JSON values under a key: new settings need no migration."""
 
@@ -94,8 +105,9 @@ class SettingRow(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
-class PatientRow(Base):
+class PatientRow(Versioned, Base):
     __tablename__ = "patient"
+    __table_args__ = AUTOINCREMENT
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     study_id: Mapped[str] = _text(Patient, "study_id", unique=True)
     sex: Mapped[str] = _code(Sex)
@@ -151,8 +163,9 @@ class AntibodyRow(Base):
     patient: Mapped[PatientRow] = relationship(back_populates="antibodies")
 
 
-class CourseRow(Base):
+class CourseRow(Versioned, Base):
     __tablename__ = "medication_course"
+    __table_args__ = AUTOINCREMENT
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"), index=True)
     drug: Mapped[str] = _text(MedicationCourse, "drug")
@@ -168,8 +181,9 @@ class CourseRow(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
 
 
-class AssessmentRow(Base):
+class AssessmentRow(Versioned, Base):
     __tablename__ = "assessment"
+    __table_args__ = AUTOINCREMENT
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"), index=True)
     assessed_on: Mapped[date] = mapped_column(Date)
@@ -201,9 +215,9 @@ class AssessmentRow(Base):
     mmt8_groups: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
-class AdverseEventRow(Base):
+class AdverseEventRow(Versioned, Base):
     __tablename__ = "adverse_event"
-    __table_args__ = (CheckConstraint("grade BETWEEN 1 AND 5", name="grade_range"),)
+    __table_args__ = (CheckConstraint("grade BETWEEN 1 AND 5", name="grade_range"), AUTOINCREMENT)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"), index=True)
     term: Mapped[str] = _text(AdverseEvent, "term")
@@ -217,10 +231,11 @@ class AdverseEventRow(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
 
 
-class PhotoRow(Base):
+class PhotoRow(Versioned, Base):
     """A photo's description. Its bytes live in ``photo_data`` so listing never loads them."""
 
     __tablename__ = "photo"
+    __table_args__ = AUTOINCREMENT
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"), index=True)
     assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id", ondelete="SET NULL"))
@@ -239,8 +254,9 @@ class PhotoRow(Base):
     crop: Mapped[list[float] | None] = mapped_column(JSON)
 
 
-class ComparisonRow(Base):
+class ComparisonRow(Versioned, Base):
     __tablename__ = "photo_comparison"
+    __table_args__ = AUTOINCREMENT
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = _text(PhotoComparison, "name")
@@ -255,7 +271,9 @@ class PhotoDataRow(Base):
 
 
 class AuditRow(Base):
-    """One row per changed field. No foreign key: the trail outlives what it describes."""
+    """One row per changed record, its changed fields in ``changes`` (JSON ``{field: [old, new]}``, in the
+    record's field order; values as text, None when empty). No foreign key: the trail outlives what it
+    describes."""
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -265,6 +283,4 @@ class AuditRow(Base):
     entity: Mapped[str] = _text(AuditEntry, "entity")
     record_id: Mapped[int] = mapped_column(Integer)
     patient_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    field: Mapped[str] = _text(AuditEntry, "field")
-    old_value: Mapped[str | None] = mapped_column(Text)
-    new_value: Mapped[str | None] = mapped_column(Text)
+    changes: Mapped[str] = mapped_column(Text)

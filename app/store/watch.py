@@ -21,11 +21,11 @@ from ..domain.records import (
     Photo,
     PhotoComparison,
 )
-from .audit import _values
+from .audit import _values, changed_fields
 from .series_file import StorageError
 from .tables import AuditRow, PatientRow
 
-# an audit row's record (entity, id), or that with its field and new value
+# an audit row's record (entity, id), or that with one of its fields and that field's new value
 Key = tuple[str, int] | tuple[str, int, str, str | None]
 
 KIND_OF_ENTITY = {
@@ -94,9 +94,12 @@ def own_keys(edits: Iterable[Edit]) -> set[Key]:
 
 
 def _own(row: Any, own: Collection[Key]) -> bool:
-    if (row.entity, row.record_id, row.field, row.new_value) in own:
-        return True  # this series wrote that value into that field
-    return (row.action == "import" or row.entity == "settings") and (row.entity, row.record_id) in own
+    if (row.action == "import" or row.entity == "settings") and (row.entity, row.record_id) in own:
+        return True
+    # this series wrote each of those values into each of those fields
+    return all(
+        (row.entity, row.record_id, name, new) in own for name, _old, new in changed_fields(row.changes)
+    )
 
 
 def change_mark(session: Session) -> int:
@@ -115,8 +118,7 @@ def written_since(session: Session, mark: int, own: Collection[Key]) -> Written 
             AuditRow.action,
             AuditRow.entity,
             AuditRow.record_id,
-            AuditRow.field,
-            AuditRow.new_value,
+            AuditRow.changes,
             AuditRow.patient_id,
             PatientRow.study_id,
         )

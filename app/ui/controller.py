@@ -270,25 +270,29 @@ class Controller(QObject):
             self.select_patient(saved.id)
         return saved
 
-    def delete_patient(self, patient_id: int) -> PatientRecord | None:
+    def delete_patient(self, patient_id: int, seen: Patient | None = None) -> PatientRecord | None:
+        """Delete a patient (``seen``: as the user saw them; ``RecordConflict`` if changed since)."""
         if self._refused():
             return None
+        deleted = self._run(
+            lambda r: f"Patient {r.patient.study_id} deleted",
+            lambda: self.book.delete_patient(patient_id, seen),
+        )
         if self.patient_id == patient_id:
             self.select_patient(None)
-        return self._run(
-            lambda r: f"Patient {r.patient.study_id} deleted", lambda: self.book.delete_patient(patient_id)
-        )
+        return deleted
 
     # ------------------------------------------------------------ courses, assessments, adverse events
     def save_record(self, record: Record) -> Record:
         verb = "updated" if record.id is not None else "saved"
         return self._run(lambda saved: f"{describe(saved)} {verb}", lambda: self.book.save(record))
 
-    def delete_record(self, kind: type[Record], record_id: int) -> Record | None:
+    def delete_record(self, kind: type[Record], record_id: int, seen: Record | None = None) -> Record | None:
+        """Delete a record (``seen``: as the user saw it; ``RecordConflict`` if changed since)."""
         if self._refused():
             return None
         return self._run(
-            lambda removed: f"{describe(removed)} deleted", lambda: self.book.delete(kind, record_id)
+            lambda removed: f"{describe(removed)} deleted", lambda: self.book.delete(kind, record_id, seen)
         )
 
     # ------------------------------------------------------------ photos

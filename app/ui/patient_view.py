@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 from typing import Any
 
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.clock import XMode
+from ..domain.conflicts import RecordConflict
 from ..domain.numbers import plural
 from ..domain.phases import index_course, prior_immunosuppressants
 from ..domain.records import (
@@ -32,7 +33,9 @@ from ..domain.records import (
     PatientRecord,
 )
 from ..domain.timeline import TimelineSpec, record_timeline
+from ..domain.validation import ValidationError
 from ..services import report
+from .conflict_dialog import Choice, ConflictDialog, ask
 from .controller import Controller, PatientBundle, describe
 from .figures.timeline import TimelinePlot
 from .forms.assessment_form import AssessmentForm
@@ -148,6 +151,7 @@ class PatientView(QWidget):
             self.show_response,
         )
         self.response_view: ResponseView | None = None
+        self.conflict_dialog: ConflictDialog | None = None  # open while the user decides a conflicting delete
         self.tabs.addTab(overview, "Overview")
         self.tabs.addTab(self.courses, "Treatments")
         self.tabs.addTab(self.assessments, "Assessments")
@@ -386,7 +390,23 @@ class PatientView(QWidget):
     def delete_record(self, record: MedicationCourse | Assessment | AdverseEvent) -> None:
         text = f"Delete {describe(record).lower()}?\n\nCtrl+Z (Edit → Undo) brings it back."
         if QMessageBox.question(self, "Delete record", text) == QMessageBox.StandardButton.Yes:
-            self.controller.delete_record(type(record), record.id or 0)
+            self._delete_as_seen(
+                record, lambda seen: self.controller.delete_record(type(seen), seen.id or 0, seen)
+            )
+
+    def _delete_as_seen(self, seen: Any, delete: Callable[[Any], object]) -> None:
+        """Delete the record the user saw; if someone else changed it since, show what and ask again."""
+        try:
+            delete(seen)
+        except RecordConflict as exc:
+            stored = exc.stored
+            self.conflict_dialog = ask(
+                self,
+                exc,
+                lambda choice: choice is Choice.DELETE_ANYWAY and self._delete_as_seen(stored, delete),
+            )
+        except ValidationError as exc:  # deleted meanwhile, by someone else
+            QMessageBox.warning(self, "Nothing deleted", str(exc))
 
     def delete_patient(self) -> None:
         if self.patient is None or (record := self.record) is None:
@@ -399,4 +419,6 @@ class PatientView(QWidget):
         ]
         text = f"Delete patient {self.patient.study_id} and their {', '.join(parts)}?\n\nCtrl+Z (Edit → Undo) brings it all back."
         if QMessageBox.question(self, "Delete patient", text) == QMessageBox.StandardButton.Yes:
-            self.controller.delete_patient(self._pid())
+            self._delete_as_seen(
+                self.patient, lambda seen: self.controller.delete_patient(seen.id or 0, seen)
+            )

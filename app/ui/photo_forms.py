@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -17,10 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.conflicts import RecordConflict
 from ..domain.numbers import plural
 from ..domain.records import Assessment, Consent, Photo
 from ..domain.validation import Problem, validate_photo
 from ..services.photos import PhotoDefaults
+from .conflict_dialog import Choice, ConflictDialog, ask
 from .controller import Controller
 from .dialogs import fit_size
 from .fields import ChoiceField, DateField, editable_combo
@@ -160,6 +163,7 @@ class AnnotationDialog(QDialog):
     def __init__(self, controller: Controller, photo: Photo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller, self.photo = controller, photo
+        self.conflict_dialog: ConflictDialog | None = None  # open while the user decides a conflict
         self.setWindowTitle(f"Annotate photo {photo.label}")
         self.editor = AnnotationEditor()
         self.editor.set_photo(controller.book.photo_image(photo.id or 0), photo.annotations, photo.crop)
@@ -179,11 +183,23 @@ class AnnotationDialog(QDialog):
 
     def save(self) -> None:
         if self.dirty:
-            self.controller.save_photo(
-                replace(self.photo, annotations=self.editor.shapes(), crop=self.editor.crop()),
-                "Photo annotations saved",
-            )
+            self._store(replace(self.photo, annotations=self.editor.shapes(), crop=self.editor.crop()))
+        else:
+            self.accept()
+
+    def _store(self, photo: Photo) -> None:
+        try:
+            self.controller.save_photo(photo, "Photo annotations saved")
+        except RecordConflict as exc:  # someone else changed or deleted the photo since it was opened
+            self.conflict_dialog = ask(self, exc, partial(self._resolve, exc))
+            return
         self.accept()
+
+    def _resolve(self, conflict: RecordConflict, choice: Choice) -> None:
+        if choice is Choice.KEEP_MINE:
+            self._store(conflict.mine_on_current())
+        elif choice is Choice.TAKE_THEIRS:
+            super().reject()  # dropped knowingly: no "discard changes?" question
 
     def reject(self) -> None:
         if self.dirty:

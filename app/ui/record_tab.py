@@ -81,7 +81,7 @@ class RecordTab(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty)
         self.stack.addWidget(self.table)
-        buttons = QHBoxLayout()
+        self.buttons = buttons = QHBoxLayout()
         self.add_button = self._button(f"Add {noun}…", f"Add a {noun} ({shortcut})", self.add_requested.emit)
         self.edit_button = self._button("Edit…", f"Edit the selected {noun} (Enter)", self._edit)
         self.delete_button = self._button(
@@ -102,8 +102,7 @@ class RecordTab(QWidget):
     def extra_button(self, text: str, tip: str, slot: Callable[[], None]) -> QPushButton:
         """An extra action beside Add, Edit and Delete."""
         button = self._button(text, tip, slot)
-        layout = self.layout().itemAt(0).layout()
-        layout.insertWidget(layout.count() - 1, button)
+        self.buttons.insertWidget(self.buttons.count() - 1, button)  # before the stretch
         return button
 
     def _button(self, text: str, tip: str, slot: Callable[[], None]) -> QPushButton:

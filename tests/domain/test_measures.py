@@ -41,7 +41,7 @@ from myocase.domain.timeline_tracks import TRACKS, TrackDef, track_defs
 # the view the GUI's assessment table is built from (Qt item models need only QtCore, no application)
 from myocase.ui.models import assessment_columns
 
-KEYS = {"id", "patient_id"}  # numbers that are not measured
+KEYS = {"id", "version", "patient_id"}  # numbers that are not measured
 
 # What the app showed before the registry: still there, in this order (a new measure may join).
 TODAYS_TRACKS = (

@@ -117,7 +117,7 @@ def test_deleted_record_is_recreated_with_its_id(book: Casebook) -> None:
     course = book.save(make_course(pid))
     removed = book.delete(MedicationCourse, course.id or 0)
     assert book.courses(pid) == []
-    assert book.save(removed) == course
+    assert book.save(removed, recreate=True) == course  # as undo does; a plain save says it was deleted
 
 
 def test_batch_is_all_or_nothing(book: Casebook) -> None:
@@ -282,3 +282,21 @@ def test_the_patient_bundle_is_one_transaction_with_the_thumbnails(book: Caseboo
     assert bundle.thumbnails == {photo.id: book.photo_thumbnail(photo.id or 0)}
     (listed,) = book.patient_summaries()  # the list's row and the bundle's agree: one rule
     assert bundle.summary(book.settings(), book.today()) == listed
+
+
+@pytest.mark.demo
+def test_the_patient_list_rows_are_what_each_patients_own_records_say(book: Casebook) -> None:
+    statements: list[str] = []
+
+    def note(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(book.engine, "before_cursor_execute", note)
+    listed = book.patient_summaries()
+    event.remove(book.engine, "before_cursor_execute", note)
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(reads) == 5  # settings, assessments counted, courses, antibodies, patients: whatever the size
+    series = book.settings()
+    assert [p.study_id for p in listed] == sorted(p.study_id for p in listed)
+    for row in listed:
+        assert row == book.patient_bundle(row.id).summary(series, book.today())  # read in full

@@ -4,13 +4,14 @@ one transaction (a failure leaves the database as it was, with one backup), ever
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import closing
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.ddl.impl import DefaultImpl
 from alembic.operations import Operations
 from alembic.runtime.migration import MigrationContext
+from myocase.domain.records import Assessment, Identifiers, SeriesSettings
 from myocase.services.demo import write_demo
 from myocase.store import database, series_file
 from myocase.store.casebook import Casebook
@@ -28,7 +30,7 @@ from sqlalchemy import Engine, MetaData, create_engine, event, insert, inspect, 
 from sqlalchemy.pool import NullPool
 
 from tests.conftest import SERVER_URL, _server_database
-from tests.factories import TODAY, make_assessment, make_patient
+from tests.factories import TODAY, make_assessment, make_course, make_event, make_patient
 
 
 def _digest(path: Path) -> str:
@@ -205,7 +207,8 @@ def test_a_scripts_revisions_are_read_from_their_lines_or_else_from_the_whole_fi
 
 def _tables_and_rows(path: Path) -> tuple[set[str], dict[str, list[tuple[object, ...]]]]:
     with closing(sqlite3.connect(path)) as raw:
-        tables = {name for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        found = raw.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'")
+        tables = {name for (name,) in found}  # (not SQLite's own, such as the AUTOINCREMENT counters)
         rows = {
             t: raw.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
             for t in ("patient", "assessment", "photo")
@@ -412,7 +415,10 @@ def test_every_step_of_an_update_is_one_transaction_with_foreign_keys_off_before
         database.upgrade(db_path)  # four steps
     finally:
         event.remove(Engine, "connect", trace)
-    control = [s for s in statements if s.split()[0] in ("BEGIN", "COMMIT", "ROLLBACK") or "foreign_key" in s]
+    pragmas = ("PRAGMA foreign_keys", "PRAGMA foreign_key_check")  # (not the batch rebuilds' reflection)
+    control = [
+        s for s in statements if s.split()[0] in ("BEGIN", "COMMIT", "ROLLBACK") or s.startswith(pragmas)
+    ]
     assert control == ["PRAGMA foreign_keys=OFF", "BEGIN IMMEDIATE", "PRAGMA foreign_key_check", "COMMIT"]
     assert sum(s.startswith("UPDATE alembic_version") for s in statements) == len(_chain()) - 2
 
@@ -583,7 +589,17 @@ def test_upgrade_downgrade_upgrade_on_the_demo_keeps_every_row(demo_target: Targ
     database.downgrade(demo_target.migrated, below_head)
     database.upgrade(demo_target.migrated)
     assert schema(demo_target.engine()) == first
-    assert dump(demo_target.engine()) == rows  # the demo has nothing the last migration's downgrade drops
+    # every row and value comes back; only the save counters restart at 1 (the downgrade drops them)
+    assert _unversioned(dump(demo_target.engine())) == _unversioned(rows)
+
+
+def _unversioned(rows: dict[str, tuple[list[str], list[tuple[object, ...]]]]) -> dict[str, object]:
+    """Each table's rows without their ``version`` column (the count of saves of a record)."""
+    found: dict[str, object] = {}
+    for table, (columns, values) in rows.items():
+        keep = [i for i, name in enumerate(columns) if name != "version"]
+        found[table] = sorted((tuple(row[i] for i in keep) for row in values), key=repr)
+    return found
 
 
 def test_each_downgrade_keeps_the_rows_its_schema_can_hold_and_upgrade_restores_the_schema(
@@ -594,13 +610,142 @@ def test_each_downgrade_keeps_the_rows_its_schema_can_hold_and_upgrade_restores_
         database.downgrade(demo_target.migrated, revision)
         down = dump(demo_target.engine())
         assert set(down) <= set(rows), revision
-        for table, (columns, kept) in down.items():
-            if table != "alembic_version":
+        for table, (columns, kept) in down.items():  # (a table reshaped below head, as the audit trail, is
+            if table != "alembic_version" and set(columns) <= set(rows[table][0]):  # checked by its own test)
                 assert kept == _kept(rows[table], columns), (revision, table)
         database.upgrade(demo_target.migrated)
         assert schema(demo_target.engine()) == first, revision
         up = dump(demo_target.engine())
         for table, (columns, kept) in down.items():
-            if table != "alembic_version":
+            if table != "alembic_version" and set(columns) <= set(up[table][0]):
                 assert _kept(up[table], columns) == kept, (revision, table)
     assert dump(demo_target.engine())["alembic_version"] == rows["alembic_version"]
+
+
+# ------------------------------------------------------------ the audit trail compacted (0006, issue 16 item 4)
+
+
+def _trail_as_0005_read_it(path: Path) -> list[tuple[object, ...]]:
+    """The per-field rows as the 0005 code listed them: newest first, the time to the second, the study ID."""
+    with closing(sqlite3.connect(path)) as raw:
+        rows = raw.execute(
+            "SELECT a.at, a.os_user, a.action, a.entity, a.record_id, a.field, a.old_value, a.new_value, "
+            "coalesce(p.study_id, '') FROM audit_log a LEFT JOIN patient p ON p.id = a.patient_id ORDER BY a.id DESC"
+        ).fetchall()
+    return [(f"{at[:10]}T{at[11:19]}+00:00", *rest) for at, *rest in rows]
+
+
+def _trail_read_now(book: Casebook) -> list[tuple[object, ...]]:
+    return [
+        (e.at, e.os_user, e.action, e.entity, e.record_id, e.field, e.old_value, e.new_value, e.study_id)
+        for e in book.audit_trail(limit=10**9)
+    ]
+
+
+def _audit_rows(path: Path) -> list[tuple[object, ...]]:
+    with closing(sqlite3.connect(path)) as raw:
+        return raw.execute("SELECT * FROM audit_log ORDER BY id").fetchall()
+
+
+def _written_with_history(path: Path) -> None:
+    """A series with a real history, written through the storage API: records created, changed a field or
+    many at a time, deleted (a patient with everything), settings and preferences, an import's source."""
+    book = Casebook.open(path)
+    book.save_settings(SeriesSettings(name="Trail “series”", cutoff=date(2023, 6, 30), index_drug="upa"))
+    kept = book.save_patient(make_patient("KEEP-01"), Identifiers(0, mrn="12345")).id or 0
+    gone = book.save_patient(make_patient("GONE-02")).id or 0
+    book.save_preference("recent_columns", ["haq", "ck"])
+    first = book.save(make_assessment(kept, cdasi_activity=20, haq=0.5, ck=180.0, ck_uln=170.0, notes="é"))
+    book.save(make_course(kept))
+    book.save(replace(book.assessments(kept)[0], cdasi_activity=12))
+    book.save(make_assessment(gone, on="2021-04-01", cdasi_activity=30))
+    book.save(replace(book.assessments(kept)[0], haq=0.25, notes="better"))
+    book.save_preference("recent_columns", ["haq"])
+    with book.batch(source="patients.csv row 4"):
+        book.save_patient(make_patient("IMP-03", vignette="imported"))
+    book.save(make_event(kept))
+    book.delete(Assessment, first.id or 0)
+    book.delete_patient(gone)
+    book.close()
+
+
+def _as_0005_wrote_it(path: Path) -> None:
+    """Down to 0005, each field row then given its own time microseconds apart, as the 0005 code stamped them."""
+    database.downgrade(path, "0005")
+    with closing(sqlite3.connect(path)) as raw:
+        stamps = raw.execute("SELECT id, at FROM audit_log").fetchall()
+        raw.executemany(
+            "UPDATE audit_log SET at = ? WHERE id = ?",
+            [
+                ((datetime.fromisoformat(at) + timedelta(microseconds=3 * (n % 5))).isoformat(" "), n)
+                for n, at in stamps
+            ],
+        )
+        raw.commit()
+
+
+@pytest.mark.sqlite_only("per-field rows read with sqlite3")
+def test_compacting_the_audit_trail_keeps_every_field_change_as_the_trail_listed_it(db_path: Path) -> None:
+    _written_with_history(db_path)
+    compact = _audit_rows(db_path)
+    _as_0005_wrote_it(db_path)
+    before = _trail_as_0005_read_it(db_path)
+    assert len(before) == len(_audit_rows(db_path)) > 3 * len(compact)  # one row per field at 0005
+    assert {row[2] for row in before} == {"create", "update", "delete", "import"}
+    assert "GONE-02" not in {row[8] for row in before}  # a deleted patient's rows: no study ID, as before
+    book = Casebook.open(db_path)  # updated to head
+    assert _trail_read_now(book) == before
+    book.close()
+    assert len(_audit_rows(db_path)) == len(compact)  # one row per write again
+    assert [json.loads(row[-1]) for row in _audit_rows(db_path)] == [json.loads(row[-1]) for row in compact]
+
+
+@pytest.mark.sqlite_only("per-field rows read with sqlite3")
+def test_compact_audit_downgrade_then_upgrade_gives_back_the_same_rows(db_path: Path) -> None:
+    _written_with_history(db_path)
+    compact = _audit_rows(db_path)
+    book = Casebook.open(db_path)
+    listed = _trail_read_now(book)
+    book.close()
+    database.downgrade(db_path, "0005")
+    assert _trail_as_0005_read_it(db_path) == listed  # the per-field rows list the same trail
+    database.upgrade(db_path)
+    assert _audit_rows(db_path) == compact  # ids, times, users, records and changes
+    assert _audit_rows(db_path)[0][0] == 1
+
+
+@pytest.mark.sqlite_only("rows written with sqlite3")
+def test_compacting_groups_only_the_rows_one_write_made(db_path: Path) -> None:
+    database.upgrade(db_path, "0005")
+    second, next_second = "2024-05-01 10:00:00.", "2024-05-01 10:00:01.000001"
+    rows = [  # id, time, action, record, field, old, new
+        (1, second + "100000", "create", 7, "assessed_on", None, "2024-05-01"),
+        (2, second + "100004", "create", 7, "haq", None, "1.0"),
+        (3, second + "100009", "update", 7, "cdasi_activity", "2", "21"),  # another action
+        (4, second + "100011", "update", 7, "cdasi_activity", "21", "22"),  # the same field again
+        (5, second + "100012", "update", 8, "haq", None, "0.5"),  # another record
+        (6, second + "100013", "update", 8, "notes", "", "x"),
+        (8, second + "100014", "update", 8, "ck", None, "99.0"),  # not the next id
+        (9, next_second, "update", 8, "ck_uln", None, "170.0"),  # another second
+        (10, next_second, "update", 8, "ldh", None, "200.0"),
+    ]
+    with closing(sqlite3.connect(db_path)) as raw:
+        raw.executemany(
+            "INSERT INTO audit_log (id, at, os_user, action, entity, record_id, patient_id, field, old_value, "
+            "new_value) VALUES (?, ?, 'ana', ?, 'assessment', ?, 1, ?, ?, ?)",
+            rows,
+        )
+        raw.commit()
+    before = _trail_as_0005_read_it(db_path)
+    database.upgrade(db_path)
+    assert [(row[0], row[1], row[3], row[5], json.loads(row[-1])) for row in _audit_rows(db_path)] == [
+        (1, second + "100000", "create", 7, {"assessed_on": [None, "2024-05-01"], "haq": [None, "1.0"]}),
+        (2, second + "100009", "update", 7, {"cdasi_activity": ["2", "21"]}),
+        (3, second + "100011", "update", 7, {"cdasi_activity": ["21", "22"]}),
+        (4, second + "100012", "update", 8, {"haq": [None, "0.5"], "notes": ["", "x"]}),
+        (5, second + "100014", "update", 8, {"ck": [None, "99.0"]}),
+        (6, next_second, "update", 8, {"ck_uln": [None, "170.0"], "ldh": [None, "200.0"]}),
+    ]
+    book = Casebook.open(db_path, create=False)
+    assert _trail_read_now(book) == before
+    book.close()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, cast
 
 from PySide6.QtWidgets import QFormLayout, QGridLayout, QGroupBox, QLabel, QPlainTextEdit, QWidget
 
@@ -202,6 +203,7 @@ class AssessmentForm(RecordForm[Assessment]):
             return None, problems
         assessment = Assessment(
             id=self.assessment.id if self.assessment else None,
+            version=self.assessment.version if self.assessment else 0,
             patient_id=self.patient_id,
             assessed_on=on,
             notes=w.notes.toPlainText(),
@@ -211,7 +213,7 @@ class AssessmentForm(RecordForm[Assessment]):
             mmt8_total=total,
             mmt8_max=maximum,
             mmt8_groups=groups,
-            **values,
+            **cast(dict[str, Any], values),  # (mypy: the measures never include id or version)
         )
         checked = validate_assessment(assessment, self.controller.book.today())
         return assessment, problems + repeated_left_out(checked, entries)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
+from functools import partial
 from typing import Generic, Protocol, TypeVar
 
 from PySide6.QtCore import Signal, SignalInstance
@@ -27,8 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain.conflicts import RecordConflict
 from ...domain.validation import Problem, ValidationError
 from ...store.database import StorageError
+from ..conflict_dialog import Choice, ConflictDialog, ask
 from ..controller import Controller
 from ..fields import ErrorLabel, FieldError
 
@@ -144,6 +147,7 @@ class RecordForm(QDialog, Generic[R]):
         self.fields: list[Field] = []
         self.errors: dict[str, ErrorLabel] = {}
         self._snapshot: tuple[object, ...] = ()
+        self.conflict_dialog: ConflictDialog | None = None  # open while the user decides a conflict
         self._loading = False
         self._ready = False  # no validation until the subclass has built and filled every field
         self.setWindowTitle(self.title)
@@ -280,10 +284,16 @@ class RecordForm(QDialog, Generic[R]):
         if record is None or problems:
             self.show_problems(problems)
             return
-        if not self.confirm(record):
-            return
+        if self.confirm(record):
+            self._store_and_close(record)
+
+    def _store_and_close(self, record: R) -> None:
+        """Store ``record``; the form closes when it is stored and stays open, saying why, when it is not."""
         try:
             stored = self.store(record)
+        except RecordConflict as exc:  # someone else changed or deleted it since the form was opened
+            self.conflict_dialog = ask(self, exc, partial(self._resolve, exc))
+            return
         except ValidationError as exc:
             self.show_problems(exc.problems)
             self.save_button.setEnabled(False)
@@ -296,6 +306,16 @@ class RecordForm(QDialog, Generic[R]):
         self._snapshot = self.entered()
         self.saved.emit(stored)
         self.accept()
+
+    def _resolve(self, conflict: RecordConflict, choice: Choice) -> None:
+        """Do what the user chose in the conflict dialog."""
+        if choice is Choice.KEEP_MINE:
+            self._store_and_close(conflict.mine_on_current())
+        elif choice is Choice.RECREATE:
+            self._store_and_close(conflict.mine_as_new())
+        elif choice is Choice.TAKE_THEIRS:
+            self._snapshot = self.entered()  # dropped knowingly: no "discard changes?" question
+            self.reject()
 
     def reject(self) -> None:
         if self.dirty:

@@ -148,6 +148,7 @@ class CourseForm(RecordForm[MedicationCourse]):
             return None, problems
         course = MedicationCourse(
             id=self.course.id if self.course else None,
+            version=self.course.version if self.course else 0,
             patient_id=self.patient_id,
             drug=w.drug.currentText().strip(),
             drug_class=w.drug_class.value(),

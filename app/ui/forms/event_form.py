@@ -116,6 +116,7 @@ class EventForm(RecordForm[AdverseEvent]):
             return None, problems
         record = AdverseEvent(
             id=self.adverse_event.id if self.adverse_event else None,
+            version=self.adverse_event.version if self.adverse_event else 0,
             patient_id=self.patient_id,
             term=w.term.currentText().strip(),
             grade=grade,

@@ -172,6 +172,7 @@ class PatientForm(RecordForm[tuple[Patient, Identifiers]]):
         problems: list[Problem] = []
         patient = Patient(
             id=self.patient.id if self.patient else None,
+            version=self.patient.version if self.patient else 0,
             study_id=w.study_id.text().strip(),
             subtype=w.subtype.value(),
             sex=w.sex.value(),
