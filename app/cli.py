@@ -8,8 +8,8 @@ import gc
 import json
 import logging
 import sys
-from collections.abc import Callable, Sequence
-from contextlib import closing
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing, contextmanager
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +23,7 @@ from .domain.clock import DateMode
 from .domain.numbers import plural
 from .domain.stats import PairedTestKind
 from .domain.validation import ValidationError
+from .services.progress import ProgressLine
 
 if TYPE_CHECKING:
     from .store.casebook import Casebook
@@ -95,6 +96,16 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return args
 
 
+@contextmanager
+def _progress_line(what: str, unit: str = "") -> Iterator[ProgressLine]:
+    """A progress line on standard error while the block runs (none when it is not a terminal), then cleared."""
+    line = ProgressLine(sys.stderr, what, unit=unit)
+    try:
+        yield line
+    finally:
+        line.close()
+
+
 def _output(as_json: bool, data: Any, text: str) -> None:
     """What a command found or did, on stdout: one JSON document with --json, else the text (if any)."""
     if as_json:
@@ -142,7 +153,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         )  # fmt: skip
         patients = [p.strip() for p in args.patients.split(",") if p.strip()] if args.patients else None
         data = report.gather(book, options, patients)
-    written = report.write(data, args.out)
+    with _progress_line("Writing the report") as progress:
+        written = report.write(data, args.out, progress)
     label = "CONTAINS IDENTIFIERS" if args.identified else "de-identified"
     _output(args.json, report.summary(data, written), f"Wrote {written} ({label})")
     return 0
@@ -155,7 +167,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
     try:
         with closing(_open_existing(args.db)) as book:
             fmt = exports.ExportFormat(args.format)
-            result = exports.export_data(book, fmt, args.out, identified=args.identified, study_ids=patients)
+            with _progress_line("Exporting") as progress:
+                result = exports.export_data(
+                    book, fmt, args.out, identified=args.identified, study_ids=patients, progress=progress
+                )
     except exports.ExportUnavailable as exc:
         print(f"myocase: error: {exc}", file=sys.stderr)
         return USAGE
@@ -249,8 +264,12 @@ def _cmd_stats(args: argparse.Namespace) -> int:
             followup=FollowUp(args.followup) if args.followup else None,
             test=PairedTestKind(args.test) if args.test else None,
         )  # fmt: skip
-        result = stats.run(book, settings, identified=args.identified)
-    _output(args.json, stats.to_json(result), stats.as_text(result))
+        with _progress_line("Computing statistics", unit="patient") as progress:
+            result = stats.run(book, settings, identified=args.identified, progress=progress)
+    if args.json:
+        _output(True, stats.to_json(result), "")
+    else:
+        _output(False, None, stats.as_text(result))
     return 0
 
 

@@ -15,11 +15,11 @@ The rules, stated once (the methods appendix and the help quote ``method_text``)
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
 
 from .dates import PartialDate, Precision
 from .phases import index_course
@@ -37,6 +37,31 @@ from .stats import PairedTest, PairedTestKind, paired_test
 from .vocab import Subtype
 
 _E = TypeVar("_E", bound=StrEnum)
+
+
+class Visit(Protocol):
+    """What choosing a baseline and a follow-up reads of an assessment: its date, its id and (by name) the
+    measure. An ``Assessment`` is one; so is a lean stored row of Assessment fields (``_asdict`` gives them)."""
+
+    @property
+    def assessed_on(self) -> date: ...
+
+    @property
+    def id(self) -> int | None: ...
+
+
+_V = TypeVar("_V", bound=Visit)
+
+
+@dataclass(frozen=True)
+class PatientVisits:
+    """One patient as the analysis reads them from the store: the record without its assessments, the
+    assessments with a value of the measure as lean ``Visit`` rows (oldest first), and the earliest date of
+    any record (the patient's day 0 when no course is recorded)."""
+
+    record: PatientRecord
+    visits: Sequence[Visit]
+    first_dated: date | None = None
 
 
 SUMMARY_DIGITS = (
@@ -148,7 +173,7 @@ class OutcomeAnalysis:
     summary: Summary
 
 
-def _value(assessment: Assessment, measure: str) -> float | None:
+def _value(assessment: Visit, measure: str) -> float | None:
     value = getattr(assessment, measure)
     return None if value is None else float(value)
 
@@ -163,8 +188,8 @@ def _window(course: MedicationCourse, settings: AnalysisSettings) -> tuple[date,
 
 
 def select_baseline(
-    assessments: Sequence[Assessment], course: MedicationCourse, settings: AnalysisSettings
-) -> Assessment | None:
+    assessments: Sequence[_V], course: MedicationCourse, settings: AnalysisSettings
+) -> _V | None:
     window = _window(course, settings)
     if window is None:
         return None
@@ -177,12 +202,12 @@ def select_baseline(
 
 
 def select_followup(
-    assessments: Sequence[Assessment],
+    assessments: Sequence[_V],
     course: MedicationCourse,
-    baseline: Assessment,
+    baseline: _V,
     settings: AnalysisSettings,
     cutoff: date,
-) -> Assessment | None:
+) -> _V | None:
     candidates = [
         a
         for a in assessments
@@ -212,7 +237,19 @@ def _exclusion_reason(record: PatientRecord, settings: AnalysisSettings) -> str 
     return None
 
 
-def _row(record: PatientRecord, settings: AnalysisSettings, cutoff: date) -> OutcomeRow | Exclusion:
+def visit_assessment(visit: Visit) -> Assessment:
+    """The assessment itself, or one built from a lean row's Assessment fields (for the TIS)."""
+    if isinstance(visit, Assessment):
+        return visit
+    fields: dict[str, Any] = visit._asdict()  # type: ignore[attr-defined]
+    return Assessment(**fields)
+
+
+def patient_outcome(
+    record: PatientRecord, visits: Sequence[Visit], settings: AnalysisSettings, cutoff: date
+) -> OutcomeRow | Exclusion:
+    """One patient's baseline against follow-up, or why they are not analysed. ``visits`` stand for
+    ``record.assessments`` (oldest first): the assessments, or lean rows of those with a value of the measure."""
     patient = record.patient
     pid, sid = patient.id or 0, patient.study_id
     reason = _exclusion_reason(record, settings)
@@ -221,14 +258,14 @@ def _row(record: PatientRecord, settings: AnalysisSettings, cutoff: date) -> Out
     course = index_course(record.courses, settings.index_drug)
     assert course is not None
     label = settings.measure_label
-    base = select_baseline(record.assessments, course, settings)
+    base = select_baseline(visits, course, settings)
     if base is None:
         return Exclusion(
             pid, sid,
             f"no {label} from {settings.window_before} days before to {settings.window_after} days after the "
             f"{settings.index_drug} start",
         )  # fmt: skip
-    follow = select_followup(record.assessments, course, base, settings, cutoff)
+    follow = select_followup(visits, course, base, settings, cutoff)
     if follow is None:
         when = (
             "after the baseline"
@@ -240,7 +277,10 @@ def _row(record: PatientRecord, settings: AnalysisSettings, cutoff: date) -> Out
     assert b is not None
     assert f is not None
     tis = total_improvement_score(
-        base, follow, juvenile=patient.subtype is Subtype.JDM, aldolase_factor=settings.aldolase_factor
+        visit_assessment(base),
+        visit_assessment(follow),
+        juvenile=patient.subtype is Subtype.JDM,
+        aldolase_factor=settings.aldolase_factor,
     )
     change = cdasi_change(b, f, settings.change_rule) if settings.measure == "cdasi_activity" else None
     meaningful = None if change is None else change.meaningful_improvement
@@ -269,10 +309,15 @@ def _median_iqr(values: Sequence[float]) -> tuple[float | None, tuple[float, flo
 
 def analyse(records: Sequence[PatientRecord], settings: AnalysisSettings, cutoff: date) -> OutcomeAnalysis:
     """Baseline against follow-up for every patient, and the summary with the paired test."""
+    return summarise((patient_outcome(r, r.assessments, settings, cutoff) for r in records), settings)
+
+
+def summarise(outcomes: Iterable[OutcomeRow | Exclusion], settings: AnalysisSettings) -> OutcomeAnalysis:
+    """Every patient's outcome (``patient_outcome``, in any order) in study ID order, and the summary with
+    the paired test."""
     rows: list[OutcomeRow] = []
     excluded: list[Exclusion] = []
-    for record in sorted(records, key=lambda r: r.patient.study_id):
-        result = _row(record, settings, cutoff)
+    for result in sorted(outcomes, key=lambda r: r.study_id):
         (rows if isinstance(result, OutcomeRow) else excluded).append(result)  # type: ignore[arg-type]
     baselines = [r.baseline for r in rows]
     followups = [r.followup for r in rows]

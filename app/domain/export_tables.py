@@ -38,15 +38,21 @@ Cell = str | int | float | date | None
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _escaped(text: str) -> bool:
+    """``text`` needs an apostrophe before it: it starts like a formula, or with apostrophes before one
+    (so that a typed "'=" does not read back as "=")."""
+    return text.lstrip("'").startswith(FORMULA_STARTS)
+
+
 def neutralised(text: str) -> str:
     """A text cell made safe from spreadsheet formula injection: a leading = + - @ (or tab, return)
     gets an apostrophe before it, so no spreadsheet runs it. Numbers are never passed here."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if _escaped(text) else text
 
 
 def unneutralised(text: str) -> str:
     """The text as it was before ``neutralised`` (for reading an export back)."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+    return text[1:] if text.startswith("'") and _escaped(text[1:]) else text
 
 
 @dataclass(frozen=True)

@@ -148,6 +148,10 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _DOTTED_INITIALS = re.compile(r"(?<![\w.])(?:[^\W\d_]\.\s?){1,3}[^\W\d_]\.?(?![\w])")
 _BARE_INITIALS = re.compile(r"(?<![\w.])[A-Z]{2,4}(?![\w])")
 _DIGIT_RUN = re.compile(r"(?<!\d)\d+(?:[\s\-./]\d+)*(?!\d)")
+_ALNUM = re.compile(r"[^\W_]+")
+_ALNUM_RUN = re.compile(r"[^\W_]+(?:[\s\-./:#][^\W_]+)*")  # letter-and-digit groups, one separator apart
+# No letter itself, yet re's IGNORECASE matches it to iota: a text holding it is searched number by number.
+_IOTA_MARK = "\u0345"
 _INITIAL_BEFORE = re.compile(r"(?<![\w.'’-])([^\W\d_])\.?\s{0,2}$")
 _INITIAL_AFTER = re.compile(r",?\s{0,2}([^\W\d_])\.?(?![\w'’-])")
 _GAP = re.compile(r"[\s,.\-'’]{1,3}")
@@ -170,6 +174,12 @@ def fold(text: str) -> str:
     """Case- and accent-insensitive form of a word ("José" → "jose")."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _record_key(text: str) -> str:
+    """One key for two spellings whenever re's IGNORECASE matches them letter for letter ("ſ" = "s"); it
+    also joins accented letters to plain ones, so what a key finds is checked with the number's pattern."""
+    return text.lower() if text.isascii() else fold(text.upper())
 
 
 def _name_parts(full_name: str) -> list[str]:
@@ -225,6 +235,8 @@ class Scrubber:
         self._initials: dict[str, set[int]] = {}
         self._record_numbers: dict[str, int] = {}
         self._record_patterns: list[tuple[re.Pattern[str], int]] = []
+        self._record_keys: dict[str, list[int]] = {}  # _record_key → indexes in _record_patterns
+        self._record_longest = 0
         self._births: dict[date, set[int]] = {}
         self._patients: dict[int, _Patient] = {}
         self._unspaced: dict[str, set[int]] = {}
@@ -249,15 +261,19 @@ class Scrubber:
         mrn = ids.mrn.strip()
         prefix = re.match(r"[^\W\d_]*", mrn)
         self._patients[pid] = _Patient(pid, letters, prefix.group(0) if prefix else "")
-        digits = re.sub(r"\D", "", mrn)
-        rest = mrn[len(prefix.group(0)) if prefix else 0 :]
-        if len(digits.lstrip("0")) >= 4 and not re.search(r"[^\W\d_]", rest):
-            self._record_numbers[digits.lstrip("0")] = pid
-        elif len(chars := [re.escape(c) for c in re.sub(r"[\W_]", "", mrn)]) >= 4:
-            pattern = r"(?<![^\W_])" + r"[\s\-./:#]?".join(chars) + r"(?![^\W_])"
-            self._record_patterns.append((re.compile(pattern, re.IGNORECASE), pid))
+        self._add_record_number(pid, mrn, prefix.group(0) if prefix else "")
         if ids.date_of_birth is not None:
             self._births.setdefault(ids.date_of_birth, set()).add(pid)
+
+    def _add_record_number(self, pid: int, mrn: str, prefix: str) -> None:
+        digits = re.sub(r"\D", "", mrn)
+        if len(digits.lstrip("0")) >= 4 and not re.search(r"[^\W\d_]", mrn[len(prefix) :]):
+            self._record_numbers[digits.lstrip("0")] = pid
+        elif len(chars := re.sub(r"[\W_]", "", mrn)) >= 4:
+            pattern = r"(?<![^\W_])" + r"[\s\-./:#]?".join(map(re.escape, chars)) + r"(?![^\W_])"
+            self._record_keys.setdefault(_record_key(chars), []).append(len(self._record_patterns))
+            self._record_patterns.append((re.compile(pattern, re.IGNORECASE), pid))
+            self._record_longest = max(self._record_longest, len(chars))
 
     @property
     def is_empty(self) -> bool:
@@ -349,9 +365,38 @@ class Scrubber:
         if self._record_numbers:
             for run in _DIGIT_RUN.finditer(text):
                 yield from self._in_run(text, run)
-        for pattern, pid in self._record_patterns:
-            for match in pattern.finditer(text):
-                yield Hit(match.start(), match.end(), match.group(0), HitKind.RECORD_NUMBER, pid)
+        for index, match in self._lettered(text):
+            pid = self._record_patterns[index][1]
+            yield Hit(match.start(), match.end(), match.group(0), HitKind.RECORD_NUMBER, pid)
+
+    def _lettered(self, text: str) -> list[tuple[int, re.Match[str]]]:
+        """(number, match) wherever a record number with letters appears, by number then place, each one's
+        places never overlapping: what each number's pattern finds, found by key and checked by pattern."""
+        patterns = self._record_patterns
+        if _IOTA_MARK in text:
+            return [(i, match) for i, (pattern, _) in enumerate(patterns) for match in pattern.finditer(text)]
+        found: list[tuple[int, re.Match[str]]] = []
+        ends: dict[int, int] = {}
+        for start, end, key in self._stretches(text) if patterns else ():
+            for index in self._record_keys.get(key, ()):
+                match = patterns[index][0].match(text, start)
+                if match and match.end() == end and start >= ends.get(index, 0):
+                    found.append((index, match))
+                    ends[index] = end
+        return sorted(found, key=lambda f: (f[0], f[1].start()))
+
+    def _stretches(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """(start, end, key) of each stretch of whole letter-and-digit groups joined by single separators
+        that is short enough to spell a record number with letters."""
+        for run in _ALNUM_RUN.finditer(text):
+            groups = [(m.start(), m.end(), _record_key(m[0])) for m in _ALNUM.finditer(text, *run.span())]
+            for i, (start, _, _) in enumerate(groups):
+                key = ""
+                for _, end, part in groups[i : i + self._record_longest]:
+                    if end - start > 2 * self._record_longest:  # longer than any, separators and all
+                        break
+                    key += part
+                    yield start, end, key
 
     def _in_run(self, text: str, run: re.Match[str]) -> Iterator[Hit]:
         """Any stretch of whole digit groups of the run that spells a record number."""

@@ -3,28 +3,35 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from ..domain.analysis import (
     AnalysisSettings,
+    Exclusion,
     OutcomeAnalysis,
+    OutcomeRow,
+    PatientVisits,
     analyse,
+    patient_outcome,
     settings_from_json,
     settings_to_json,
+    summarise,
 )
-from ..domain.clock import Clock, DateMode
+from ..domain.clock import Clock, DateMode, time_zero
 from ..domain.cohort import CohortFacts, cohort_facts, onset_age_text, prior_text
 from ..domain.disclosure import OLDEST_SHOWN_AGE, Disclosure
 from ..domain.numbers import plural
 from ..domain.outcome_table import CellKind, OutcomeTable, outcome_table
-from ..domain.records import PatientRecord
+from ..domain.phases import prior_jak_courses
+from ..domain.records import Assessment, Identifiers, PatientRecord
+from ..domain.scrub import Scrubber
 from ..store.casebook import Casebook
-from .disclosure import disclosure_for
 
 PREFERENCE_KEY = "analysis"
+Progress = Callable[[int, int], object]  # (patients done, patients in all)
 GAP = "  "  # between the columns of a text table
 TEXT_WIDTH = 100  # the terminal text wraps at this width or the table's, whichever is wider
 
@@ -57,19 +64,66 @@ def compute(
     )
 
 
-def run(book: Casebook, settings: AnalysisSettings, *, identified: bool = True) -> SeriesStats:
+def run(
+    book: Casebook, settings: AnalysisSettings, *, identified: bool = True, progress: Progress | None = None
+) -> SeriesStats:
     """The analysis of the whole series: as recorded (the window), or de-identified (an export):
-    texts cleaned and every date shown as days from each patient's day 0."""
-    records = book.patient_records()
-    disclosure = disclosure_for(
-        book,
-        records,
-        identified=identified,
-        mode=DateMode.ACTUAL if identified else DateMode.INDEX_DAYS,
-        index_drug=settings.index_drug,
+    texts cleaned and every date shown as days from each patient's day 0. Reads only what the analysis
+    uses (``Casebook.analysis_rows``), one patient at a time; ``progress`` after each patient."""
+    cutoff = book.settings().cutoff_or(book.today())
+    mode = DateMode.ACTUAL if identified else DateMode.INDEX_DAYS
+    clocks: dict[int, Clock] = {}
+    study_ids: dict[int, str] = {}
+    # The rule ``Disclosure.of`` builds from full records, built here from the lean read: every patient's
+    # identifiers, and each one's clock and study ID as the read reaches them.
+    scrubber = _RememberingScrubber(book.series_identifiers())
+    disclosure = Disclosure(identified, mode, settings.index_drug, cutoff, scrubber, clocks, (), study_ids)
+    outcomes: list[OutcomeRow | Exclusion] = []
+    kept: list[PatientRecord] = []
+    total = book.patient_count() if progress is not None else 0
+    for done, read in enumerate(book.analysis_rows(settings.measure), 1):
+        pid = read.record.patient.id or 0
+        others = [read.first_dated] if read.first_dated else []
+        clocks[pid] = Clock(
+            mode, time_zero(read.record.courses, settings.index_drug, others, fallback=cutoff)
+        )
+        study_ids[pid] = read.record.patient.study_id
+        shown = disclosure.record(read.record)
+        outcomes.append(patient_outcome(shown, read.visits, settings, cutoff))
+        kept.append(_for_cohort(shown, read, settings))
+        if progress is not None:
+            progress(done, total)
+    return SeriesStats(
+        cutoff, summarise(outcomes, settings), cohort_facts(kept, settings, cutoff), disclosure
     )
-    shown = [disclosure.record(r) for r in records]
-    return compute(shown, settings, book.settings().cutoff_or(book.today()), disclosure)
+
+
+class _RememberingScrubber(Scrubber):
+    """The series' scrubber, cleaning each distinct text once: drug names, units and adverse-event terms
+    repeat in patient after patient."""
+
+    def __init__(self, identifiers: Iterable[Identifiers]) -> None:
+        super().__init__(identifiers)
+        self._cleaned: dict[tuple[str, bool], str] = {}
+
+    def clean(self, text: str, *, dates: bool = True) -> str:
+        cleaned = self._cleaned.get((text, dates))
+        if cleaned is None:
+            cleaned = self._cleaned[text, dates] = super().clean(text, dates=dates)
+        return cleaned
+
+
+def _for_cohort(shown: PatientRecord, read: PatientVisits, settings: AnalysisSettings) -> PatientRecord:
+    """What the cohort facts read of a patient: the assessments only where they are used (the measure at the
+    start and end of each earlier JAK inhibitor), each with its date and the measure alone; the rule keeps
+    both as they are (``test_stats_scale`` checks the policies)."""
+    if not prior_jak_courses(shown.courses, settings.index_drug):
+        return shown
+    pid, measure = shown.patient.id or 0, settings.measure
+    kept = tuple(
+        Assessment(pid, v.assessed_on, id=v.id, **{measure: getattr(v, measure)}) for v in read.visits
+    )
+    return replace(shown, assessments=kept)
 
 
 def _num(value: float | None, digits: int = 2) -> float | None:

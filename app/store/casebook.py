@@ -1,9 +1,9 @@
 """The storage facade: opens a case series, hands out frozen records, writes in one transaction.
 
 ``Casebook`` is the one class callers use; its parts live by concern: ``transactions`` (sessions,
-batches, the journal of edits), ``queries`` (reads), ``photo_commands`` and ``record_commands``
-(writes: validated, audited, one transaction each) and ``replay`` (undo and redo of any edit).
-Nothing outside this package sees a Session.
+batches, the journal of edits), ``queries`` (reads), ``analysis_reads`` (the analysis's lean read),
+``photo_commands`` and ``record_commands`` (writes: validated, audited, one transaction each) and
+``replay`` (undo and redo of any edit). Nothing outside this package sees a Session.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import make_url
 
+from .analysis_reads import AnalysisReads
 from .database import (
     make_engine,
     open_series_file,
@@ -26,7 +27,7 @@ from .replay import Replay
 __all__ = ["Casebook", "PatientBundle"]
 
 
-class Casebook(Replay):
+class Casebook(Replay, AnalysisReads):
     """One case series in one database."""
 
     @classmethod
