@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from run_all import result  # noqa: E402
+
 
 def _run(book: object, fmt: str, out: Path, identified: bool) -> tuple[float, float, list[Path]]:
     """(seconds reading and building the tables, seconds writing and checking the files, the files)."""
@@ -72,6 +74,7 @@ def main() -> int:
                     f"{fmt:8} {mode:14} {m['build_s']:9.2f} {m['write_s']:9.2f} {m['peak_mb']:9.1f} "
                     f"{m['files']:6.0f} {m['mb']:8.1f}"
                 )
+                result(f"{fmt} export, {mode}, {args.patients:,} patients", m["build_s"] + m["write_s"])
         book.close()  # type: ignore[attr-defined]
     return 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
@@ -42,6 +43,10 @@ def _sortable(value: Any) -> float | str:
     return str(value).casefold()
 
 
+def _sort_key(column: Column[T], row: T) -> float | str:
+    return _sortable(column.sort(row)) if column.sort else column.text(row).casefold()
+
+
 class RecordTableModel(QAbstractTableModel, Generic[T]):
     """A read-only table of frozen records described by ``Column``s."""
 
@@ -49,11 +54,39 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         super().__init__(parent)
         self.columns = list(columns)
         self.rows: list[T] = []
+        self.version = 0  # moves whenever ``rows`` is replaced or reordered
+        self.sorted_by: tuple[int, Qt.SortOrder] | None = None  # kept by ``set_rows`` once ``sort`` is used
 
     def set_rows(self, rows: Sequence[T]) -> None:
         self.beginResetModel()
-        self.rows = list(rows)
+        self.rows = [rows[n] for n in self._order(rows)]
+        self.version += 1
         self.endResetModel()
+
+    def _order(self, rows: Sequence[T]) -> Sequence[int]:
+        """The rows' positions in the order ``sorted_by`` asks for."""
+        if self.sorted_by is None:
+            return range(len(rows))
+        column, order = self.sorted_by
+        keys = [_sort_key(self.columns[column], r) for r in rows]
+        return sorted(range(len(rows)), key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Rows in the order of ``column``'s sort keys, each computed once (stable; views keep their
+        selection): for a proxy that only filters, so that the order is not recomputed in Qt per change."""
+        if not 0 <= column < len(self.columns):
+            return
+        self.layoutAboutToBeChanged.emit()
+        self.sorted_by = (column, order)
+        moved = self._order(self.rows)  # new row → old row
+        self.rows = [self.rows[n] for n in moved]
+        new_row = {old: new for new, old in enumerate(moved)}
+        before = self.persistentIndexList()
+        self.changePersistentIndexList(
+            before, [self.index(new_row[i.row()], i.column()) if i.isValid() else i for i in before]
+        )
+        self.version += 1
+        self.layoutChanged.emit()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt names
         return 0 if parent.isValid() else len(self.rows)
@@ -68,7 +101,7 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         if role == Qt.ItemDataRole.DisplayRole:
             return column.text(row)
         if role == SORT_ROLE:
-            return _sortable(column.sort(row)) if column.sort else column.text(row).casefold()
+            return _sort_key(column, row)
         if role == RECORD_ROLE:
             return row
         if role == Qt.ItemDataRole.ToolTipRole:  # a narrow column never hides text without a tooltip
@@ -194,9 +227,21 @@ class PatientFilters:
     drug: str | None = None  # any drug ever received
     status: IndexStatus | None = None  # with the index drug, at the data cut-off
 
-    def accepts(self, summary: PatientSummary) -> bool:
+    @cached_property
+    def needle(self) -> str:
+        return self.text.strip().casefold()
+
+    def narrows(self, previous: PatientFilters) -> bool:
+        """Every patient these filters accept, ``previous`` accepted too (so only its rows need a check)."""
+        return previous.needle in self.needle and all(
+            getattr(previous, name) in (None, getattr(self, name))
+            for name in ("subtype", "antibody", "drug", "status")
+        )
+
+    def accepts(self, summary: PatientSummary, key: str | None = None) -> bool:
+        """``key``: the study ID already case-folded (the list keeps one per row)."""
         return (
-            (not self.text or self.text.strip().casefold() in summary.study_id.casefold())
+            (not self.needle or self.needle in (key if key is not None else summary.study_id.casefold()))
             and (self.subtype is None or summary.subtype.value == self.subtype)
             and (self.antibody is None or self.antibody in summary.positive_antibodies)
             and (self.drug is None or self.drug in summary.drugs_ever)
@@ -205,21 +250,52 @@ class PatientFilters:
 
 
 class PatientFilterModel(QSortFilterProxyModel):
-    """Filters the patient list (``PatientFilters``); sorts by the columns' sort keys."""
+    """Filters the patient list (``PatientFilters``) and never sorts: sorting is the source model's, once per
+    header click, not per typed key. Each row's verdict is worked out in Python when the filters or the rows
+    change; text typed on narrows the previous result, so only the rows shown are checked again."""
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, source: RecordTableModel[PatientSummary], parent: Any = None) -> None:
         super().__init__(parent)
         self.filters = PatientFilters()
-        self.setSortRole(SORT_ROLE)
+        self.source = source
+        self._version = -1  # the source rows the verdicts below are for
+        self._keys: list[str] = []  # each row's study ID, case-folded
+        self._shown: list[int] = []  # the rows the filters accept, in source order
+        self._accepted = bytearray()
+        self.setSourceModel(source)
+
+    def _follow_rows(self) -> None:
+        """Verdicts for new or reordered source rows."""
+        rows = self.source.rows
+        self._version = self.source.version
+        self._keys = [s.study_id.casefold() for s in rows]
+        self._judge(range(len(rows)))
+
+    def _judge(self, candidates: Sequence[int]) -> None:
+        rows, accepts, keys = self.source.rows, self.filters.accepts, self._keys
+        if self.filters == PatientFilters():  # nothing chosen: every row, unchecked
+            self._shown = list(candidates)
+        else:
+            self._shown = [n for n in candidates if accepts(rows[n], keys[n])]
+        self._accepted = bytearray(len(rows))
+        for n in self._shown:
+            self._accepted[n] = 1
 
     def set_filters(self, filters: PatientFilters) -> None:
-        """Show the rows ``filters`` accept (rows are filtered again; the sort order stays)."""
+        """Show the rows ``filters`` accept (only the rows shown are checked when ``filters`` narrow the
+        current ones; the order stays)."""
         self.beginFilterChange()
+        if self.source.version != self._version:
+            self._follow_rows()
+        narrower = filters.narrows(self.filters)
         self.filters = filters
+        self._judge(self._shown if narrower else range(len(self.source.rows)))
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.source.sort(column, order)
+
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        model = self.sourceModel()
-        assert isinstance(model, RecordTableModel)
-        summary: PatientSummary = model.record_at(source_row)
-        return self.filters.accepts(summary)
+        if self.source.version != self._version:  # the rows changed since the verdicts
+            self._follow_rows()
+        return self._accepted[source_row] == 1

@@ -14,6 +14,8 @@ from .controller import Change, Controller, Kind, PatientBundle
 from .models import PATIENT_COLUMNS, PatientFilterModel, PatientFilters, RecordTableModel
 from .record_tab import RecordTable
 
+SIZED_ROWS = 200
+
 
 def _filter_combo(name: str) -> QComboBox:
     combo = QComboBox()
@@ -41,8 +43,7 @@ class PatientListPanel(QWidget):
         self.status.setToolTip("Show only patients with this status with the index drug at the data cut-off")
         self.combos = (self.subtype, self.antibody, self.drug, self.status)
         self.model: RecordTableModel[PatientSummary] = RecordTableModel(PATIENT_COLUMNS, self)
-        self.proxy = PatientFilterModel(self)
-        self.proxy.setSourceModel(self.model)
+        self.proxy = PatientFilterModel(self.model, self)
         self.table = RecordTable()
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Patients")
@@ -53,6 +54,9 @@ class PatientListPanel(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
+        # columns fit the rows on screen and a sample of the others (every row of a registry would take
+        # a second to measure); a cell wider than its column shows it whole in its tooltip
+        self.table.horizontalHeader().setResizeContentsPrecision(SIZED_ROWS)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.count = QLabel()

@@ -30,7 +30,7 @@ VIRTUALS: dict[type, frozenset[str]] = {
         "resizeEvent", "showEvent", "wheelEvent", "sizeHint", "minimumSizeHint", "heightForWidth",
     }),
     QDialog: frozenset({"accept", "reject", "done"}),
-    QAbstractItemModel: frozenset({"data", "rowCount", "columnCount", "headerData", "flags", "setData"}),
+    QAbstractItemModel: frozenset({"data", "rowCount", "columnCount", "headerData", "flags", "setData", "sort"}),
     QSortFilterProxyModel: frozenset({"filterAcceptsRow", "lessThan"}),
     QLayout: frozenset({"addItem", "count", "itemAt", "takeAt", "setGeometry", "minimumSize"}),
     QLayoutItem: frozenset({"sizeHint", "expandingDirections", "hasHeightForWidth", "heightForWidth"}),

@@ -1,11 +1,13 @@
-"""The patient list: search and filters (subtype, antibody, any drug ever, status at the cut-off)."""
+"""The patient list: search and filters (subtype, antibody, any drug ever, status at the cut-off), sorting, and
+filtering that re-checks only the patients it must."""
 
 from __future__ import annotations
 
 import pytest
 from myocase.domain.records import IndexStatus
 from myocase.ui.main_window import MainWindow
-from PySide6.QtCore import Qt
+from myocase.ui.models import PatientFilters
+from PySide6.QtCore import QPoint, Qt
 
 
 def _choose(combo, data) -> None:  # type: ignore[no-untyped-def]
@@ -76,3 +78,80 @@ def test_current_drugs_show_the_jak_inhibitor_first_with_the_whole_list_in_a_too
     assert tip == f"On treatment at the data cut-off: {text}"
     study = model.data(model.index(row, 0), Qt.ItemDataRole.ToolTipRole)
     assert study == "DEMO-01"
+
+
+def _visible_visits(panel) -> list[int]:  # type: ignore[no-untyped-def]
+    column = [c.title for c in panel.model.columns].index("Visits")
+    return [int(panel.proxy.index(r, column).data()) for r in range(panel.proxy.rowCount())]
+
+
+def _click_header(qtbot, panel, title: str) -> None:  # type: ignore[no-untyped-def]
+    header = panel.table.horizontalHeader()
+    section = [c.title for c in panel.model.columns].index(title)
+    x = header.sectionViewportPosition(section) + header.sectionSize(section) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+
+
+@pytest.mark.demo
+def test_typing_on_checks_only_the_patients_still_shown(qtbot, window: MainWindow, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    panel = window.patients
+    checked: list[str] = []
+    accepts = PatientFilters.accepts
+
+    def counting(self, summary, key=None):  # type: ignore[no-untyped-def]
+        checked.append(summary.study_id)
+        return accepts(self, summary, key)
+
+    monkeypatch.setattr(PatientFilters, "accepts", counting)
+    qtbot.keyClicks(panel.search, "1")
+    assert panel.visible_study_ids() == ["DEMO-01", "DEMO-10"]
+    assert len(checked) == 10  # every patient was shown
+    checked.clear()
+    qtbot.keyClicks(panel.search, "0")
+    assert panel.visible_study_ids() == ["DEMO-10"]
+    assert sorted(checked) == ["DEMO-01", "DEMO-10"]  # only the two shown were checked again
+    checked.clear()
+    _choose(panel.subtype, "ASyS")  # a chosen subtype narrows too
+    assert checked == ["DEMO-10"]
+    assert panel.visible_study_ids() == ["DEMO-10"]
+    checked.clear()
+    qtbot.keyClick(panel.search, Qt.Key.Key_Backspace)  # "1": wider again, so every patient is checked
+    assert len(checked) == 10
+    assert panel.visible_study_ids() == ["DEMO-10"]  # DEMO-01 is not ASyS
+    assert panel.count.text() == "1 of 10 patients"
+    panel.search.clear()
+    checked.clear()
+    panel.subtype.setCurrentIndex(0)  # nothing chosen: every patient, none checked
+    assert checked == []
+    assert len(panel.visible_study_ids()) == 10
+
+
+@pytest.mark.demo
+def test_the_study_id_search_ignores_case_and_spaces(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    panel = window.patients
+    qtbot.keyClicks(panel.search, " demo-1")
+    assert panel.visible_study_ids() == ["DEMO-10"]
+    panel.search.clear()
+    qtbot.keyClicks(panel.search, "MO-0")
+    assert panel.visible_study_ids() == [f"DEMO-0{n}" for n in range(1, 10)]
+
+
+@pytest.mark.demo
+def test_a_sorted_list_keeps_its_order_and_selection_while_filtering(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    panel, book = window.patients, window.controller.book
+    panel.table.selectRow(panel.visible_study_ids().index("DEMO-03"))
+    selected = window.controller.patient_id
+    _click_header(qtbot, panel, "Visits")  # ascending, then descending
+    _click_header(qtbot, panel, "Visits")
+    stored = book.patient_summaries()  # in study-ID order: equal visit counts stay in it
+    by_visits = [s.study_id for s in sorted(stored, key=lambda s: s.assessments, reverse=True)]
+    assert panel.visible_study_ids() == by_visits
+    assert _visible_visits(panel) == sorted(_visible_visits(panel), reverse=True)
+    rows = panel.table.selectionModel().selectedRows()
+    assert [panel.visible_study_ids()[r.row()] for r in rows] == ["DEMO-03"]  # the selection followed
+    assert window.controller.patient_id == selected
+    qtbot.keyClicks(panel.search, "DEMO-0")
+    assert panel.visible_study_ids() == [s for s in by_visits if s.startswith("DEMO-0")]
+    qtbot.keyClick(panel.search, Qt.Key.Key_Backspace)
+    qtbot.keyClick(panel.search, Qt.Key.Key_Backspace)
+    assert panel.visible_study_ids() == by_visits  # widened again, still sorted
