@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate,
     CondPageBreak,
     Flowable,
     Frame,
@@ -30,8 +30,10 @@ from ..domain.records import ONSET_AGE_RULE
 from ..domain.scores import PERCENT_RULE_TEXT
 from . import figures, tables
 from .model import ReportInput
+from .pdf_pages import discard, numbered_canvas
 from .photos import AnnotatedPhoto
 from .scripts import ScriptParagraph
+from .streaming import Deferred, StreamingDocTemplate
 from .styles import ALERT, FONT, FONT_BOLD, MUTED, OK, PAGE_MARGIN, RULE, Styles, para, paras, text
 
 Progress = Callable[[int, int, str], bool]  # (done, total, what) -> False to cancel
@@ -84,28 +86,6 @@ def _page_decorations(data: ReportInput) -> Callable[[Canvas, int, int], None]:
         canvas.restoreState()
 
     return decorate
-
-
-def _numbered_canvas(decorate: Callable[[Canvas, int, int], None]) -> type[Canvas]:
-    class NumberedCanvas(Canvas):
-        """Holds pages back until the end so each can say "page X of Y" (pitfall 4.5)."""
-
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:
-            self._pages.append(dict(self.__dict__))
-            self._startPage()  # type: ignore[attr-defined]  # private, missing from types-reportlab
-
-        def save(self) -> None:
-            for number, state in enumerate(self._pages, start=1):
-                self.__dict__.update(state)
-                decorate(self, number, len(self._pages))
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
 
 
 def _generated(data: ReportInput) -> str:
@@ -280,6 +260,12 @@ def _methods(data: ReportInput, styles: Styles, width: float) -> list[Flowable]:
     return story
 
 
+def _patient_part(
+    checkpoint: _Checkpoint, data: ReportInput, index: int, styles: Styles, width: float
+) -> list[Flowable]:
+    return [checkpoint, *_patient_section(data, index, styles, width)]
+
+
 def build_story(data: ReportInput, progress: Progress | None = None) -> list[Flowable]:
     styles = Styles()
     width = A4[0] - 2 * PAGE_MARGIN
@@ -295,9 +281,9 @@ def build_story(data: ReportInput, progress: Progress | None = None) -> list[Flo
     story += [para("Table 3. Adverse events", styles.h2), tables.adverse_events(data, styles, width)]
     story += [_Checkpoint(progress, 1, total, "tables"), *figures.cohort_figures(data, styles, width)]
     story += [_Checkpoint(progress, 2, total, "cohort figures"), PageBreak(), para("Patients", styles.h1)]
-    for index, record in enumerate(data.records):
-        story.append(_Checkpoint(progress, 3 + index, total, record.patient.study_id))
-        story += _patient_section(data, index, styles, width)
+    for index, record in enumerate(data.records):  # each section is made when the layout reaches it
+        checkpoint = _Checkpoint(progress, 3 + index, total, record.patient.study_id)
+        story.append(Deferred(partial(_patient_part, checkpoint, data, index, styles, width)))
     story += _methods(data, styles, width)
     story.append(_Checkpoint(progress, total, total, "finishing"))
     return story
@@ -320,7 +306,7 @@ def write_report(
     os.close(handle)
     try:
         decorate = _page_decorations(data)
-        document = BaseDocTemplate(
+        document = StreamingDocTemplate(
             temporary, pagesize=A4, title=data.options.title, author=data.options.authors or "MyoCase",
             subject="Case-series report" + (" (contains identifiers)" if data.options.identified else " (de-identified)"),
             creator=f"MyoCase {data.app_version}", leftMargin=PAGE_MARGIN, rightMargin=PAGE_MARGIN,
@@ -330,7 +316,10 @@ def write_report(
 
         frame = Frame(PAGE_MARGIN, PAGE_MARGIN, A4[0] - 2 * PAGE_MARGIN, A4[1] - 2 * PAGE_MARGIN, id="body")
         document.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-        document.build(build_story(data, progress), canvasmaker=_numbered_canvas(decorate))
+        try:
+            document.build(build_story(data, progress), canvasmaker=numbered_canvas(decorate))
+        finally:
+            discard(getattr(document, "canv", None))  # the pages kept on disk, should the build stop part-way
         if check is not None:
             check(Path(temporary))
         umask = os.umask(0)

@@ -44,6 +44,7 @@ __all__ = [
     "draw_timeline",
     "fit_height",
     "swimmer_parts",
+    "swimmer_slices",
 ]
 
 SWIMMER_ROW_HEIGHT = 14.0
@@ -115,10 +116,15 @@ def draw_spaghetti(spec: SpaghettiSpec, width: float, height: float = 230.0) -> 
 def swimmer_parts(spec: SwimmerSpec, width: float, max_height: float) -> list[SpecDrawing]:
     """The swimmer plot in as many drawings as it takes for each to fit ``max_height`` (a long
     series runs over several pages); every part has its own axis and legend."""
+    return [draw_swimmer(spec, width, rows) for rows in swimmer_slices(spec, width, max_height)]
+
+
+def swimmer_slices(spec: SwimmerSpec, width: float, max_height: float) -> list[slice]:
+    """The rows of each part of the swimmer plot (see ``swimmer_parts``), to draw one part at a time."""
     register_fonts()
     fixed = 40 + legend_height(spec.legend, width - 60)
     per_part = max(1, int((max_height - fixed) // SWIMMER_ROW_HEIGHT))
-    return [draw_swimmer(spec, width, slice(n, n + per_part)) for n in range(0, len(spec.rows), per_part)]
+    return [slice(n, n + per_part) for n in range(0, len(spec.rows), per_part)]
 
 
 def draw_swimmer(spec: SwimmerSpec, width: float, rows: slice = slice(None)) -> SpecDrawing:

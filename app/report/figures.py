@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import replace
+from functools import partial
 
 from reportlab.graphics.shapes import Drawing
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph
 
+from ..domain.cohort_swimmer import SwimmerSpec
 from ..domain.records import PatientRecord
-from ..domain.timeline import record_timeline
-from .drawings import draw_spaghetti, swimmer_parts
+from ..domain.timeline import TimelineSpec, record_timeline
+from .drawings import draw_spaghetti, draw_swimmer, swimmer_slices
 from .figure_parts import fit_height
 from .model import ReportInput
+from .streaming import Deferred
 from .styles import Styles, para
 from .timeline_drawing import draw_timeline
 
@@ -38,16 +42,21 @@ def cohort_figures(data: ReportInput, styles: Styles, width: float) -> list[Flow
             "before day 0: an earlier JAK inhibitor; arrow: still on treatment at the data cut-off; ×: stopped; "
             "triangles: adverse events with their CTCAE grade."
         )
-        parts = swimmer_parts(swimmer, width, FIGURE_HEIGHT)
-        for n, part in enumerate(parts, start=1):
+        parts = swimmer_slices(swimmer, width, FIGURE_HEIGHT)
+        for n, rows in enumerate(parts, start=1):
             label = f" (part {n} of {len(parts)})" if len(parts) > 1 else ""
             text = (
                 caption.replace("Figure 2.", f"Figure 2{label}.", 1)
                 if n == len(parts)
                 else f"Figure 2{label}."
             )
-            story.append(KeepTogether([part, para(text, styles.caption)]))
+            story.append(Deferred(partial(_swimmer_part, swimmer, width, rows, para(text, styles.caption))))
     return story
+
+
+def _swimmer_part(swimmer: SwimmerSpec, width: float, rows: slice, caption: Paragraph) -> list[Flowable]:
+    """One part of Figure 2, drawn when the layout reaches it."""
+    return [KeepTogether([draw_swimmer(swimmer, width, rows), caption])]
 
 
 def patient_timeline(
@@ -58,23 +67,37 @@ def patient_timeline(
     clock = data.disclosure.clock(record.patient.id)
     spec = record_timeline(record, settings, severity=data.analysis.settings.severity, clock=clock)
     caption = f"Timeline of {record.patient.study_id}. " + " ".join(spec.notes)
-    return [
-        Figure(
-            fit_height(draw_timeline(spec, width, data.photo_images), FIGURE_HEIGHT),
-            para(caption.strip(), styles.caption),
-        )
-    ]
+    drawing = partial(_timeline_drawing, spec, width, data.photo_images)
+    return [Figure(drawing, para(caption.strip(), styles.caption))]
+
+
+def _timeline_drawing(spec: TimelineSpec, width: float, images: Mapping[int, bytes]) -> Drawing:
+    return fit_height(draw_timeline(spec, width, images), FIGURE_HEIGHT)
 
 
 class Figure(Flowable):
     """A drawing with its caption below, kept together. Where the page has less room left than
     the drawing needs, but at least ``min_scale`` of it, the drawing shrinks (aspect kept) to
-    fill the page instead of leaving it half empty; with less room it moves to the next page."""
+    fill the page instead of leaving it half empty; with less room it moves to the next page.
 
-    def __init__(self, drawing: Drawing, caption: Paragraph, min_scale: float = 0.7) -> None:
+    Given a function that makes the drawing, the drawing is made when the figure is laid out and
+    dropped once it is drawn, so a long report holds one figure at a time."""
+
+    def __init__(
+        self, drawing: Drawing | Callable[[], Drawing], caption: Paragraph, min_scale: float = 0.7
+    ) -> None:
         super().__init__()
-        self.drawing, self.caption, self.min_scale = drawing, caption, min_scale
+        self.make = drawing if not isinstance(drawing, Drawing) else None
+        self.made: Drawing | None = drawing if isinstance(drawing, Drawing) else None
+        self.caption, self.min_scale = caption, min_scale
         self.scale, self.caption_height = 1.0, 0.0
+
+    @property
+    def drawing(self) -> Drawing:
+        if self.made is None:
+            assert self.make is not None
+            self.made = self.make()
+        return self.made
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.caption_height = self.caption.wrap(avail_width, avail_height)[1] + 4
@@ -93,3 +116,5 @@ class Figure(Flowable):
         self.drawing.drawOn(canvas, 0, 0)
         canvas.restoreState()
         self.caption.drawOn(canvas, 0, 0)
+        if self.make is not None:
+            self.made = None  # made again should the figure be drawn again

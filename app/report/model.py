@@ -11,6 +11,7 @@ from ..domain.cohort import CohortFacts
 from ..domain.cohort_plots import SpaghettiSpec
 from ..domain.cohort_swimmer import SwimmerSpec
 from ..domain.disclosure import Disclosure
+from ..domain.outcome_table import OutcomeTable
 from ..domain.records import PatientRecord, SeriesSettings
 
 
@@ -40,5 +41,6 @@ class ReportInput:
     photo_images: dict[int, bytes] = field(default_factory=dict)  # cleaned image bytes by photo id
     spaghetti: SpaghettiSpec | None = None  # cohort figures (they show days from day 0 only)
     swimmer: SwimmerSpec | None = None
+    outcome: OutcomeTable | None = None  # Table 2 as laid out from the analysis (made from it when None)
 
     excluded_photos: int = 0  # identifiable photos left out of a de-identified report

@@ -58,13 +58,20 @@ FALLBACKS = (
 )
 
 
+_FALLBACK_FILES: dict[str, Path] = {}  # fallback fonts not read yet: name -> file
+
+
 def register_fallback_fonts(folder: Path) -> None:
-    for fallback in FALLBACKS:
-        pdfmetrics.registerFont(TTFont(fallback.name, str(folder / fallback.filename)))
+    """Make the fallback fonts in ``folder`` available. Each is read the first time a character needs it
+    (reading them all costs more than a whole short report: the Chinese and Japanese one is 4 MB)."""
+    _FALLBACK_FILES.update({f.name: folder / f.filename for f in FALLBACKS})
 
 
 def _cmap(font: str) -> dict[int, int]:
     """The font's characters (an embedded TrueType font's; a standard font: printable ASCII)."""
+    waiting = _FALLBACK_FILES.pop(font, None)
+    if waiting is not None:
+        pdfmetrics.registerFont(TTFont(font, str(waiting)))
     face = getattr(pdfmetrics.getFont(font), "face", None)
     return getattr(face, "charToGlyph", None) or {code: code for code in range(0x20, 0x7F)}
 

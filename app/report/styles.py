@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -172,13 +172,22 @@ def _cell_widths(cell: Paragraph) -> tuple[float, float]:
     return longest + CELL_PADDING, whole + CELL_PADDING
 
 
-def fitted_widths(rows: Sequence[Sequence[Paragraph]], total: float) -> list[float]:
+def fitted_widths(rows: Iterable[Sequence[Paragraph]], total: float) -> list[float]:
     """Column widths that fit ``total``: every word fits its column when at all possible, and
-    the space left over goes to the columns whose text would otherwise wrap most."""
-    columns = list(zip(*rows, strict=True))
-    measured = [[_cell_widths(cell) for cell in column] for column in columns]
-    minimum = [max(m[0] for m in column) for column in measured]
-    natural = [max(max(m[1] for m in column), low) for column, low in zip(measured, minimum, strict=True)]
+    the space left over goes to the columns whose text would otherwise wrap most. ``rows`` are
+    read once, one at a time (a table of any length is measured without keeping its rows)."""
+    minimum: list[float] = []
+    whole: list[float] = []
+    for row in rows:
+        measured = [_cell_widths(cell) for cell in row]
+        if not minimum:
+            minimum, whole = [m[0] for m in measured], [m[1] for m in measured]
+            continue
+        if len(measured) != len(minimum):
+            raise ValueError("every row of a table must have as many cells as the first")
+        minimum = [max(a, m[0]) for a, m in zip(minimum, measured, strict=True)]
+        whole = [max(a, m[1]) for a, m in zip(whole, measured, strict=True)]
+    natural = [max(w, low) for w, low in zip(whole, minimum, strict=True)]
     if sum(natural) <= total:
         return [w * total / sum(natural) for w in natural]
     if sum(minimum) >= total:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import chain
 
 from reportlab.platypus import Flowable, Paragraph, Table
 
@@ -15,7 +16,8 @@ from ..domain.phases import index_course, prior_immunosuppressants, prior_jak_co
 from ..domain.records import MedicationCourse, PatientRecord
 from ..domain.stats import result_text
 from .model import ReportInput
-from .styles import RULE, Styles, fitted_widths, para, table_style, text
+from .streaming import Row, StreamedTable
+from .styles import RULE, Styles, TableCommand, fitted_widths, para, table_style, text
 
 
 def unbroken(text: str) -> str:
@@ -23,65 +25,75 @@ def unbroken(text: str) -> str:
     return text.replace(" (", "\u00a0(").replace("day ", "day\u00a0")
 
 
-def _table(rows: list[list[Paragraph]], width: float, fit_rows: int | None = None) -> Table:
-    """A report table whose columns fit ``width`` (measured on the first ``fit_rows`` rows)."""
-    widths = fitted_widths(rows[:fit_rows], width)
+def _table(rows: list[list[Paragraph]], width: float) -> Table:
+    """A short report table (a patient's treatments, the checklist) whose columns fit ``width``."""
+    widths = fitted_widths(rows, width)
     table = Table(rows, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
     table.setStyle(table_style())
     return table
+
+
+def _long_table(
+    header: Row,
+    rows: Callable[[], Iterable[Row]],
+    width: float,
+    commands: Sequence[TableCommand] = (),
+    measured: Callable[[], Iterable[Row]] | None = None,
+) -> StreamedTable:
+    """A report table of any length (a row per patient or event): its columns fit ``width`` (measured on
+    the header and the ``measured`` rows, by default all), and its rows are made twice, once to measure
+    and once page by page as they are laid out, never all at once."""
+    widths = fitted_widths(chain([header], (measured or rows)()), width)
+    return StreamedTable(header, rows(), widths, commands)
 
 
 def _header(labels: Sequence[str], styles: Styles) -> list[Paragraph]:
     return [para(label, styles.cell_bold) for label in labels]
 
 
-def patient_characteristics(data: ReportInput, styles: Styles, width: float) -> Table:
-    """Table 1: one row per patient."""
-    index_drug = data.analysis.settings.index_drug
+def patient_characteristics(data: ReportInput, styles: Styles, width: float) -> StreamedTable:
+    """Table 1: one row per patient (a pooled series names each patient's centre: the code of the bundle
+    they came in, "local" for the series' own patients; the bundle's file name and import time never appear)."""
     calendar = data.disclosure.shows_calendar
-    rows = [
-        _header(
-            ["Patient", "Subtype", "Sex", "Age at onset", "Positive antibodies", "ILD",
-             "Prior immunosuppressants", "Prior JAK inhibitor",
-             "Index drug start" if calendar else "Days on drug", "At cut-off"],
-            styles,
+    labels = ["Patient", "Subtype", "Sex", "Age at onset", "Positive antibodies", "ILD",
+              "Prior immunosuppressants", "Prior JAK inhibitor",
+              "Index drug start" if calendar else "Days on drug", "At cut-off"]  # fmt: skip
+    pooled = any(r.patient.provenance for r in data.records)
+    if pooled:
+        labels.insert(1, "Centre")
+
+    def rows() -> Iterator[Row]:
+        for record in data.records:
+            row = _characteristics_row(data, record, styles, calendar)
+            if pooled:
+                centre = record.patient.provenance.centre if record.patient.provenance else "local"
+                row.insert(1, para(centre, styles.cell))
+            yield row
+
+    return _long_table(_header(labels, styles), rows, width)
+
+
+def _characteristics_row(data: ReportInput, record: PatientRecord, styles: Styles, calendar: bool) -> Row:
+    index_drug = data.analysis.settings.index_drug
+    dates = data.disclosure.clock(record.patient.id)
+    patient = record.patient
+    course = index_course(record.courses, index_drug)
+    priors = prior_immunosuppressants(record.courses, index_drug)
+    jaks = ", ".join(c.drug for c in prior_jak_courses(record.courses, index_drug)) or "none"
+    status = "–"
+    if course is not None:
+        status = (
+            "on drug"
+            if course.ongoing_at(data.cutoff)
+            else f"stopped ({course.stop_reason or 'reason not recorded'})"
         )
-    ]  # fmt: skip
-    for record in data.records:
-        dates = data.disclosure.clock(record.patient.id)
-        patient = record.patient
-        course = index_course(record.courses, index_drug)
-        priors = prior_immunosuppressants(record.courses, index_drug)
-        jaks = ", ".join(c.drug for c in prior_jak_courses(record.courses, index_drug)) or "none"
-        status = "–"
-        if course is not None:
-            status = (
-                "on drug"
-                if course.ongoing_at(data.cutoff)
-                else f"stopped ({course.stop_reason or 'reason not recorded'})"
-            )
-        rows.append(
-            [para(v, styles.cell) for v in (
-                patient.study_id, patient.subtype.value, patient.sex.label,
-                data.disclosure.age(patient.onset_age),
-                ", ".join(patient.positive_antibodies) or "none", patient.ild.label,
-                f"{len(priors)}: {', '.join(priors)}" if priors else "0", jaks,
-                _index_time(course, dates, data, calendar), status,
-            )]
-        )  # fmt: skip
-    return _table(_with_centres(rows, data, styles), width)
-
-
-def _with_centres(rows: list[list[Paragraph]], data: ReportInput, styles: Styles) -> list[list[Paragraph]]:
-    """A pooled series' Table 1 names each patient's centre (the code of the bundle they came in; "local"
-    for the series' own patients). The bundle's file name and the import time never appear."""
-    if not any(r.patient.provenance for r in data.records):
-        return rows
-    centres = [r.patient.provenance.centre if r.patient.provenance else "local" for r in data.records]
-    header, *body = rows
-    return [[header[0], para("Centre", styles.cell_bold), *header[1:]]] + [
-        [row[0], para(centre, styles.cell), *row[1:]] for row, centre in zip(body, centres, strict=True)
-    ]
+    return [para(v, styles.cell) for v in (
+        patient.study_id, patient.subtype.value, patient.sex.label,
+        data.disclosure.age(patient.onset_age),
+        ", ".join(patient.positive_antibodies) or "none", patient.ild.label,
+        f"{len(priors)}: {', '.join(priors)}" if priors else "0", jaks,
+        _index_time(course, dates, data, calendar), status,
+    )]  # fmt: skip
 
 
 def _index_time(course: MedicationCourse | None, dates: Clock, data: ReportInput, calendar: bool) -> str:
@@ -96,15 +108,23 @@ def _index_time(course: MedicationCourse | None, dates: Clock, data: ReportInput
 
 def outcome_section(data: ReportInput, styles: Styles, width: float) -> list[Flowable]:
     """Table 2 laid out from its spec: the heading, the table with its summary row, the caption, the notes."""
-    spec = outcome_table(data.analysis, data.disclosure.clock)
-    rows = [_header(spec.headers, styles)]
-    for row in spec.rows:
-        cells = zip(spec.columns, row.cells, strict=True)
-        rows.append([para(unbroken(v) if c.kind is CellKind.DATE else v, styles.cell) for c, v in cells])
-    rows.append([para(v, styles.cell_bold) for v in spec.summary.cells])
-    table = _table(rows, width, fit_rows=-1)
-    spans = [("SPAN", (first, -1), (last, -1)) for first, last in spec.spans if last > first]
-    table.setStyle([*spans, ("LINEABOVE", (0, -1), (-1, -1), 0.5, RULE)])
+    spec = data.outcome or outcome_table(data.analysis, data.disclosure.clock)
+
+    def rows() -> Iterator[Row]:
+        for row in spec.rows:
+            cells = zip(spec.columns, row.cells, strict=True)
+            yield [para(unbroken(v) if c.kind is CellKind.DATE else v, styles.cell) for c, v in cells]
+
+    def with_summary() -> Iterator[Row]:
+        yield from rows()
+        yield [para(v, styles.cell_bold) for v in spec.summary.cells]
+
+    header = _header(spec.headers, styles)
+    spans: list[TableCommand] = [
+        ("SPAN", (first, -1), (last, -1)) for first, last in spec.spans if last > first
+    ]
+    commands = [*spans, ("LINEABOVE", (0, -1), (-1, -1), 0.5, RULE)]
+    table = _long_table(header, with_summary, width, commands, measured=rows)  # summary row: not measured
     return [
         para(f"Table 2. {spec.title}", styles.h2),
         table,
@@ -113,36 +133,23 @@ def outcome_section(data: ReportInput, styles: Styles, width: float) -> list[Flo
     ]
 
 
-def adverse_events(data: ReportInput, styles: Styles, width: float) -> Table | Paragraph:
-    rows = [
-        _header(
-            [
-                "Patient",
-                "Event",
-                "Grade",
-                "Onset",
-                "Resolved",
-                "Serious",
-                "Suspected drug",
-                "Action",
-                "Outcome",
-            ],
-            styles,
-        )
-    ]
-    for record in data.records:
-        dates = data.disclosure.clock(record.patient.id)
-        for event in record.adverse_events:
-            rows.append(
-                [para(v, styles.cell) for v in (
-                    record.patient.study_id, event.term, event.grade, unbroken(dates.show(event.onset)), unbroken(dates.show(event.resolution)),
-                    "yes" if event.serious else "no", event.suspected_drug or "–", event.action.label,
-                    event.outcome.label,
-                )]
-            )  # fmt: skip
-    if len(rows) == 1:
+def adverse_events(data: ReportInput, styles: Styles, width: float) -> StreamedTable | Paragraph:
+    labels = ["Patient", "Event", "Grade", "Onset", "Resolved", "Serious", "Suspected drug", "Action",
+              "Outcome"]  # fmt: skip
+    if not any(record.adverse_events for record in data.records):
         return para("No adverse events were recorded.", styles.body)
-    return _table(rows, width)
+
+    def rows() -> Iterator[Row]:
+        for record in data.records:
+            dates = data.disclosure.clock(record.patient.id)
+            for event in record.adverse_events:
+                yield [para(v, styles.cell) for v in (
+                    record.patient.study_id, event.term, event.grade, unbroken(dates.show(event.onset)),
+                    unbroken(dates.show(event.resolution)), "yes" if event.serious else "no",
+                    event.suspected_drug or "–", event.action.label, event.outcome.label,
+                )]  # fmt: skip
+
+    return _long_table(_header(labels, styles), rows, width)
 
 
 def treatment_history(record: PatientRecord, dates: Clock, styles: Styles, width: float) -> Table:

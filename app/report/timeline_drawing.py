@@ -164,11 +164,16 @@ class _Rows:
     ) -> None:
         self.drawing, self.spec, self.sx, self.images = drawing, spec, sx, images
         self.photos_y = 0.0  # the photo markers' centre, where the strip's leader lines start
-        self.draw: dict[RowKind, Callable[[TimelineRow, float, float], None]] = {
+
+    def draw(self, row: TimelineRow, top: float, height: float) -> None:
+        """The row, by its kind (the methods are looked up per row: kept in a dict on ``self`` they would
+        make a reference cycle that holds the drawing until the garbage collector runs)."""
+        kinds: dict[RowKind, Callable[[TimelineRow, float, float], None]] = {
             RowKind.PHASES: self.phases, RowKind.HEADER: self.header, RowKind.LANE: self.lane,
             RowKind.EVENTS: self.events, RowKind.PHOTOS: self.photos, RowKind.STRIP: self.strip,
             RowKind.TRACK: self.track,
         }  # fmt: skip
+        kinds[row.kind](row, top, height)
 
     def phases(self, row: TimelineRow, top: float, height: float) -> None:
         """Each phase named at the top of its band, where the name fits (else in the legend only)."""
@@ -268,7 +273,7 @@ def draw_timeline(spec: TimelineSpec, width: float, images: Mapping[int, bytes] 
     for row, (lines, size), height in zip(spec.rows, layout.labels, layout.heights, strict=True):
         if row.rule_above:
             drawing.add(rule(sx.left, y, sx.left + sx.width, y, RULE, 0.5))
-        rows.draw[row.kind](row, y, height)
+        rows.draw(row, y, height)
         _gutter_label(drawing, row, lines, size, y, height)
         y -= height
     for x, style in ((spec.cutoff_x, spec.cutoff_style), (spec.day_zero_x, spec.day_zero_style)):

@@ -14,6 +14,7 @@ from ..domain.clock import DateMode
 from ..domain.cohort_plots import PatientData, SpaghettiSpec, build_spaghetti
 from ..domain.cohort_swimmer import SwimmerSpec, build_swimmer
 from ..domain.disclosure import Disclosure
+from ..domain.outcome_table import outcome_table
 from ..domain.records import PatientRecord, SeriesSettings
 from ..domain.timeline import TimelineSpec, record_timeline
 from ..domain.validation import Problem, ValidationError
@@ -167,6 +168,7 @@ def gather(book: Casebook, options: ReportOptions, study_ids: Sequence[str] | No
         options=options, series=series, records=tuple(shown), analysis=result.analysis, facts=result.facts,
         cutoff=cutoff, generated_on=date.today(), app_version=__version__, disclosure=disclosure,
         photo_images=images, excluded_photos=excluded, spaghetti=spaghetti, swimmer=swimmer,
+        outcome=outcome_table(result.analysis, disclosure.clock),
     )  # fmt: skip
 
 
