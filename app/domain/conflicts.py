@@ -9,26 +9,15 @@ they put a record back only while it is still as the undone command left it.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any
 
 from .numbers import readable
-from .records import as_plain
+from .records import field_text
 from .validation import Problem, ValidationError
 
 UNCOMPARED = frozenset({"id", "version", "patient_id"})  # the record's identity, not what was typed
-
-
-def field_text(value: Any) -> str | None:
-    """A field's value as the audit trail stores it: None when not recorded, JSON for lists and records."""
-    plain = as_plain(value)
-    if plain is None or plain == "" or plain == []:
-        return None
-    if isinstance(plain, (list, dict)):
-        return json.dumps(plain, ensure_ascii=False, sort_keys=True)
-    return str(plain)
 
 
 def _shown(value: Any) -> str | None:

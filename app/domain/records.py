@@ -5,6 +5,7 @@ Records are plain values. ``id`` is ``None`` for a record not yet stored.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -370,3 +371,13 @@ def as_plain(value: Any) -> Any:
     if hasattr(value, "__dataclass_fields__"):
         return {f.name: as_plain(getattr(value, f.name)) for f in fields(value)}
     return value
+
+
+def field_text(value: Any) -> str | None:
+    """A field's value as the audit trail stores it: None when not recorded, JSON for lists and records."""
+    plain = as_plain(value)
+    if plain is None or plain == "" or plain == []:
+        return None
+    if isinstance(plain, (list, dict)):
+        return json.dumps(plain, ensure_ascii=False, sort_keys=True)
+    return str(plain)

@@ -6,13 +6,12 @@ import getpass
 import json
 from dataclasses import fields
 from functools import cache
-from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from ..domain.limits import text_limit
-from ..domain.records import AuditEntry, as_plain
+from ..domain.records import AuditEntry, field_text
 from .tables import AuditRow, PatientRow
 
 _SKIPPED = {"id", "patient_id", "version"}  # keys and bookkeeping, not what was recorded
@@ -29,19 +28,10 @@ def os_user() -> str:
     return name[: text_limit(AuditEntry, "os_user")]
 
 
-def _text(value: Any) -> str | None:
-    plain = as_plain(value)
-    if plain is None or plain == "" or plain == []:
-        return None
-    if isinstance(plain, (list, dict)):
-        return json.dumps(plain, ensure_ascii=False, sort_keys=True)
-    return str(plain)
-
-
 def _values(record: object | None) -> dict[str, str | None]:
     if record is None:
         return {}
-    return {f.name: _text(getattr(record, f.name)) for f in fields(record) if f.name not in _SKIPPED}  # type: ignore[arg-type]
+    return {f.name: field_text(getattr(record, f.name)) for f in fields(record) if f.name not in _SKIPPED}  # type: ignore[arg-type]
 
 
 def changed_fields(changes: str) -> list[tuple[str, str | None, str | None]]:

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 from myocase.cli import main
-from myocase.services.progress import ProgressLine
 
-from tests.services.test_stats_scale import Clock, Terminal, _with_clock
+from tests.services.test_stats_scale import on_a_slow_terminal
 
 COMMANDS = {
     "report": (["report", "--out", "{out}.pdf"], "Writing the report"),
@@ -31,14 +30,7 @@ def test_a_slow_command_shows_its_progress_on_a_terminal_then_clears_it(
 ) -> None:
     db = tmp_path / "demo.sqlite"
     db.write_bytes(demo_path.read_bytes())
-    terminal, clock = Terminal(), Clock()
-
-    def slow_clock() -> float:
-        clock.now += 0.5  # every look at the clock half a second later: past a second at once
-        return clock.now
-
-    monkeypatch.setattr("sys.stderr", terminal)
-    monkeypatch.setattr(ProgressLine, "__init__", _with_clock(ProgressLine.__init__, slow_clock))
+    terminal = on_a_slow_terminal(monkeypatch)
     assert _run(name, db, tmp_path / "out") == 0
     progress, _, after = terminal.getvalue().rpartition("\r")  # what follows the line: the summary, if any
     assert "\r" not in after

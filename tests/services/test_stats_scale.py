@@ -283,18 +283,24 @@ def test_stats_command_shows_progress_on_a_slow_terminal(
 ) -> None:
     db = tmp_path / "demo.sqlite"
     db.write_bytes(demo_path.read_bytes())
-    terminal, clock = Terminal(), Clock()
-
-    def slow_clock() -> float:
-        clock.now += 0.5  # every look at the clock half a second later: past a second by the third patient
-        return clock.now
-
-    monkeypatch.setattr("sys.stderr", terminal)
-    monkeypatch.setattr(ProgressLine, "__init__", _with_clock(ProgressLine.__init__, slow_clock))
+    terminal = on_a_slow_terminal(monkeypatch)
     assert main(["stats", "--db", str(db)]) == 0
     assert "\rComputing statistics: 10 of 10 patients" in terminal.getvalue()
     assert terminal.getvalue().endswith("\r")  # cleared: the table on stdout is not mixed with it
     assert capsys.readouterr().out.startswith("Cohort at the data cut-off")
+
+
+def on_a_slow_terminal(monkeypatch: pytest.MonkeyPatch) -> Terminal:
+    """Standard error is a terminal, and every look at the clock half a second later: past a second soon."""
+    terminal, clock = Terminal(), Clock()
+
+    def slow_clock() -> float:
+        clock.now += 0.5
+        return clock.now
+
+    monkeypatch.setattr("sys.stderr", terminal)
+    monkeypatch.setattr(ProgressLine, "__init__", _with_clock(ProgressLine.__init__, slow_clock))
+    return terminal
 
 
 def _with_clock(init, clock):  # type: ignore[no-untyped-def]
