@@ -28,6 +28,7 @@ from myocase.domain.records import SeriesSettings  # noqa: E402
 from myocase.services import demo  # noqa: E402
 from myocase.store.casebook import Casebook  # noqa: E402
 from myocase.store.tables import Base  # noqa: E402
+from run_all import result  # noqa: E402
 from synthetic import EXTRA_VISIT_DAYS, EXTRA_VISITS  # noqa: E402
 
 GOAL = 3.0
@@ -153,6 +154,7 @@ def main() -> int:
         f"ratio         {api / raw:8.1f}×   (goal ≤ {GOAL:.0f}×: {'met' if api / raw <= GOAL else 'NOT met'})"
     )
     print(f"audit trail   {share:8.0%} of the file ({mib:.1f} MiB)")
+    result(f"build {args.patients} patients through the storage API", api, raw, GOAL)
     return 0
 
 
