@@ -36,7 +36,7 @@ class Choice(Enum):
 
 
 def _choices(conflict: RecordConflict) -> list[tuple[Choice, str, str]]:
-    """The buttons offered: choice, text, tooltip (the first is the default)."""
+    """The buttons offered: choice, text, tooltip."""
     if conflict.deleting:
         return [
             (Choice.DELETE_ANYWAY, "Delete anyway", "Delete the record as it is stored now"),
@@ -81,7 +81,11 @@ class ConflictDialog(QDialog):
             button.setToolTip(tip)
             button.clicked.connect(lambda _=False, c=choice: self._choose(c))
             self.buttons[choice] = button
-        next(iter(self.buttons.values())).setDefault(True)
+        # Enter changes nothing: overwriting or deleting another editor's work takes a deliberate click
+        default = self.buttons.get(Choice.CANCEL) or next(iter(self.buttons.values()))
+        for button in self.buttons.values():
+            button.setAutoDefault(button is default)  # (a focused button would take over as the default)
+        default.setDefault(True)
         layout.addWidget(box)
         fit_size(self, 640, 360 if self.table.rowCount() else 160)
 

@@ -111,3 +111,16 @@ def test_deleting_a_record_someone_changed_shows_it_and_asks_again(qtbot, window
     assert book.assessments(pid) == []
     window.actions_["undo"].trigger()  # undo brings back what was deleted: the other editor's value
     assert [a.physician_global for a in book.assessments(pid)] == [9.9]
+
+
+def test_enter_in_the_dialog_changes_nothing(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    book = window.controller.book
+    assessment, form = open_assessment(qtbot, window)
+    other_process(book, "set-global", assessment.id, 9.9)
+    save(qtbot, form)
+    dialog = form.conflict_dialog
+    assert dialog.buttons[Choice.CANCEL].isDefault()  # not "Keep mine": overwriting takes a click
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert not dialog.isVisible()
+    assert form.isVisible()
+    assert [a.physician_global for a in book.assessments(assessment.patient_id)] == [9.9]
