@@ -124,6 +124,14 @@ def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
+def demo_file(demo_path: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo series file (for a command run on its path)."""
+    copy = tmp_path / "demo.sqlite"
+    copy.write_bytes(demo_path.read_bytes())
+    return copy
+
+
+@pytest.fixture
 def demo_book(demo_path: Path, tmp_path: Path) -> Iterator[Casebook]:
     """A private copy of the demo series for one test (on the test server, a fresh one written there)."""
     yield from _demo_copy(demo_path, tmp_path / "demo.sqlite")

@@ -77,7 +77,10 @@ def run(
     # The rule ``Disclosure.of`` builds from full records, built here from the lean read: every patient's
     # identifiers, and each one's clock and study ID as the read reaches them.
     scrubber = _RememberingScrubber(book.series_identifiers())
-    disclosure = Disclosure(identified, mode, settings.index_drug, cutoff, scrubber, clocks, (), study_ids)
+    disclosure = Disclosure(
+        identified=identified, mode=mode, index_drug=settings.index_drug, cutoff=cutoff, scrubber=scrubber,
+        clocks=clocks, study_ids=study_ids,
+    )  # fmt: skip
     outcomes: list[OutcomeRow | Exclusion] = []
     kept: list[PatientRecord] = []
     total = book.patient_count() if progress is not None else 0

@@ -26,10 +26,9 @@ def _run(name: str, db: Path, out: Path) -> int:
 @pytest.mark.sqlite_only("runs the command line on the file's path")
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_a_slow_command_shows_its_progress_on_a_terminal_then_clears_it(
-    name: str, demo_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    name: str, demo_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db = tmp_path / "demo.sqlite"
-    db.write_bytes(demo_path.read_bytes())
+    db = demo_file
     terminal = on_a_slow_terminal(monkeypatch)
     assert _run(name, db, tmp_path / "out") == 0
     progress, _, after = terminal.getvalue().rpartition("\r")  # what follows the line: the summary, if any
@@ -42,10 +41,9 @@ def test_a_slow_command_shows_its_progress_on_a_terminal_then_clears_it(
 
 @pytest.mark.sqlite_only("runs the command line on the file's path")
 def test_no_progress_when_standard_error_is_not_a_terminal(
-    demo_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    demo_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = tmp_path / "demo.sqlite"
-    db.write_bytes(demo_path.read_bytes())
+    db = demo_file
     piped = io.StringIO()
     monkeypatch.setattr("sys.stderr", piped)
     assert _run("export", db, tmp_path / "out") == 0

@@ -262,10 +262,9 @@ def test_progress_line_is_quiet_when_not_a_terminal() -> None:
 
 @pytest.mark.sqlite_only("the command reads a series file")
 def test_stats_command_prints_the_same_json_and_no_progress_when_piped(
-    demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = tmp_path / "demo.sqlite"
-    db.write_bytes(demo_path.read_bytes())
+    db = demo_file
     assert main(["stats", "--db", str(db), "--json"]) == 0
     printed = capsys.readouterr()
     assert printed.err == ""
@@ -279,10 +278,9 @@ def test_stats_command_prints_the_same_json_and_no_progress_when_piped(
 
 @pytest.mark.sqlite_only("the command reads a series file")
 def test_stats_command_shows_progress_on_a_slow_terminal(
-    demo_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    demo_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = tmp_path / "demo.sqlite"
-    db.write_bytes(demo_path.read_bytes())
+    db = demo_file
     terminal = on_a_slow_terminal(monkeypatch)
     assert main(["stats", "--db", str(db)]) == 0
     assert "\rComputing statistics: 10 of 10 patients" in terminal.getvalue()

@@ -5,6 +5,7 @@ re-creates a deleted record. The other editor is another process on the same ser
 from __future__ import annotations
 
 from myocase.domain.records import Assessment
+from myocase.store.casebook import Casebook
 from myocase.ui.conflict_dialog import Choice, ConflictDialog
 from myocase.ui.forms.base import RecordForm
 from myocase.ui.main_window import MainWindow
@@ -30,6 +31,15 @@ def open_assessment(qtbot, window: MainWindow) -> tuple[Assessment, RecordForm]:
     return assessment, form
 
 
+def saved_after_another_edit(qtbot, window: MainWindow) -> tuple[Casebook, Assessment, RecordForm]:  # type: ignore[no-untyped-def]
+    """The form saved after another process set the physician global to 9.9: the conflict dialog is open."""
+    book = window.controller.book
+    assessment, form = open_assessment(qtbot, window)
+    other_process(book, "set-global", assessment.id, 9.9)
+    save(qtbot, form)
+    return book, assessment, form
+
+
 def press(qtbot, dialog: ConflictDialog | None, choice: Choice) -> None:  # type: ignore[no-untyped-def]
     assert dialog is not None
     assert dialog.isVisible()
@@ -42,10 +52,7 @@ def cells(dialog: ConflictDialog) -> list[list[str]]:
 
 
 def test_keep_mine_saves_over_the_other_editors_value_after_showing_it(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
-    book = window.controller.book
-    assessment, form = open_assessment(qtbot, window)
-    other_process(book, "set-global", assessment.id, 9.9)
-    save(qtbot, form)
+    book, assessment, form = saved_after_another_edit(qtbot, window)
     dialog = form.conflict_dialog
     assert cells(dialog) == [["Physician global activity", "9.9", "7"]]  # stored now | typed
     assert "changed by" in dialog.explanation.text()
@@ -59,10 +66,7 @@ def test_keep_mine_saves_over_the_other_editors_value_after_showing_it(qtbot, wi
 def test_take_theirs_closes_the_form_and_keeps_what_is_stored(
     qtbot, window: MainWindow, answers: Answers
 ) -> None:  # type: ignore[no-untyped-def]
-    book = window.controller.book
-    assessment, form = open_assessment(qtbot, window)
-    other_process(book, "set-global", assessment.id, 9.9)
-    save(qtbot, form)
+    book, assessment, form = saved_after_another_edit(qtbot, window)
     press(qtbot, form.conflict_dialog, Choice.TAKE_THEIRS)
     assert not form.isVisible()
     assert answers.questions == []  # no "discard changes?" after the user chose
@@ -70,10 +74,7 @@ def test_take_theirs_closes_the_form_and_keeps_what_is_stored(
 
 
 def test_cancel_keeps_the_form_open_with_what_was_typed(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
-    book = window.controller.book
-    assessment, form = open_assessment(qtbot, window)
-    other_process(book, "set-global", assessment.id, 9.9)
-    save(qtbot, form)
+    book, assessment, form = saved_after_another_edit(qtbot, window)
     press(qtbot, form.conflict_dialog, Choice.CANCEL)
     assert form.isVisible()
     assert form.widgets.measures["physician_global"].line.text() == "7"
@@ -114,10 +115,7 @@ def test_deleting_a_record_someone_changed_shows_it_and_asks_again(qtbot, window
 
 
 def test_enter_in_the_dialog_changes_nothing(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
-    book = window.controller.book
-    assessment, form = open_assessment(qtbot, window)
-    other_process(book, "set-global", assessment.id, 9.9)
-    save(qtbot, form)
+    book, assessment, form = saved_after_another_edit(qtbot, window)
     dialog = form.conflict_dialog
     assert dialog.buttons[Choice.CANCEL].isDefault()  # not "Keep mine": overwriting takes a click
     qtbot.keyClick(dialog, Qt.Key.Key_Return)
