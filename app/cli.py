@@ -257,9 +257,10 @@ def _cmd_photos_export(args: argparse.Namespace) -> int:
 
 def _cmd_stats(args: argparse.Namespace) -> int:
     from .services import stats
+    from .services.analysis_settings import load_settings
 
     with closing(_open_existing(args.db)) as book:
-        settings = stats.load_settings(
+        settings = load_settings(
             book, index_drug=args.drug, measure=args.measure, subtypes=args.subtypes,
             followup=FollowUp(args.followup) if args.followup else None,
             test=PairedTestKind(args.test) if args.test else None,

@@ -50,6 +50,7 @@ QUICK = {
     "bench_list": ["--patients", "2000", "--runs", "1"],
     "bench_scrub": ["--patients", "1000", "--megabytes", "0.25"],
     "bench_vignette": ["--megabytes", "0.25"],
+    "bench_switch": ["--switches", "8"],
 }
 
 

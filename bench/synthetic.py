@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
-from myocase.domain.records import SeriesSettings
+from myocase.domain.records import PatientRecord, SeriesSettings
 from myocase.services import demo
 from myocase.store.casebook import Casebook
 
@@ -26,20 +26,22 @@ EXTRA_VISIT_DAYS = 6
 NOT_COPIED = frozenset({"photo", "photo_data", "photo_comparison", "audit_log"})
 
 
+def synthetic_patient(n: int, *, digits: int = 4) -> PatientRecord:
+    """Invented patient ``n`` (from 0): a demo case shifted in time, study ID SYN-0001… (``digits`` wide)."""
+    case = demo.CASES[n % len(demo.CASES)]
+    shift = timedelta(days=-(n // len(demo.CASES)) % 200)
+    moved = replace(
+        case, upa_start=case.upa_start + shift, upa_stop=case.upa_stop + shift if case.upa_stop else None
+    )
+    return demo.case_record(n + 1, moved, study_id=f"SYN-{n + 1:0{digits}d}")
+
+
 def write_series(path: Path, patients: int, *, digits: int = 4) -> Casebook:
     """A database of ``patients`` invented patients (demo cases shifted in time), without photos."""
     book = Casebook.open(path)
     with book.batch():
         book.save_settings(SeriesSettings("SYNTHETIC benchmark series", demo.CUTOFF, demo.INDEX_DRUG, True))
-        for n in range(patients):
-            case = demo.CASES[n % len(demo.CASES)]
-            shift = timedelta(days=-(n // len(demo.CASES)) % 200)
-            moved = replace(
-                case,
-                upa_start=case.upa_start + shift,
-                upa_stop=case.upa_stop + shift if case.upa_stop else None,
-            )
-            demo._write_case(book, n + 1, moved, study_id=f"SYN-{n + 1:0{digits}d}")
+        book.add_many([synthetic_patient(n, digits=digits) for n in range(patients)])
     return book
 
 

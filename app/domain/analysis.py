@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
@@ -24,8 +24,9 @@ from typing import Any, Protocol, TypeVar
 from .dates import PartialDate, Precision
 from .phases import index_course
 from .records import Assessment, MedicationCourse, PatientRecord
-from .scales import SCALES
+from .scales import ENZYME_FIELDS, SCALES
 from .scores import (
+    TIS_MEASURES,
     ChangeRule,
     Criterion,
     RuleKind,
@@ -51,6 +52,22 @@ class Visit(Protocol):
 
 
 _V = TypeVar("_V", bound=Visit)
+
+# The Assessment fields the TIS reads of a baseline and a follow-up: what a lean visit row carries besides
+# the measure (``visit_assessment`` builds the assessment back from them).
+TIS_FIELDS: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        name
+        for m in TIS_MEASURES
+        for name in (
+            ("mmt8_total", "mmt8_max")
+            if m.key == "mmt"
+            else tuple(f for e in ENZYME_FIELDS for f in (e, f"{e}_uln"))
+            if m.key == "enzyme"
+            else (m.key,)
+        )
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -193,11 +210,10 @@ def select_baseline(
     window = _window(course, settings)
     if window is None:
         return None
-    candidates = [
-        a
-        for a in assessments
-        if window[0] <= a.assessed_on <= window[1] and _value(a, settings.measure) is not None
-    ]
+    first, last, measure = window[0], window[1], settings.measure
+    candidates = (
+        a for a in assessments if first <= a.assessed_on <= last and getattr(a, measure) is not None
+    )
     return max(candidates, key=lambda a: (a.assessed_on, a.id or 0), default=None)
 
 
@@ -208,14 +224,12 @@ def select_followup(
     settings: AnalysisSettings,
     cutoff: date,
 ) -> _V | None:
+    # after the baseline and the start, on the drug (to its latest possible stop) and up to the cut-off
+    after = max(baseline.assessed_on, course.start.earliest())
+    until = min(cutoff, course.stop.latest()) if course.stop is not None else cutoff
+    measure = settings.measure
     candidates = [
-        a
-        for a in assessments
-        if a.assessed_on > baseline.assessed_on
-        and a.assessed_on > course.start.earliest()
-        and a.assessed_on <= cutoff
-        and course.is_on(a.assessed_on)
-        and _value(a, settings.measure) is not None
+        a for a in assessments if after < a.assessed_on <= until and getattr(a, measure) is not None
     ]
     days = settings.followup.days
     if days is None:
@@ -225,11 +239,12 @@ def select_followup(
     return min(near, key=lambda a: (abs((a.assessed_on - target).days), a.assessed_on), default=None)
 
 
-def _exclusion_reason(record: PatientRecord, settings: AnalysisSettings) -> str | None:
+def _exclusion_reason(
+    record: PatientRecord, course: MedicationCourse | None, settings: AnalysisSettings
+) -> str | None:
     patient = record.patient
     if patient.subtype not in settings.subtypes:
         return f"subtype {patient.subtype.value} not in the analysis"
-    course = index_course(record.courses, settings.index_drug)
     if course is None:
         return f"no {settings.index_drug} course"
     if course.start.precision is Precision.YEAR:
@@ -246,16 +261,22 @@ def visit_assessment(visit: Visit) -> Assessment:
 
 
 def patient_outcome(
-    record: PatientRecord, visits: Sequence[Visit], settings: AnalysisSettings, cutoff: date
+    record: PatientRecord,
+    visits: Sequence[Visit],
+    settings: AnalysisSettings,
+    cutoff: date,
+    *,
+    tis: bool = True,
 ) -> OutcomeRow | Exclusion:
     """One patient's baseline against follow-up, or why they are not analysed. ``visits`` stand for
-    ``record.assessments`` (oldest first): the assessments, or lean rows of those with a value of the measure."""
+    ``record.assessments`` (oldest first): the assessments, or lean rows of those with a value of the measure
+    (with the TIS fields, or without them and ``tis`` False: the row's TIS is then left for ``with_tis``)."""
     patient = record.patient
     pid, sid = patient.id or 0, patient.study_id
-    reason = _exclusion_reason(record, settings)
+    course = index_course(record.courses, settings.index_drug)
+    reason = _exclusion_reason(record, course, settings)
     if reason:
         return Exclusion(pid, sid, reason)
-    course = index_course(record.courses, settings.index_drug)
     assert course is not None
     label = settings.measure_label
     base = select_baseline(visits, course, settings)
@@ -276,12 +297,6 @@ def patient_outcome(
     b, f = _value(base, settings.measure), _value(follow, settings.measure)
     assert b is not None
     assert f is not None
-    tis = total_improvement_score(
-        visit_assessment(base),
-        visit_assessment(follow),
-        juvenile=patient.subtype is Subtype.JDM,
-        aldolase_factor=settings.aldolase_factor,
-    )
     change = cdasi_change(b, f, settings.change_rule) if settings.measure == "cdasi_activity" else None
     meaningful = None if change is None else change.meaningful_improvement
     criteria = change.met if change is not None and change.change < 0 else ()
@@ -290,11 +305,22 @@ def patient_outcome(
         if course.start.precision is Precision.MONTH
         else ""
     )
-    return OutcomeRow(
+    row = OutcomeRow(
         pid, sid, patient.subtype, course.start, base.assessed_on, b, follow.assessed_on, f, f - b,
-        round((f - b) / b * 100, 1) if b else None, meaningful, tis.total, tis.category, tis.missing,
-        base.id, follow.id, note, criteria,
+        round((f - b) / b * 100, 1) if b else None, meaningful, None, None, (), base.id, follow.id, note,
+        criteria,
     )  # fmt: skip
+    return with_tis(row, visit_assessment(base), visit_assessment(follow), settings) if tis else row
+
+
+def with_tis(
+    row: OutcomeRow, baseline: Assessment, followup: Assessment, settings: AnalysisSettings
+) -> OutcomeRow:
+    """The row with the total improvement score of its ``baseline`` and ``followup`` assessments."""
+    tis = total_improvement_score(
+        baseline, followup, juvenile=row.subtype is Subtype.JDM, aldolase_factor=settings.aldolase_factor
+    )
+    return replace(row, tis_total=tis.total, tis_category=tis.category, tis_missing=tis.missing)
 
 
 def _median_iqr(values: Sequence[float]) -> tuple[float | None, tuple[float, float] | None]:

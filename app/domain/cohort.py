@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .analysis import AnalysisSettings, CountSummary
+from .analysis import AnalysisSettings, CountSummary, Visit
 from .dates import PartialDate
 from .numbers import shown, spread
 from .phases import (
@@ -18,7 +18,7 @@ from .phases import (
     prior_jak_courses,
     treatment_phases,
 )
-from .records import Assessment, PatientRecord
+from .records import AdverseEvent, MedicationCourse, PatientRecord
 from .vocab import AeAction, StopReason, Subtype
 
 
@@ -114,37 +114,47 @@ def onset_age_text(facts: CohortFacts, age: Callable[[int | None], str]) -> str:
     )
 
 
+def discontinuing_events(events: Iterable[AdverseEvent], index_drug: str) -> tuple[AdverseEvent, ...]:
+    """The adverse events that stopped the index drug: what a discontinuation names of a patient's events."""
+    drug = index_drug.casefold()
+    return tuple(
+        e for e in events if e.action is AeAction.DISCONTINUED and e.suspected_drug.casefold() == drug
+    )
+
+
 def _discontinuation(record: PatientRecord, index_drug: str, reason: StopReason | None) -> str:
     text = reason.label if reason else "Reason not recorded"
-    events = [
-        e
-        for e in record.adverse_events
-        if e.action is AeAction.DISCONTINUED and e.suspected_drug.casefold() == index_drug.casefold()
-    ]
+    events = discontinuing_events(record.adverse_events, index_drug)
     if events:
         text += ": " + "; ".join(f"{e.term} (grade {e.grade})" for e in events)
     return text
 
 
-def _value(assessments: Sequence[Assessment], measure: str, first: date, last: date) -> Assessment | None:
+def _value(assessments: Sequence[Visit], measure: str, first: date, last: date) -> Visit | None:
     within = [a for a in assessments if first <= a.assessed_on <= last and getattr(a, measure) is not None]
     return max(within, key=lambda a: a.assessed_on, default=None)
 
 
-def _phase_changes(record: PatientRecord, settings: AnalysisSettings, cutoff: date) -> list[PhaseChange]:
+def _phase_changes(
+    record: PatientRecord,
+    visits: Sequence[Visit],
+    index: MedicationCourse,
+    settings: AnalysisSettings,
+    cutoff: date,
+) -> list[PhaseChange]:
     """Measure at the start and end of each JAK inhibitor phase, with the baseline-window rule."""
     changes = []
-    for phase in treatment_phases(record.courses, settings.index_drug, cutoff):
+    for phase in treatment_phases(record.courses, settings.index_drug, cutoff, index):
         if phase.kind not in (PhaseKind.JAK, PhaseKind.INDEX):
             continue
         start = _value(
-            record.assessments,
+            visits,
             settings.measure,
             phase.start - timedelta(days=settings.window_before),
             phase.start + timedelta(days=settings.window_after),
         )
         first_after = (start.assessed_on if start else phase.start) + timedelta(days=1)
-        end = _value(record.assessments, settings.measure, first_after, min(phase.end_or(cutoff), cutoff))
+        end = _value(visits, settings.measure, first_after, min(phase.end_or(cutoff), cutoff))
         changes.append(
             PhaseChange(
                 record.patient.id,
@@ -156,8 +166,15 @@ def _phase_changes(record: PatientRecord, settings: AnalysisSettings, cutoff: da
     return changes
 
 
-def cohort_facts(records: Sequence[PatientRecord], settings: AnalysisSettings, cutoff: date) -> CohortFacts:
-    """Facts of the whole series (every subtype), judged at the data cut-off."""
+def cohort_facts(
+    records: Sequence[PatientRecord],
+    settings: AnalysisSettings,
+    cutoff: date,
+    visits: Mapping[int | None, Sequence[Visit]] | None = None,
+) -> CohortFacts:
+    """Facts of the whole series (every subtype), judged at the data cut-off. ``visits``: each patient's
+    assessments with a value of the measure (oldest first) by patient id, read instead of
+    ``record.assessments`` (lean ``Visit`` rows: what the phase changes read of them)."""
     subtypes = Counter(r.patient.subtype for r in records)
     priors, followup, discontinued, changes, ages = [], [], [], [], []
     with_drug = with_jak = on_drug = 0
@@ -168,10 +185,11 @@ def cohort_facts(records: Sequence[PatientRecord], settings: AnalysisSettings, c
         if course is None:
             continue
         with_drug += 1
-        priors.append(len(prior_immunosuppressants(record.courses, settings.index_drug)))
-        if prior_jak_courses(record.courses, settings.index_drug):
+        priors.append(len(prior_immunosuppressants(record.courses, settings.index_drug, course)))
+        if prior_jak_courses(record.courses, settings.index_drug, course):
             with_jak += 1
-            changes += _phase_changes(record, settings, cutoff)
+            read = record.assessments if visits is None else visits.get(record.patient.id, ())
+            changes += _phase_changes(record, read, course, settings, cutoff)
         if course.ongoing_at(cutoff):
             on_drug += 1
         elif course.stop is not None:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, is_dataclass, replace
 from datetime import date
 from typing import Any
@@ -158,14 +158,18 @@ class Disclosure:
         index_drug: str,
         cutoff: date,
         secret: str = "",
+        identifiers: Iterable[Identifiers] | None = None,
     ) -> Disclosure:
-        """The rule for an export of (some of) ``records``: pass every patient of the series,
-        so that each one's identifiers are removed from every other's text too."""
+        """The rule for an export of (some of) ``records``: pass every patient of the series, or only those
+        exported with every patient's ``identifiers``, so that each one's identifiers are removed from every
+        other's text too."""
         if not identified and mode is DateMode.ACTUAL:
             mode = DateMode.INDEX_DAYS
         if mode is DateMode.SHIFTED and not secret:
             raise ValueError("Shifted dates need the series' secret.")
-        scrubber = Scrubber(r.identifiers for r in records if r.identifiers is not None)
+        if identifiers is None:
+            identifiers = (r.identifiers for r in records if r.identifiers is not None)
+        scrubber = Scrubber(identifiers)
         clocks = {
             r.patient.id or 0: Clock.of(
                 r, mode, index_drug, cutoff, date_offset(secret, r.patient.id or 0) if secret else 0

@@ -21,7 +21,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple, Protocol
 
+from .dates import PartialDate
 from .records import IndexStatus, MedicationCourse
 from .vocab import DrugClass
 
@@ -54,35 +56,99 @@ def _same_drug(a: str, b: str) -> bool:
 
 def index_course(courses: Iterable[MedicationCourse], index_drug: str) -> MedicationCourse | None:
     """The patient's first course of the index drug, or None."""
-    matches = [c for c in courses if _same_drug(c.drug, index_drug)]
-    return min(matches, key=lambda c: c.start.earliest()) if matches else None
+    wanted = index_drug.strip().casefold()
+    first: MedicationCourse | None = None
+    for course in courses:
+        if course.drug.strip().casefold() == wanted and (
+            first is None or course.start.earliest() < first.start.earliest()
+        ):
+            first = course
+    return first
 
 
-def index_status(courses: Iterable[MedicationCourse], index_drug: str, cutoff: date) -> IndexStatus:
+def analysed_courses(courses: Sequence[MedicationCourse], index_drug: str) -> tuple[MedicationCourse, ...]:
+    """The courses the analysis, the cohort facts and day 0 read of a patient, in their order: the index
+    course and the systemic immunosuppressants started before it, whose phases and prior treatment are those of
+    every course; without an index course, only the first course (all that day 0 reads then)."""
+    index = index_course(courses, index_drug)
+    if index is None:
+        return (min(courses, key=lambda c: c.start),) if courses else ()
+    start = index.start.earliest()
+    return tuple(
+        c
+        for c in courses
+        if c is index
+        or (
+            c.drug_class.is_immunosuppressant
+            and c.start.earliest() < start
+            and not _same_drug(c.drug, index_drug)
+        )
+    )
+
+
+class Judged(Protocol):
+    """What the patient list judges of a course: a ``MedicationCourse``, or a lean ``ListedCourse``."""
+
+    @property
+    def drug(self) -> str: ...
+
+    @property
+    def drug_class(self) -> DrugClass: ...
+
+    @property
+    def start(self) -> PartialDate: ...
+
+    def is_on(self, day: date) -> bool: ...
+
+
+class ListedCourse(NamedTuple):
+    """A course as the patient list reads it from plain rows: its drug and class, its start, and the last day
+    it may have run (its stop's latest day; None: not stopped), so that ``is_on`` is ``MedicationCourse.is_on``
+    without working out the stop's period again for every patient."""
+
+    drug: str
+    drug_class: DrugClass
+    start: PartialDate
+    last_day: date | None
+
+    def is_on(self, day: date) -> bool:
+        return self.start.value <= day and (self.last_day is None or self.last_day >= day)
+
+
+def index_status(courses: Iterable[Judged], index_drug: str, cutoff: date) -> IndexStatus:
     """On the index drug at the cut-off, stopped it by then, or never started it by then."""
-    started = [c for c in courses if _same_drug(c.drug, index_drug) and c.start.earliest() <= cutoff]
-    if any(c.ongoing_at(cutoff) for c in started):
+    wanted = index_drug.strip().casefold()
+    started = [c for c in courses if c.start.earliest() <= cutoff and c.drug.strip().casefold() == wanted]
+    if any(c.is_on(cutoff) for c in started):  # ongoing at the cut-off
         return IndexStatus.ON
     return IndexStatus.STOPPED if started else IndexStatus.NEVER
 
 
-def drugs_on(courses: Iterable[MedicationCourse], day: date) -> tuple[str, ...]:
+def _start(course: Judged) -> tuple[date, str]:
+    """The course's start as a sort key: its order as a ``PartialDate``, compared as a plain tuple."""
+    return course.start.value, course.start.precision
+
+
+def drugs_on(courses: Iterable[Judged], day: date) -> tuple[str, ...]:
     """The drugs taken that day, JAK inhibitors first, then in order of start."""
     taken = sorted(
-        (c for c in courses if c.is_on(day)), key=lambda c: (c.drug_class is not DrugClass.JAK, c.start)
+        (c for c in courses if c.is_on(day)), key=lambda c: (c.drug_class is not DrugClass.JAK, *_start(c))
     )
     return tuple(dict.fromkeys(c.drug for c in taken))
 
 
-def drugs_ever(courses: Iterable[MedicationCourse]) -> tuple[str, ...]:
+def drugs_ever(courses: Iterable[Judged]) -> tuple[str, ...]:
     """Every drug recorded, in order of first start."""
-    return tuple(dict.fromkeys(c.drug for c in sorted(courses, key=lambda c: c.start)))
+    return tuple(dict.fromkeys(c.drug for c in sorted(courses, key=_start)))
 
 
-def prior_immunosuppressants(courses: Iterable[MedicationCourse], index_drug: str) -> tuple[str, ...]:
-    """Distinct systemic immunosuppressants started before the index drug (JAK inhibitors included)."""
+def prior_immunosuppressants(
+    courses: Iterable[MedicationCourse], index_drug: str, index: MedicationCourse | None = None
+) -> tuple[str, ...]:
+    """Distinct systemic immunosuppressants started before the index drug (JAK inhibitors included);
+    ``index``: the index course when the caller has found it already."""
     courses = list(courses)
-    index = index_course(courses, index_drug)
+    index = index or index_course(courses, index_drug)
     if index is None:
         return ()
     start = index.start.earliest()
@@ -96,10 +162,13 @@ def prior_immunosuppressants(courses: Iterable[MedicationCourse], index_drug: st
     return tuple(names.values())
 
 
-def prior_jak_courses(courses: Iterable[MedicationCourse], index_drug: str) -> tuple[MedicationCourse, ...]:
-    """JAK inhibitor courses (other than the index drug) that started before the index drug."""
+def prior_jak_courses(
+    courses: Iterable[MedicationCourse], index_drug: str, index: MedicationCourse | None = None
+) -> tuple[MedicationCourse, ...]:
+    """JAK inhibitor courses (other than the index drug) that started before the index drug; ``index``: the
+    index course when the caller has found it already."""
     courses = list(courses)
-    index = index_course(courses, index_drug)
+    index = index or index_course(courses, index_drug)
     limit = index.start.earliest() if index else date.max
     return tuple(
         sorted(
@@ -115,10 +184,13 @@ def prior_jak_courses(courses: Iterable[MedicationCourse], index_drug: str) -> t
     )
 
 
-def treatment_phases(courses: Sequence[MedicationCourse], index_drug: str, cutoff: date) -> tuple[Phase, ...]:
-    """The patient's phases in time order (see the module docstring for the rules)."""
-    index = index_course(courses, index_drug)
-    jaks = prior_jak_courses(courses, index_drug)
+def treatment_phases(
+    courses: Sequence[MedicationCourse], index_drug: str, cutoff: date, index: MedicationCourse | None = None
+) -> tuple[Phase, ...]:
+    """The patient's phases in time order (see the module docstring for the rules); ``index``: the index
+    course when the caller has found it already."""
+    index = index or index_course(courses, index_drug)
+    jaks = prior_jak_courses(courses, index_drug, index)
     boundaries = [c.start.earliest() for c in jaks] + ([index.start.earliest()] if index else [])
     phases: list[Phase] = []
 

@@ -209,17 +209,21 @@ class Assessment:
     @property
     def measured(self) -> tuple[str, ...]:
         """Names of the fields that hold a value (not the date, notes or ids)."""
-        skip = {
-            "patient_id",
-            "assessed_on",
-            "notes",
-            "id",
-            "version",
-            "cdasi_grid",
-            "mmt8_groups",
-            "mmt8_max",
-        }
-        return tuple(f.name for f in fields(self) if f.name not in skip and getattr(self, f.name) is not None)
+        return tuple(name for name in _MEASURED_FIELDS if getattr(self, name) is not None)
+
+
+# Assessment fields that hold a measurement (not the date, notes, ids or the grids behind a total)
+_NOT_MEASURED = {
+    "patient_id",
+    "assessed_on",
+    "notes",
+    "id",
+    "version",
+    "cdasi_grid",
+    "mmt8_groups",
+    "mmt8_max",
+}
+_MEASURED_FIELDS = tuple(f.name for f in fields(Assessment) if f.name not in _NOT_MEASURED)
 
 
 @dataclass(frozen=True)

@@ -260,10 +260,16 @@ def _methods(data: ReportInput, styles: Styles, width: float) -> list[Flowable]:
     return story
 
 
-def _patient_part(
-    checkpoint: _Checkpoint, data: ReportInput, index: int, styles: Styles, width: float
+def _patients_from(
+    data: ReportInput, index: int, progress: Progress | None, styles: Styles, width: float
 ) -> list[Flowable]:
-    return [checkpoint, *_patient_section(data, index, styles, width)]
+    """Patient ``index``'s section, made when the layout reaches it, and a stand-in for the next one's:
+    the story holds one patient at a time, however long the series."""
+    checkpoint = _Checkpoint(progress, 3 + index, len(data.records) + 3, data.records[index].patient.study_id)
+    story = [checkpoint, *_patient_section(data, index, styles, width)]
+    if index + 1 < len(data.records):
+        story.append(Deferred(partial(_patients_from, data, index + 1, progress, styles, width)))
+    return story
 
 
 def build_story(data: ReportInput, progress: Progress | None = None) -> list[Flowable]:
@@ -281,9 +287,8 @@ def build_story(data: ReportInput, progress: Progress | None = None) -> list[Flo
     story += [para("Table 3. Adverse events", styles.h2), tables.adverse_events(data, styles, width)]
     story += [_Checkpoint(progress, 1, total, "tables"), *figures.cohort_figures(data, styles, width)]
     story += [_Checkpoint(progress, 2, total, "cohort figures"), PageBreak(), para("Patients", styles.h1)]
-    for index, record in enumerate(data.records):  # each section is made when the layout reaches it
-        checkpoint = _Checkpoint(progress, 3 + index, total, record.patient.study_id)
-        story.append(Deferred(partial(_patient_part, checkpoint, data, index, styles, width)))
+    if data.records:  # each section is made when the layout reaches it
+        story.append(Deferred(partial(_patients_from, data, 0, progress, styles, width)))
     story += _methods(data, styles, width)
     story.append(_Checkpoint(progress, total, total, "finishing"))
     return story

@@ -8,6 +8,10 @@ drew (``counts``) so a parity test can hold it against the spec and the screen.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, overload
+
+from reportlab.graphics.shapes import Group
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from ..domain.cohort_plots import SpaghettiSpec
@@ -48,6 +52,47 @@ __all__ = [
 ]
 
 SWIMMER_ROW_HEIGHT = 14.0
+SPILL_EVERY = 50  # patients of Figure 1 drawn between two moves of its page's drawing out of memory
+
+
+class _Made(Group):
+    """A group whose shapes are made as it is drawn, one patient at a time, and dropped once drawn (a
+    figure with a line per patient holds one patient's shapes); every ``SPILL_EVERY`` patients the page's
+    drawing so far leaves memory, where the canvas can do that (``pdf_pages.numbered_canvas``)."""
+
+    def __init__(self, count: int, make: Callable[[int, Group], None]) -> None:
+        super().__init__()
+        self._count, self._make = count, make
+
+    def getContents(self) -> Iterator[Any]:  # type: ignore[override]  # reportlab's renderers iterate it once
+        for n in range(self._count):
+            group = Group()
+            self._make(n, group)
+            yield from group.contents
+            if n % SPILL_EVERY == SPILL_EVERY - 1:
+                getattr(getattr(self, "_canvas", None), "spill", lambda: None)()
+
+
+class _Candidates(Sequence[list[Box]]):
+    """Each patient's label boxes to choose from, made when asked for (a long series makes many)."""
+
+    def __init__(self, spec: SpaghettiSpec, sx: XScale, sy: XScale) -> None:
+        self.lines = [p for p in spec.lines if p.points]
+        self.sx, self.sy = sx, sy
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    @overload
+    def __getitem__(self, n: int) -> list[Box]: ...
+    @overload
+    def __getitem__(self, n: slice) -> Sequence[list[Box]]: ...
+    def __getitem__(self, n: int | slice) -> list[Box] | Sequence[list[Box]]:
+        if isinstance(n, slice):
+            return [self[i] for i in range(*n.indices(len(self)))]
+        last = self.lines[n].points[-1]
+        x, y = self.sx(last.x) + 3, self.sy(last.y) - 2
+        return [label_box(x, y + dy, self.lines[n].study_id, 5.2) for dy in (0, 5, -5, 10, -10)]
 
 
 def _spaghetti_labels(drawing: SpecDrawing, spec: SpaghettiSpec, sx: XScale, sy: XScale) -> None:
@@ -66,18 +111,15 @@ def _spaghetti_labels(drawing: SpecDrawing, spec: SpaghettiSpec, sx: XScale, sy:
     for band, placed in zip(spec.bands, bands, strict=True):
         if placed is not None:
             boxed_label(drawing, placed, band.label)
-    ends = [
-        (patient.study_id, sx(patient.points[-1].x) + 3, sy(patient.points[-1].y) - 2)
-        for patient in spec.lines
-        if patient.points
-    ]
-    options = [[label_box(x, y + dy, words, 5.2) for dy in (0, 5, -5, 10, -10)] for words, x, y in ends]
+    options = _Candidates(spec, sx, sy)
     area = (sx.left, sy.left - 12, right + 40, sy.left + sy.width + 12)
-    for (words, _, _), found, first in zip(
-        ends, place_labels(options, area, [b for b in bands if b]), options, strict=True
-    ):
-        x0, y0, _, _ = found or first[0]
-        drawing.add(text(x0 + 1, y0 + 1.5, words, 5.2))
+    found = place_labels(options, area, [b for b in bands if b])
+
+    def label(n: int, group: Group) -> None:
+        x0, y0, _, _ = found[n] or options[n][0]
+        group.add(text(x0 + 1, y0 + 1.5, options.lines[n].study_id, 5.2))
+
+    drawing.add(_Made(len(options), label))
 
 
 def draw_spaghetti(spec: SpaghettiSpec, width: float, height: float = 230.0) -> SpecDrawing:
@@ -97,12 +139,16 @@ def draw_spaghetti(spec: SpaghettiSpec, width: float, height: float = 230.0) -> 
         drawing.add(text(left - 3.5, sy(tick.x) - 2.2, tick.label, anchor="end"))
     title = f"{spec.measure_label}" + (f" ({spec.unit})" if spec.unit else "")
     drawing.add(text(4, height - 10, title, 6.8, bold=True))
-    for patient in spec.lines:
+
+    def patient_line(n: int, group: Group) -> None:
+        patient = spec.lines[n]
         # off the drug first, so the last value on the drug keeps its on-drug marker on top
         for style, points in ((patient.off_drug_style, patient.off_drug), (patient.style, patient.on_drug)):
             placed = [(sx(p.x), sy(p.y)) for p in points]
-            polyline(drawing, style, placed, placed)
-        drawing.counts["lines"] += 1
+            polyline(group, style, placed, placed)
+
+    drawing.add(_Made(len(spec.lines), patient_line))
+    drawing.counts["lines"] += len(spec.lines)
     median = [(sx(m.x), sy(m.y)) for m in spec.median]
     polyline(drawing, spec.median_style, median, median)
     _spaghetti_labels(drawing, spec, sx, sy)

@@ -7,7 +7,7 @@ from dataclasses import replace
 from functools import partial
 
 from reportlab.graphics.shapes import Drawing
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph
+from reportlab.platypus import Flowable, KeepTogether, Paragraph
 
 from ..domain.cohort_swimmer import SwimmerSpec
 from ..domain.records import PatientRecord
@@ -32,8 +32,8 @@ def cohort_figures(data: ReportInput, styles: Styles, width: float) -> list[Flow
             f"grey: each patient (dashed after stopping), black: the median. {spec.median_rule}"
         )
         notes = [f"Not shown: {e.study_id}: {e.reason}." for e in spec.excluded]
-        story += [CondPageBreak(280), para("Cohort figures", styles.h2)]
-        story.append(KeepTogether([draw_spaghetti(spec, width), para(caption, styles.caption)]))
+        heading = para("Cohort figures", styles.h2)  # on the page of Figure 1, never alone above it
+        story.append(KeepTogether([heading, draw_spaghetti(spec, width), para(caption, styles.caption)]))
         story += [para(note, styles.small) for note in notes]
     if data.swimmer is not None and data.swimmer.rows:
         swimmer = data.swimmer

@@ -43,7 +43,7 @@ class StreamingDocTemplate(BaseDocTemplate):
 
 class StreamedTable(Flowable):
     """A table of any length laid out a page at a time: only the rows of the page being laid out (and a
-    batch ahead) exist. Each page is the split reportlab makes of the table's rows from there on, so the
+    few ahead) exist. Each page is the split reportlab makes of the table's rows from there on, so the
     pages look as one long ``Table(repeatRows=1, splitInRow=1)`` would."""
 
     def __init__(
@@ -52,7 +52,7 @@ class StreamedTable(Flowable):
         rows: Iterable[Row],
         widths: Sequence[float],
         commands: Sequence[TableCommand] = (),
-        batch: int = 48,
+        batch: int = 16,
         carried: Sequence[Row] = (),
     ) -> None:
         super().__init__()
@@ -69,10 +69,10 @@ class StreamedTable(Flowable):
         self.measured_for = 0.0  # the available width self.table was measured in
         self.hAlign = "LEFT"
 
-    def _pull(self) -> None:
-        more = list(islice(self.rows, self.batch))
+    def _pull(self, count: int) -> None:
+        more = list(islice(self.rows, count))
         self.buffer += more
-        self.exhausted = len(more) < self.batch
+        self.exhausted = len(more) < count
 
     def _make(self) -> Table:
         table = Table(
@@ -96,13 +96,15 @@ class StreamedTable(Flowable):
         if measured and (self.height > wanted or self.exhausted):  # enough rows read already
             return self.width, self.height
         if not self.buffer and not self.exhausted:
-            self._pull()
+            self._pull(self.batch)
         while True:
             table = self._make()
             width, height = table.wrap(available_width, available_height)
             if height > wanted or self.exhausted:
                 break
-            self._pull()
+            # about as many rows as the room left holds, and one more: a page's rows (and a few) are read
+            per_row = height / (len(self.buffer) + 1)
+            self._pull(min(self.batch, int((wanted - height) / per_row) + 2))
         self.table, self.width, self.height, self.measured_for = table, width, height, available_width
         return width, height
 

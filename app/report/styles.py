@@ -59,6 +59,10 @@ def register_fonts(folder: Path | None = None) -> None:
     register_fallback_fonts(folder)
     rl_config.canvas_basefontname = FONT  # no page may fall back to an unembedded standard font
     STATE_DEFAULTS["fontName"] = FONT  # nor a drawing (reportlab.graphics defaults to Helvetica)
+    # reportlab checks every attribute set on a graphics shape while this is on: a help in writing a
+    # drawing, a fifth of the time of drawing the report's figures
+    rl_config.shapeChecking = 0
+    rl_config.useA85 = 0  # binary streams: no ASCII85 (done in Python) around fonts and photos
 
 
 def _style(name: str, size: float, leading: float, **kw: object) -> ParagraphStyle:

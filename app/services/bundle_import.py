@@ -34,8 +34,8 @@ from ..domain.validation import (
 )
 from ..store.casebook import Casebook
 from ..store.imaging import ImageLimits, thumbnail_of
+from .analysis_settings import save_settings
 from .bundle_format import EXTENSIONS, RECORDS, BadRecord, BundleRefused, moved, patient_from_json, read_zip
-from .stats import save_settings
 
 
 @dataclass(frozen=True)

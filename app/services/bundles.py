@@ -36,6 +36,7 @@ from ..store import SERIES_SUFFIXES
 from ..store.casebook import Casebook
 from ..store.imaging import prepare_image
 from ..store.series_file import head_revision
+from .analysis_settings import load_settings
 from .bundle_format import (
     CENTRE_PATTERN,
     CENTRE_RULE,
@@ -50,7 +51,6 @@ from .bundle_format import (
 )
 from .disclosure import deidentification_secret, disclosure_for, select_patients
 from .photos import cropped
-from .stats import load_settings
 
 __all__ = ["SUFFIX", "BundleExport", "BundleRefused", "bundle_shift", "export_bundle"]
 

@@ -19,6 +19,7 @@ from ..domain.records import (
     Identifiers,
     MedicationCourse,
     Patient,
+    PatientRecord,
     SeriesSettings,
 )
 from ..domain.vocab import (
@@ -299,48 +300,37 @@ def _assessment(patient_id: int, case: _Case, visit: _Visit) -> Assessment:
     )
 
 
-def _write_case(book: Casebook, number: int, case: _Case, study_id: str | None = None) -> None:
-    study_id = study_id or f"DEMO-{number:02d}"
-
-    patient = book.save_patient(
-        Patient(
-            study_id=study_id,
-            subtype=case.subtype,
-            sex=case.sex,
-            birth_year=case.birth_year,
-            age_at_onset=case.onset_age,
-            diagnosis_date=PartialDate.parse(case.diagnosed),
-            antibodies=tuple(
-                AntibodyResult(name, status, PartialDate.parse(case.diagnosed).latest())
-                for name, status in case.antibodies
-            ),
-            ild=case.ild,
-            malignancy=TriState.NO,
-            vignette=f"{SYNTHETIC_NOTE} {case.story}",
+def case_record(number: int, case: _Case, study_id: str | None = None) -> PatientRecord:
+    """Case ``number`` as a new patient's record (its records' ``patient_id`` 0), for ``Casebook.add_many``."""
+    diagnosed = PartialDate.parse(case.diagnosed)
+    patient = Patient(
+        study_id=study_id or f"DEMO-{number:02d}",
+        subtype=case.subtype,
+        sex=case.sex,
+        birth_year=case.birth_year,
+        age_at_onset=case.onset_age,
+        diagnosis_date=diagnosed,
+        antibodies=tuple(
+            AntibodyResult(name, status, diagnosed.latest()) for name, status in case.antibodies
         ),
+        ild=case.ild,
+        malignancy=TriState.NO,
+        vignette=f"{SYNTHETIC_NOTE} {case.story}",
+    )
+    identifiers = (
         Identifiers(0, full_name=_FAKE_NAMES[number], mrn=f"SYN-{number:04d}")
         if number in _FAKE_NAMES
-        else None,
+        else None
     )
-    pid = patient.id
-    assert pid is not None
-    for prior in case.priors:
-        book.save(_course(pid, prior))
-    upa = _course(pid, _Prior(INDEX_DRUG, case.upa_start.isoformat(), None, None))
-    if case.upa_stop:
-        upa = _course(
-            pid,
-            _Prior(
-                INDEX_DRUG, case.upa_start.isoformat(), case.upa_stop.isoformat(), StopReason.ADVERSE_EVENT
-            ),
-        )
-    book.save(upa)
+    stop = (case.upa_stop.isoformat(), StopReason.ADVERSE_EVENT) if case.upa_stop else (None, None)
     first_visit = case.upa_start + timedelta(days=case.visits[0].day)
-    book.save(_course(pid, _Prior("prednisone", first_visit.isoformat(), None, None)))
-    for visit in case.visits:
-        book.save(_assessment(pid, case, visit))
-    for event in _events(pid, number, case):
-        book.save(event)
+    courses = (
+        *(_course(0, prior) for prior in case.priors),
+        _course(0, _Prior(INDEX_DRUG, case.upa_start.isoformat(), *stop)),
+        _course(0, _Prior("prednisone", first_visit.isoformat(), None, None)),
+    )
+    visits = tuple(_assessment(0, case, visit) for visit in case.visits)
+    return PatientRecord(patient, identifiers, courses, visits, tuple(_events(0, number, case)))
 
 
 def _events(patient_id: int, number: int, case: _Case) -> list[AdverseEvent]:
@@ -383,6 +373,5 @@ def write_demo(book: Casebook) -> None:
         book.save_settings(
             SeriesSettings(name=SERIES_NAME, cutoff=CUTOFF, index_drug=INDEX_DRUG, is_demo=True)
         )
-        for number, case in enumerate(CASES, start=1):
-            _write_case(book, number, case)
+        book.add_many([case_record(number, case) for number, case in enumerate(CASES, start=1)])
         write_demo_photos(book)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from ..domain.clock import DateMode
 from ..domain.disclosure import Disclosure
-from ..domain.records import PatientRecord
+from ..domain.records import Identifiers, PatientRecord
 from ..domain.validation import Problem, ValidationError
 from ..store.casebook import Casebook
 
@@ -30,9 +30,11 @@ def disclosure_for(
     identified: bool = False,
     mode: DateMode = DateMode.INDEX_DAYS,
     index_drug: str | None = None,
+    identifiers: Iterable[Identifiers] | None = None,
 ) -> Disclosure:
     """The rule for one export. ``records`` must be every patient of the series (default: read
-    them), so that each one's identifiers are removed from every other's text too."""
+    them), or only those exported with every patient's ``identifiers``, so that each one's identifiers are
+    removed from every other's text too."""
     series = book.settings()
     if not identified and mode is DateMode.ACTUAL:
         mode = DateMode.INDEX_DAYS
@@ -43,6 +45,7 @@ def disclosure_for(
         index_drug=index_drug or series.index_drug,
         cutoff=series.cutoff_or(book.today()),
         secret=deidentification_secret(book) if mode is DateMode.SHIFTED else "",
+        identifiers=identifiers,
     )
 
 

@@ -21,13 +21,22 @@ from typing import Any
 from ..domain.analysis import settings_from_json, settings_to_json
 from ..domain.import_plan import plan_import
 from ..domain.import_series import CurrentSeries, SeriesFromFile
-from ..domain.imports import CREATE, TABLE_LABELS, UNCHANGED, ImportPlan, Planned, RowProblem, SourceRow
+from ..domain.imports import (
+    CREATE,
+    TABLE_LABELS,
+    UNCHANGED,
+    UPDATE,
+    ImportPlan,
+    Planned,
+    RowProblem,
+    SourceRow,
+)
 from ..domain.numbers import plural
-from ..domain.records import PatientRecord
+from ..domain.records import Patient, PatientRecord
 from ..domain.validation import Problem, ValidationError
 from ..store.casebook import Casebook
+from .analysis_settings import load_settings, save_settings
 from .readers import Progress, ReadCancelled, ReadResult, read_csv, read_xlsx
-from .stats import load_settings, save_settings
 
 REDCAP_READER_MISSING = "REDCap import is not available in this version"
 
@@ -179,18 +188,26 @@ def _take_series(book: Casebook, found: SeriesFromFile) -> None:
 
 
 def _write(book: Casebook, plan: ImportPlan) -> None:
-    ids: dict[str, int] = {}
-    for p in plan.patients:
-        saved = p.before
-        if p.action != UNCHANGED:
+    """Changed records saved one by one, new ones added together (``add_many``: one insert per table), each
+    with an audit row naming its file and row."""
+    ids = {_key(p.study_id): p.before.id for p in plan.patients if p.before is not None}
+    owned = (*plan.courses, *plan.assessments, *plan.events)
+    for p in (*plan.patients, *owned):
+        if p.action == UPDATE:
             with book.batch(source=p.origin):
-                saved = book.save_patient(p.after, p.identifiers_after)
-        ids[_key(p.study_id)] = saved.id
-    for p in (*plan.courses, *plan.assessments, *plan.events):
-        if p.action != UNCHANGED:
-            patient_id = p.after.patient_id or ids[_key(p.study_id)]
-            with book.batch(source=p.origin):
-                book.save(replace(p.after, patient_id=patient_id))
+                if isinstance(p.after, Patient):
+                    book.save_patient(p.after, p.identifiers_after)
+                else:
+                    book.save(p.after)
+    new = [p for p in plan.patients if p.action == CREATE]
+    added = book.add_many(
+        [PatientRecord(p.after, p.identifiers_after) for p in new], sources=[p.origin for p in new]
+    )
+    stored = zip(new, added, strict=True)
+    ids.update((_key(p.study_id), r.patient.id) for p, r in stored if isinstance(r, PatientRecord))
+    new = [p for p in owned if p.action == CREATE]
+    records = [replace(p.after, patient_id=p.after.patient_id or ids[_key(p.study_id)]) for p in new]
+    book.add_many(records, sources=[p.origin for p in new])
 
 
 def _key(study_id: str) -> str:

@@ -22,6 +22,7 @@ from ..domain.vocab import Subtype
 from ..report.model import ReportInput, ReportOptions
 from ..store.casebook import Casebook
 from . import stats
+from .analysis_settings import load_settings
 from .deid_check import pdf_texts
 from .disclosure import disclosure_for, select_patients
 
@@ -109,15 +110,14 @@ def cohort_figures(book: Casebook, settings: AnalysisSettings) -> tuple[Spaghett
 def exported_timeline(book: Casebook, patient_id: int, *, identified: bool = False) -> TimelineSpec:
     """One patient's timeline as an exported image may show it: de-identified (days from day 0,
     texts cleaned) unless ``identified`` (real dates, as on screen)."""
-    everyone = book.patient_records()
-    settings = stats.load_settings(book)
+    read = book.patient_record(patient_id)  # with every patient's identifiers: none of them may show
+    settings = load_settings(book)
     mode = DateMode.ACTUAL if identified else DateMode.INDEX_DAYS
     disclosure = disclosure_for(
-        book, everyone, identified=identified, mode=mode, index_drug=settings.index_drug
-    )
-    record, _ = _photos_allowed(
-        disclosure.record(next(r for r in everyone if r.patient.id == patient_id)), disclosure
-    )
+        book, [read], identified=identified, mode=mode, index_drug=settings.index_drug,
+        identifiers=book.series_identifiers(),
+    )  # fmt: skip
+    record, _ = _photos_allowed(disclosure.record(read), disclosure)
     series = replace(book.settings(), index_drug=settings.index_drug)
     return record_timeline(
         record, series, severity=settings.severity, today=book.today(), clock=disclosure.clock(patient_id),
@@ -133,7 +133,7 @@ def gather(book: Casebook, options: ReportOptions, study_ids: Sequence[str] | No
     patient's clock), so nothing in the report can come from a record that was not cleaned.
     """
     everyone = book.patient_records()
-    settings = stats.load_settings(book)
+    settings = load_settings(book)
     if options.identified:  # real names and numbers go with real dates
         options = replace(options, date_mode=DateMode.ACTUAL)
     elif options.date_mode is DateMode.ACTUAL:
@@ -153,10 +153,10 @@ def gather(book: Casebook, options: ReportOptions, study_ids: Sequence[str] | No
     )
     series = replace(series, name=disclosure.text(series.name))
     cutoff = series.cutoff_or(book.today())
-    shown, excluded = [], 0
-    for record in select_patients(everyone, study_ids):
-        record, left_out = _photos_allowed(disclosure.record(record), disclosure)
-        shown.append(record)
+    shown, excluded = select_patients(everyone, study_ids), 0
+    del everyone  # each stored record goes as its cleaned copy takes its place: one copy of a long series
+    for at, record in enumerate(shown):
+        shown[at], left_out = _photos_allowed(disclosure.record(record), disclosure)
         excluded += left_out
     result = stats.compute(shown, settings, cutoff, disclosure)
     wanted = {i for r in shown for c in r.comparisons for i in c.photo_ids} | {

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from platformdirs import user_documents_path
 
-from ..report.model import ReportInput
 from ..store.casebook import Casebook
+
+if TYPE_CHECKING:  # the report's modules load when a report is written, not when the window opens
+    from ..report.model import ReportInput
 
 FOLDER_KEY = "report_folder"
 FALLBACK_NAME = "case-series"

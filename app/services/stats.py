@@ -6,34 +6,36 @@ import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from ..domain.analysis import (
     AnalysisSettings,
     Exclusion,
     OutcomeAnalysis,
     OutcomeRow,
-    PatientVisits,
+    Visit,
     analyse,
     patient_outcome,
-    settings_from_json,
     settings_to_json,
     summarise,
+    with_tis,
 )
 from ..domain.clock import Clock, DateMode, time_zero
 from ..domain.cohort import CohortFacts, cohort_facts, onset_age_text, prior_text
-from ..domain.disclosure import OLDEST_SHOWN_AGE, Disclosure
+from ..domain.disclosure import FIELD_POLICY, OLDEST_SHOWN_AGE, Disclosure
+from ..domain.measures import Policy
 from ..domain.numbers import plural
 from ..domain.outcome_table import CellKind, OutcomeTable, outcome_table
 from ..domain.phases import prior_jak_courses
-from ..domain.records import Assessment, Identifiers, PatientRecord
+from ..domain.records import AdverseEvent, Identifiers, MedicationCourse, PatientRecord
 from ..domain.scrub import Scrubber
+from ..store.bulk_reads import collector_paused
 from ..store.casebook import Casebook
 
-PREFERENCE_KEY = "analysis"
 Progress = Callable[[int, int], object]  # (patients done, patients in all)
 GAP = "  "  # between the columns of a text table
 TEXT_WIDTH = 100  # the terminal text wraps at this width or the table's, whichever is wider
+_Item = TypeVar("_Item", MedicationCourse, AdverseEvent)
 
 
 @dataclass(frozen=True)
@@ -42,17 +44,6 @@ class SeriesStats:
     analysis: OutcomeAnalysis
     facts: CohortFacts
     disclosure: Disclosure  # how dates (and texts) of these results may be shown
-
-
-def load_settings(book: Casebook, **overrides: Any) -> AnalysisSettings:
-    """The stored analysis settings (the index drug from the series), with any overrides applied."""
-    settings = settings_from_json(book.preference(PREFERENCE_KEY), book.settings().index_drug)
-    given = {k: v for k, v in overrides.items() if v is not None}
-    return replace(settings, **given) if given else settings
-
-
-def save_settings(book: Casebook, settings: AnalysisSettings) -> None:
-    book.save_preference(PREFERENCE_KEY, settings_to_json(settings))
 
 
 def compute(
@@ -69,7 +60,8 @@ def run(
 ) -> SeriesStats:
     """The analysis of the whole series: as recorded (the window), or de-identified (an export):
     texts cleaned and every date shown as days from each patient's day 0. Reads only what the analysis
-    uses (``Casebook.analysis_rows``), one patient at a time; ``progress`` after each patient."""
+    uses (``Casebook.analysis_rows``), one patient at a time, then what the TIS reads of each analysed
+    patient's baseline and follow-up (``Casebook.tis_visits``); ``progress`` after each patient."""
     cutoff = book.settings().cutoff_or(book.today())
     mode = DateMode.ACTUAL if identified else DateMode.INDEX_DAYS
     clocks: dict[int, Clock] = {}
@@ -81,24 +73,60 @@ def run(
         identified=identified, mode=mode, index_drug=settings.index_drug, cutoff=cutoff, scrubber=scrubber,
         clocks=clocks, study_ids=study_ids,
     )  # fmt: skip
+    # Every object built from here on is kept to the end: a collection pass would only walk them.
+    with collector_paused():
+        outcomes, kept, visits = _each_patient(book, settings, disclosure, clocks, study_ids, progress)
+        return SeriesStats(
+            disclosure.cutoff,
+            summarise(_scored(book, outcomes, settings), settings),
+            cohort_facts(kept, settings, disclosure.cutoff, visits),
+            disclosure,
+        )
+
+
+def _each_patient(
+    book: Casebook,
+    settings: AnalysisSettings,
+    disclosure: Disclosure,
+    clocks: dict[int, Clock],
+    study_ids: dict[int, str],
+    progress: Progress | None,
+) -> tuple[list[OutcomeRow | Exclusion], list[PatientRecord], dict[int | None, Sequence[Visit]]]:
+    """Every patient's outcome (its TIS left for ``_scored``), record as shown, and visits where the cohort
+    facts read them; each patient's clock and study ID added to the rule's as the read reaches them."""
     outcomes: list[OutcomeRow | Exclusion] = []
     kept: list[PatientRecord] = []
+    visits: dict[int | None, Sequence[Visit]] = {}
     total = book.patient_count() if progress is not None else 0
-    for done, read in enumerate(book.analysis_rows(settings.measure), 1):
-        pid = read.record.patient.id or 0
+    cutoff, mode = disclosure.cutoff, disclosure.mode
+    for done, read in enumerate(book.analysis_rows(settings.measure, settings.index_drug), 1):
+        record = read.record
+        pid = record.patient.id or 0
         others = [read.first_dated] if read.first_dated else []
-        clocks[pid] = Clock(
-            mode, time_zero(read.record.courses, settings.index_drug, others, fallback=cutoff)
-        )
-        study_ids[pid] = read.record.patient.study_id
-        shown = disclosure.record(read.record)
-        outcomes.append(patient_outcome(shown, read.visits, settings, cutoff))
-        kept.append(_for_cohort(shown, read, settings))
+        clocks[pid] = Clock(mode, time_zero(record.courses, settings.index_drug, others, fallback=cutoff))
+        study_ids[pid] = record.patient.study_id
+        shown = _shown(record, disclosure)
+        outcomes.append(patient_outcome(shown, read.visits, settings, cutoff, tis=False))
+        kept.append(shown)
+        if prior_jak_courses(shown.courses, settings.index_drug):  # what the phase changes read
+            visits[pid] = read.visits
         if progress is not None:
             progress(done, total)
-    return SeriesStats(
-        cutoff, summarise(outcomes, settings), cohort_facts(kept, settings, cutoff), disclosure
-    )
+    return outcomes, kept, visits
+
+
+def _scored(
+    book: Casebook, outcomes: list[OutcomeRow | Exclusion], settings: AnalysisSettings
+) -> list[OutcomeRow | Exclusion]:
+    """The outcomes with the TIS of each row's baseline and follow-up, read by id all at once."""
+    rows = [o for o in outcomes if isinstance(o, OutcomeRow)]
+    read = book.tis_visits(i for r in rows for i in (r.baseline_id, r.followup_id) if i is not None)
+    return [
+        with_tis(o, read[o.baseline_id], read[o.followup_id], settings)
+        if isinstance(o, OutcomeRow) and o.baseline_id is not None and o.followup_id is not None
+        else o
+        for o in outcomes
+    ]
 
 
 class _RememberingScrubber(Scrubber):
@@ -116,17 +144,32 @@ class _RememberingScrubber(Scrubber):
         return cleaned
 
 
-def _for_cohort(shown: PatientRecord, read: PatientVisits, settings: AnalysisSettings) -> PatientRecord:
-    """What the cohort facts read of a patient: the assessments only where they are used (the measure at the
-    start and end of each earlier JAK inhibitor), each with its date and the measure alone; the rule keeps
-    both as they are (``test_stats_scale`` checks the policies)."""
-    if not prior_jak_courses(shown.courses, settings.index_drug):
-        return shown
-    pid, measure = shown.patient.id or 0, settings.measure
-    kept = tuple(
-        Assessment(pid, v.assessed_on, id=v.id, **{measure: getattr(v, measure)}) for v in read.visits
+def _shown(record: PatientRecord, disclosure: Disclosure) -> PatientRecord:
+    """What the results show of a lean record, let out by the rule: the patient (study ID, age at onset) as
+    ``Disclosure.record`` lets a patient out, and the free texts read of the courses (drug names: phase labels)
+    and adverse events (terms and suspected drugs: discontinuations) as ``FIELD_POLICY`` lets those out. The
+    other fields are read by the computation only, and the visits only for their dates and values, which the
+    rule keeps as they are (``test_stats_scale`` checks the policies); dates leave through the clocks."""
+    if disclosure.identified:
+        return record
+    return PatientRecord(
+        disclosure.record(PatientRecord(record.patient)).patient,
+        courses=tuple(_texts(c, disclosure, "drug") for c in record.courses),
+        adverse_events=tuple(_texts(e, disclosure, "term", "suspected_drug") for e in record.adverse_events),
     )
-    return replace(shown, assessments=kept)
+
+
+def _texts(value: _Item, disclosure: Disclosure, *names: str) -> _Item:
+    """``value`` with its free texts ``names`` as the rule lets them out; the same object when none changes."""
+    policies = FIELD_POLICY[type(value)]
+    changes: dict[str, Any] = {}
+    for name in names:
+        if policies[name] is not Policy.TEXT:
+            raise ValueError(f"{type(value).__name__}.{name} is not free text to the rule")
+        typed = getattr(value, name)
+        if (shown := disclosure.text(typed)) != typed:
+            changes[name] = shown
+    return replace(value, **changes) if changes else value
 
 
 def _num(value: float | None, digits: int = 2) -> float | None:

@@ -2,32 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from itertools import groupby
+from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import Connection, Row, func, select
 
-from ..domain.analysis import PatientVisits, Visit
-from ..domain.dates import PartialDate, Precision
-from ..domain.measures import MEASURES
-from ..domain.records import AdverseEvent, Identifiers, MedicationCourse, Patient, PatientRecord
+from ..domain.analysis import TIS_FIELDS, PatientVisits, Visit
+from ..domain.cohort import discontinuing_events
+from ..domain.phases import analysed_courses
+from ..domain.records import AdverseEvent, Assessment, Identifiers, MedicationCourse, Patient, PatientRecord
 from ..domain.vocab import AeAction, DrugClass, Sex, StopReason, Subtype
+from .bulk_reads import PartialDates, collector_paused
 from .tables import AdverseEventRow, AssessmentRow, CourseRow, IdentifierRow, PatientRow, PhotoRow
 from .transactions import Transactions
 
-# The Assessment fields a visit row carries: every measure and its companions (ULN, maximum), no text.
-VISIT_FIELDS = ("patient_id", "id", "assessed_on", *(f for m in MEASURES for f in (m.field, *m.companions)))
+# The Assessment fields every visit row carries besides the measure: its patient, id and date (what choosing
+# a baseline and a follow-up reads); what the TIS reads of the two chosen is read after, by id (``tis_visits``).
+VISIT_FIELDS = ("patient_id", "id", "assessed_on")
+TIS_VISIT_FIELDS = (*VISIT_FIELDS, *TIS_FIELDS)  # no text
 BUFFER = 2000  # assessment rows fetched at a time
+IDS_PER_STATEMENT = 10_000  # ids bound in one ``IN`` (SQLite allows 32,766 parameters)
 # Stored codes to their values, looked up once each (tens of thousands of courses at registry scale).
 DRUG_CLASSES = {c.value: c for c in DrugClass}
 STOP_REASONS = {r.value: r for r in StopReason}
-PRECISIONS = {p.value: p for p in Precision}
-
-
-def _partial(value: date | None, precision: str | None) -> PartialDate | None:
-    return None if value is None else PartialDate(value, PRECISIONS[precision or Precision.DAY])
+SUBTYPES = {s.value: s for s in Subtype}
+SEXES = {s.value: s for s in Sex}
 
 
 def _patients(connection: Connection) -> list[Patient]:
@@ -35,13 +37,14 @@ def _patients(connection: Connection) -> list[Patient]:
     p = PatientRow
     columns = (p.id, p.study_id, p.sex, p.birth_year, p.age_at_onset, p.subtype, p.diagnosis_date)
     query = select(*columns, p.diagnosis_precision).order_by(p.id)
+    partials = PartialDates()
     return [
         Patient(
-            study_id=row.study_id, subtype=Subtype(row.subtype), sex=Sex(row.sex), birth_year=row.birth_year,
-            age_at_onset=row.age_at_onset, diagnosis_date=_partial(row.diagnosis_date, row.diagnosis_precision),
-            id=row.id,
+            study_id=study_id, subtype=SUBTYPES[subtype], sex=SEXES[sex], birth_year=birth_year,
+            age_at_onset=age_at_onset, diagnosis_date=None if diagnosed is None else partials[diagnosed, precision],
+            id=pid,
         )
-        for row in connection.execute(query)
+        for pid, study_id, sex, birth_year, age_at_onset, subtype, diagnosed, precision in connection.execute(query)
     ]  # fmt: skip
 
 
@@ -53,14 +56,24 @@ def _courses(connection: Connection) -> dict[int, list[MedicationCourse]]:
         c.stop_reason,
     ).order_by(c.start_date, c.id)  # fmt: skip
     courses: dict[int, list[MedicationCourse]] = {}
-    for row in connection.execute(query):
+    partials = PartialDates()
+    for (
+        cid,
+        pid,
+        drug,
+        drug_class,
+        start,
+        start_precision,
+        stop,
+        stop_precision,
+        reason,
+    ) in connection.execute(query):
         course = MedicationCourse(
-            row.patient_id, row.drug, DRUG_CLASSES[row.drug_class],
-            cast(PartialDate, _partial(row.start_date, row.start_precision)),
-            _partial(row.stop_date, row.stop_precision), STOP_REASONS[row.stop_reason] if row.stop_reason else None,
-            id=row.id,
+            pid, drug, DRUG_CLASSES[drug_class], partials[start, start_precision],
+            None if stop is None else partials[stop, stop_precision], STOP_REASONS[reason] if reason else None,
+            id=cid,
         )  # fmt: skip
-        courses.setdefault(row.patient_id, []).append(course)
+        courses.setdefault(pid, []).append(course)
     return courses
 
 
@@ -103,10 +116,26 @@ class AnalysisReads(Transactions):
         with self._read() as session:
             return [Identifiers(*row) for row in session.connection().execute(query)]
 
-    def analysis_rows(self, measure: str) -> Iterator[PatientVisits]:
+    def tis_visits(self, ids: Iterable[int]) -> dict[int, Assessment]:
+        """The assessments ``ids`` with what the total improvement score reads of them (``TIS_VISIT_FIELDS``), by
+        id: one statement per ``IDS_PER_STATEMENT`` ids."""
+        wanted = sorted(set(ids))
+        columns = [getattr(AssessmentRow, name) for name in TIS_VISIT_FIELDS]
+        found: dict[int, Assessment] = {}
+        with collector_paused(), self._read() as session:
+            connection = session.connection()
+            for first in range(0, len(wanted), IDS_PER_STATEMENT):
+                chunk = wanted[first : first + IDS_PER_STATEMENT]
+                for row in connection.execute(select(*columns).where(AssessmentRow.id.in_(chunk))):
+                    found[row.id] = Assessment(**dict(zip(TIS_VISIT_FIELDS, row, strict=True)))
+        return found
+
+    def analysis_rows(self, measure: str, index_drug: str | None = None) -> Iterator[PatientVisits]:
         """Every patient in id order, as the analysis of ``measure`` reads them (``PatientVisits``): six
-        statements whatever the number of patients, the assessments streamed ``BUFFER`` rows at a time."""
-        columns = [getattr(AssessmentRow, name) for name in VISIT_FIELDS]
+        statements whatever the number of patients, the assessments streamed ``BUFFER`` rows at a time.
+        Given the ``index_drug``, each record holds only what the analysis, the cohort facts and day 0 read
+        of it (``analysed_courses``, ``discontinuing_events``); without it, every course and adverse event."""
+        columns = [getattr(AssessmentRow, name) for name in dict.fromkeys((*VISIT_FIELDS, measure))]
         value = getattr(AssessmentRow, measure)
         query = (
             select(*columns)
@@ -114,7 +143,7 @@ class AnalysisReads(Transactions):
             .order_by(AssessmentRow.patient_id, AssessmentRow.assessed_on, AssessmentRow.id)
             .execution_options(yield_per=BUFFER)
         )
-        with self._read() as session:
+        with collector_paused(), self._read() as session:  # its consumer builds as many objects again
             connection = session.connection()
             patients, courses, events = (
                 _patients(connection),
@@ -122,15 +151,30 @@ class AnalysisReads(Transactions):
                 _adverse_events(connection),
             )
             first = _first_dated(connection, events)
-            grouped = groupby(connection.execute(query), key=lambda row: cast(int, row.patient_id))
-            groups = ((pid, tuple(rows)) for pid, rows in grouped)
-            ahead = next(groups, None)
-            for patient in patients:
-                pid = patient.id or 0
-                while ahead is not None and ahead[0] < pid:
-                    ahead = next(groups, None)
-                rows: Sequence[Row[Any]] = ahead[1] if ahead is not None and ahead[0] == pid else ()
-                record = PatientRecord(
-                    patient, courses=tuple(courses.get(pid, ())), adverse_events=tuple(events.get(pid, ()))
-                )
-                yield PatientVisits(record, cast(Sequence[Visit], rows), first.get(pid))
+            with connection.execute(query) as visits:  # closed when the reader stops early too
+                grouped = groupby(visits, key=itemgetter(0))  # by the patient's id
+                groups = ((pid, tuple(rows)) for pid, rows in grouped)
+                ahead = next(groups, None)
+                for patient in patients:
+                    pid = patient.id or 0
+                    while ahead is not None and ahead[0] < pid:
+                        ahead = next(groups, None)
+                    rows: Sequence[Row[Any]] = ahead[1] if ahead is not None and ahead[0] == pid else ()
+                    record = _lean_record(patient, courses.get(pid, ()), events.get(pid, ()), index_drug)
+                    yield PatientVisits(record, cast(Sequence[Visit], rows), first.get(pid))
+
+
+def _lean_record(
+    patient: Patient,
+    courses: Sequence[MedicationCourse],
+    events: Sequence[AdverseEvent],
+    index_drug: str | None,
+) -> PatientRecord:
+    """The patient's record without assessments: given the index drug, only what the analysis reads of it."""
+    if index_drug is None:
+        return PatientRecord(patient, courses=tuple(courses), adverse_events=tuple(events))
+    return PatientRecord(
+        patient,
+        courses=analysed_courses(courses, index_drug),
+        adverse_events=discontinuing_events(events, index_drug),
+    )

@@ -5,7 +5,9 @@ from __future__ import annotations
 import getpass
 import json
 from dataclasses import fields
+from datetime import date
 from functools import cache
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -16,6 +18,7 @@ from .tables import AuditRow, PatientRow
 
 _SKIPPED = {"id", "patient_id", "version"}  # keys and bookkeeping, not what was recorded
 _TABLE = AuditRow.metadata.tables[AuditRow.__tablename__]  # Core inserts, without the ORM
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(…, ensure_ascii=False), made once
 
 
 @cache
@@ -28,10 +31,31 @@ def os_user() -> str:
     return name[: text_limit(AuditEntry, "os_user")]
 
 
-def _values(record: object | None) -> dict[str, str | None]:
+@cache
+def _audited(record_type: Any) -> tuple[str, ...]:
+    """The fields of ``record_type`` the trail records, in their order."""
+    return tuple(f.name for f in fields(record_type) if f.name not in _SKIPPED)
+
+
+def _values(record: Any) -> dict[str, str | None]:
     if record is None:
         return {}
-    return {f.name: field_text(getattr(record, f.name)) for f in fields(record) if f.name not in _SKIPPED}  # type: ignore[arg-type]
+    return {
+        name: None if (value := getattr(record, name)) is None else _text(value)
+        for name in _audited(type(record))  # type: ignore[arg-type]
+    }
+
+
+def _text(value: object) -> str | None:
+    """``field_text(value)``, sooner for the types most fields hold (a registry writes many)."""
+    kind = type(value)
+    if kind is int or kind is float or kind is bool:
+        return str(value)
+    if isinstance(value, str):  # text, or a coded value (a StrEnum, whose str is its value)
+        return str(value) or None
+    if kind is date:
+        return value.isoformat()  # type: ignore[attr-defined, no-any-return]
+    return field_text(value)
 
 
 def changed_fields(changes: str) -> list[tuple[str, str | None, str | None]]:
@@ -39,25 +63,29 @@ def changed_fields(changes: str) -> list[tuple[str, str | None, str | None]]:
     return [(name, old, new) for name, (old, new) in json.loads(changes).items()]
 
 
-def _write(
-    session: Session,
-    action: str,
-    entity: str,
-    record_id: int,
-    patient_id: int | None,
-    changes: dict[str, list[str | None]],
-) -> None:
-    """One row for the record, every changed field in it (none when nothing changed)."""
-    if changes:
-        row = {
-            "os_user": os_user(),
-            "action": action,
-            "entity": entity,
-            "record_id": record_id,
-            "patient_id": patient_id,
-            "changes": json.dumps(changes, ensure_ascii=False),
-        }
-        session.execute(insert(_TABLE), row)
+def _row(
+    action: str, entity: str, record_id: int, patient_id: int | None, changes: dict[str, list[str | None]]
+) -> dict[str, Any]:
+    """One row for the record, every changed field in it."""
+    return {
+        "os_user": os_user(),
+        "action": action,
+        "entity": entity,
+        "record_id": record_id,
+        "patient_id": patient_id,
+        "changes": _ENCODE(changes),
+    }
+
+
+def write_rows(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert audit rows made by ``change_row`` and ``source_row`` (one statement, executemany)."""
+    if rows:
+        session.execute(insert(_TABLE), rows)
+
+
+def source_row(entity: str, record_id: int, patient_id: int | None, source: str) -> dict[str, Any]:
+    """The row saying where a record created or changed came from (an imported file and row)."""
+    return _row("import", entity, record_id, patient_id, {"source": [None, source]})
 
 
 def add_entry(
@@ -70,8 +98,8 @@ def add_entry(
     old_value: str | None,
     new_value: str | None,
 ) -> None:
-    """One row holding one field (a setting, the source of an import)."""
-    _write(session, action, entity, record_id, patient_id, {field: [old_value, new_value]})
+    """One row holding one field (a setting)."""
+    write_rows(session, [_row(action, entity, record_id, patient_id, {field: [old_value, new_value]})])
 
 
 def record_change(
@@ -81,17 +109,27 @@ def record_change(
     patient_id: int | None,
     old: object | None,
     new: object | None,
-) -> int:
-    """Write one audit row with every field that differs (none when nothing does); return how many differ."""
+) -> None:
+    """Write one audit row with every field that differs (none when nothing does)."""
+    row = change_row(entity, record_id, patient_id, old, new)
+    write_rows(session, [row] if row is not None else [])
+
+
+def change_row(
+    entity: str, record_id: int, patient_id: int | None, old: object | None, new: object | None
+) -> dict[str, Any] | None:
+    """The audit row of one record's write: every field that differs (None when none does)."""
     action = "create" if old is None else "delete" if new is None else "update"
     before, after = _values(old), _values(new)
-    changes = {
-        name: [before.get(name), after.get(name)]
-        for name in dict.fromkeys([*before, *after])
-        if before.get(name) != after.get(name)
-    }
-    _write(session, action, entity, record_id, patient_id, changes)
-    return len(changes)
+    if old is None:  # created: every field recorded (the same as below, sooner: a registry creates many)
+        changes = {name: [None, value] for name, value in after.items() if value is not None}
+    else:
+        changes = {
+            name: [before.get(name), after.get(name)]
+            for name in dict.fromkeys([*before, *after])
+            if before.get(name) != after.get(name)
+        }
+    return _row(action, entity, record_id, patient_id, changes) if changes else None
 
 
 def entries(session: Session, patient_id: int | None = None, limit: int | None = 500) -> list[AuditEntry]:

@@ -2,7 +2,8 @@
 
 ``Casebook`` is the one class callers use; its parts live by concern: ``transactions`` (sessions,
 batches, the journal of edits), ``queries`` (reads), ``analysis_reads`` (the analysis's lean read),
-``photo_commands`` and ``record_commands`` (writes: validated, audited, one transaction each) and
+``photo_commands`` and ``record_commands`` (writes: validated, audited, one transaction each),
+``bulk_commands`` (many new records in one executemany per table) and
 ``replay`` (undo and redo of any edit). Nothing outside this package sees a Session.
 """
 
@@ -15,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import make_url
 
 from .analysis_reads import AnalysisReads
+from .bulk_commands import BulkCommands
 from .database import (
     make_engine,
     open_series_file,
@@ -27,7 +29,7 @@ from .replay import Replay
 __all__ = ["Casebook", "PatientBundle"]
 
 
-class Casebook(Replay, AnalysisReads):
+class Casebook(Replay, BulkCommands, AnalysisReads):
     """One case series in one database."""
 
     @classmethod

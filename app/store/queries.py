@@ -11,8 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from ..domain.dates import PartialDate, Precision
-from ..domain.phases import drugs_ever, drugs_on, index_status
+from ..domain.phases import Judged, ListedCourse, drugs_ever, drugs_on, index_status
 from ..domain.records import (
     AdverseEvent,
     AntibodyResult,
@@ -31,6 +30,7 @@ from ..domain.records import (
 from ..domain.validation import Problem, ValidationError
 from ..domain.vocab import AntibodyStatus, DrugClass, Sex, Subtype
 from . import audit, mapping, watch
+from .bulk_reads import PartialDates, collector_paused
 from .kinds import KINDS, R
 from .tables import (
     AdverseEventRow,
@@ -49,7 +49,7 @@ from .transactions import Transactions
 
 def patient_summary(
     patient: Patient,
-    courses: Sequence[MedicationCourse],
+    courses: Sequence[Judged],
     assessed: tuple[date | None, int],
     index_drug: str,
     on_day: date,
@@ -89,46 +89,46 @@ class PatientBundle:
 def _listed_patients(session: Session) -> list[Patient]:
     """Every patient with what the list shows of them (study ID, subtype, sex, positive antibodies), in
     study-ID order, read as plain rows in two statements."""
+    connection = session.connection()
     positive: dict[int, list[AntibodyResult]] = {}
-    for pid, antibody in session.execute(
+    for pid, antibody in connection.execute(
         select(AntibodyRow.patient_id, AntibodyRow.antibody)
         .where(AntibodyRow.status == AntibodyStatus.POSITIVE.value)
         .order_by(AntibodyRow.id)
-    ):
+    ).all():
         positive.setdefault(pid, []).append(AntibodyResult(antibody, AntibodyStatus.POSITIVE))
-    rows = session.execute(
+    subtypes, sexes = {s.value: s for s in Subtype}, {s.value: s for s in Sex}
+    rows = connection.execute(
         select(PatientRow.id, PatientRow.study_id, PatientRow.subtype, PatientRow.sex).order_by(
             PatientRow.study_id
         )
-    )
+    ).all()
     return [
-        Patient(study_id, Subtype(subtype), Sex(sex), antibodies=tuple(positive.get(pid, ())), id=pid)
+        Patient(study_id, subtypes[subtype], sexes[sex], antibodies=tuple(positive.get(pid, ())), id=pid)
         for pid, study_id, subtype, sex in rows
     ]
 
 
-def _listed_courses(session: Session) -> dict[int, list[MedicationCourse]]:
-    """Each patient's courses with what the list judges from them (drug, class, start and stop), from plain
-    rows; the same date or code read again is made once (a registry repeats them many thousand times)."""
+def _listed_courses(session: Session) -> dict[int, list[ListedCourse]]:
+    """Each patient's courses (in id order) with what the list judges from them (drug, class, start and the
+    stop's last day), from plain rows; the same date or code read again is made once (a registry repeats them
+    many thousand times)."""
     classes = {c.value: c for c in DrugClass}
-    dates: dict[tuple[date, str | None], PartialDate] = {}
-
-    def partial(value: date, precision: str | None) -> PartialDate:
-        made = dates.get((value, precision))
-        if made is None:
-            made = dates[value, precision] = PartialDate(value, Precision(precision or Precision.DAY))
-        return made
-
-    found: dict[int, list[MedicationCourse]] = {}
+    starts, stops = PartialDates(), PartialDates()
+    last_days: dict[tuple[date, str | None], date] = {}  # each stop's latest day, worked out once
+    found: dict[int, list[ListedCourse]] = {}
     c = CourseRow
-    query = select(c.id, c.patient_id, c.drug, c.drug_class, c.start_date, c.start_precision, c.stop_date,
-                   c.stop_precision)  # fmt: skip
-    for cid, pid, drug, drug_class, start, start_precision, stop, stop_precision in session.execute(query):
-        stopped = partial(stop, stop_precision) if stop is not None else None
-        course = MedicationCourse(
-            pid, drug, classes[drug_class], partial(start, start_precision), stopped, id=cid
+    query = select(c.patient_id, c.drug, c.drug_class, c.start_date, c.start_precision, c.stop_date,
+                   c.stop_precision).order_by(c.id)  # fmt: skip
+    for pid, drug, drug_class, start, start_precision, stop, stop_precision in (
+        session.connection().execute(query).all()
+    ):
+        last = None if stop is None else last_days.get((stop, stop_precision))
+        if stop is not None and last is None:
+            last = last_days[stop, stop_precision] = stops[stop, stop_precision].latest()
+        found.setdefault(pid, []).append(
+            ListedCourse(drug, classes[drug_class], starts[start, start_precision], last)
         )
-        found.setdefault(pid, []).append(course)
     return found
 
 
@@ -218,6 +218,11 @@ class Queries(Transactions):
     def is_empty(self) -> bool:
         with self._read() as session:
             return session.scalar(select(func.count(PatientRow.id))) == 0
+
+    def drugs(self) -> list[str]:
+        """Every drug name some course records, each once, in alphabetical order."""
+        with self._read() as session:
+            return list(session.scalars(select(CourseRow.drug).distinct().order_by(CourseRow.drug)))
 
     def counts(self) -> Counts:
         with self._read() as session:
@@ -328,25 +333,28 @@ class Queries(Transactions):
 
     def patient_summaries(self) -> list[PatientSummary]:
         """The patient list: one row per patient, current drugs and status judged at the cut-off."""
-        with self._read() as session:
-            series = read_series(session)
-            assessed = {
-                pid: (last, count)
-                for pid, last, count in session.execute(
-                    select(
-                        AssessmentRow.patient_id, func.max(AssessmentRow.assessed_on), func.count()
-                    ).group_by(AssessmentRow.patient_id)
+        with collector_paused():
+            with self._read() as session:
+                series = read_series(session)
+                connection = session.connection()
+                query = select(AssessmentRow.patient_id, func.max(AssessmentRow.assessed_on), func.count())
+                assessed = {
+                    pid: (last, count)
+                    for pid, last, count in connection.execute(query.group_by(AssessmentRow.patient_id)).all()
+                }
+                courses = _listed_courses(session)
+                patients = _listed_patients(session)
+            on_day = series.cutoff_or(self.today())
+            return [
+                patient_summary(
+                    p,
+                    courses.get(p.id or 0, []),
+                    assessed.get(p.id or 0, (None, 0)),
+                    series.index_drug,
+                    on_day,
                 )
-            }
-            courses = _listed_courses(session)
-            patients = _listed_patients(session)
-        on_day = series.cutoff_or(self.today())
-        return [
-            patient_summary(
-                p, courses.get(p.id or 0, []), assessed.get(p.id or 0, (None, 0)), series.index_drug, on_day
-            )
-            for p in patients
-        ]
+                for p in patients
+            ]
 
     def audit_trail(self, patient_id: int | None = None, limit: int = 500) -> list[AuditEntry]:
         with self._read() as session:

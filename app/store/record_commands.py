@@ -41,6 +41,11 @@ from .tables import IdentifierRow, PatientRow, PhotoRow, SettingRow
 SETTING_KEYS = ("name", "cutoff", "index_drug", "is_demo")
 
 
+def study_id_used(patient: Patient) -> Problem:
+    """What refuses a patient whose study ID another patient has."""
+    return Problem("study_id", f"Study ID {patient.study_id.strip()} is already used by another patient.")
+
+
 class RecordCommands(PhotoCommands):
     """Writes of settings, patients (with everything they own) and patient-owned records."""
 
@@ -107,8 +112,7 @@ class RecordCommands(PhotoCommands):
             )
         )
         if clash is not None:
-            message = f"Study ID {patient.study_id.strip()} is already used by another patient."
-            raise ValidationError([Problem("study_id", message)])
+            raise ValidationError([study_id_used(patient)])
 
     def save_patient(
         self, patient: Patient, identifiers: Identifiers | None = None, *, recreate: bool = False

@@ -112,7 +112,7 @@ class Transactions:
             Transactions._note(session, edit or Edit(old, new))
         source = session.info.get(_SOURCE)
         if source and old != new:
-            audit.add_entry(session, "import", entity, record_id, patient_id, "source", None, source)
+            audit.write_rows(session, [audit.source_row(entity, record_id, patient_id, source)])
 
     @staticmethod
     def _note(session: Session, edit: Edit) -> None:

@@ -12,7 +12,7 @@ from dataclasses import replace
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,7 +35,8 @@ from ..domain.scales import SCALES, Scale
 from ..domain.scores import ChangeRule, RuleKind, SeverityBands
 from ..domain.stats import PairedTestKind
 from ..domain.vocab import Subtype
-from ..services import stats
+from ..services import analysis_settings, stats
+from .background import BackgroundRow
 from .controller import Change, Controller, Kind
 from .dialogs import close_with_keys, fit_size
 from .fields import FieldError, IntegerField, NumberField
@@ -210,17 +211,22 @@ class SettingsPanel(QGroupBox):
 
 
 class AnalysisView(QWidget):
-    """Signals: ``patient_chosen(int)`` when a row is double-clicked."""
+    """Signals: ``patient_chosen(int)`` when a row is double-clicked.
+
+    A series of ``background_from`` patients or more is analysed in the thread pool, with a progress bar and
+    Cancel above the results; a setting changed meanwhile stops that run and starts one with it."""
 
     patient_chosen = Signal(int)
+    background_from = 300
 
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         close_with_keys(self)
         self.setWindowTitle("Case-series analysis")
         self.controller = controller
-        drugs = sorted({c.drug for c in controller.book.courses()} | {"upadacitinib", "tofacitinib"})
+        drugs = sorted({*controller.book.drugs(), "upadacitinib", "tofacitinib"})
         self.result: stats.SeriesStats | None = None
+        self.busy = BackgroundRow("Analysing")
         self.panel = SettingsPanel(controller.analysis_settings(), drugs)
         self.save_button = QPushButton("Use these settings for reports and statistics")
         self.save_button.setToolTip(
@@ -238,9 +244,14 @@ class AnalysisView(QWidget):
         right.addWidget(self.outcomes)
         right.addWidget(self.summary)
         right.setSizes([330, 420])
+        results = QWidget()
+        results_column = QVBoxLayout(results)
+        results_column.setContentsMargins(0, 0, 0, 0)
+        results_column.addWidget(self.busy)
+        results_column.addWidget(right, 1)
         splitter = QSplitter()
         splitter.addWidget(left)
-        splitter.addWidget(right)
+        splitter.addWidget(results)
         splitter.setSizes([470, 880])
         QVBoxLayout(self).addWidget(splitter)
         fit_size(self, 1350, 820)
@@ -248,6 +259,9 @@ class AnalysisView(QWidget):
         self.save_button.clicked.connect(self.save_settings)
         self.outcomes.patient_chosen.connect(self.patient_chosen)
         controller.changed.connect(self._on_changed)
+        self.busy.finished.connect(self._show)
+        self.busy.stopped.connect(self._on_stopped)
+        self.busy.failed.connect(self._on_failed)
         self._stale = False  # records or settings changed while the window was hidden
         self.recompute()
 
@@ -279,10 +293,29 @@ class AnalysisView(QWidget):
         self.panel.problem.setText("")
         self.save_button.setEnabled(True)
         self.panel.show_rule(settings.change_rule)
-        self.result = stats.run(self.controller.book, settings)
-        spec = outcome_table(self.result.analysis, self.result.disclosure.clock)
+        book = self.controller.book
+        if book.patient_count() < self.background_from:
+            self._show(stats.run(book, settings))
+        else:
+            self.busy.run(lambda step: stats.run(book, settings, progress=step))
+
+    def _on_stopped(self) -> None:
+        self.panel.problem.setText(
+            "Analysis cancelled: the results shown are those of the last finished run."
+        )
+
+    def _on_failed(self, message: str) -> None:
+        self.panel.problem.setText(f"⚠ The analysis could not be run: {message}")
+
+    def _show(self, result: stats.SeriesStats) -> None:
+        self.result = result
+        spec = outcome_table(result.analysis, result.disclosure.clock)
         self.outcomes.show_spec(spec)
-        self.summary.setHtml(summary_html(self.result, spec))
+        self.summary.setHtml(summary_html(result, spec))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.busy.cancel()  # nothing runs on for a window that is gone
+        super().closeEvent(event)
 
     def save_settings(self) -> None:
         try:
@@ -291,7 +324,7 @@ class AnalysisView(QWidget):
             return  # the button is disabled meanwhile; the problem is shown in the panel
         stored = replace(settings, index_drug=self.controller.settings().index_drug)
         self.controller.save_preference(
-            stats.PREFERENCE_KEY, settings_to_json(stored), "Analysis settings saved"
+            analysis_settings.PREFERENCE_KEY, settings_to_json(stored), "Analysis settings saved"
         )
 
 

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 
 from ..domain.conflicts import RecordConflict
 from .dialogs import fit_size
-from .history import field_label, value_text
 
 NOT_RECORDED = "not recorded"
 
@@ -98,6 +97,8 @@ class ConflictDialog(QDialog):
         return f"{conflict.explanation} Nothing of yours was saved yet. What is stored now, beside what you typed:"
 
     def _table(self) -> QTableWidget:
+        from .history import field_label, value_text  # (the history window's modules load on first use)
+
         clashes = self.conflict.clashes()
         mine = "When you opened it" if self.conflict.deleting else "What you typed"
         table = QTableWidget(len(clashes), 3)

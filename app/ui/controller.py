@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -34,13 +34,14 @@ from ..domain.records import (
     SeriesSettings,
 )
 from ..domain.validation import ValidationError
-from ..services import photos, stats
-from ..services.demo import write_demo
-from ..services.photos import ImportResult, PhotoDefaults
+from ..services.analysis_settings import load_settings
 from ..store.casebook import Casebook, PatientBundle
 from ..store.database import StorageError, read_only_message
 from ..store.imaging import PhotoRejected, PreparedImage
 from ..store.watch import Key, own_keys
+
+if TYPE_CHECKING:
+    from ..services.photos import ImportResult, PhotoDefaults
 
 __all__ = ["Change", "Controller", "Kind", "PatientBundle", "describe"]
 
@@ -112,7 +113,7 @@ class Controller(QObject):
 
     def analysis_settings(self) -> AnalysisSettings:
         """The stored analysis settings (severity bands, change rule…), read once until they change."""
-        return self._keep("analysis", lambda: stats.load_settings(self.book))
+        return self._keep("analysis", lambda: load_settings(self.book))
 
     def has_patients(self) -> bool:
         return self._keep("has_patients", lambda: not self.book.is_empty())
@@ -305,6 +306,8 @@ class Controller(QObject):
         """Store files a worker has cleaned; one undo step removes every photo this batch stored."""
         when = patient_time(self.records_of(patient_id), self.book.today())
 
+        from ..services import photos  # (Pillow loads with the first photo, not with the window)
+
         def store() -> list[ImportResult]:
             return [
                 photos.store_prepared(self.book, patient_id, path, item, defaults, when)
@@ -344,6 +347,8 @@ class Controller(QObject):
     # ------------------------------------------------------------ demo
     def load_demo(self) -> None:
         """Write the synthetic demo into this (empty) database. Not undoable: it is a new series."""
+        from ..services.demo import write_demo
+
         write_demo(self.book)
         self._mark, self._own = self.book.change_mark(), set()  # (nobody else writes into a new series)
         self.undo_stack.clear()

@@ -56,7 +56,14 @@ KINDS: dict[str, tuple[str, type[Any], str]] = {
     "photo_comparison": ("Photo comparisons", PhotoComparison, "Comparison “{name}”"),
 }
 ACTIONS = {"create": "Created", "update": "Changed", "delete": "Deleted", "import": "Imported"}
-OTHER_LABELS = {"source": "Imported from"}  # audit fields that are no record attribute
+# Audit fields the export registry does not name: provenance, and what only the photo editors change.
+OTHER_LABELS = {
+    "source": "Imported from",
+    "annotations": "Marks drawn on the photo",
+    "crop": "Crop",
+    "name": "Name",
+    "photo_ids": "Photos compared",
+}
 
 
 @dataclass(frozen=True)

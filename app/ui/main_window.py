@@ -2,35 +2,33 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, SignalInstance
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
     QLabel,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QSplitter,
     QStackedWidget,
     QTextBrowser,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from .. import __version__
 from ..services import licences, report_files
-from ..services.demo import DemoRefused
 from ..services.help import help_markdown
 from ..store.imaging import HEIC_EXTRA, heif_available
 from ..store.server import short_name
 from .controller import Change, Controller
-from .dialogs import WindowKeysFirst, close_with_keys, fit_size
+from .dialogs import close_with_keys, fit_size
 from .empty_state import EmptyState
 from .forms.base import RecordForm
 from .forms.patient_form import PatientForm
@@ -39,8 +37,8 @@ from .patient_list import PatientListPanel
 from .patient_view import PatientView
 from .read_only import ReadOnlyMode
 from .recent import DatabaseFiles
-from .report_export import ReportExporter, ReportSettingsForm
 from .server_dialog import ServerDialog
+from .window_actions import build_actions
 
 if TYPE_CHECKING:  # made on first use: the window shows sooner
     from .analysis_view import AnalysisView
@@ -48,13 +46,14 @@ if TYPE_CHECKING:  # made on first use: the window shows sooner
     from .data_import import DataImportDialog
     from .figures.cohort_window import CohortWindow
     from .history import HistoryWindow
+    from .report_export import ReportExporter
 
 W = TypeVar("W", bound=QWidget)
 
-REDO_KEYS = ("Ctrl+Shift+Z", "Ctrl+Y") if sys.platform == "win32" else ("Ctrl+Shift+Z",)
-
 
 class MainWindow(QMainWindow):
+    toolbar: QToolBar  # made with the actions (window_actions.py)
+
     def __init__(self, controller: Controller) -> None:
         super().__init__()
         self.controller = controller
@@ -76,20 +75,19 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([330, 1070])  # the list keeps about a third at 1024 px, less when wider
         self.analysis_view: AnalysisView | None = None
         self.cohort_window: CohortWindow | None = None
-        self.exporter = ReportExporter(controller, self)
+        self._exporter: ReportExporter | None = None
         self.files = DatabaseFiles(controller, self)
         self.files.busy = lambda: (
-            "A report is being written; restore when it is done." if self.exporter.runner.running else None
+            "A report is being written; restore when it is done." if self._writing_report() else None
         )
         central = QWidget()
-        column = QVBoxLayout(central)
+        self.column = column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.exporter.notice)
         column.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
         self.db_label = QLabel()
         self.statusBar().addPermanentWidget(self.db_label)
-        self._build_actions()
+        self.actions_ = build_actions(self)
         self._connect()
         self.read_only = ReadOnlyMode(self)  # a series that cannot be written: a banner, write actions off
         column.insertWidget(0, self.read_only.banner)
@@ -121,144 +119,6 @@ class MainWindow(QMainWindow):
         settings = QSettings()
         for key, (save, _) in self._layout_parts().items():
             settings.setValue(key, save())
-
-    # ------------------------------------------------------------ actions
-    def _action(
-        self,
-        text: str,
-        slot: Callable[[], object],
-        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-        tip: str = "",
-    ) -> QAction:
-        action = QAction(text, self)
-        tip = tip or text.replace("&", "").rstrip("…")
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-            tip += "" if keys in tip else f" ({keys})"
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        return action
-
-    def _undo_actions(self) -> tuple[QAction, QAction]:
-        """Undo and Redo: the last change's name in the menu and tooltip, short on the toolbar."""
-        stack = self.controller.undo_stack
-        undo = stack.createUndoAction(self, "&Undo")
-        undo.setShortcut(QKeySequence("Ctrl+Z"))
-        redo = stack.createRedoAction(self, "&Redo")
-        redo.setShortcuts([QKeySequence(keys) for keys in REDO_KEYS])
-        _UndoTip(undo, "Undo", stack.undoTextChanged)
-        _UndoTip(redo, "Redo", stack.redoTextChanged)
-        return undo, redo
-
-    def _build_actions(self) -> None:
-        view = self.patient_view
-        undo, redo = self._undo_actions()
-        files = self.files
-        self.actions_ = {
-            "new_db": self._action("&New database…", files.new_database),
-            "open": self._action("&Open database…", files.open_database, QKeySequence.StandardKey.Open),
-            "open_server": self._action("Open &server…", self.open_server, tip="Open a series shared on a department's PostgreSQL server"),
-            "backup": self._action("&Back up…", files.back_up, tip="Write a copy of the series to a file of your choice"),
-            "restore": self._action(
-                "&Restore from a backup…", files.restore, tip="Replace the open series by a backup copy (asks first)"
-            ),
-            "backups": self._action(
-                "Bac&kups…", files.show_backups, tip="Where the series' backups are kept, and how many"
-            ),
-            "settings": self._action("Series &settings…", self.edit_settings, "Ctrl+,"),
-            "quit": self._action("&Quit", self.close, "Ctrl+Q"),
-            "undo": undo,
-            "redo": redo,
-            "find": self._action("&Find patient", self.find_patient, QKeySequence.StandardKey.Find),
-            "new_patient": self._action(
-                "&New patient…", self.new_patient, QKeySequence.StandardKey.New, "Add a patient (Ctrl+N)"
-            ),
-            "edit_patient": self._action("&Edit patient…", view.edit_patient, "Ctrl+E"),
-            "delete_patient": self._action("&Delete patient…", view.delete_patient),
-            "new_course": self._action("New &medication course…", view.new_course, "Ctrl+Shift+M"),
-            "new_assessment": self._action("New &assessment…", view.new_assessment, "Ctrl+Shift+A"),
-            "new_event": self._action("New adverse &event…", view.new_event, "Ctrl+Shift+E"),
-            "add_photos": self._action(
-                "Add &photos…", view.add_photos, "Ctrl+Shift+P", "Import photos for this patient"
-            ),
-            "history": self._action(
-                "&History…", self.show_history, "Ctrl+H", "Every change to this patient's records: who, when, before and after"
-            ),
-            "demo": self._action("Load the synthetic &demo series", self.load_demo),
-            "analysis": self._action("Case-series &analysis…", self.show_analysis, "Ctrl+Shift+S"),
-            "cohort": self._action(
-                "&Cohort plots…", self.show_cohort, "Ctrl+Shift+C", "Spaghetti and swimmer plots of the series"
-            ),
-            "response": self._action("&Response criteria…", view.show_response, "Ctrl+Shift+R"),
-            "export": self._action("&Export report", self.export_report, "Ctrl+P"),
-            "export_as": self._action(
-                "Export report &as…", lambda: self.export_report(ask=True),
-                tip="Export the de-identified case-series PDF to a place you choose",
-            ),
-            "export_identified": self._action(
-                "Export report with &identifiers…", lambda: self.export_report(identified=True),
-                tip="Export the case-series PDF with names, record numbers and real dates (asks first)",
-            ),
-            "report_settings": self._action("Report se&ttings…", self.edit_report_settings),
-            "import_data": self._action(
-                "I&mport data…", self.import_data,
-                tip="Import patients, courses, assessments and adverse events from MyoCase's CSV or Excel export, "
-                "or from REDCap (previewed first)",
-            ),
-            "export_data": self._action(
-                "Export &data…", self.export_data,
-                tip="Export the series' data for analysis: CSV, Excel, SPSS, Stata or R, with a codebook",
-            ),
-            "help": self._action("MyoCase &help", self.show_help, QKeySequence.StandardKey.HelpContents),
-            "about": self._action("&About MyoCase", self.show_about),
-        }  # fmt: skip
-        self._build_menus()
-        self._build_toolbar()
-        WindowKeysFirst(self, [undo, redo])
-
-    def _build_menus(self) -> None:
-        a = self.actions_
-        menus: dict[str, list[str | QMenu | None]] = {
-            "&File": ["new_db", "open", "open_server", self.files.recent_menu, None, "backup", "restore", "backups", None, "export",
-                      "export_as", "export_identified", "report_settings", "import_data", "export_data", None, "settings", None,
-                      "quit"],
-            "&Edit": ["undo", "redo", None, "find"],
-            "&Patient": ["new_patient", "edit_patient", "delete_patient", None, "new_course", "new_assessment",
-                         "new_event", "add_photos", None, "history"],
-            "&Analysis": ["analysis", "cohort", "response"],
-            "&Help": ["help", "demo", None, "about"],
-        }  # fmt: skip
-        for title, names in menus.items():
-            menu = self.menuBar().addMenu(title)
-            for name in names:
-                if name is None:
-                    menu.addSeparator()
-                elif isinstance(name, QMenu):
-                    menu.addMenu(name)
-                else:
-                    menu.addAction(a[name])
-
-    def _build_toolbar(self) -> None:
-        """The frequent actions under short labels (the full text in the tooltip), so that Undo and Redo
-        still fit at 1024 pixels."""
-        a = self.actions_
-        toolbar = self.addToolBar("Main")
-        toolbar.setObjectName("MainToolbar")
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        short = {"new_patient": "New patient", "new_course": "Medication", "new_assessment": "Assessment",
-                 "new_event": "Adverse event", "add_photos": "Photos", "analysis": "Analysis",
-                 "cohort": "Cohort plots", "export": "Export report"}  # fmt: skip
-        for name in ("new_patient", "new_course", "new_assessment", "new_event", "add_photos", None,
-                     "analysis", "cohort", "export", None, "undo", "redo"):  # fmt: skip
-            if name is None:
-                toolbar.addSeparator()
-                continue
-            if name in short:
-                a[name].setIconText(short[name])
-            toolbar.addAction(a[name])
-        self.toolbar = toolbar
 
     def _connect(self) -> None:
         self.controller.changed.connect(self._on_changed)
@@ -368,6 +228,20 @@ class MainWindow(QMainWindow):
         window.activateWindow()
         return window
 
+    @property
+    def exporter(self) -> ReportExporter:
+        """The report writer, made on first use (the report's modules load then, not before the first paint);
+        its notice of the last report written shows above the list."""
+        if self._exporter is None:
+            from .report_export import ReportExporter
+
+            self._exporter = ReportExporter(self.controller, self)
+            self.column.insertWidget(self.column.indexOf(self.splitter), self._exporter.notice)
+        return self._exporter
+
+    def _writing_report(self) -> bool:
+        return self._exporter is not None and self._exporter.runner.running
+
     def export_report(self, identified: bool = False, ask: bool = False) -> bool:
         """Write the report into the report folder (``ask``: where the user says); False if none began."""
         if not self.controller.has_patients():
@@ -399,6 +273,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def edit_report_settings(self) -> RecordForm:
+        from .report_export import ReportSettingsForm
+
         return self.open_form(ReportSettingsForm(self.controller, self))
 
     def find_patient(self) -> None:
@@ -406,6 +282,8 @@ class MainWindow(QMainWindow):
         self.patients.search.selectAll()
 
     def load_demo(self) -> None:
+        from ..services.demo import DemoRefused
+
         try:
             self.controller.load_demo()
         except DemoRefused as exc:
@@ -466,27 +344,12 @@ class MainWindow(QMainWindow):
             if form.isVisible():
                 event.ignore()
                 return
-        self.exporter.runner.cancel()
+        if self._exporter is not None:
+            self._exporter.runner.cancel()
         self.controller.follower.stop()  # no look for other writers after the window is gone
         self._save_layout()
         self.files.closing()  # the automatic backup, if the series changed
         event.accept()
-
-
-class _UndoTip(QObject):
-    """Gives an Undo or Redo action a short toolbar label and a tooltip naming the change and the keys."""
-
-    def __init__(self, action: QAction, verb: str, changed: SignalInstance) -> None:
-        super().__init__(action)  # dies with the action, and its connection with it
-        self.action, self.verb = action, verb
-        action.setIconText(verb)
-        changed.connect(self.show_change)
-        self.show_change("")
-
-    def show_change(self, text: str) -> None:
-        keys = self.action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        what = f"“{text}”" if text else f"(nothing to {self.verb.lower()})"
-        self.action.setToolTip(f"{self.verb} {what} ({keys})")
 
 
 def _dirty(widget: QWidget) -> bool:

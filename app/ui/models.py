@@ -20,6 +20,11 @@ T = TypeVar("T")
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
+_DISPLAY, _TOOLTIP = int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.ToolTipRole)
+_ROLES = frozenset(
+    {_DISPLAY, int(SORT_ROLE), int(RECORD_ROLE), _TOOLTIP, int(Qt.ItemDataRole.TextAlignmentRole)}
+)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 @dataclass(frozen=True)
@@ -52,14 +57,26 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
 
     def __init__(self, columns: Sequence[Column[T]], parent: Any = None) -> None:
         super().__init__(parent)
-        self.columns = list(columns)
+        self._columns = list(columns)
         self.rows: list[T] = []
+        # each shown row's cells, made once per row (a view asks for them often)
+        self._texts: dict[int, list[str]] = {}
         self.version = 0  # moves whenever ``rows`` is replaced or reordered
         self.sorted_by: tuple[int, Qt.SortOrder] | None = None  # kept by ``set_rows`` once ``sort`` is used
+
+    @property
+    def columns(self) -> list[Column[T]]:
+        return self._columns
+
+    @columns.setter
+    def columns(self, columns: Sequence[Column[T]]) -> None:
+        self._columns = list(columns)
+        self._texts = {}
 
     def set_rows(self, rows: Sequence[T]) -> None:
         self.beginResetModel()
         self.rows = [rows[n] for n in self._order(rows)]
+        self._texts = {}
         self.version += 1
         self.endResetModel()
 
@@ -80,6 +97,7 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         self.sorted_by = (column, order)
         moved = self._order(self.rows)  # new row → old row
         self.rows = [self.rows[n] for n in moved]
+        self._texts = {}
         new_row = {old: new for new, old in enumerate(moved)}
         before = self.persistentIndexList()
         self.changePersistentIndexList(
@@ -95,20 +113,20 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if role not in _ROLES or not index.isValid():  # a view asks for many roles per cell: answer fast
             return None
+        if role == _DISPLAY:
+            return self.text_at(index.row(), index.column())
         row, column = self.rows[index.row()], self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.text(row)
         if role == SORT_ROLE:
             return _sort_key(column, row)
         if role == RECORD_ROLE:
             return row
-        if role == Qt.ItemDataRole.ToolTipRole:  # a narrow column never hides text without a tooltip
-            return (column.cell_tip(row) if column.cell_tip else column.text(row)) or None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        if role == _TOOLTIP:  # a narrow column never hides text without a tooltip
+            return (
+                column.cell_tip(row) if column.cell_tip else self.text_at(index.row(), index.column())
+            ) or None
+        return _RIGHT if column.numeric else None  # the alignment
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -120,6 +138,14 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.columns[section].tip or None
         return None
+
+    def text_at(self, row: int, column: int) -> str:
+        """The cell's text (each row's texts made once, when first shown)."""
+        texts = self._texts.get(row)
+        if texts is None:
+            record = self.rows[row]
+            texts = self._texts[row] = [c.text(record) for c in self.columns]
+        return texts[column]
 
     def record_at(self, row: int) -> T:
         return self.rows[row]

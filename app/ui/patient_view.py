@@ -34,7 +34,6 @@ from ..domain.records import (
 )
 from ..domain.timeline import TimelineSpec, record_timeline
 from ..domain.validation import ValidationError
-from ..services import report
 from .conflict_dialog import Choice, ConflictDialog, ask
 from .controller import Controller, PatientBundle, describe
 from .figures.timeline import TimelinePlot
@@ -309,6 +308,8 @@ class PatientView(QWidget):
         """What an exported image of the timeline shows: de-identified unless ``identified``."""
         if self.patient is None:
             return None
+        from ..services import report  # (the report's modules load when an image is exported)
+
         return report.exported_timeline(self.controller.book, self._pid(), identified=identified)
 
     def _on_x_mode_changed(self, mode: str) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtCore import QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QIcon, QImage, QPixmap
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QIcon, QImage, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -52,6 +52,7 @@ class PhotosTab(QWidget):
         self.controller = controller
         self.patient_id: int | None = None
         self.bundle: PatientBundle | None = None  # the patient's photos and thumbnails, as last read
+        self._iconless = False  # the list's thumbnails wait until the tab is shown
         self.setAcceptDrops(True)
         self.list = QListWidget()
         self.list.setViewMode(QListWidget.ViewMode.IconMode)
@@ -129,7 +130,7 @@ class PhotosTab(QWidget):
             self._update_buttons()
             return
         for photo in bundle.record.photos:
-            item = QListWidgetItem(self._icon(bundle, photo), self._label(photo))
+            item = QListWidgetItem(self._label(photo))
             item.setData(Qt.ItemDataRole.UserRole, photo.id)
             item.setToolTip("\n".join(filter(None, (photo.caption, f"Consent: {photo.consent.value}",
                                                      "Identifiable" if photo.identifiable else ""))))  # fmt: skip
@@ -138,10 +139,28 @@ class PhotosTab(QWidget):
         for comparison in bundle.record.comparisons:
             self.comparisons.addItem(comparison.name, comparison.id)
         self._update_buttons()
+        self._iconless = True
+        if self.isVisible():
+            self._show_icons()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._show_icons()
+
+    def _show_icons(self) -> None:
+        """The thumbnails, decoded once the tab is shown: a patient's photos are not decoded while another
+        tab is in front."""
+        if not self._iconless or (bundle := self.bundle) is None:
+            return
+        self._iconless = False
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            item.setIcon(self._icon(bundle, item.data(Qt.ItemDataRole.UserRole)))
+        self.list.doItemsLayout()  # each item as large as its thumbnail now (an icon view keeps the old sizes)
 
     @staticmethod
-    def _icon(bundle: PatientBundle, photo: Photo) -> QIcon:
-        image = QImage.fromData(bundle.thumbnails.get(photo.id or 0, b""))
+    def _icon(bundle: PatientBundle, photo_id: int | None) -> QIcon:
+        image = QImage.fromData(bundle.thumbnails.get(photo_id or 0, b""))
         return QIcon(QPixmap.fromImage(image))
 
     @staticmethod

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication
@@ -18,9 +18,11 @@ from ..domain.numbers import plural
 from ..services import backup as backups
 from ..store import SERIES_SUFFIXES
 from ..store.database import StorageError, backup_database, check_case_series
-from .backups_dialog import BackupsDialog
 from .controller import Controller
 from .figures import export as saving
+
+if TYPE_CHECKING:
+    from .backups_dialog import BackupsDialog
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +181,8 @@ class DatabaseFiles(QObject):
         """Where the series' backups live, the automatic ones, how many are kept."""
         if self.dialog is not None:
             self.dialog.close()
+        from .backups_dialog import BackupsDialog
+
         self.dialog = BackupsDialog(self.controller, self.window)
         self.dialog.show()
         return self.dialog

@@ -37,16 +37,8 @@ class RecordTable(QTableView):
             super().keyPressEvent(event)
 
 
-def make_table(
-    model: RecordTableModel[Any], sort_column: int = 0
-) -> tuple[RecordTable, QSortFilterProxyModel]:
-    """A sortable read-only table over ``model``; Qt parents keep the models alive as long as the table."""
-    table = RecordTable()
-    proxy = QSortFilterProxyModel(table)
-    model.setParent(table)
-    proxy.setSourceModel(model)
-    proxy.setSortRole(SORT_ROLE)
-    table.setModel(proxy)
+def _set_up(table: QTableView, sort_column: int) -> None:
+    """Sortable, read-only, one row selected at a time, columns fitting their contents."""
     table.setSortingEnabled(True)
     table.sortByColumn(sort_column, Qt.SortOrder.AscendingOrder)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -57,7 +49,31 @@ def make_table(
     table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
+
+
+def make_table(
+    model: RecordTableModel[Any], sort_column: int = 0
+) -> tuple[RecordTable, QSortFilterProxyModel]:
+    """A sortable read-only table over ``model`` through a proxy that filters (and sorts in Qt); Qt parents
+    keep the models alive as long as the table."""
+    table = RecordTable()
+    proxy = QSortFilterProxyModel(table)
+    model.setParent(table)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    table.setModel(proxy)
+    _set_up(table, sort_column)
     return table, proxy
+
+
+def record_table(model: RecordTableModel[Any], sort_column: int = 0) -> RecordTable:
+    """A sortable read-only table straight over ``model``, which sorts its rows itself (each row's key once,
+    kept for the next rows): no proxy between the view and the rows, so a patient's tables fill fast."""
+    table = RecordTable()
+    model.setParent(table)
+    table.setModel(model)
+    _set_up(table, sort_column)
+    return table
 
 
 class RecordTab(QWidget):
@@ -73,7 +89,7 @@ class RecordTab(QWidget):
         super().__init__(parent)
         self.noun = noun
         self.model: RecordTableModel[Any] = RecordTableModel(columns)
-        self.table, self.proxy = make_table(self.model)
+        self.table = record_table(self.model)
         self.table.setAccessibleName(f"{noun.capitalize()}s")
         self.empty = QLabel(f"No {noun}s recorded yet.\nAdd the first with “Add {noun}” ({shortcut}).")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -124,12 +140,12 @@ class RecordTab(QWidget):
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return None
-        return self.model.record_at(self.proxy.mapToSource(rows[0]).row())
+        return self.model.record_at(rows[0].row())
 
     def select(self, predicate: Callable[[Any], bool]) -> None:
         row = self.model.row_of(predicate)
         if row is not None:
-            self.table.selectRow(self.proxy.mapFromSource(self.model.index(row, 0)).row())
+            self.table.selectRow(row)
 
     def _update_buttons(self) -> None:
         chosen = self.selected() is not None

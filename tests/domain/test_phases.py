@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+from myocase.domain.clock import time_zero
 from myocase.domain.dates import PartialDate
 from myocase.domain.phases import (
+    ListedCourse,
     PhaseKind,
+    analysed_courses,
+    drugs_ever,
+    drugs_on,
     index_course,
+    index_status,
     prior_immunosuppressants,
     prior_jak_courses,
     treatment_phases,
 )
+from myocase.domain.records import MedicationCourse
 from myocase.domain.vocab import DrugClass, StopReason
 
 from tests.factories import make_course
@@ -106,3 +114,59 @@ def test_status_with_the_index_drug_and_drugs_taken_at_the_cut_off() -> None:
     assert index_status([mtx, tofa], "tofacitinib", cutoff) is IndexStatus.STOPPED
     assert index_status([mtx], "upadacitinib", cutoff) is IndexStatus.NEVER
     assert index_status([upa], "upadacitinib", date(2021, 1, 1)) is IndexStatus.NEVER  # not started by then
+
+
+def _listed(course: MedicationCourse) -> ListedCourse:
+    return ListedCourse(
+        course.drug, course.drug_class, course.start, course.stop.latest() if course.stop else None
+    )
+
+
+# Courses with every kind of start and stop the list judges: partial stops (a month, a year) that end in the
+# month of the day judged, a stop on that very day, a start that day, ties of start and class kept in order.
+LISTED = [
+    _stopped("methotrexate", "2019-01-01", "2023-06"),  # to the end of June: on at 30 June
+    _stopped("azathioprine", "2018", "2023"),  # to the end of 2023
+    _stopped("IVIG", "2019-01-01", "2023-06-29", DrugClass.IVIG),  # the day before
+    _stopped("tofacitinib", "2020-01", "2023-06-30", DrugClass.JAK),  # that very day
+    make_course(1, "upadacitinib", "2023-06-30"),  # starts that day
+    make_course(1, "Upadacitinib ", "2023-07-01"),  # the index drug again, not started by then
+    make_course(1, "prednisone", "2019-01-01", drug_class=DrugClass.GLUCOCORTICOID),  # the same start as MTX
+    make_course(1, "hydroxychloroquine", "2019-01", drug_class=DrugClass.ANTIMALARIAL),
+]
+
+
+@pytest.mark.parametrize("day", [date(2023, 6, 29), date(2023, 6, 30), date(2023, 7, 1), date(2024, 1, 1)])
+@pytest.mark.parametrize("index_drug", ["upadacitinib", "tofacitinib", "IVIG", "rituximab"])
+def test_the_list_judges_lean_courses_as_it_judges_the_courses(day: date, index_drug: str) -> None:
+    for courses in (LISTED, LISTED[::-1], LISTED[2:5]):
+        lean = [_listed(c) for c in courses]
+        assert [c.is_on(day) for c in lean] == [c.is_on(day) for c in courses]
+        assert drugs_on(lean, day) == drugs_on(courses, day)
+        assert drugs_ever(lean) == drugs_ever(courses)
+        assert index_status(lean, index_drug, day) is index_status(courses, index_drug, day)
+    assert drugs_on(LISTED, date(2023, 6, 30)) == (
+        "tofacitinib", "upadacitinib", "azathioprine", "methotrexate", "prednisone", "hydroxychloroquine",
+    )  # fmt: skip  # JAK inhibitors first, then by start (a day before its month), ties in their order
+
+
+@pytest.mark.parametrize("index_drug", ["upadacitinib", "tofacitinib", "methotrexate", "rituximab"])
+def test_the_analysed_courses_give_what_every_course_gives(index_drug: str) -> None:
+    for courses in (SWITCHER, LISTED, LISTED[::-1], LISTED[5:], []):
+        kept = analysed_courses(courses, index_drug)
+        assert set(kept) <= set(courses)
+        assert [c for c in courses if c in kept] == list(kept)  # in their order
+        index = index_course(courses, index_drug)
+        assert index_course(kept, index_drug) is index
+        assert len(prior_immunosuppressants(kept, index_drug)) == len(
+            prior_immunosuppressants(courses, index_drug)
+        )
+        if index is not None:  # without an index course nothing but day 0 is read of them
+            assert prior_jak_courses(kept, index_drug, index) == prior_jak_courses(courses, index_drug)
+            assert treatment_phases(kept, index_drug, CUTOFF) == treatment_phases(courses, index_drug, CUTOFF)
+        zero = time_zero(courses, index_drug, fallback=CUTOFF)
+        assert time_zero(kept, index_drug, fallback=CUTOFF) == zero
+    assert [c.drug for c in analysed_courses(SWITCHER, "upadacitinib")] == [
+        "hydroxychloroquine", "methotrexate", "tofacitinib", "upadacitinib",
+    ]  # fmt: skip  # not prednisone (a glucocorticoid)
+    assert [c.drug for c in analysed_courses(LISTED, "rituximab")] == ["azathioprine"]  # the first: day 0

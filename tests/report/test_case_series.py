@@ -19,7 +19,7 @@ from myocase.domain.vocab import DRUGS, Subtype
 from myocase.report.case_series import ReportCancelled
 from myocase.report.drawings import swimmer_parts
 from myocase.report.figures import FIGURE_HEIGHT
-from myocase.services import report, stats
+from myocase.services import analysis_settings, report
 from myocase.services.disclosure import SECRET_KEY
 from myocase.store.casebook import Casebook
 from pypdf import PdfReader
@@ -268,7 +268,7 @@ def test_numbers_are_worded_for_a_reader(pdf: Path) -> None:
 
 
 def test_the_mean_is_used_when_the_settings_ask_for_it(demo_book: Casebook, tmp_path: Path) -> None:
-    stats.save_settings(demo_book, AnalysisSettings(count_summary=CountSummary.MEAN))
+    analysis_settings.save_settings(demo_book, AnalysisSettings(count_summary=CountSummary.MEAN))
     content = pdf_text(report.export(demo_book, tmp_path / "mean.pdf", report.load_options(demo_book)))
     assert "a mean of 4 (range 3 to 5) immunosuppressants" in _section(content, "Summary", "Table 1.")
     assert "counts per patient (prior immunosuppressants) as mean (range)" in _section(
@@ -277,7 +277,7 @@ def test_the_mean_is_used_when_the_settings_ask_for_it(demo_book: Casebook, tmp_
 
 
 def test_a_small_series_says_its_test_cannot_show_a_difference(demo_book: Casebook, tmp_path: Path) -> None:
-    stats.save_settings(demo_book, AnalysisSettings(subtypes=(Subtype.ADM,)))  # 3 patients
+    analysis_settings.save_settings(demo_book, AnalysisSettings(subtypes=(Subtype.ADM,)))  # 3 patients
     content = pdf_text(report.export(demo_book, tmp_path / "three.pdf", report.load_options(demo_book)))
     expected = (
         "Wilcoxon signed-rank (exact): statistic 0, p = 0.25; with 3 pairs the exact test cannot reach p < 0.05 "
@@ -298,7 +298,7 @@ def test_a_small_series_says_its_test_cannot_show_a_difference(demo_book: Casebo
 
 def test_the_methods_name_the_meaningful_change_rule_chosen(demo_book: Casebook, tmp_path: Path) -> None:
     rule = ChangeRule(kind=RuleKind.PERCENT)
-    stats.save_settings(demo_book, AnalysisSettings(change_rule=rule))
+    analysis_settings.save_settings(demo_book, AnalysisSettings(change_rule=rule))
     content = pdf_text(report.export(demo_book, tmp_path / "rule.pdf", report.load_options(demo_book)))
     methods = _section(content, "Methods", "CARE checklist")
     assert rule.description in methods

@@ -23,10 +23,10 @@ from hypothesis import strategies as st
 from myocase.cli import main
 from myocase.domain.fields import TABLES, table
 from myocase.services import exports, importing
+from myocase.services.analysis_settings import load_settings
 from myocase.services.redcap import RedcapError, read_redcap
 from myocase.services.redcap_format import iso_date
 from myocase.services.redcap_own import all_own_fields
-from myocase.services.stats import load_settings
 from myocase.store.casebook import Casebook
 from myocase.store.database import backup_database
 

@@ -13,7 +13,7 @@ from myocase.domain.analysis import AnalysisSettings, CountSummary, FollowUp
 from myocase.domain.scores import ChangeRule, RuleKind
 from myocase.domain.stats import PairedTestKind
 from myocase.domain.vocab import Subtype
-from myocase.services import stats
+from myocase.services import analysis_settings, stats
 from myocase.store.casebook import Casebook
 from myocase.store.database import backup_database
 
@@ -25,7 +25,7 @@ def demo_db(demo_path: Path, tmp_path: Path) -> Path:
 
 def test_demo_dm_adm_gives_eight_patients_and_a_significant_fall(demo_db: Path) -> None:
     book = Casebook.open(demo_db)
-    result = stats.run(book, stats.load_settings(book))
+    result = stats.run(book, analysis_settings.load_settings(book))
     book.close()
     summary = result.analysis.summary
     assert summary.n == 8
@@ -40,16 +40,16 @@ def test_demo_dm_adm_gives_eight_patients_and_a_significant_fall(demo_db: Path) 
 
 def test_stored_settings_are_the_defaults_for_every_run(demo_db: Path) -> None:
     book = Casebook.open(demo_db)
-    stats.save_settings(
+    analysis_settings.save_settings(
         book, AnalysisSettings(followup=FollowUp.W12, test=PairedTestKind.TTEST, subtypes=(Subtype.DM,))
     )
-    settings = stats.load_settings(book)
+    settings = analysis_settings.load_settings(book)
     assert (settings.followup, settings.test, settings.subtypes) == (
         FollowUp.W12,
         PairedTestKind.TTEST,
         (Subtype.DM,),
     )
-    assert stats.load_settings(book, test=PairedTestKind.WILCOXON).test is PairedTestKind.WILCOXON
+    assert analysis_settings.load_settings(book, test=PairedTestKind.WILCOXON).test is PairedTestKind.WILCOXON
     book.close()
 
 
@@ -186,7 +186,7 @@ def test_stored_mean_and_rule_reach_the_text_and_the_json(
 ) -> None:
     book = Casebook.open(demo_db)
     rule = ChangeRule(points=20, kind=RuleKind.POINTS)
-    stats.save_settings(book, AnalysisSettings(count_summary=CountSummary.MEAN, change_rule=rule))
+    analysis_settings.save_settings(book, AnalysisSettings(count_summary=CountSummary.MEAN, change_rule=rule))
     book.close()
     assert main(["stats", "--db", str(demo_db)]) == 0
     out = capsys.readouterr().out
@@ -214,7 +214,7 @@ def test_a_small_series_says_what_its_test_cannot_show(
     demo_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     book = Casebook.open(demo_db)
-    stats.save_settings(book, AnalysisSettings(subtypes=(Subtype.ADM,)))  # DEMO-06 to 08
+    analysis_settings.save_settings(book, AnalysisSettings(subtypes=(Subtype.ADM,)))  # DEMO-06 to 08
     book.close()
     assert main(["stats", "--db", str(demo_db)]) == 0
     out = " ".join(capsys.readouterr().out.split())  # the caption is wrapped to the terminal's width

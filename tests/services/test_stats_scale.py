@@ -20,7 +20,7 @@ from myocase.domain.measures import Policy
 from myocase.domain.records import AdverseEvent, Assessment, Identifiers, MedicationCourse, Patient
 from myocase.domain.stats import PairedTestKind
 from myocase.domain.vocab import AeAction, DrugClass, StopReason, Subtype
-from myocase.services import stats
+from myocase.services import analysis_settings, stats
 from myocase.services.disclosure import disclosure_for
 from myocase.services.progress import ProgressLine
 from myocase.store import analysis_reads, mapping
@@ -106,7 +106,7 @@ def add_awkward_patients(book: Casebook) -> None:
 def test_demo_output_is_what_the_full_records_gave(book: Casebook, identified: bool) -> None:
     add_awkward_patients(book)
     for overrides in SETTINGS_TRIED:
-        settings = stats.load_settings(book, **overrides)
+        settings = analysis_settings.load_settings(book, **overrides)
         lean, full = (
             stats.run(book, settings, identified=identified),
             full_records_path(book, settings, identified),
@@ -117,12 +117,35 @@ def test_demo_output_is_what_the_full_records_gave(book: Casebook, identified: b
         )  # day 0 of each patient, the one without a course too
 
 
+@pytest.mark.demo
+def test_the_read_given_the_index_drug_holds_less_and_gives_what_the_full_records_gave(
+    book: Casebook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_awkward_patients(book)
+    read = Casebook.analysis_rows
+    every = sum(len(r.record.courses) + len(r.record.adverse_events) for r in book.analysis_rows("ck"))
+    for overrides in SETTINGS_TRIED:
+        settings = analysis_settings.load_settings(book, **overrides)
+        lean = list(read(book, settings.measure, settings.index_drug))
+        assert sum(len(r.record.courses) + len(r.record.adverse_events) for r in lean) < every
+        monkeypatch.setattr(
+            book, "analysis_rows", lambda measure, drug=settings.index_drug: read(book, measure, drug)
+        )
+        for identified in (False, True):
+            given, full = (
+                stats.run(book, settings, identified=identified),
+                full_records_path(book, settings, identified),
+            )
+            assert outputs(given) == outputs(full), overrides
+            assert given.disclosure.clocks == full.disclosure.clocks
+
+
 @pytest.mark.sqlite_only("the synthetic series is written to a file")
 def test_synthetic_series_output_is_what_the_full_records_gave(tmp_path: Path) -> None:
     book = write_series(tmp_path / "synthetic.sqlite", 60)
     try:
         for identified in (False, True):
-            settings = stats.load_settings(book)
+            settings = analysis_settings.load_settings(book)
             assert outputs(stats.run(book, settings, identified=identified)) == outputs(
                 full_records_path(book, settings, identified)
             )
@@ -159,7 +182,7 @@ def test_the_read_takes_the_same_statements_for_ten_patients_or_forty(book: Case
     counted = []
     for size in (10, 40):
         patients(size - len(book.patients()))
-        settings = stats.load_settings(book)
+        settings = analysis_settings.load_settings(book)
         with statements(book) as seen:
             assert len(list(book.analysis_rows(settings.measure))) == size
         with statements(book) as whole:
@@ -194,7 +217,7 @@ def test_no_full_record_and_no_orm_row_per_patient_is_built(
 
     event.listen(Base, "load", on_load, propagate=True)
     try:
-        result = stats.run(book, stats.load_settings(book), identified=False)
+        result = stats.run(book, analysis_settings.load_settings(book), identified=False)
     finally:
         event.remove(Base, "load", on_load)
     assert result.analysis.summary.n == 8
@@ -225,7 +248,9 @@ class Clock:
 def test_progress_is_reported_after_each_patient(demo_book: Casebook) -> None:
     seen: list[tuple[int, int]] = []
     stats.run(
-        demo_book, stats.load_settings(demo_book), progress=lambda done, total: seen.append((done, total))
+        demo_book,
+        analysis_settings.load_settings(demo_book),
+        progress=lambda done, total: seen.append((done, total)),
     )
     assert seen == [(n, 10) for n in range(1, 11)]
 
@@ -270,7 +295,7 @@ def test_stats_command_prints_the_same_json_and_no_progress_when_piped(
     assert printed.err == ""
     book = Casebook.open(db)
     try:
-        expected = full_records_path(book, stats.load_settings(book), identified=False)
+        expected = full_records_path(book, analysis_settings.load_settings(book), identified=False)
     finally:
         book.close()
     assert printed.out == outputs(expected)[0] + "\n"

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
 from myocase.cli import main
-from myocase.domain.analysis import CountSummary
+from myocase.domain.analysis import AnalysisSettings, CountSummary
 from myocase.domain.outcome_table import OutcomeTable, outcome_table
 from myocase.domain.scores import ChangeRule, RuleKind
 from myocase.domain.vocab import Subtype
 from myocase.services import report, stats
+from myocase.services.analysis_settings import load_settings
 from myocase.store.casebook import Casebook
 from myocase.ui.analysis_view import AnalysisView
 from myocase.ui.main_window import MainWindow
@@ -117,7 +120,7 @@ def _pdf_table(pdf: Path, title: str) -> list[str]:
 
 def _spec(book: Casebook, identified: bool) -> OutcomeTable:
     """Table 2's spec of the stored settings: as recorded (the window), or de-identified (PDF, terminal)."""
-    result = stats.run(book, stats.load_settings(book), identified=identified)
+    result = stats.run(book, load_settings(book), identified=identified)
     return outcome_table(result.analysis, result.disclosure.clock)
 
 
@@ -197,11 +200,11 @@ def test_changing_settings_recomputes_and_saving_makes_them_the_default(demo_win
     assert view.result is not None
     assert view.result.analysis.summary.test.name == "Paired t-test"
     view.save_button.click()
-    stored = stats.load_settings(demo_window.controller.book)
+    stored = load_settings(demo_window.controller.book)
     assert stored.subtypes == (Subtype.DM,)
     assert stored.test.value == "ttest"
     demo_window.actions_["undo"].trigger()
-    assert stats.load_settings(demo_window.controller.book).subtypes == (Subtype.DM, Subtype.ADM)
+    assert load_settings(demo_window.controller.book).subtypes == (Subtype.DM, Subtype.ADM)
 
 
 @pytest.mark.demo
@@ -299,7 +302,7 @@ def test_rule_and_count_choices_change_the_results_and_are_saved(qtbot, demo_win
     _choose(qtbot, panel.counts, "mean (range)")
     assert "Prior immunosuppressants mean 4 (range 3 to 5)" in summary()
     qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
-    stored = stats.load_settings(demo_window.controller.book)
+    stored = load_settings(demo_window.controller.book)
     assert stored.change_rule == ChangeRule(points=20, kind=RuleKind.POINTS)
     assert stored.count_summary is CountSummary.MEAN
 
@@ -313,9 +316,74 @@ def test_a_setting_that_cannot_be_used_is_named_and_not_saved(qtbot, demo_window
     assert view.result is not None
     assert view.result.analysis.settings.window_before == 40
     qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
-    assert stats.load_settings(demo_window.controller.book).window_before == 90
+    assert load_settings(demo_window.controller.book).window_before == 90
     _retype(qtbot, view.panel.numbers["window_before"], "60")
     assert view.panel.problem.text() == ""
     assert view.save_button.isEnabled()
     assert view.result is not None
     assert view.result.analysis.settings.window_before == 60
+
+
+@pytest.fixture
+def gated_run(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Every series counts as large (analysed in the thread pool), and each run waits at its first patient
+    until the returned event is set, so a test can act while the analysis is still running."""
+    monkeypatch.setattr(AnalysisView, "background_from", 0)
+    gate, real = threading.Event(), stats.run
+
+    def gated(book: Casebook, settings: AnalysisSettings, **options: Any) -> stats.SeriesStats:
+        given = options.pop("progress", None)
+        if given is None:  # analysed at once (a small series): nothing to wait for
+            return real(book, settings, **options)
+
+        def progress(done: int, total: int) -> None:
+            gate.wait(10)
+            given(done, total)
+
+        return real(book, settings, progress=progress, **options)
+
+    monkeypatch.setattr(stats, "run", gated)
+    return gate
+
+
+@pytest.mark.demo
+def test_a_large_series_is_analysed_with_progress_and_shows_what_a_small_one_shows(
+    qtbot, demo_window: MainWindow, gated_run: threading.Event, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    view = demo_window.show_analysis()
+    qtbot.waitUntil(lambda: view.busy.isVisible() and view.busy.running)
+    assert view.result is None  # the window stays usable: nothing shown yet, the bar and Cancel are
+    assert view.busy.cancel_button.isEnabled()
+    gated_run.set()
+    qtbot.waitUntil(lambda: not view.busy.isVisible(), timeout=20_000)
+    assert view.busy.progress.value() == view.busy.progress.maximum() == 10  # every patient counted
+    in_background = _window_table(view)
+    view.close()
+    monkeypatch.setattr(
+        AnalysisView, "background_from", 10**9
+    )  # the same settings at once, as a small series
+    at_once = AnalysisView(demo_window.controller)
+    qtbot.addWidget(at_once)
+    assert _window_table(at_once) == in_background
+    assert at_once.summary.toPlainText() == view.summary.toPlainText()
+
+
+@pytest.mark.demo
+def test_cancel_stops_the_analysis_and_a_newer_setting_replaces_a_running_one(
+    qtbot, demo_window: MainWindow, gated_run: threading.Event
+) -> None:  # type: ignore[no-untyped-def]
+    view = demo_window.show_analysis()
+    qtbot.waitUntil(lambda: view.busy.running)
+    qtbot.mouseClick(view.busy.cancel_button, Qt.MouseButton.LeftButton)
+    gated_run.set()
+    qtbot.waitUntil(lambda: not view.busy.running and not view.busy.isVisible(), timeout=20_000)
+    assert view.result is None  # stopped: nothing half-computed is shown
+    assert "cancelled" in view.panel.problem.text()
+    gated_run.clear()
+    view.panel.test.setCurrentIndex(view.panel.test.findData("ttest"))  # runs
+    qtbot.waitUntil(lambda: view.busy.running)
+    view.panel.test.setCurrentIndex(view.panel.test.findData("wilcoxon"))  # stops that run, then runs
+    gated_run.set()
+    qtbot.waitUntil(lambda: view.result is not None and not view.busy.running, timeout=20_000)
+    assert "Wilcoxon" in view.result.analysis.summary.test.name  # the newer setting's result, not the older
+    assert view.panel.problem.text() == ""

@@ -6,11 +6,12 @@ import csv
 import getpass
 import time
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from myocase.domain.records import Assessment, Identifiers
+from myocase.domain.records import Assessment, Identifiers, PhotoComparison
+from myocase.store.imaging import prepare_image
 from myocase.ui.figures import export
 from myocase.ui.history import HistoryWindow
 from myocase.ui.main_window import MainWindow
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 from sqlalchemy import text
 
 from tests.factories import make_assessment, make_patient
+from tests.images import png_bytes, upright_pattern
 from tests.ui.conftest import Answers
 
 COLUMNS = ["When", "Who", "Record", "Change", "Field", "Before", "After"]
@@ -190,3 +192,21 @@ def test_escape_and_ctrl_w_close_it(qtbot, window: MainWindow, edited: int, keys
     qtbot.waitUntil(lambda: QApplication.activeWindow() is history)
     qtbot.keyClick(history.table, *keys)
     assert not history.isVisible()
+
+
+def test_a_comparison_s_changes_are_named_in_words(window: MainWindow) -> None:
+    controller = window.controller
+    pid = controller.save_patient(make_patient("MYO-08"), None).id or 0
+    book = controller.book
+    ids = tuple(
+        book.add_photo(pid, prepare_image(png_bytes(upright_pattern(w, h))), taken_on=date(2021, 5, n))[0].id
+        or 0
+        for n, (w, h) in enumerate([(120, 80), (90, 60)], start=1)
+    )
+    stored = controller.save_comparison(PhotoComparison(pid, "Before", ids))
+    assert stored is not None
+    controller.save_comparison(replace(stored, name="Before and after", photo_ids=ids[::-1]))
+    controller.select_patient(pid)
+    rows = [r for r in table_rows(open_history(window)) if r["Change"] == "Changed"]
+    assert {(r["Field"], r["Before"], r["After"]) for r in rows} >= {("Name", "Before", "Before and after")}
+    assert {r["Field"] for r in rows} == {"Name", "Photos compared"}  # no attribute names

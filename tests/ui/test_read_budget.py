@@ -6,9 +6,10 @@ book's engine, BEGIN included), in the real main window on the demo series.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import replace
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -82,13 +83,95 @@ def test_selecting_a_patient_is_one_read_for_every_tab(qtbot, window: MainWindow
     assert not [s for s in statements if "FROM setting" in s]  # the settings are kept by the controller
     view = window.patient_view
     record = book.patient_record(pid)
-    assert view.courses.model.rows == list(record.courses)  # every tab shows the one read
-    assert view.assessments.model.rows == list(record.assessments)
-    assert view.events.model.rows == list(record.adverse_events)
+    by_id = lambda records: sorted(records, key=lambda r: r.id)  # noqa: E731 - each table in its sort order
+    assert by_id(view.courses.model.rows) == by_id(record.courses)  # every tab shows the one read
+    assert by_id(view.assessments.model.rows) == by_id(record.assessments)
+    assert by_id(view.events.model.rows) == by_id(record.adverse_events)
     assert view.photos.list.count() == 2
     assert view.photos.comparisons.findText("Before and after") >= 0
     assert view.timeline_spec is not None
     assert len(view.timeline_spec.strip.photos) == 2
+
+
+@dataclass
+class Pool:
+    """What a book's connection pool did: connections opened, check-outs, and every statement its connections
+    ran, the PRAGMAs a new connection's set-up runs included (traced by sqlite3 itself)."""
+
+    opened: int = 0
+    checkouts: int = 0
+    statements: list[str] = field(default_factory=list)
+
+    def pragmas(self) -> list[str]:
+        return [s for s in self.statements if s.upper().startswith("PRAGMA")]
+
+
+@contextmanager
+def pooled(book: Casebook) -> Iterator[Pool]:
+    pool, traced = Pool(), []
+
+    def trace(dbapi_connection: sqlite3.Connection) -> None:
+        dbapi_connection.set_trace_callback(pool.statements.append)
+        traced.append(dbapi_connection)
+
+    def connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        pool.opened += 1
+        trace(dbapi_connection)  # before the engine's own set-up: its PRAGMAs are traced too
+
+    def checkout(dbapi_connection: sqlite3.Connection, _record: object, _proxy: object) -> None:
+        pool.checkouts += 1
+        trace(dbapi_connection)
+
+    event.listen(book.engine, "connect", connect, insert=True)
+    event.listen(book.engine, "checkout", checkout)
+    try:
+        yield pool
+    finally:
+        event.remove(book.engine, "connect", connect)
+        event.remove(book.engine, "checkout", checkout)
+        for dbapi_connection in traced:
+            with suppress(sqlite3.ProgrammingError):  # closed meanwhile (a pool that does not keep it)
+                dbapi_connection.set_trace_callback(None)
+
+
+@pytest.mark.sqlite_only("counts the SQLite pool's connections and PRAGMAs")
+@pytest.mark.demo
+def test_switching_patients_reuses_the_windows_connection(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """Back and forth between patients: no connection opened, no PRAGMA run, one read (one check-out of the
+    pool, one transaction) per change of patient."""
+    book = window.controller.book
+    window.controller.follower.stop()  # its look for others' writes every 2 s would be a read of its own
+    _click_patient(qtbot, window, "DEMO-01")  # the first selection may still open the pool's connection
+    order = ["DEMO-02", "DEMO-03", "DEMO-01", "DEMO-03", "DEMO-02"]
+    with pooled(book) as pool, counted(book) as statements:
+        for study_id in order:
+            _click_patient(qtbot, window, study_id)
+            assert window.patient_view.patient is not None
+            assert window.patient_view.patient.study_id == study_id
+    assert (pool.opened, pool.pragmas()) == (0, [])
+    assert pool.checkouts == len(order)
+    assert statements.count("BEGIN") == len(order), "\n".join(statements)
+    assert [s for s in pool.statements if s.startswith("SELECT")]  # the trace saw the reads
+
+
+@pytest.mark.demo
+def test_the_photos_thumbnails_are_decoded_when_their_tab_is_shown(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    _with_photos(window.controller.book, "DEMO-02")
+    _click_patient(qtbot, window, "DEMO-02")
+    photos = window.patient_view.photos
+    items = [photos.list.item(n) for n in range(photos.list.count())]
+    assert len(items) == 2
+    assert all(item.icon().isNull() for item in items)  # the Overview is in front: nothing decoded
+    with counted(window.controller.book) as statements:
+        window.patient_view.tabs.setCurrentWidget(photos)
+    assert statements == []  # the thumbnails came with the one read
+    assert all(item.icon().availableSizes() for item in items)
+    first, second = (photos.list.visualItemRect(item) for item in items)
+    assert not first.intersects(second)  # each laid out as large as its thumbnail
+    assert first.width() >= 120  # the first photo's thumbnail is 120 px wide
+    _click_patient(qtbot, window, "DEMO-01")
+    _click_patient(qtbot, window, "DEMO-02")  # the tab in front: decoded as the patient is shown
+    assert all(photos.list.item(n).icon().availableSizes() for n in range(photos.list.count()))
 
 
 def _save_new_assessment(qtbot, window: MainWindow) -> list[str]:  # type: ignore[no-untyped-def]

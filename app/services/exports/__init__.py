@@ -27,8 +27,8 @@ from ...domain.records import PatientRecord, SeriesSettings
 from ...domain.validation import Problem, ValidationError
 from ...store.casebook import Casebook
 from .. import deid_check
+from ..analysis_settings import load_settings
 from ..disclosure import disclosure_for, select_patients
-from ..stats import load_settings
 from .naming import FileNames
 
 Progress = Callable[[int, int, str], bool]  # (done, total, what) -> False to cancel

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -23,9 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.analysis import AnalysisSettings
+from ...domain.cohort_plots import SpaghettiSpec
+from ...domain.cohort_swimmer import SwimmerSpec
 from ...domain.scales import SCALES
 from ...domain.vocab import Subtype
 from ...services.report import cohort_figures
+from ..background import BackgroundRow
 from ..controller import Change, Controller, Kind
 from ..dialogs import close_with_keys, fit_size
 from ..plot_style import html_text
@@ -41,10 +44,12 @@ SHOWN = (Kind.PATIENT, Kind.COURSE, Kind.ASSESSMENT, Kind.EVENT, Kind.SETTINGS) 
 class CohortWindow(QMainWindow):
     """The spaghetti and swimmer plots of the series, rebuilt after every save.
 
-    Signals: ``patient_chosen(int)`` when a patient's line or bar is clicked.
+    Signals: ``patient_chosen(int)`` when a patient's line or bar is clicked. A series of ``background_from``
+    patients or more is read and laid out in the thread pool (a progress row with Cancel above the plots).
     """
 
     patient_chosen = Signal(int)
+    background_from = 300
 
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,9 +58,11 @@ class CohortWindow(QMainWindow):
         self._dirty = False
         row = self._build_controls(controller.analysis_settings())
         self._build_figures()
+        self.busy = BackgroundRow("Drawing")
         central = QWidget()
         column = QVBoxLayout(central)
         column.addLayout(row)
+        column.addWidget(self.busy)
         column.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         fit_size(self, 1200, 800)
@@ -65,6 +72,8 @@ class CohortWindow(QMainWindow):
         self.spaghetti.patient_clicked.connect(self.patient_chosen)
         self.swimmer.patient_clicked.connect(self.patient_chosen)
         controller.changed.connect(self._on_changed)
+        self.busy.finished.connect(self._draw)
+        self.busy.failed.connect(lambda message: self.statusBar().showMessage(f"Not drawn: {message}", 15000))
         self.refresh()
 
     def _build_controls(self, stored: AnalysisSettings) -> QHBoxLayout:
@@ -177,9 +186,19 @@ class CohortWindow(QMainWindow):
             return
         self.stack.setCurrentWidget(self.tabs)
         self.export_button.setEnabled(True)
-        spaghetti, swimmer = cohort_figures(book, settings)  # as they may leave: the PNG export shows them
+        if book.patient_count() < self.background_from:  # as they may leave: the PNG export shows them
+            self._draw(cohort_figures(book, settings))
+        else:
+            self.busy.run(lambda _step: cohort_figures(book, settings))
+
+    def _draw(self, figures: tuple[SpaghettiSpec, SwimmerSpec]) -> None:
+        spaghetti, swimmer = figures
         self.spaghetti.set_spec(spaghetti)
         self.swimmer.set_spec(swimmer)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.busy.cancel()  # nothing runs on for a window that is gone
+        super().closeEvent(event)
 
     def current_figure(self) -> CohortFigure:
         widget = self.tabs.currentWidget()

@@ -3,10 +3,14 @@ bands behind, drawn from ``domain.cohort_plots``' spec exactly as the PDF draws 
 
 The hit test is in screen pixels (nearest marker, then nearest line), so a thin line is as easy to
 hit as a thick one and a crossing picks the nearest strand; the hovered patient's line is thickened.
+A registry's lines (more than ``MANY_LINES``) are drawn together: one path per style, broken between
+patients, without markers or study IDs, named by the nearest value under the pointer; of more than
+``DRAWN_LINES`` patients, one in every few is drawn (the median is of them all), so a redraw stays quick.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +28,9 @@ from .canvas import curve, text_item
 from .cohort_figure import HIT_PX, CohortFigure, figure_marker_px
 from .hits import Hit, HitMap
 
+MANY_LINES = 150  # above this many patients, their lines are drawn together (``_lines_together``)
+DRAWN_LINES = 1_000  # of a registry, the lines of about this many patients, spread evenly, are drawn
+
 
 @dataclass
 class DrawnLine:
@@ -40,6 +47,8 @@ class SpaghettiPlot(CohortFigure):
         self.spec: SpaghettiSpec | None = None
         self.drawn_lines: list[DrawnLine] = []
         self.median_curve: pg.PlotDataItem | None = None
+        self.together: list[pg.PlotDataItem] = []  # every patient's line, when drawn together
+        self.hot_curve: pg.PlotDataItem | None = None  # the hovered line over them
         self._hot: int | None = None
         self.hits = HitMap()
         self.band_labels: list[pg.TextItem] = []
@@ -50,6 +59,7 @@ class SpaghettiPlot(CohortFigure):
         self.spec = spec
         self.begin(spec.title)
         self.drawn_lines, self.median_curve, self._hot = [], None, None
+        self.together, self.hot_curve = [], None
         self.band_labels, self.end_labels = [], []
         plot = self.plot
         set_spec_range(plot, spec.x_range, spec.y.range)
@@ -60,8 +70,11 @@ class SpaghettiPlot(CohortFigure):
         self.grid(spec.ticks, spec.y.ticks)
         self._bands(spec)
         self.day_zero(spec.day_zero_style)
-        for line in spec.lines:
-            self._line(line)
+        if len(spec.lines) > MANY_LINES:
+            self._lines_together(spec.lines)
+        else:
+            for line in spec.lines:
+                self._line(line)
         self._median(spec)
         if not spec.lines:
             self.empty_message(
@@ -70,6 +83,8 @@ class SpaghettiPlot(CohortFigure):
             )  # fmt: skip
         self.legend.set_entries(spec.legend)
         notes = [f"Not shown: {e.study_id}: {e.reason}." for e in spec.excluded] + list(spec.notes)
+        if self.together:
+            notes.append(self._together_note(spec))
         self.set_notes(notes, spec.median_rule if spec.median else "")
         self.hits = self._hit_map(spec)
         self._declutter()
@@ -87,6 +102,15 @@ class SpaghettiPlot(CohortFigure):
         chosen = place_labels(options, area, bands)
         for (item, anchors), box, boxes in zip(self.end_labels, chosen, options, strict=True):
             item.setAnchor(anchors[boxes.index(box)] if box is not None else anchors[0])
+
+    def _together_note(self, spec: SpaghettiSpec) -> str:
+        every, drawn = self._every(spec.lines), len(self.drawn_lines)
+        which = f"the lines of {drawn:,} (one patient in {every})" if every > 1 else "their lines"
+        median = ", the median of them all" if every > 1 and spec.median else ""
+        return (
+            f"{len(spec.lines):,} patients: {which} drawn without markers or study IDs{median}; "
+            "point at a line to name its patient."
+        )
 
     def label_rect(self, item: pg.TextItem, anchor: tuple[float, float]) -> QRectF:
         """Where a label's text is drawn (scene pixels) with ``anchor``, from its point and its text's size."""
@@ -148,6 +172,36 @@ class SpaghettiPlot(CohortFigure):
         self.drawn_lines.append(DrawnLine(line, curves, pens))
         self.count("points", len(points))
 
+    def _lines_together(self, lines: Sequence[SpaghettiLineSpec]) -> None:
+        """Every patient's line in one path per style, broken between patients (NaN, ``connect="finite"``):
+        a few items however many patients, the values after a stop over the others as ``_line`` draws them."""
+        parts: dict[tuple[SeriesStyle, bool], tuple[list[float], list[float]]] = {}
+        for line in lines[:: self._every(lines)]:
+            for part, style, on_drug in (
+                (line.off_drug, line.off_drug_style, False),
+                (line.on_drug, line.style, True),
+            ):
+                if part:
+                    xs, ys = parts.setdefault((style, on_drug), ([], []))
+                    xs += [*(p.x for p in part), np.nan]
+                    ys += [*(p.y for p in part), np.nan]
+            self.drawn_lines.append(DrawnLine(line, [], []))
+            self.count("points", len(line.points))
+        for (style, on_drug), (xs, ys) in parts.items():
+            item = curve(
+                np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64), pen=line_pen(style.line),
+                connect="finite",
+            )  # fmt: skip
+            item.curve.opts["antialias"] = False  # thousands of thin lines: sharp and several times quicker
+            item.setZValue(1.1 if on_drug else 1)
+            self.plot.addItem(item)
+            self.together.append(item)
+
+    @staticmethod
+    def _every(lines: Sequence[SpaghettiLineSpec]) -> int:
+        """Of ``lines`` drawn together, one in this many is drawn (about ``DRAWN_LINES`` in all)."""
+        return -(-len(lines) // DRAWN_LINES)
+
     def _median(self, spec: SpaghettiSpec) -> None:
         if not spec.median:
             return
@@ -166,13 +220,21 @@ class SpaghettiPlot(CohortFigure):
         self.end_labels.insert(0, (label, [(-0.1, 0.5 + dy) for dy in (0, 0.8, -0.8)]))
 
     def _hit_map(self, spec: SpaghettiSpec) -> HitMap:
-        """Every point (a patient's, then the median's), then every line (the median's first)."""
+        """Every point drawn (a patient's, then the median's), then every line (the median's first). Lines
+        drawn together answer by their values alone (each naming its patient), not one path at a time."""
         hits = HitMap()
-        spots = [
-            (p.x, p.y, Hit(p.tooltip, "patient", line.patient_id, line=n))
-            for n, line in enumerate(spec.lines)
-            for p in line.points
-        ]
+        drawn = [d.spec for d in self.drawn_lines]
+        if self.together:
+            spots = []
+            for n, line in enumerate(drawn):
+                named = Hit(line.tooltip, "patient", line.patient_id, line=n)
+                spots += [(p.x, p.y, named) for p in line.points]
+        else:
+            spots = [
+                (p.x, p.y, Hit(p.tooltip, "patient", line.patient_id, line=n))
+                for n, line in enumerate(drawn)
+                for p in line.points
+            ]
         hits.add_spots(spots + [(m.x, m.y, Hit(m.tooltip)) for m in spec.median], HIT_PX)
         median = [
             ([m.x for m in spec.median], [m.y for m in spec.median], Hit(f"Median\n{spec.median_rule}"))
@@ -183,9 +245,9 @@ class SpaghettiPlot(CohortFigure):
                 [p.y for p in line.points],
                 Hit(line.tooltip, "patient", line.patient_id, line=n),
             )
-            for n, line in enumerate(spec.lines)
+            for n, line in enumerate(drawn)
         ]
-        hits.add_paths((median if spec.median else []) + lines, HIT_PX)
+        hits.add_paths((median if spec.median else []) + ([] if self.together else lines), HIT_PX)
         return hits
 
     def hit(self, scene_pos: QPointF) -> Hit | None:
@@ -206,27 +268,51 @@ class SpaghettiPlot(CohortFigure):
     def curve_data(self, index: int) -> tuple[list[float], list[float]]:
         """The x and y values drawn for line ``index``, each point once (the bridge to the dashed part not repeated)."""
         drawn: set[tuple[float, float]] = set()
-        for item in self.drawn_lines[index].curves:
+        line = self.drawn_lines[index]
+        for item in line.curves:
             cx, cy = item.getData()
             drawn.update(zip(cx.tolist(), cy.tolist(), strict=True))
+        if not line.curves:  # drawn together with the others: its values in their path
+            drawn.update((p.x, p.y) for p in line.spec.points)
         ordered = sorted(drawn)
         return [x for x, _ in ordered], [y for _, y in ordered]
 
     def highlight(self, line: int | None) -> None:
         if line == self._hot:
             return
+        if self.hot_curve is not None:
+            self.plot.removeItem(self.hot_curve)
+            self.hot_curve = None
         for n in (self._hot, line):
             if n is None or n >= len(self.drawn_lines):
                 continue
             drawn = self.drawn_lines[n]
+            if n == line and not drawn.curves:
+                self.hot_curve = self._hot_over(drawn.spec)
             for item, normal in zip(drawn.curves, drawn.pens, strict=True):
                 if n == line:
-                    hot = QPen(normal)
-                    hot.setColor(qcolour(HOVERED_STRAND))
-                    hot.setWidthF(normal.widthF() * 2.2)
-                    item.setPen(hot)
+                    item.setPen(_hot_pen(normal))
                     item.setZValue(5)
                 else:
                     item.setPen(normal)
                     item.setZValue(1)
         self._hot = line
+
+    def _hot_over(self, line: SpaghettiLineSpec) -> pg.PlotDataItem:
+        """A line drawn together with the others, drawn again over them as the hovered one."""
+        xs = np.asarray([p.x for p in line.points], dtype=np.float64)
+        item = curve(
+            xs,
+            np.asarray([p.y for p in line.points], dtype=np.float64),
+            pen=_hot_pen(line_pen(line.style.line)),
+        )
+        item.setZValue(5)
+        self.plot.addItem(item)
+        return item
+
+
+def _hot_pen(normal: QPen) -> QPen:
+    hot = QPen(normal)
+    hot.setColor(qcolour(HOVERED_STRAND))
+    hot.setWidthF(normal.widthF() * 2.2)
+    return hot

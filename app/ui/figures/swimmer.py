@@ -1,7 +1,8 @@
 """The swimmer plot on screen: one row per patient, an earlier JAK inhibitor before day 0, the index drug
 from day 0, adverse events, stops and ongoing arrows, drawn from ``domain.cohort_swimmer``'s spec
 exactly as the PDF draws it (``report.drawings``). Each row answers the pointer through its own hit
-map: its markers, then its arrow and bars."""
+map: its markers, then its arrow and bars. A registry shows its first ``SHOWN_ROWS`` rows, with a note
+saying how many of how many."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from .hits import Box, Hit, HitMap
 
 ROW_H = 0.56  # bar height, in rows
 ARROW_LEN, ARROW_HALF = 13.0, 8.0  # the ongoing arrow head, pixels
+SHOWN_ROWS = 50  # rows drawn at most: the study IDs of more would overlap, and drawing them takes long
 
 
 class OngoingArrow(pg.ArrowItem):  # type: ignore[misc]
@@ -80,17 +82,18 @@ class SwimmerPlot(CohortFigure):
         self.begin(spec.title)
         self.arrows = []
         plot = self.plot
-        rows = max(len(spec.rows), 1)
+        shown = spec.rows[:SHOWN_ROWS]
+        rows = max(len(shown), 1)
         plot.invertY(True)  # the first row on top
         set_spec_range(plot, spec.x_range, (-0.6, rows - 0.4))
         spec_axis(plot, "bottom").show_ticks(tick_pairs(spec.ticks))
-        spec_axis(plot, "left").show_ticks([(float(n), r.study_id) for n, r in enumerate(spec.rows)])
+        spec_axis(plot, "left").show_ticks([(float(n), r.study_id) for n, r in enumerate(shown)])
         plot.setLabel("bottom", spec.x_label)
         self.grid(spec.ticks, ())
         self.day_zero(spec.day_zero_style, 12)  # over the bars, as in the PDF
         events: list[dict[str, object]] = []
         stops: list[dict[str, object]] = []
-        for n, row in enumerate(spec.rows):
+        for n, row in enumerate(shown):
             self._row(row, n, spec, events)
             if row.discontinuation is not None:
                 stop = row.discontinuation.style
@@ -102,8 +105,14 @@ class SwimmerPlot(CohortFigure):
                 f"No patient has a {spec.index_drug} course started by the data cut-off", spec.x_range, 0.0
             )
         self.legend.set_entries(spec.legend)
-        self.set_notes([f"Not shown: {e.study_id}: {e.reason}." for e in spec.excluded] + list(spec.notes))
-        self.rows_hits = [row_hits(row, n) for n, row in enumerate(spec.rows)]
+        notes = [f"Not shown: {e.study_id}: {e.reason}." for e in spec.excluded] + list(spec.notes)
+        if len(shown) < len(spec.rows):
+            notes.insert(
+                0,
+                f"Showing the first {len(shown):,} of {len(spec.rows):,} patients.",
+            )
+        self.set_notes(notes)
+        self.rows_hits = [row_hits(row, n) for n, row in enumerate(shown)]
 
     def _row(self, row: SwimmerRowSpec, n: int, spec: SwimmerSpec, events: list[dict[str, object]]) -> None:
         """A row's bars, its ongoing arrow and grade numbers; its event markers go into ``events``."""

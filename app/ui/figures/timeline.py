@@ -25,6 +25,7 @@ from PySide6.QtGui import QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QStackedWidget, QToolButton, QVBoxLayout, QWidget
 
 from ...domain.disclosure import file_safe
+from ...domain.plot_spec import LegendEntrySpec
 from ...domain.timeline import MeasureTrackSpec, PhotoStripSpec, RowKind, TimelineRow, TimelineSpec
 from ..dialogs import confirm_identified
 from ..photos.timeline_strip import PhotoStrip
@@ -106,6 +107,7 @@ class TimelinePlot(QWidget):
     def _build_figure(self) -> None:
         """The figure (plots, legend, notes) on paper in a scroll area, or the empty state."""
         self._build_paper()
+        self._legend: tuple[LegendEntrySpec, ...] | None = None  # the entries the legend shows
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
@@ -178,7 +180,9 @@ class TimelinePlot(QWidget):
         self._draw_lanes(spec)
         self._draw_tracks(spec)
         self._x_axis(spec)
-        self.legend.set_entries(spec.legend)
+        if tuple(spec.legend) != self._legend:  # the same legend stays as laid out (no relayout)
+            self._legend = tuple(spec.legend)
+            self.legend.set_entries(self._legend)
         notes = list(dict.fromkeys([*spec.notes, *(t.note for t in spec.tracks if t.note)]))
         self.notes.setText("\n".join(notes))
         self.notes.setVisible(bool(notes))

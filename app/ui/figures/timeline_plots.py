@@ -13,12 +13,15 @@ import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtGui import QPen
 
 from ...domain.phases import PhaseKind
 from ...domain.plot_spec import TickSpec
+from ...domain.style import LineStyle, MarkerStyle
 from ...domain.timeline import (
     BarSpec,
     EventMarkerSpec,
@@ -41,6 +44,24 @@ from .timeline_rows import ROW_PX, PlacedRow, strip_marker_px
 HIT_RADIUS = 8.0  # px around a marker that still counts as on it
 BAR_HALF = 0.32  # half a bar's height, in lane rows
 INF = math.inf
+
+
+# One pen, brush and symbol set per style for the life of the program: pyqtgraph's symbol atlas knows a
+# marker by the identity of its pen and brush, so the same objects find the markers rendered for the last
+# patient instead of rendering (and keeping) them again for each patient.
+@lru_cache(maxsize=256)
+def _spot(style: MarkerStyle, edge_pt: float = 0.75) -> dict[str, object]:
+    return spot(style, marker_px(style), edge_pt)
+
+
+@lru_cache(maxsize=256)
+def _curve_symbol(style: MarkerStyle) -> dict[str, object]:
+    return curve_symbol(style, marker_px(style))
+
+
+@lru_cache(maxsize=256)
+def _line_pen(style: LineStyle) -> QPen:
+    return line_pen(style)
 
 
 class PooledPlot:
@@ -130,12 +151,12 @@ def _phases_and_lines(plot: PooledPlot, spec: TimelineSpec) -> None:
     layer = plot.layer
     layer.vbands = [(p.x_start, p.x_end, p.style) for p in spec.phases]
     layer.grid = [t.x for t in spec.ticks]
-    layer.vlines = [(spec.cutoff_x, line_pen(spec.cutoff_style))]
+    layer.vlines = [(spec.cutoff_x, _line_pen(spec.cutoff_style))]
     lines = [
         Box(spec.cutoff_x, spec.cutoff_x, -INF, INF, Hit(f"Data cut-off: {spec.cutoff_text}"), (4, 4, 0))
     ]
     if spec.day_zero_x is not None:
-        layer.vlines.append((spec.day_zero_x, line_pen(spec.day_zero_style)))
+        layer.vlines.append((spec.day_zero_x, _line_pen(spec.day_zero_style)))
         index = next((p for p in spec.phases if p.kind is PhaseKind.INDEX), None)
         text = f"Day 0: the {index.label} start" if index else "Day 0"
         lines.append(Box(spec.day_zero_x, spec.day_zero_x, -INF, INF, Hit(text), (4, 4, 0)))
@@ -215,7 +236,7 @@ def _draw_events(
             layer.segments.append((event.x, event.x_end, y, pen(MUTED, 1.0)))
         size = marker_px(event.style)
         layer.texts.append(Label(event.x, y, event.style.text, align="right", bold=True, dx=-(size / 2 + 2)))
-    item.setData(spots=[{"pos": (e.x, y), **spot(e.style, marker_px(e.style))} for e in events])
+    item.setData(spots=[{"pos": (e.x, y), **_spot(e.style)} for e in events])
     counts["events"] += len(events)
     return [(e.x, y, Hit(e.tooltip, "event", e.event_id)) for e in events]
 
@@ -224,7 +245,7 @@ def _draw_photos(
     item: pg.ScatterPlotItem, photos: Sequence[PhotoMarkerSpec], y: float, counts: Counter[str]
 ) -> list[tuple[float, float, Hit]]:
     """The photos on their row: a marker each."""
-    item.setData(spots=[{"pos": (p.x, y), **spot(p.style, marker_px(p.style), 1.0)} for p in photos])
+    item.setData(spots=[{"pos": (p.x, y), **_spot(p.style, 1.0)} for p in photos])
     counts["photos"] += len(photos)
     return [(p.x, y, Hit(p.tooltip, "photo", p.photo_id)) for p in photos]
 
@@ -272,7 +293,7 @@ def draw_track(plot: PooledPlot, row: TimelineRow, spec: TimelineSpec, log: bool
     for reference in track.references:
         plot.curve().setData(
             [reference.x_start, reference.x_end], [reference.y, reference.y],
-            pen=line_pen(reference.style), symbol=None,
+            pen=_line_pen(reference.style), symbol=None,
         )  # fmt: skip
         y = math.log10(reference.y) if log and reference.y > 0 else reference.y
         layer.texts.append(  # at the left, as in the report: clear of the cut-off line; above, else below
@@ -298,13 +319,13 @@ def _draw_series(
         ys = np.array([p.y for p in series.points], dtype=np.float64)
         ids = np.array([p.assessment_id if p.assessment_id is not None else -1 for p in series.points])
         style = series.style
-        symbol = curve_symbol(style.marker, marker_px(style.marker))
+        symbol = _curve_symbol(style.marker)
         if series.step:  # the line through the spec's path (horizontal, then vertical), the markers apart
             path = np.array(series.path(), dtype=np.float64).reshape(-1, 2)
-            plot.curve().setData(path[:, 0], path[:, 1], pen=line_pen(style.line), symbol=None)
+            plot.curve().setData(path[:, 0], path[:, 1], pen=_line_pen(style.line), symbol=None)
             plot.curve().setData(xs, ys, pen=None, data=ids, **symbol)
         else:
-            plot.curve().setData(xs, ys, pen=line_pen(style.line), data=ids, **symbol)
+            plot.curve().setData(xs, ys, pen=_line_pen(style.line), data=ids, **symbol)
         for point in series.points:
             y = (math.log10(point.y) if point.y > 0 else math.nan) if log else point.y
             markers.append((point.x, y, Hit(point.tooltip, "assessment", point.assessment_id)))

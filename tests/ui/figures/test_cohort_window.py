@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from myocase.domain.analysis import AnalysisSettings, settings_to_json
@@ -14,7 +16,7 @@ from myocase.domain.phases import index_course
 from myocase.domain.records import Assessment
 from myocase.domain.style import MEDIAN_LINE
 from myocase.report.drawings import draw_spaghetti, draw_swimmer
-from myocase.services import stats
+from myocase.services import analysis_settings
 from myocase.ui.controller import Controller
 from myocase.ui.figures import cohort_window, export
 from myocase.ui.figures.cohort_window import CohortWindow
@@ -250,7 +252,9 @@ def test_saved_settings_reach_the_window(qtbot, controller: Controller) -> None:
     assert window.spaghetti.spec.bands[0].label == "Mild ≤ 14"
     stored = controller.analysis_settings()
     milder = replace(stored, severity=replace(stored.severity, mild_max=10))
-    controller.save_preference(stats.PREFERENCE_KEY, settings_to_json(milder), "Analysis settings saved")
+    controller.save_preference(
+        analysis_settings.PREFERENCE_KEY, settings_to_json(milder), "Analysis settings saved"
+    )
     assert window.spaghetti.spec.bands[0].label == "Mild ≤ 10"  # the analysis settings, read anew
     controller.save_settings(replace(controller.settings(), name="Renamed series", index_drug="tofacitinib"))
     assert window.windowTitle() == "Cohort — Renamed series [synthetic demo data]"
@@ -329,3 +333,35 @@ def test_spaghetti_names_keep_clear_of_each_other_and_of_the_band_names(demo: Co
     drawn = [item.textItem.sceneBoundingRect() for item in names + plot.band_labels]
     for n, rect in enumerate(drawn):
         assert not [other for other in drawn[n + 1 :] if rect.intersects(other)], n
+
+
+@pytest.mark.demo
+def test_a_large_series_is_drawn_in_the_background_as_a_small_one_is_at_once(
+    qtbot, controller: Controller, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    at_once = open_window(qtbot, controller)
+    monkeypatch.setattr(CohortWindow, "background_from", 0)  # every series counts as large
+    gate, real = threading.Event(), cohort_window.cohort_figures
+
+    def gated(*args: Any) -> Any:
+        gate.wait(10)
+        return real(*args)
+
+    monkeypatch.setattr(cohort_window, "cohort_figures", gated)
+    window = open_window(qtbot, controller)
+    qtbot.waitUntil(lambda: window.busy.isVisible() and window.busy.running)
+    assert window.spaghetti.spec is None  # nothing drawn yet; the window answers meanwhile
+    gate.set()
+    qtbot.waitUntil(lambda: not window.busy.isVisible(), timeout=20_000)
+    assert window.spaghetti.spec == at_once.spaghetti.spec  # drawn from the same specs
+    assert window.swimmer.spec == at_once.swimmer.spec
+    assert len(window.spaghetti.graph.plotItem.listDataItems()) == len(
+        at_once.spaghetti.graph.plotItem.listDataItems()
+    )
+    gate.clear()
+    window.measure.setCurrentIndex(window.measure.findData("mmt8_total"))  # a new run…
+    qtbot.waitUntil(lambda: window.busy.running)
+    qtbot.mouseClick(window.busy.cancel_button, Qt.MouseButton.LeftButton)  # …cancelled
+    gate.set()
+    qtbot.waitUntil(lambda: not window.busy.running, timeout=20_000)
+    assert window.spaghetti.spec == at_once.spaghetti.spec  # what was drawn before stays

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
+from myocase.domain.records import AdverseEvent
 from myocase.services.deid_check import image_texts
 from myocase.ui.main_window import MainWindow
 from PIL import Image
@@ -61,3 +63,17 @@ def test_the_cohort_plots_draw_and_export_only_de_identified_specs(
     target = tmp_path / "cohort.png"
     view.spaghetti.export_image(target)
     assert not [t for _, t in image_texts(target) if leaks_in(t)]
+
+
+@pytest.mark.demo
+def test_an_exported_timeline_removes_another_patients_name_typed_in_this_one(window: MainWindow) -> None:
+    book = window.controller.book
+    other = next(i for i in book.series_identifiers() if i.full_name)  # a demo patient's (invented) name
+    patient = next(p for p in book.patients() if p.id != other.patient_id)
+    assert patient.id is not None
+    book.save(AdverseEvent(patient.id, f"rash, as in {other.full_name}", 1, date(2021, 5, 1)))
+    window.controller.select_patient(patient.id)
+    spec = window.patient_view._exported_timeline(identified=False)  # what the image export draws
+    text = repr(spec)  # every text the spec holds: titles, labels, tooltips, notes
+    assert "rash, as in" in text  # the event is there, its text cleaned
+    assert other.full_name.split()[-1] not in text
