@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .analysis import AnalysisSettings, CountSummary, FollowUp, settings_to_json
+from .analysis import AnalysisSettings, CountSummary, FollowUp
+from .analysis_json import settings_to_json
 from .field_defs import YES_NO, Choice, FieldType, TableBuilder, TableDef, choices_of
 from .measures import Policy
 from .records import SeriesSettings

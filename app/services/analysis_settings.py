@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from ..domain.analysis import AnalysisSettings, settings_from_json, settings_to_json
+from ..domain.analysis import AnalysisSettings
+from ..domain.analysis_json import settings_from_json, settings_to_json
 from ..store.casebook import Casebook
 
 PREFERENCE_KEY = "analysis"

@@ -20,7 +20,7 @@ from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
-from ..domain.analysis import settings_from_json
+from ..domain.analysis_json import settings_from_json
 from ..domain.records import Patient, PatientRecord, PhotoComparison, Provenance, SeriesSettings
 from ..domain.validation import (
     Problem,

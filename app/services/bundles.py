@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..domain.analysis import settings_to_json
+from ..domain.analysis_json import settings_to_json
 from ..domain.annotations import Crop, shape_in_crop
 from ..domain.clock import DateMode
 from ..domain.disclosure import Disclosure, date_offset, text_fields

@@ -18,7 +18,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-from ..domain.analysis import settings_from_json, settings_to_json
+from ..domain.analysis_json import settings_from_json, settings_to_json
 from ..domain.import_plan import plan_import
 from ..domain.import_series import CurrentSeries, SeriesFromFile
 from ..domain.imports import (

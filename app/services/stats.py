@@ -16,10 +16,10 @@ from ..domain.analysis import (
     Visit,
     analyse,
     patient_outcome,
-    settings_to_json,
     summarise,
     with_tis,
 )
+from ..domain.analysis_json import settings_to_json
 from ..domain.clock import Clock, DateMode, time_zero
 from ..domain.cohort import CohortFacts, cohort_facts, onset_age_text, prior_text
 from ..domain.disclosure import FIELD_POLICY, OLDEST_SHOWN_AGE, Disclosure

@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.analysis import AnalysisSettings, CountSummary, FollowUp, settings_to_json
+from ..domain.analysis import AnalysisSettings, CountSummary, FollowUp
+from ..domain.analysis_json import settings_to_json
 from ..domain.numbers import shown
 from ..domain.outcome_table import OutcomeTable, outcome_table
 from ..domain.scales import SCALES, Scale

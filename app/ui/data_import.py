@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.analysis import settings_to_json
+from ..domain.analysis_json import settings_to_json
 from ..domain.import_series import CurrentSeries
 from ..domain.imports import CREATE, TABLE_LABELS, UNCHANGED, UPDATE, ImportPlan, RowProblem
 from ..domain.numbers import plural

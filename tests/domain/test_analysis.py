@@ -15,9 +15,8 @@ from myocase.domain.analysis import (
     method_text,
     select_baseline,
     select_followup,
-    settings_from_json,
-    settings_to_json,
 )
+from myocase.domain.analysis_json import settings_from_json, settings_to_json
 from myocase.domain.cohort import cohort_facts, onset_age_text, prior_text
 from myocase.domain.dates import PartialDate
 from myocase.domain.records import AdverseEvent, PatientRecord

@@ -220,6 +220,7 @@ def test_the_series_table_is_one_row_of_the_settings_and_the_cutoff_leaves_only_
         f.name for f in series.columns(False)
     }
     # the analysis settings' columns are the keys they are stored under
-    from myocase.domain.analysis import AnalysisSettings, settings_to_json
+    from myocase.domain.analysis import AnalysisSettings
+    from myocase.domain.analysis_json import settings_to_json
 
     assert set(settings_to_json(AnalysisSettings())) <= set(series.names)

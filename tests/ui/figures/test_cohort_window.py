@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from myocase.domain.analysis import AnalysisSettings, settings_to_json
+from myocase.domain.analysis import AnalysisSettings
+from myocase.domain.analysis_json import settings_to_json
 from myocase.domain.cohort_plots import PatientData, build_spaghetti
 from myocase.domain.cohort_swimmer import build_swimmer
 from myocase.domain.phases import index_course
