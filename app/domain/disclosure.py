@@ -8,7 +8,7 @@ De-identified (the default):
 - every free-text field is cleaned (``scrub``): every patient's name, record number and date
   of birth in any common written form, and any calendar date finer than the year;
 - dates are shown by each patient's ``Clock``: as days from day 0 (the default), or shifted
-  by a secret per-patient offset of 0–364 days (REDCap's practice) with the data cut-off
+  by a secret per-patient offset of 1–364 days (REDCap's practice) with the data cut-off
   shifted alike, so no shown date lies past the shown cut-off and nothing real can be
   subtracted; the real cut-off and the generation date are not shown;
 - ages of 90 and over are shown as "≥ 90" (HIPAA Safe Harbor);
@@ -121,9 +121,10 @@ RECORD_NAMES: dict[type[Any], str] = {
 
 
 def date_offset(secret: str, patient_id: int) -> int:
-    """The patient's shift in days (0–364), fixed for a given per-database secret."""
+    """The patient's shift in days (1–364, never 0: a shift of none would show the real dates), fixed for a
+    given per-database secret."""
     digest = hmac.new(secret.encode(), str(patient_id).encode(), hashlib.sha256).digest()
-    return int.from_bytes(digest[:8], "big") % 365
+    return 1 + int.from_bytes(digest[:8], "big") % 364
 
 
 def file_safe(disclosed: str) -> str:

@@ -63,7 +63,7 @@ DATES_NOTE = (
 def bundle_shift(secret: str) -> int:
     """The days every date of a series' bundles moves back: 1–364, fixed by the series' secret (never 0,
     so no date leaves as recorded)."""
-    return 1 + date_offset(secret, 0) % 364  # patient ids start at 1: key 0 is the bundle's own
+    return date_offset(secret, 0)  # patient ids start at 1: key 0 is the bundle's own
 
 
 @dataclass(frozen=True)

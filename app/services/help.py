@@ -146,7 +146,7 @@ by one rule:
 - time is shown as days from each patient's day 0, the start of the index drug (or, without
   it, the first recorded treatment), so no calendar date appears; figures count in months.
   The alternative, shifted dates, moves all of a patient's dates and the data cut-off by one
-  secret offset of 0–364 days (the same in every export of this database);
+  secret offset of 1–364 days (never 0) (the same in every export of this database);
 - the year of birth is never shown, and ages of 90 or more are shown as "≥ 90";
 - photos marked identifiable are left out unless cropped (only the crop leaves).
 

@@ -190,8 +190,15 @@ def test_offsets_are_stable_per_secret_and_spread_over_a_year() -> None:
     offsets = [date_offset("secret-a", pid) for pid in range(1, 200)]
     assert offsets == [date_offset("secret-a", pid) for pid in range(1, 200)]
     assert offsets != [date_offset("secret-b", pid) for pid in range(1, 200)]
-    assert all(0 <= o <= 364 for o in offsets)
+    assert all(1 <= o <= 364 for o in offsets)
     assert len(set(offsets)) > 100
+
+
+def test_no_secret_ever_leaves_a_patients_dates_unmoved() -> None:
+    # A shift of 0 would show the real dates; the hash's remainder that would give it is moved into the range.
+    offsets = {date_offset(f"secret-{n}", pid) for n in range(50) for pid in range(1, 200)}
+    assert min(offsets) == 1
+    assert max(offsets) == 364
 
 
 def test_a_leak_names_the_field_it_was_typed_in() -> None:
