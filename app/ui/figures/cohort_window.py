@@ -73,6 +73,7 @@ class CohortWindow(QMainWindow):
         self.swimmer.patient_clicked.connect(self.patient_chosen)
         controller.changed.connect(self._on_changed)
         self.busy.finished.connect(self._draw)
+        self.busy.stopped.connect(lambda: self.export_button.setEnabled(self.spaghetti.spec is not None))
         self.busy.failed.connect(lambda message: self.statusBar().showMessage(f"Not drawn: {message}", 15000))
         self.refresh()
 
@@ -189,12 +190,14 @@ class CohortWindow(QMainWindow):
         if book.patient_count() < self.background_from:  # as they may leave: the PNG export shows them
             self._draw(cohort_figures(book, settings))
         else:
+            self.export_button.setEnabled(False)  # until the figures are drawn
             self.busy.run(lambda _step: cohort_figures(book, settings))
 
     def _draw(self, figures: tuple[SpaghettiSpec, SwimmerSpec]) -> None:
         spaghetti, swimmer = figures
         self.spaghetti.set_spec(spaghetti)
         self.swimmer.set_spec(swimmer)
+        self.export_button.setEnabled(True)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.busy.cancel()  # nothing runs on for a window that is gone

@@ -352,9 +352,11 @@ def test_a_large_series_is_drawn_in_the_background_as_a_small_one_is_at_once(
     window = open_window(qtbot, controller)
     qtbot.waitUntil(lambda: window.busy.isVisible() and window.busy.running)
     assert window.spaghetti.spec is None  # nothing drawn yet; the window answers meanwhile
+    assert not window.export_button.isEnabled()  # nothing to export yet
     gate.set()
     qtbot.waitUntil(lambda: not window.busy.isVisible(), timeout=20_000)
     assert window.spaghetti.spec == at_once.spaghetti.spec  # drawn from the same specs
+    assert window.export_button.isEnabled()
     assert window.swimmer.spec == at_once.swimmer.spec
     assert len(window.spaghetti.graph.plotItem.listDataItems()) == len(
         at_once.spaghetti.graph.plotItem.listDataItems()
@@ -366,3 +368,4 @@ def test_a_large_series_is_drawn_in_the_background_as_a_small_one_is_at_once(
     gate.set()
     qtbot.waitUntil(lambda: not window.busy.running, timeout=20_000)
     assert window.spaghetti.spec == at_once.spaghetti.spec  # what was drawn before stays
+    assert window.export_button.isEnabled()  # and can be exported
