@@ -329,4 +329,5 @@ def identifiers_of(parsed: ParsedRow, before: PatientRecord | None) -> Identifie
     kept = before.identifiers if before else None
     patient_id = (before.patient.id or 0) if before else 0
     made, _ = build(Identifiers, given, kept, patient_id=patient_id)
+    made = replace(made, full_name=made.full_name.strip(), mrn=made.mrn.strip())  # as they are stored
     return None if kept is None and made.is_empty else made

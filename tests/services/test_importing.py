@@ -387,3 +387,14 @@ def test_the_series_table_leaves_de_identified_without_its_cutoff(series: Casebo
         (only,) = list(csv.DictReader(handle))
     assert "cutoff" not in only
     assert only["index_drug"] == series.settings().index_drug
+
+
+@pytest.mark.parametrize("text", ["0 ", " Ana Ruiz  "])
+def test_an_identifying_field_with_spaces_around_it_is_unchanged_on_importing_the_file_again(
+    template: Path, tmp_path: Path, text: str
+) -> None:
+    # Found by the random-cell test: the name is stored without its spaces, so the file read again must
+    # compare equal to it, not plan an update of the patient.
+    test_a_random_cell_is_refused_by_row_and_column_or_stored_as_valid_data.hypothesis.inner_test(  # type: ignore[attr-defined]
+        template, tmp_path, ("patients", "full_name"), text
+    )
