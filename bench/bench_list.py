@@ -119,7 +119,8 @@ window.show()
 sys.exit(app.exec())
 """
 
-# MyoCase as `myocase DB` starts it, the watch put on its patient list as the window is built.
+# MyoCase as `myocase DB` starts it, the watch put on its patient list as the window is built, or, when a
+# large series is read in the background, once its rows are in (the list painted empty does not count).
 MYOCASE_WINDOW = f"""{WATCH_PAINT}
 import sys
 from myocase.ui import application
@@ -127,7 +128,11 @@ from myocase.ui import application
 class Watched(application.MainWindow):
     def __init__(self, *args):
         super().__init__(*args)
-        watch_paint(self.patients.table.viewport())
+        panel = self.patients
+        if panel.busy.running:
+            panel.busy.finished.connect(lambda _: watch_paint(panel.table.viewport()))
+        else:
+            watch_paint(panel.table.viewport())
 
 application.MainWindow = Watched
 from myocase.__main__ import main

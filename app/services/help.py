@@ -30,6 +30,10 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+Shift+Z", "Redo"),
     *((("Ctrl+Y", "Redo"),) if sys.platform == "win32" else ()),
     ("Ctrl+F", "Find a patient"),
+    (
+        "F5",
+        "Read the patient list again (after a cancelled read of a large series, or to see others' changes now)",
+    ),
     ("Ctrl+S", "Save the open form"),
     ("Ctrl+Shift+S", "Case-series analysis"),
     ("Ctrl+Shift+C", "Cohort plots (spaghetti and swimmer)"),

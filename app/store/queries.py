@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -45,6 +45,8 @@ from .tables import (
     SettingRow,
 )
 from .transactions import Transactions
+
+SUMMARY_CHUNK = 2000  # patients read together for the list: a progress step for a large series
 
 
 def patient_summary(
@@ -109,27 +111,41 @@ def _listed_patients(session: Session) -> list[Patient]:
     ]
 
 
-def _listed_courses(session: Session) -> dict[int, list[ListedCourse]]:
+class _ListedCourses:
     """Each patient's courses (in id order) with what the list judges from them (drug, class, start and the
-    stop's last day), from plain rows; the same date or code read again is made once (a registry repeats them
-    many thousand times)."""
-    classes = {c.value: c for c in DrugClass}
-    starts, stops = PartialDates(), PartialDates()
-    last_days: dict[tuple[date, str | None], date] = {}  # each stop's latest day, worked out once
-    found: dict[int, list[ListedCourse]] = {}
-    c = CourseRow
-    query = select(c.patient_id, c.drug, c.drug_class, c.start_date, c.start_precision, c.stop_date,
-                   c.stop_precision).order_by(c.id)  # fmt: skip
-    for pid, drug, drug_class, start, start_precision, stop, stop_precision in (
-        session.connection().execute(query).all()
-    ):
-        last = None if stop is None else last_days.get((stop, stop_precision))
-        if stop is not None and last is None:
-            last = last_days[stop, stop_precision] = stops[stop, stop_precision].latest()
-        found.setdefault(pid, []).append(
-            ListedCourse(drug, classes[drug_class], starts[start, start_precision], last)
-        )
-    return found
+    stop's last day), from plain rows; the same date or code read again is made once across the chunks of
+    one read (a registry repeats them many thousand times)."""
+
+    def __init__(self) -> None:
+        self.classes = {c.value: c for c in DrugClass}
+        self.starts, self.stops = PartialDates(), PartialDates()
+        self.last_days: dict[tuple[date, str | None], date] = {}  # each stop's latest day, worked out once
+
+    def read(self, session: Session, first: int, last: int) -> dict[int, list[ListedCourse]]:
+        """The courses of the patients whose ids lie from ``first`` to ``last``."""
+        found: dict[int, list[ListedCourse]] = {}
+        c = CourseRow
+        query = select(c.patient_id, c.drug, c.drug_class, c.start_date, c.start_precision, c.stop_date,
+                       c.stop_precision).where(c.patient_id.between(first, last)).order_by(c.id)  # fmt: skip
+        for pid, drug, drug_class, start, start_precision, stop, stop_precision in (
+            session.connection().execute(query).all()
+        ):
+            ends = None if stop is None else self.last_days.get((stop, stop_precision))
+            if stop is not None and ends is None:
+                ends = self.last_days[stop, stop_precision] = self.stops[stop, stop_precision].latest()
+            found.setdefault(pid, []).append(
+                ListedCourse(drug, self.classes[drug_class], self.starts[start, start_precision], ends)
+            )
+        return found
+
+
+def _assessed(session: Session, first: int, last: int) -> dict[int, tuple[date | None, int]]:
+    """The last assessment's date and the number of assessments of the patients with ids ``first``–``last``."""
+    a = AssessmentRow
+    query = select(a.patient_id, func.max(a.assessed_on), func.count()).where(
+        a.patient_id.between(first, last)
+    )
+    return {pid: (day, n) for pid, day, n in session.connection().execute(query.group_by(a.patient_id)).all()}
 
 
 def read_series(session: Session) -> SeriesSettings:
@@ -331,30 +347,28 @@ class Queries(Transactions):
             for patient in patients
         ]
 
-    def patient_summaries(self) -> list[PatientSummary]:
-        """The patient list: one row per patient, current drugs and status judged at the cut-off."""
+    def patient_summaries(self, progress: Callable[[int, int], None] | None = None) -> list[PatientSummary]:
+        """The patient list: one row per patient, current drugs and status judged at the cut-off.
+        ``progress(done, total)`` is called after each chunk of patients (it may raise to stop the read)."""
         with collector_paused():
             with self._read() as session:
                 series = read_series(session)
-                connection = session.connection()
-                query = select(AssessmentRow.patient_id, func.max(AssessmentRow.assessed_on), func.count())
-                assessed = {
-                    pid: (last, count)
-                    for pid, last, count in connection.execute(query.group_by(AssessmentRow.patient_id)).all()
-                }
-                courses = _listed_courses(session)
+                on_day = series.cutoff_or(self.today())
                 patients = _listed_patients(session)
-            on_day = series.cutoff_or(self.today())
-            return [
-                patient_summary(
-                    p,
-                    courses.get(p.id or 0, []),
-                    assessed.get(p.id or 0, (None, 0)),
-                    series.index_drug,
-                    on_day,
-                )
-                for p in patients
-            ]
+                by_id = sorted(patients, key=lambda p: p.id or 0)
+                courses, listed = _ListedCourses(), dict[int, PatientSummary]()
+                for done in range(0, len(by_id), SUMMARY_CHUNK):
+                    chunk = by_id[done : done + SUMMARY_CHUNK]
+                    first, last = chunk[0].id or 0, chunk[-1].id or 0
+                    assessed, judged = _assessed(session, first, last), courses.read(session, first, last)
+                    for p in chunk:
+                        pid = p.id or 0
+                        listed[pid] = patient_summary(
+                            p, judged.get(pid, []), assessed.get(pid, (None, 0)), series.index_drug, on_day
+                        )
+                    if progress is not None:
+                        progress(done + len(chunk), len(by_id))
+            return [listed[p.id or 0] for p in patients]
 
     def audit_trail(self, patient_id: int | None = None, limit: int = 500) -> list[AuditEntry]:
         with self._read() as session:

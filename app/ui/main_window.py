@@ -346,6 +346,7 @@ class MainWindow(QMainWindow):
                 return
         if self._exporter is not None:
             self._exporter.runner.cancel()
+        self.patients.busy.cancel()
         self.controller.follower.stop()  # no look for other writers after the window is gone
         self._save_layout()
         self.files.closing()  # the automatic backup, if the series changed

@@ -1,5 +1,5 @@
 """The patient list: search by study ID, filter by subtype, antibody, any drug ever received and
-status with the index drug at the cut-off; sortable."""
+status with the index drug at the cut-off; sortable; a large series read with a progress bar and Cancel."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QVBoxLa
 
 from ..domain.numbers import plural
 from ..domain.records import IndexStatus, PatientSummary
+from .background import BackgroundRow, Step
 from .controller import Change, Controller, Kind, PatientBundle
 from .models import PATIENT_COLUMNS, PatientFilterModel, PatientFilters, RecordTableModel
 from .record_tab import RecordTable
@@ -25,9 +26,14 @@ def _filter_combo(name: str) -> QComboBox:
 
 
 class PatientListPanel(QWidget):
-    """Signals: ``edit_requested()`` (Enter or double-click on a patient)."""
+    """Signals: ``edit_requested()`` (Enter or double-click on a patient).
+
+    A series of ``background_from`` patients or more is read in the thread pool: the window shows at once
+    with a progress bar and Cancel above the list, and the rows come when read. Cancel keeps the rows shown
+    before (none, for a series just opened) and says so under the list; F5 (Edit menu) reads it again."""
 
     edit_requested = Signal()
+    background_from = 3000
 
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,6 +67,14 @@ class PatientListPanel(QWidget):
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.count = QLabel()
         self.count.setEnabled(False)
+        self.count.setWordWrap(True)
+        self.busy = BackgroundRow("Reading")
+        self.busy.finished.connect(self._on_read)
+        self.busy.stopped.connect(lambda: self._not_read("reading it was cancelled"))
+        self.busy.failed.connect(lambda message: self._not_read(f"⚠ it could not be read: {message}"))
+        self._read_count = 0  # each read's number: only the newest read's rows are shown
+        self._reading: int | None = None  # the number of the read going on in the thread pool
+        self._rows_of: object = None  # the series whose rows the list shows
         filters = QGridLayout()
         filters.addWidget(self.search, 0, 0, 1, 2)
         for n, combo in enumerate(self.combos):
@@ -68,6 +82,7 @@ class PatientListPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(filters)
+        layout.addWidget(self.busy)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count)
         self.search.textChanged.connect(self._apply_filters)
@@ -100,7 +115,40 @@ class PatientListPanel(QWidget):
             self._show([summary if n == row else s for n, s in enumerate(self.model.rows)])
 
     def refresh(self) -> None:
-        self._show(self.controller.book.patient_summaries())
+        """Read the list: at once, or for a large series in the thread pool (the newest read wins)."""
+        book = self.controller.book
+        self._read_count += 1
+        if book.patient_count() < self.background_from:
+            self._reading = None
+            self.busy.cancel()
+            self._rows_of = book
+            self._show(book.patient_summaries())
+            return
+        number = self._reading = self._read_count
+        if self._rows_of is not book:  # another series was opened: its rows only, never the last one's
+            self._show([])
+
+        def read(step: Step) -> tuple[int, object, list[PatientSummary]]:
+            return number, book, book.patient_summaries(progress=step)
+
+        self.busy.run(read)
+        self._update_count()
+
+    def _on_read(self, read: tuple[int, object, list[PatientSummary]]) -> None:
+        number, book, summaries = read
+        if number == self._reading and book is self.controller.book:
+            self._reading = None
+            self._rows_of = book
+            self._show(summaries)
+
+    def _not_read(self, why: str) -> None:
+        if self._reading is None:  # a newer read at once has replaced it
+            return
+        self._reading = None
+        if self._rows_of is self.controller.book:
+            self.count.setText(f"The list may be out of date: {why}. Press F5 to read it again.")
+        else:
+            self.count.setText(f"Patient list not read: {why}. Press F5 to read it.")
 
     def _show(self, summaries: Sequence[PatientSummary]) -> None:
         self.model.set_rows(summaries)
@@ -145,6 +193,9 @@ class PatientListPanel(QWidget):
         self._update_count()
 
     def _update_count(self) -> None:
+        if self._reading is not None and self._rows_of is not self.controller.book:
+            self.count.setText("Reading the patient list…")
+            return
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         self.count.setText(
             f"{shown} of {plural(total, 'patient')}" if shown != total else plural(total, "patient")

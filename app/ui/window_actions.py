@@ -71,6 +71,10 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
         "undo": undo,
         "redo": redo,
         "find": act("&Find patient", window.find_patient, QKeySequence.StandardKey.Find),
+        "reload": act(
+            "&Read the patient list again", window.patients.refresh, QKeySequence.StandardKey.Refresh,
+            "Read every patient's row again (F5): after a cancelled read, or to see others' changes now",
+        ),
         "new_patient": act(
             "&New patient…", window.new_patient, QKeySequence.StandardKey.New, "Add a patient (Ctrl+N)"
         ),
@@ -124,7 +128,7 @@ def _build_menus(window: MainWindow, a: dict[str, QAction]) -> None:
         "&File": ["new_db", "open", "open_server", window.files.recent_menu, None, "backup", "restore", "backups", None, "export",
                   "export_as", "export_identified", "report_settings", "import_data", "export_data", None, "settings", None,
                   "quit"],
-        "&Edit": ["undo", "redo", None, "find"],
+        "&Edit": ["undo", "redo", None, "find", "reload"],
         "&Patient": ["new_patient", "edit_patient", "delete_patient", None, "new_course", "new_assessment",
                      "new_event", "add_photos", None, "history"],
         "&Analysis": ["analysis", "cohort", "response"],

@@ -3,10 +3,18 @@ filtering that re-checks only the patients it must."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
-from myocase.domain.records import IndexStatus
+from myocase.domain.records import IndexStatus, Patient, PatientSummary
+from myocase.domain.vocab import Sex, Subtype
+from myocase.store.casebook import Casebook
+from myocase.ui.controller import Controller
 from myocase.ui.main_window import MainWindow
 from myocase.ui.models import PatientFilters
+from myocase.ui.patient_list import PatientListPanel
 from PySide6.QtCore import QPoint, Qt
 
 
@@ -155,3 +163,95 @@ def test_a_sorted_list_keeps_its_order_and_selection_while_filtering(qtbot, wind
     qtbot.keyClick(panel.search, Qt.Key.Key_Backspace)
     qtbot.keyClick(panel.search, Qt.Key.Key_Backspace)
     assert panel.visible_study_ids() == by_visits  # widened again, still sorted
+
+
+# ------------------------------------------------------------ a large series: read with a progress bar
+
+
+@pytest.fixture
+def gated_list(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Every series counts as large (read in the thread pool); each chunk of the read waits for the gate."""
+    monkeypatch.setattr(PatientListPanel, "background_from", 0)
+    gate, real = threading.Event(), Casebook.patient_summaries
+
+    def gated(book: Casebook, progress: Callable[[int, int], None] | None = None) -> list[PatientSummary]:
+        if progress is None:
+            return real(book)
+
+        def step(done: int, total: int) -> None:
+            gate.wait(10)
+            progress(done, total)
+
+        return real(book, progress=step)
+
+    monkeypatch.setattr(Casebook, "patient_summaries", gated)
+    return gate
+
+
+def _shown_rows(panel: PatientListPanel) -> list[tuple[str, ...]]:
+    model, columns = panel.proxy, range(panel.proxy.columnCount())
+    return [tuple(str(model.index(r, c).data()) for c in columns) for r in range(model.rowCount())]
+
+
+def _window(qtbot, controller: Controller) -> MainWindow:  # type: ignore[no-untyped-def]
+    window = MainWindow(controller)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+@pytest.mark.demo
+def test_a_large_series_is_listed_with_progress_as_a_small_one_is_at_once(
+    qtbot, controller: Controller, gated_list: threading.Event, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    panel = _window(qtbot, controller).patients
+    qtbot.waitUntil(lambda: panel.busy.isVisible() and panel.busy.running)
+    assert panel.model.rowCount() == 0  # the window is up before the rows are read
+    assert panel.count.text() == "Reading the patient list…"
+    assert panel.busy.cancel_button.isEnabled()
+    gated_list.set()
+    qtbot.waitUntil(lambda: not panel.busy.isVisible(), timeout=20_000)
+    assert panel.busy.progress.value() == panel.busy.progress.maximum() == 10  # every patient counted
+    assert panel.count.text() == "10 patients"
+    in_background = _shown_rows(panel)
+    monkeypatch.setattr(PatientListPanel, "background_from", 10**9)  # the same series read at once
+    at_once = PatientListPanel(controller)
+    qtbot.addWidget(at_once)
+    assert not at_once.busy.running
+    assert _shown_rows(at_once) == in_background
+    assert [row[0] for row in in_background] == [f"DEMO-{n:02}" for n in range(1, 11)]
+
+
+@pytest.mark.demo
+def test_cancel_leaves_the_list_empty_and_says_so_and_f5_reads_it_again(
+    qtbot, controller: Controller, gated_list: threading.Event
+) -> None:  # type: ignore[no-untyped-def]
+    window = _window(qtbot, controller)
+    panel = window.patients
+    qtbot.waitUntil(lambda: panel.busy.running)
+    qtbot.mouseClick(panel.busy.cancel_button, Qt.MouseButton.LeftButton)
+    gated_list.set()
+    qtbot.waitUntil(lambda: not panel.busy.running and not panel.busy.isVisible(), timeout=20_000)
+    assert panel.model.rowCount() == 0  # nothing half-read is shown
+    assert panel.count.text() == "Patient list not read: reading it was cancelled. Press F5 to read it."
+    window.activateWindow()
+    qtbot.keyClick(panel.table, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 10 and not panel.busy.running, timeout=20_000)
+    assert panel.count.text() == "10 patients"
+
+
+@pytest.mark.demo
+def test_a_series_opened_while_the_last_one_is_read_lists_its_own_patients_only(
+    qtbot, controller: Controller, gated_list: threading.Event, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    panel = _window(qtbot, controller).patients
+    qtbot.waitUntil(lambda: panel.busy.running)
+    other = Casebook.open(tmp_path / "other.sqlite")
+    other.save_patient(Patient("OTHER-1", Subtype.ASYS, Sex.FEMALE))
+    other.close()
+    controller.open_database(tmp_path / "other.sqlite")  # a new read follows the demo's, stopped
+    gated_list.set()
+    qtbot.waitUntil(lambda: not panel.busy.running and panel.model.rowCount() == 1, timeout=20_000)
+    qtbot.wait(50)  # anything the stopped read might still deliver
+    assert [row[0] for row in _shown_rows(panel)] == ["OTHER-1"]
+    assert panel.count.text() == "1 patient"
