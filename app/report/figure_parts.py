@@ -12,7 +12,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
-from reportlab.graphics.shapes import Circle, Drawing, Group, Line, LineShape, Polygon, PolyLine, Rect, String
+from reportlab.graphics.shapes import (
+    Circle,
+    Drawing,
+    Group,
+    Line,
+    LineShape,
+    Polygon,
+    PolyLine,
+    Rect,
+    Shape,
+    String,
+)
 from reportlab.lib import colors
 from reportlab.lib.attrmap import AttrMap, AttrMapValue
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -129,23 +140,26 @@ def text(
     return String(x, y, words, fontName=font, fontSize=size, fillColor=colour(INK), textAnchor=anchor)
 
 
-def marker(x: float, y: float, style: MarkerStyle, scale: float = 0.8) -> Group:
-    """A marker shape (o s t d star x) centred on (x, y), with its text (an event's grade) inside."""
+def marker(x: float, y: float, style: MarkerStyle, scale: float = 0.8) -> Shape:
+    """A marker shape (o s t d star x) centred on (x, y), with its text (an event's grade) inside; a lone
+    shape is not grouped (a registry's report draws hundreds of thousands of markers)."""
     r = style.size * scale / 2
     fill, edge = colour(style.colour), colour(style.edge)
-    group = Group()
+    parts: list[Shape]
     if style.shape == "o":
-        group.add(Circle(x, y, r, fillColor=fill, strokeColor=edge, strokeWidth=0.5))
+        parts = [Circle(x, y, r, fillColor=fill, strokeColor=edge, strokeWidth=0.5)]
     elif style.shape == "s":
-        group.add(rectangle(x - r, y - r, 2 * r, 2 * r, fill, edge, 0.6))
+        parts = [rectangle(x - r, y - r, 2 * r, 2 * r, fill, edge, 0.6)]
     elif style.shape == "x":
-        group.add(Line(x - r, y - r, x + r, y + r, strokeColor=edge, strokeWidth=1.2))
-        group.add(Line(x - r, y + r, x + r, y - r, strokeColor=edge, strokeWidth=1.2))
+        parts = [
+            Line(x - r, y - r, x + r, y + r, strokeColor=edge, strokeWidth=1.2),
+            Line(x - r, y + r, x + r, y - r, strokeColor=edge, strokeWidth=1.2),
+        ]
     else:
-        group.add(Polygon(_outline(style.shape, x, y, r), fillColor=fill, strokeColor=edge, strokeWidth=0.5))
+        parts = [Polygon(_outline(style.shape, x, y, r), fillColor=fill, strokeColor=edge, strokeWidth=0.5)]
     if style.text:
-        group.add(text(x, y - r * 0.55, style.text, max(5.0, r * 1.1), "middle", bold=True))
-    return group
+        parts.append(text(x, y - r * 0.55, style.text, max(5.0, r * 1.1), "middle", bold=True))
+    return parts[0] if len(parts) == 1 else Group(*parts)
 
 
 def _outline(shape: str, x: float, y: float, r: float) -> list[float]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import date
 
@@ -10,7 +12,7 @@ from myocase.domain.cohort_plots import PatientData, build_spaghetti
 from myocase.domain.cohort_swimmer import build_swimmer
 from myocase.domain.plot_labels import Box, overlaps
 from myocase.domain.records import SeriesSettings
-from myocase.domain.style import visible_on_paper
+from myocase.domain.style import MarkerStyle, visible_on_paper
 from myocase.domain.timeline import TimelineSpec, build_timeline
 from myocase.report.drawings import (
     LABEL_FONT,
@@ -20,12 +22,13 @@ from myocase.report.drawings import (
     draw_timeline,
     fit_height,
 )
+from myocase.report.figure_parts import marker
 from myocase.report.figures import Figure
 from myocase.report.photos import StripThumbnail
 from myocase.report.styles import Styles, para
 from myocase.store.casebook import Casebook
 from reportlab.graphics import renderPDF
-from reportlab.graphics.shapes import Group, Line, Polygon, Rect, Shape, String
+from reportlab.graphics.shapes import Circle, Group, Line, Polygon, Rect, Shape, String
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from tests.factories import make_assessment, make_course, make_patient
@@ -214,3 +217,24 @@ def test_the_legend_shows_an_ongoing_course_as_the_arrow_drawn_at_its_bar(book: 
     ]
     assert len(heads) == 1  # an arrow head pointing right, its tip level with the swatch's line
     assert label.x - 13 <= heads[0].points[0] < heads[0].points[2] < label.x  # before the label
+
+
+def test_the_report_sets_its_shapes_without_reportlabs_attribute_checks() -> None:
+    """The checks cost about 8 % of a large report's time: off wherever the report is loaded (a fresh
+    interpreter, so nothing imported before decides it)."""
+    code = (
+        "import myocase.report.figures\n"
+        "from reportlab.graphics.shapes import Shape\n"
+        "print('__setattr__' in vars(Shape))"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "False"
+
+
+def test_a_lone_marker_is_one_shape_and_a_graded_one_keeps_its_grade() -> None:
+    plain = marker(10, 10, MarkerStyle("o", "#336699", 6.0))
+    assert isinstance(plain, Circle)  # not wrapped in a group: hundreds of thousands in a registry's report
+    graded = marker(10, 10, MarkerStyle("s", "#cc3333", 8.0, text="3"))
+    assert isinstance(graded, Group)
+    assert [type(n).__name__ for n in graded.contents] == ["Rect", "String"]
+    assert [n.text for n in nodes(graded) if isinstance(n, String)] == ["3"]
