@@ -16,12 +16,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PIL import Image, UnidentifiedImageError
 
 from ..domain.analysis_json import settings_from_json
-from ..domain.records import Patient, PatientRecord, PhotoComparison, Provenance, SeriesSettings
+from ..domain.records import (
+    AdverseEvent,
+    Assessment,
+    MedicationCourse,
+    Patient,
+    PatientRecord,
+    PhotoComparison,
+    Provenance,
+    SeriesSettings,
+)
 from ..domain.validation import (
     Problem,
     ValidationError,
@@ -36,6 +45,8 @@ from ..store.casebook import Casebook
 from ..store.imaging import ImageLimits, thumbnail_of
 from .analysis_settings import save_settings
 from .bundle_format import EXTENSIONS, RECORDS, BadRecord, BundleRefused, moved, patient_from_json, read_zip
+
+_Owned = TypeVar("_Owned", MedicationCourse, Assessment, AdverseEvent)
 
 
 @dataclass(frozen=True)
@@ -273,34 +284,47 @@ def _validate(placed: Sequence[Placed], today: date) -> None:
 
 
 def write_plan(book: Casebook, plan: ImportPlan) -> None:
-    """Store the whole plan in one transaction: all of it, or (on any error) none of it."""
+    """Store the whole plan in one transaction: all of it, or (on any error) none of it. The patients and
+    their records go in together (``add_many``), then each patient's photos, linked to the new ids."""
     try:
         with book.batch():
             if plan.settings is not None:
                 book.save_settings(plan.settings)
                 save_settings(book, settings_from_json(plan.analysis, plan.settings.index_drug))
-            for item in plan.patients:
-                _store(book, item)
+            stored = book.add_many([_new(item.record) for item in plan.patients])
+            for item, record in zip(plan.patients, stored, strict=True):
+                assert isinstance(record, PatientRecord)
+                _store_photos(book, item, record)
     except ValidationError as exc:
         raise BundleRefused(f"Nothing was imported: {exc}") from exc
 
 
-def _store(book: Casebook, item: Placed) -> None:
-    record = item.record
-    patient_id = book.save_patient(replace(record.patient, id=None)).id or 0
-    for course in record.courses:
-        book.save(replace(course, patient_id=patient_id, id=None))
-    assessments = {a.id: book.save(replace(a, patient_id=patient_id, id=None)).id for a in record.assessments}
-    for event in record.adverse_events:
-        book.save(replace(event, patient_id=patient_id, id=None))
+def _new(record: PatientRecord) -> PatientRecord:
+    """A bundle's patient as a new patient's record for ``add_many`` (no ids; photos stored after)."""
+
+    def owned(item: _Owned) -> _Owned:
+        return replace(item, patient_id=0, id=None)
+
+    return PatientRecord(
+        replace(record.patient, id=None),
+        courses=tuple(map(owned, record.courses)),
+        assessments=tuple(map(owned, record.assessments)),
+        adverse_events=tuple(map(owned, record.adverse_events)),
+    )
+
+
+def _store_photos(book: Casebook, item: Placed, stored: PatientRecord) -> None:
+    """A bundle patient's photos and comparisons, linked to the assessments as stored (same order)."""
+    record, patient_id = item.record, stored.patient.id or 0
+    assessments = {a.id: s.id for a, s in zip(record.assessments, stored.assessments, strict=True)}
     photos = {}
     for photo in record.photos:
         image, thumbnail = item.bundle.images[(item.place, photo.id or 0)]
         linked = assessments.get(photo.assessment_id) if photo.assessment_id is not None else None
-        stored = book.restore_photo(
+        saved = book.restore_photo(
             replace(photo, patient_id=patient_id, assessment_id=linked, id=None), image, thumbnail
         )
-        photos[photo.id] = stored.id or 0
+        photos[photo.id] = saved.id or 0
     for comparison in record.comparisons:
         book.save_comparison(
             PhotoComparison(patient_id, comparison.name, tuple(photos[i] for i in comparison.photo_ids))

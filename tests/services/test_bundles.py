@@ -28,6 +28,7 @@ from myocase.services.deid_check import pdf_texts
 from myocase.services.disclosure import SECRET_KEY, deidentification_secret
 from myocase.store.casebook import Casebook
 from myocase.store.imaging import prepare_image
+from PIL import Image
 
 from tests import export_series
 from tests.factories import TODAY, make_assessment, make_course, make_patient
@@ -233,6 +234,39 @@ def test_a_pooled_patients_provenance_is_audited_and_survives_an_edit_that_does_
         replace(stored, provenance=None, vignette="Seen again.")
     )  # as the form saves it
     assert (edited.provenance, edited.vignette) == (stored.provenance, "Seen again.")
+
+
+def test_photos_come_linked_to_their_own_visit_with_its_new_id(book: Casebook, tmp_path: Path) -> None:
+    with closing(Casebook.open(tmp_path / "lyon.sqlite", today=lambda: TODAY)) as source:
+        source.save_settings(SeriesSettings(name="lyon series", cutoff=date(2023, 6, 30)))
+        for k, study_id in enumerate(("MYO-01", "MYO-02")):
+            pid = source.save_patient(make_patient(study_id)).id or 0
+            source.save(make_course(pid, start="2021-03-01"))
+            first = source.save(make_assessment(pid, on="2021-02-20", cdasi_activity=24))
+            second = source.save(make_assessment(pid, on="2021-09-01", cdasi_activity=10))
+            for n, (visit, site) in enumerate(((second, "face"), (first, "hands"), (None, "scalp"))):
+                image = prepare_image(png_bytes(Image.new("RGB", (64, 48), (n * 60, k * 90, 120))))
+                source.add_photo(pid, image, assessment_id=visit and visit.id, body_site=site)
+        export_bundle(source, tmp_path / f"lyon{SUFFIX}", "LYON")
+        sent = _linked_photos(source)
+    book.save_patient(make_patient("LOCAL-1"))  # the pooled ids differ from the centre's
+    import_bundles(book, [tmp_path / f"lyon{SUFFIX}"])
+    assert _linked_photos(book) == sent
+    assert [day for *_, day in sent] == [193, 0, None, 193, 0, None]  # face, hands, scalp of each patient
+
+
+def _linked_photos(book: Casebook) -> list[tuple[str, str, int | None]]:
+    """(study ID, photo body site, days from the patient's first visit to the visit it is linked to) per photo."""
+    found = []
+    for record in book.patient_records():
+        visits = {a.id: a.assessed_on for a in record.assessments}
+        first = min(visits.values(), default=None)
+        for photo in record.photos:
+            day = visits[photo.assessment_id] if photo.assessment_id is not None else None
+            found.append(
+                (record.patient.study_id[-2:], photo.body_site, None if day is None else (day - first).days)
+            )
+    return sorted(found, key=repr)
 
 
 def test_a_series_without_a_cut_off_or_with_another_index_drug_is_refused(
