@@ -10,6 +10,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal, TypeVar
 
 from reportlab.graphics.shapes import (
@@ -76,6 +77,7 @@ def y_scale(bottom: float, height: float, lo: float, hi: float) -> XScale:
     return XScale(lo, hi, bottom, height)
 
 
+@cache  # a registry's report asks for the same few colours a million times; a colour is never changed
 def colour(hex_colour: str, alpha: float = 1.0) -> colors.Color:
     base = colors.HexColor(hex_colour)
     return colors.Color(base.red, base.green, base.blue, alpha=alpha)
