@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
+from operator import attrgetter
 from typing import Any, Protocol, TypeVar
 
 from .dates import PartialDate, Precision
@@ -201,17 +202,31 @@ def _window(course: MedicationCourse, settings: AnalysisSettings) -> tuple[date,
     )
 
 
+def _latest(assessments: Sequence[_V], measure: str, after: date, until: date, *, closed: bool) -> _V | None:
+    """The latest assessment (by date, then id) with a value of ``measure`` dated after ``after`` (or on it,
+    ``closed``) up to ``until``: ``max`` of those by (date, id), the first of equals, in one plain pass."""
+    value = attrgetter(measure)
+    best: _V | None = None
+    best_day, best_id = date.min, 0
+    for a in assessments:
+        day = a.assessed_on
+        if (
+            (after <= day if closed else after < day)
+            and day <= until
+            and value(a) is not None
+            and (best is None or day > best_day or (day == best_day and (a.id or 0) > best_id))
+        ):
+            best, best_day, best_id = a, day, a.id or 0
+    return best
+
+
 def select_baseline(
     assessments: Sequence[_V], course: MedicationCourse, settings: AnalysisSettings
 ) -> _V | None:
     window = _window(course, settings)
     if window is None:
         return None
-    first, last, measure = window[0], window[1], settings.measure
-    candidates = (
-        a for a in assessments if first <= a.assessed_on <= last and getattr(a, measure) is not None
-    )
-    return max(candidates, key=lambda a: (a.assessed_on, a.id or 0), default=None)
+    return _latest(assessments, settings.measure, window[0], window[1], closed=True)
 
 
 def select_followup(
@@ -225,12 +240,12 @@ def select_followup(
     after = max(baseline.assessed_on, course.start.earliest())
     until = min(cutoff, course.stop.latest()) if course.stop is not None else cutoff
     measure = settings.measure
+    days = settings.followup.days
+    if days is None:
+        return _latest(assessments, measure, after, until, closed=False)
     candidates = [
         a for a in assessments if after < a.assessed_on <= until and getattr(a, measure) is not None
     ]
-    days = settings.followup.days
-    if days is None:
-        return max(candidates, key=lambda a: (a.assessed_on, a.id or 0), default=None)
     target = course.start.earliest() + timedelta(days=days)
     near = [a for a in candidates if abs((a.assessed_on - target).days) <= settings.tolerance]
     return min(near, key=lambda a: (abs((a.assessed_on - target).days), a.assessed_on), default=None)

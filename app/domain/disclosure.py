@@ -222,6 +222,10 @@ class Disclosure:
         """The record as it may leave: every field as ``FIELD_POLICY`` decides."""
         return record if self.identified else _disclosed(record, self)
 
+    def patient(self, patient: Patient) -> Patient:
+        """The patient alone as it may leave (what ``record`` lets out of it, without the records around it)."""
+        return patient if self.identified else _disclosed(patient, self)
+
     # ------------------------------------------------------------ checking an output
 
     def leaks(self, text: str) -> list[Hit]:
@@ -257,13 +261,13 @@ def _apply(policy: Policy, value: Any, disclosure: Disclosure) -> Any:
 
 def _disclosed(value: Any, disclosure: Disclosure) -> Any:
     policy = FIELD_POLICY[type(value)]
-    if isinstance(value, Patient) and value.age_at_onset is None:  # derive it before the year of birth goes
-        value = replace(value, age_at_onset=value.onset_age)
     changes = {
         name: _apply(rule, getattr(value, name), disclosure)
         for name, rule in policy.items()
         if rule not in (Policy.KEEP, Policy.DATE)
     }
+    if isinstance(value, Patient) and value.age_at_onset is None:  # derived while the year of birth is known
+        changes["age_at_onset"] = _apply(policy.get("age_at_onset", Policy.KEEP), value.onset_age, disclosure)
     return replace(value, **changes)
 
 

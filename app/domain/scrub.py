@@ -35,6 +35,7 @@ from datetime import date
 from enum import StrEnum
 
 from .records import Identifiers
+from .scrub_dates import DATE_HINT, date_candidates
 from .vocab import ANTIBODIES, Subtype
 
 REMOVED = "[removed]"
@@ -98,48 +99,6 @@ _COMMON_WORDS = """
 """
 COMMON_WORD_NAMES = frozenset(_COMMON_WORDS.split())
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_ORD = r"(?:st|nd|rd|th)?"
-_YEAR = r"(?P<year>\d{4}|['’]?\d{2})"
-
-_NUMERIC = re.compile(
-    r"(?<![\d.,])(?P<a>\d{1,4})(?P<sep>[/\-.])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{2}|\d{4})(?![\d])"
-)
-_COMPACT = re.compile(r"(?<![\d])(?P<digits>\d{8})(?![\d])")
-_DAY_MONTH = re.compile(
-    rf"(?<![\w])(?P<day>\d{{1,2}}){_ORD}(?:\s+of)?[\s\-./]*{_MONTH}(?:,?[\s\-./]+{_YEAR})?(?![\w])",
-    re.IGNORECASE,
-)
-_MONTH_DAY = re.compile(
-    rf"(?<![\w]){_MONTH}[\s\-./]*(?P<day>\d{{1,2}}){_ORD}(?:,?[\s\-./]+{_YEAR})?(?![\w])",
-    re.IGNORECASE,
-)
-_MONTH_YEAR = re.compile(rf"(?<![\w]){_MONTH},?[\s\-./]*(?P<year>\d{{4}})(?![\w])", re.IGNORECASE)
-_NUMERIC_MONTH_YEAR = re.compile(
-    r"(?<![\d.,/\-])(?:(?P<m1>\d{1,2})[/\-.](?P<y1>\d{4})|(?P<y2>\d{4})[/\-](?P<m2>\d{1,2}))(?![\d]|[/\-.]\d)"
-)
-
 # Scripts written without spaces between words: Han, Hiragana, Katakana, Hangul.
 _UNSPACED = re.compile(
     "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u1100-\u11ff\U00020000-\U0002fa1f]"
@@ -172,6 +131,8 @@ def _merged(text: str, hits: list[Hit]) -> list[Hit]:
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of a word ("José" → "jose")."""
+    if text.isascii():  # nothing to decompose, no accent to drop: casefold is lower
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
@@ -193,33 +154,6 @@ def _name_parts(full_name: str) -> list[str]:
     return parts
 
 
-def _years(text: str) -> tuple[int, ...]:
-    digits = text.lstrip("'’")
-    if len(digits) == 4:
-        return (int(digits),)
-    return (1900 + int(digits), 2000 + int(digits))
-
-
-def _valid(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _numeric_candidates(a: str, b: str, c: str) -> set[date]:
-    if len(a) == 4:  # year first: Y-M-D
-        return {d for d in [_valid(int(a), int(b), int(c))] if d} if len(c) <= 2 else set()
-    if len(a) > 2:
-        return set()
-    found = set()
-    for year in _years(c):
-        for day, month in ((int(a), int(b)), (int(b), int(a))):
-            if (valid := _valid(year, month, day)) is not None:
-                found.add(valid)
-    return found
-
-
 @dataclass(frozen=True)
 class _Patient:
     patient_id: int
@@ -237,6 +171,7 @@ class Scrubber:
         self._record_patterns: list[tuple[re.Pattern[str], int]] = []
         self._record_keys: dict[str, list[int]] = {}  # _record_key → indexes in _record_patterns
         self._record_longest = 0
+        self._record_prefixes: set[str] = set()  # every beginning of a key of _record_keys
         self._births: dict[date, set[int]] = {}
         self._patients: dict[int, _Patient] = {}
         self._unspaced: dict[str, set[int]] = {}
@@ -271,7 +206,9 @@ class Scrubber:
             self._record_numbers[digits.lstrip("0")] = pid
         elif len(chars := re.sub(r"[\W_]", "", mrn)) >= 4:
             pattern = r"(?<![^\W_])" + r"[\s\-./:#]?".join(map(re.escape, chars)) + r"(?![^\W_])"
-            self._record_keys.setdefault(_record_key(chars), []).append(len(self._record_patterns))
+            key = _record_key(chars)
+            self._record_keys.setdefault(key, []).append(len(self._record_patterns))
+            self._record_prefixes.update(key[:n] for n in range(1, len(key) + 1))
             self._record_patterns.append((re.compile(pattern, re.IGNORECASE), pid))
             self._record_longest = max(self._record_longest, len(chars))
 
@@ -288,7 +225,11 @@ class Scrubber:
         never overlapping: overlapping identifiers become one hit; a date overlapping one is dropped."""
         if not text:
             return []
-        found = [*self._names(text), *self._record_hits(text), *self._date_hits(text, dates)]
+        found = [*self._names(text), *self._record_hits(text)]
+        if DATE_HINT.search(text):  # no hint, no date (most texts of a series, and study IDs)
+            found += self._date_hits(text, dates)
+        if not found:
+            return []
         identifiers = _merged(text, sorted((h for h in found if h.is_identifier), key=lambda h: h.start))
         chosen = list(identifiers)
         for hit in sorted(
@@ -316,8 +257,9 @@ class Scrubber:
         found: list[tuple[int, int, set[int]]] = []
         for match in _WORD.finditer(text):
             word = match.group(0)
-            owners = self._parts.get(fold(word))
-            if owners and (word[0].isupper() or fold(word) not in COMMON_WORD_NAMES):
+            folded = fold(word)
+            owners = self._parts.get(folded)
+            if owners and (word[0].isupper() or folded not in COMMON_WORD_NAMES):
                 found.append((match.start(), match.end(), owners))
         if self._unspaced_re is not None:
             for match in self._unspaced_re.finditer(text):
@@ -387,15 +329,16 @@ class Scrubber:
 
     def _stretches(self, text: str) -> Iterator[tuple[int, int, str]]:
         """(start, end, key) of each stretch of whole letter-and-digit groups joined by single separators
-        that is short enough to spell a record number with letters."""
+        that is short enough to spell a record number with letters and whose key begins one's key."""
         for run in _ALNUM_RUN.finditer(text):
             groups = [(m.start(), m.end(), _record_key(m[0])) for m in _ALNUM.finditer(text, *run.span())]
             for i, (start, _, _) in enumerate(groups):
                 key = ""
                 for _, end, part in groups[i : i + self._record_longest]:
-                    if end - start > 2 * self._record_longest:  # longer than any, separators and all
-                        break
                     key += part
+                    # longer than any, separators and all, or no number's key begins so: none that goes on will
+                    if end - start > 2 * self._record_longest or key not in self._record_prefixes:
+                        break
                     yield start, end, key
 
     def _in_run(self, text: str, run: re.Match[str]) -> Iterator[Hit]:
@@ -424,44 +367,9 @@ class Scrubber:
     # ------------------------------------------------------------ dates
 
     def _date_hits(self, text: str, dates: bool) -> Iterator[Hit]:
-        for match, candidates, full in self._date_candidates(text):
+        for match, candidates, full in date_candidates(text):
             owners = set().union(*(self._births.get(d, set()) for d in candidates)) if candidates else set()
             if owners:
                 yield Hit(match.start(), match.end(), match.group(0), HitKind.BIRTH_DATE, min(owners))
             elif dates and full:
                 yield Hit(match.start(), match.end(), match.group(0), HitKind.DATE)
-
-    @staticmethod
-    def _date_candidates(text: str) -> Iterator[tuple[re.Match[str], set[date], bool]]:
-        """(match, the full dates it may mean, whether it is a date finer than the year)."""
-        for match in _NUMERIC.finditer(text):
-            candidates = _numeric_candidates(match.group("a"), match.group("b"), match.group("c"))
-            if candidates:
-                yield match, candidates, True
-        for match in _COMPACT.finditer(text):
-            digits = match.group("digits")
-            found = {
-                _valid(int(digits[:4]), int(digits[4:6]), int(digits[6:])),
-                _valid(int(digits[4:]), int(digits[2:4]), int(digits[:2])),
-            }
-            yield match, {d for d in found if d}, False
-        for pattern in (_DAY_MONTH, _MONTH_DAY):
-            for match in pattern.finditer(text):
-                month = _MONTHS[match.group("month").casefold()]
-                day = int(match.group("day"))
-                year = match.group("year")
-                if year is None:
-                    if match.group("month")[0].isupper() and _valid(2000, month, day):
-                        yield match, set(), True
-                    continue
-                candidates = {d for y in _years(year) if (d := _valid(y, month, day))}
-                if candidates:
-                    yield match, candidates, True
-        for match in _MONTH_YEAR.finditer(text):
-            if 1800 <= int(match.group("year")) <= 2199:
-                yield match, set(), True
-        for match in _NUMERIC_MONTH_YEAR.finditer(text):
-            month = int(match.group("m1") or match.group("m2"))
-            year = int(match.group("y1") or match.group("y2"))
-            if 1 <= month <= 12 and 1800 <= year <= 2199:
-                yield match, set(), True

@@ -73,15 +73,28 @@ def run(
         identified=identified, mode=mode, index_drug=settings.index_drug, cutoff=cutoff, scrubber=scrubber,
         clocks=clocks, study_ids=study_ids,
     )  # fmt: skip
-    # Every object built from here on is kept to the end: a collection pass would only walk them.
+    # Every object built from here on is kept to the end: a collection pass would only walk them. The records
+    # and visits read go with ``_computed``'s frame, before the collector is back: it walks only the results.
     with collector_paused():
-        outcomes, kept, visits = _each_patient(book, settings, disclosure, clocks, study_ids, progress)
-        return SeriesStats(
-            disclosure.cutoff,
-            summarise(_scored(book, outcomes, settings), settings),
-            cohort_facts(kept, settings, disclosure.cutoff, visits),
-            disclosure,
-        )
+        return _computed(book, settings, disclosure, clocks, study_ids, progress)
+
+
+def _computed(
+    book: Casebook,
+    settings: AnalysisSettings,
+    disclosure: Disclosure,
+    clocks: dict[int, Clock],
+    study_ids: dict[int, str],
+    progress: Progress | None,
+) -> SeriesStats:
+    """The results of ``run``: every patient's outcome with its TIS, summarised, and the cohort facts."""
+    outcomes, kept, visits = _each_patient(book, settings, disclosure, clocks, study_ids, progress)
+    return SeriesStats(
+        disclosure.cutoff,
+        summarise(_scored(book, outcomes, settings), settings),
+        cohort_facts(kept, settings, disclosure.cutoff, visits),
+        disclosure,
+    )
 
 
 def _each_patient(
@@ -152,9 +165,15 @@ def _shown(record: PatientRecord, disclosure: Disclosure) -> PatientRecord:
     rule keeps as they are (``test_stats_scale`` checks the policies); dates leave through the clocks."""
     if disclosure.identified:
         return record
+    courses, text = record.courses, disclosure.text
+    # the drug names as typed (nearly always): the same tuple; else each course as ``_texts`` lets it out
+    if FIELD_POLICY[MedicationCourse]["drug"] is not Policy.TEXT or any(
+        text(c.drug) != c.drug for c in courses
+    ):
+        courses = tuple(_texts(c, disclosure, "drug") for c in courses)
     return PatientRecord(
-        disclosure.record(PatientRecord(record.patient)).patient,
-        courses=tuple(_texts(c, disclosure, "drug") for c in record.courses),
+        disclosure.patient(record.patient),
+        courses=courses,
         adverse_events=tuple(_texts(e, disclosure, "term", "suspected_drug") for e in record.adverse_events),
     )
 
@@ -185,12 +204,18 @@ def _when(clock: Clock, day: date | None) -> dict[str, Any]:
 
 
 def _dated(prefix: str, clock: Clock, day: date | None) -> dict[str, Any]:
-    return {f"{prefix}_{key}": value for key, value in _when(clock, day).items()}
+    when = _when(clock, day)
+    return {f"{prefix}_day": when["day"], f"{prefix}_date": when["date"]}
 
 
 def to_json(result: SeriesStats) -> dict[str, Any]:
     """One JSON object: cohort, outcome and one entry per analysed patient. Dates appear as
     ``…_day`` (days from the patient's day 0) and, unless only days may be shown, ``…_date``."""
+    with collector_paused():  # its many small dicts are all kept: a collection meanwhile would only walk them
+        return _json(result)
+
+
+def _json(result: SeriesStats) -> dict[str, Any]:
     facts, analysis, disclosure = result.facts, result.analysis, result.disclosure
     summary, settings = analysis.summary, analysis.settings
     prior_range, age_range = facts.prior_immunosuppressants_range, facts.age_at_onset_range
@@ -253,20 +278,22 @@ def to_json(result: SeriesStats) -> dict[str, Any]:
             "meaningful_criteria": {c.value: n for c, n in summary.criteria.items()} if summary.criteria else None,
             "excluded": [{"patient": e.study_id, "reason": e.reason} for e in analysis.excluded],
         },
-        "patients": [
-            {
-                "patient": r.study_id, "subtype": r.subtype.value,
-                "index_start": clock(r.patient_id).partial(r.index_start) if disclosure.shows_calendar else None,
-                **_dated("baseline", clock(r.patient_id), r.baseline_date), "baseline": r.baseline,
-                **_dated("followup", clock(r.patient_id), r.followup_date), "followup": r.followup,
-                "cutoff_day": clock(r.patient_id).day(result.cutoff),
-                "change": r.change, "percent_change": r.percent_change, "meaningful_change": r.meaningful,
-                "meaningful_criteria": [c.value for c in r.criteria],
-                "tis_total": r.tis_total, "tis_category": r.tis_category, "tis_missing": list(r.tis_missing),
-                "note": r.note,
-            }
-            for r in analysis.rows
-        ],
+        "patients": [_patient_json(r, clock(r.patient_id), result.cutoff, disclosure.shows_calendar) for r in analysis.rows],
+    }  # fmt: skip
+
+
+def _patient_json(r: OutcomeRow, clock: Clock, cutoff: date, calendar: bool) -> dict[str, Any]:
+    """One analysed patient's entry of ``to_json``, its dates on its own ``clock``."""
+    return {
+        "patient": r.study_id, "subtype": r.subtype.value,
+        "index_start": clock.partial(r.index_start) if calendar else None,
+        **_dated("baseline", clock, r.baseline_date), "baseline": r.baseline,
+        **_dated("followup", clock, r.followup_date), "followup": r.followup,
+        "cutoff_day": clock.day(cutoff),
+        "change": r.change, "percent_change": r.percent_change, "meaningful_change": r.meaningful,
+        "meaningful_criteria": [c.value for c in r.criteria],
+        "tis_total": r.tis_total, "tis_category": r.tis_category, "tis_missing": list(r.tis_missing),
+        "note": r.note,
     }  # fmt: skip
 
 
