@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 
 from .dates import PartialDate
 from .limits import TEXT_LIMITS
@@ -147,13 +148,21 @@ def _check_scale(problems: list[Problem], name: str, value: float | None, high: 
         problems.append(Problem(name, message))
 
 
+# the scales checked on their own (the MMT-8 total against its maximum, below), and what reads their values
+_RANGED = tuple((name, scale) for name, scale in SCALES.items() if name != "mmt8_total")
+_read_ranged = attrgetter(*(name for name, _ in _RANGED))
+# each enzyme recorded with its lab's upper limit of normal: (the ULN's field, the enzyme's label), and what
+# reads the value and ULN of each
+_ENZYMES = tuple((enzyme + ULN_SUFFIX, SCALES[enzyme].label) for enzyme in ENZYME_FIELDS)
+_read_enzymes = attrgetter(*(name for enzyme in ENZYME_FIELDS for name in (enzyme, enzyme + ULN_SUFFIX)))
+
+
 def validate_assessment(assessment: Assessment, today: date) -> list[Problem]:
     problems: list[Problem] = []
     _not_future(problems, "assessed_on", "Assessment date", assessment.assessed_on, today)
-    for name in SCALES:
-        if name == "mmt8_total":
-            continue
-        _check_scale(problems, name, getattr(assessment, name))
+    for (name, scale), value in zip(_RANGED, _read_ranged(assessment), strict=True):
+        if value is not None and (message := scale.problem(value)) is not None:
+            problems.append(Problem(name, message))
     if assessment.mmt8_total is not None:
         if assessment.mmt8_max not in MMT8_MAXIMA:
             problems.append(
@@ -161,22 +170,19 @@ def validate_assessment(assessment: Assessment, today: date) -> list[Problem]:
             )
         else:
             _check_scale(problems, "mmt8_total", assessment.mmt8_total, assessment.mmt8_max)
-    for enzyme in ENZYME_FIELDS:
-        value, uln = assessment.enzyme(enzyme)
-        label = SCALES[enzyme].label
+    found = _read_enzymes(assessment)  # each enzyme's value, then its ULN
+    for (uln_field, label), value, uln in zip(_ENZYMES, found[::2], found[1::2], strict=True):
         if value is not None and uln is None:
-            problems.append(
-                Problem(enzyme + ULN_SUFFIX, f"Give the lab's upper limit of normal for {label}.")
-            )
+            problems.append(Problem(uln_field, f"Give the lab's upper limit of normal for {label}."))
         if uln is not None and not 0 < uln <= MAX_ULN:
             problems.append(
                 Problem(
-                    enzyme + ULN_SUFFIX,
+                    uln_field,
                     f"{label} upper limit of normal must be above 0 and at most {readable(MAX_ULN)} U/L.",
                 )
             )
     problems += _item_problems(assessment)
-    if not assessment.measured and not assessment.notes.strip():
+    if not assessment.notes.strip() and not assessment.measured:
         problems.append(Problem("assessed_on", "Enter at least one score, result or note."))
     return problems
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import getpass
 import json
+from collections.abc import Callable
 from dataclasses import fields
 from datetime import date
 from functools import cache
+from json.encoder import encode_basestring
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -19,6 +22,9 @@ from .tables import AuditRow, PatientRow
 _SKIPPED = {"id", "patient_id", "version"}  # keys and bookkeeping, not what was recorded
 _TABLE = AuditRow.metadata.tables[AuditRow.__tablename__]  # Core inserts, without the ORM
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(…, ensure_ascii=False), made once
+# how ``_ENCODE`` writes each string (its keys and values); a created record's changes are written with it
+_STRING: Callable[[str], str] = encode_basestring
+_NUMBERS = frozenset({int, float})  # values whose text (their str) holds nothing JSON escapes
 
 
 @cache
@@ -37,6 +43,32 @@ def _audited(record_type: Any) -> tuple[str, ...]:
     return tuple(f.name for f in fields(record_type) if f.name not in _SKIPPED)
 
 
+@cache
+def _created_keys(record_type: Any) -> tuple[Callable[[Any], tuple[Any, ...]], tuple[str, ...]]:
+    """What reads every audited field of a ``record_type`` at once, and each field's JSON up to its new value:
+    ``"name": [null, ``, as ``_ENCODE`` writes it."""
+    names = _audited(record_type)
+    read = attrgetter(*names)
+    return (read if len(names) > 1 else lambda record: (read(record),)), tuple(
+        f"{_STRING(name)}: [null, " for name in names
+    )
+
+
+def created_changes(record: Any) -> str | None:
+    """``_ENCODE`` of a created record's changes (every field recorded, with no old value), written straight:
+    a registry creates many (None when no field holds a value)."""
+    read, keys = _created_keys(type(record))  # type: ignore[arg-type]
+    found = []
+    for key, value in zip(keys, read(record), strict=True):
+        if value is None:
+            continue
+        if type(value) in _NUMBERS:  # its text is its str, as ``_text`` gives it
+            found.append(f'{key}"{value}"]')
+        elif text := _text(value):
+            found.append(f"{key}{_STRING(text)}]")
+    return "{" + ", ".join(found) + "}" if found else None
+
+
 def _values(record: Any) -> dict[str, str | None]:
     if record is None:
         return {}
@@ -46,15 +78,22 @@ def _values(record: Any) -> dict[str, str | None]:
     }
 
 
+# ``field_text`` of a value of these exact types (an empty text is not recorded: None)
+_PLAIN_TEXT: dict[type, Callable[[Any], str]] = {
+    int: str,
+    float: str,
+    bool: str,
+    str: str,
+    date: date.isoformat,
+}
+
+
 def _text(value: object) -> str | None:
     """``field_text(value)``, sooner for the types most fields hold (a registry writes many)."""
-    kind = type(value)
-    if kind is int or kind is float or kind is bool:
-        return str(value)
-    if isinstance(value, str):  # text, or a coded value (a StrEnum, whose str is its value)
+    if (plain := _PLAIN_TEXT.get(type(value))) is not None:
+        return plain(value) or None
+    if isinstance(value, str):  # a coded value (a StrEnum, whose str is its value)
         return str(value) or None
-    if kind is date:
-        return value.isoformat()  # type: ignore[attr-defined, no-any-return]
     return field_text(value)
 
 
@@ -67,13 +106,18 @@ def _row(
     action: str, entity: str, record_id: int, patient_id: int | None, changes: dict[str, list[str | None]]
 ) -> dict[str, Any]:
     """One row for the record, every changed field in it."""
+    return _row_of(action, entity, record_id, patient_id, _ENCODE(changes))
+
+
+def _row_of(action: str, entity: str, record_id: int, patient_id: int | None, changes: str) -> dict[str, Any]:
+    """One row for the record, its changes already written as JSON."""
     return {
         "os_user": os_user(),
         "action": action,
         "entity": entity,
         "record_id": record_id,
         "patient_id": patient_id,
-        "changes": _ENCODE(changes),
+        "changes": changes,
     }
 
 
@@ -119,17 +163,22 @@ def change_row(
     entity: str, record_id: int, patient_id: int | None, old: object | None, new: object | None
 ) -> dict[str, Any] | None:
     """The audit row of one record's write: every field that differs (None when none does)."""
-    action = "create" if old is None else "delete" if new is None else "update"
-    before, after = _values(old), _values(new)
     if old is None:  # created: every field recorded (the same as below, sooner: a registry creates many)
-        changes = {name: [None, value] for name, value in after.items() if value is not None}
-    else:
-        changes = {
-            name: [before.get(name), after.get(name)]
-            for name in dict.fromkeys([*before, *after])
-            if before.get(name) != after.get(name)
-        }
+        return None if new is None else created_row(entity, record_id, patient_id, new)
+    action = "delete" if new is None else "update"
+    before, after = _values(old), _values(new)
+    changes = {
+        name: [before.get(name), after.get(name)]
+        for name in dict.fromkeys([*before, *after])
+        if before.get(name) != after.get(name)
+    }
     return _row(action, entity, record_id, patient_id, changes) if changes else None
+
+
+def created_row(entity: str, record_id: int, patient_id: int | None, new: object) -> dict[str, Any] | None:
+    """The audit row of a record created: ``change_row(entity, record_id, patient_id, None, new)``."""
+    changes = created_changes(new)
+    return None if changes is None else _row_of("create", entity, record_id, patient_id, changes)
 
 
 def entries(session: Session, patient_id: int | None = None, limit: int | None = 500) -> list[AuditEntry]:

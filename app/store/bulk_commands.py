@@ -7,9 +7,10 @@ undo, redo and the window's change notices cannot tell the difference.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from types import SimpleNamespace
 from typing import Any
 
@@ -41,7 +42,7 @@ class RecordRefused(ValidationError):
         self.args = (f"{where}: {self.args[0]}",)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Part:
     """One record to insert: its row (the values ``mapping`` fills), how it becomes a record, its audit name;
     a patient's part also holds the parts that take the patient's new id."""
@@ -161,8 +162,7 @@ class BulkCommands(RecordCommands):
         for part in parts:
             part.stored = new = part.to_record(part.row)
             record_id, patient_id = _audit_keys(new)
-            created = audit.change_row(part.entity, record_id, patient_id, None, new)
-            if created is not None:
+            if (created := audit.created_row(part.entity, record_id, patient_id, new)) is not None:
                 rows.append(created)
             self._note(session, Edit(None, new))
             if part.source:
@@ -208,20 +208,20 @@ def _executemany(session: Session, table: Table, rows: list[dict[str, Any]]) -> 
         connection.execute(insert(table), rows)
         return
     columns = [table.c[key] for key in keys] + missing
-    processors = [(i, p) for i, c in enumerate(columns) if (p := c.type.bind_processor(connection.dialect))]
-    convert = [(i, process, process(None)) for i, process in processors]  # most values are None
-
-    def values(row: dict[str, Any]) -> tuple[Any, ...]:
-        found = [row[key] for key in keys] + [make() for make in defaults]
-        for i, process, none in convert:
-            found[i] = none if found[i] is None else process(found[i])
-        return tuple(found)
-
+    read = itemgetter(*keys) if len(keys) > 1 else lambda row: (row[keys[0]],)
+    # the values column by column: the given ones, then the defaults (made row by row, as Core makes them)
+    values: list[Sequence[Any]] = [*zip(*map(read, rows), strict=True)]
+    made = [make() for _ in rows for make in defaults]
+    values += (made[i :: len(defaults)] for i in range(len(defaults)))
+    for i, column in enumerate(columns):
+        if process := column.type.bind_processor(connection.dialect):
+            none = process(None)  # most values are None
+            values[i] = [none if value is None else process(value) for value in values[i]]
     quote = connection.dialect.identifier_preparer
     names = ", ".join(quote.format_column(c) for c in columns)
     marks = ", ".join("?" * len(columns))
     connection.exec_driver_sql(
-        f"INSERT INTO {quote.format_table(table)} ({names}) VALUES ({marks})", [values(r) for r in rows]
+        f"INSERT INTO {quote.format_table(table)} ({names}) VALUES ({marks})", list(zip(*values, strict=True))
     )
 
 
@@ -281,10 +281,17 @@ def _plan_patient(plan: _Plan, record: PatientRecord, source: str) -> list[_Part
     return [patient, *patient.children]
 
 
+# each kind's row values at once (what its ``fill_row`` sets): a registry has many
+_VALUES: dict[type, Callable[[Any], dict[str, Any]]] = {
+    MedicationCourse: mapping.course_values,
+    Assessment: mapping.assessment_values,
+    AdverseEvent: mapping.adverse_event_values,
+}
+
+
 def _owned_part(record: MedicationCourse | Assessment | AdverseEvent, source: str) -> _Part:
     kind = KINDS[type(record)]
-    row = SimpleNamespace()
-    kind.fill_row(row, record)
+    row = SimpleNamespace(**_VALUES[type(record)](record))
     conflicts.stamp(row, None, None, record)
     return _Part(kind.entity, row, kind.to_record, source)
 
@@ -302,26 +309,27 @@ def _stored(record: NewRecord, parts: list[_Part]) -> NewRecord:
 
 def _check_new(index: int, record: NewRecord, today: date) -> None:
     """Refuse (``RecordRefused``) a record ``save`` would refuse, or one that is not new."""
-    for part, problems in _problems(record, today):
-        if problems:
-            raise RecordRefused(index, _where(index, record, part), problems)
-
-
-def _problems(record: NewRecord, today: date) -> Iterator[tuple[str, list[Problem]]]:
-    """(which part of the record, what is wrong with it) for each part."""
     if not isinstance(record, PatientRecord):
-        yield "", _not_new(record) or KINDS[type(record)].validate(record, today)
+        _refuse(index, record, "", _not_new(record) or KINDS[type(record)].validate(record, today))
         return
     if record.photos or record.comparisons:
-        yield "", [Problem("photos", "Photos are added one by one (add_photo), not with add_many.")]
+        photos = Problem("photos", "Photos are added one by one (add_photo), not with add_many.")
+        _refuse(index, record, "", [photos])
     problems = _not_new(record.patient) or validate_patient(record.patient, today)
     if record.identifiers is not None:
         problems += _not_theirs(record.identifiers) or validate_identifiers(record.identifiers, today)
-    yield "", problems
+    _refuse(index, record, "", problems)
     for name in _OWNED:
         for number, item in enumerate(getattr(record, name), start=1):
-            label = f"{KINDS[type(item)].entity.replace('_', ' ')} {number}"
-            yield label, _not_new(item) or _not_theirs(item) or KINDS[type(item)].validate(item, today)
+            kind = KINDS[type(item)]
+            if problems := _not_new(item) or _not_theirs(item) or kind.validate(item, today):
+                _refuse(index, record, f"{kind.entity.replace('_', ' ')} {number}", problems)
+
+
+def _refuse(index: int, record: NewRecord, part: str, problems: list[Problem]) -> None:
+    """Refuse the record when its ``part`` ("assessment 2"; "": the record itself) has ``problems``."""
+    if problems:
+        raise RecordRefused(index, _where(index, record, part), problems)
 
 
 def _not_new(record: Any) -> list[Problem]:

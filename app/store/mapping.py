@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from operator import attrgetter
+from typing import Any, TypeVar
 
 from ..domain.annotations import Crop, Shape
 from ..domain.cdasi import CdasiGrid, Mmt8Scores
@@ -41,6 +42,8 @@ from .tables import (
     PhotoRow,
     ProvenanceRow,
 )
+
+T = TypeVar("T")
 
 
 def _partial(value: date | None, precision: str | None) -> PartialDate | None:
@@ -139,19 +142,32 @@ def course_record(row: CourseRow) -> MedicationCourse:
     )
 
 
+def _fill(row: Any, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        setattr(row, name, value)
+
+
+def course_values(course: MedicationCourse) -> dict[str, Any]:
+    """The column values of a course's row (what ``fill_course_row`` sets)."""
+    stop = course.stop
+    return {
+        "patient_id": course.patient_id,
+        "drug": course.drug.strip(),
+        "drug_class": course.drug_class.value,
+        "dose": course.dose,
+        "unit": course.unit,
+        "frequency": course.frequency,
+        "start_date": course.start.value,
+        "start_precision": course.start.precision.value,
+        "stop_date": stop.value if stop else None,
+        "stop_precision": stop.precision.value if stop else None,
+        "stop_reason": course.stop_reason.value if course.stop_reason else None,
+        "notes": course.notes,
+    }
+
+
 def fill_course_row(row: CourseRow, course: MedicationCourse) -> None:
-    row.patient_id = course.patient_id
-    row.drug = course.drug.strip()
-    row.drug_class = course.drug_class.value
-    row.dose = course.dose
-    row.unit = course.unit
-    row.frequency = course.frequency
-    row.start_date = course.start.value
-    row.start_precision = course.start.precision.value
-    row.stop_date = course.stop.value if course.stop else None
-    row.stop_precision = course.stop.precision.value if course.stop else None
-    row.stop_reason = course.stop_reason.value if course.stop_reason else None
-    row.notes = course.notes
+    _fill(row, course_values(course))
 
 
 _ASSESSMENT_COPIED = [
@@ -159,23 +175,36 @@ _ASSESSMENT_COPIED = [
     for name in Assessment.__dataclass_fields__
     if name not in ("id", "version", "cdasi_grid", "mmt8_groups")
 ]
+_read_assessment_copied = attrgetter(*_ASSESSMENT_COPIED)  # those fields (or columns) at once, in that order
+_ASSESSMENT_FIELDS = (*_ASSESSMENT_COPIED, "cdasi_grid", "mmt8_groups", "id", "version")  # the fields' order
+
+
+def _made(record_type: type[T], names: tuple[str, ...], values: tuple[Any, ...]) -> T:
+    """What ``record_type(**dict(zip(names, values)))`` makes, sooner (a registry reads and writes many):
+    given every field, in order, of a frozen dataclass without ``__post_init__``, its fields are set as its
+    ``__init__`` sets them."""
+    record = object.__new__(record_type)
+    record.__dict__.update(zip(names, values, strict=True))
+    return record
 
 
 def assessment_record(row: AssessmentRow) -> Assessment:
-    return Assessment(
-        id=row.id,
-        version=row.version or 1,
-        cdasi_grid=CdasiGrid.from_json(row.cdasi_grid) if row.cdasi_grid else None,
-        mmt8_groups=Mmt8Scores.from_json(row.mmt8_groups) if row.mmt8_groups else None,
-        **{name: getattr(row, name) for name in _ASSESSMENT_COPIED},
-    )
+    grid = CdasiGrid.from_json(row.cdasi_grid) if row.cdasi_grid else None
+    groups = Mmt8Scores.from_json(row.mmt8_groups) if row.mmt8_groups else None
+    values = (*_read_assessment_copied(row), grid, groups, row.id, row.version or 1)
+    return _made(Assessment, _ASSESSMENT_FIELDS, values)
+
+
+def assessment_values(assessment: Assessment) -> dict[str, Any]:
+    """The column values of an assessment's row (what ``fill_assessment_row`` sets)."""
+    values = dict(zip(_ASSESSMENT_COPIED, _read_assessment_copied(assessment), strict=True))
+    values["cdasi_grid"] = assessment.cdasi_grid.to_json() if assessment.cdasi_grid else None
+    values["mmt8_groups"] = assessment.mmt8_groups.to_json() if assessment.mmt8_groups else None
+    return values
 
 
 def fill_assessment_row(row: AssessmentRow, assessment: Assessment) -> None:
-    for name in _ASSESSMENT_COPIED:
-        setattr(row, name, getattr(assessment, name))
-    row.cdasi_grid = assessment.cdasi_grid.to_json() if assessment.cdasi_grid else None
-    row.mmt8_groups = assessment.mmt8_groups.to_json() if assessment.mmt8_groups else None
+    _fill(row, assessment_values(assessment))
 
 
 def adverse_event_record(row: AdverseEventRow) -> AdverseEvent:
@@ -195,17 +224,24 @@ def adverse_event_record(row: AdverseEventRow) -> AdverseEvent:
     )
 
 
+def adverse_event_values(event: AdverseEvent) -> dict[str, Any]:
+    """The column values of an adverse event's row (what ``fill_adverse_event_row`` sets)."""
+    return {
+        "patient_id": event.patient_id,
+        "term": event.term.strip(),
+        "grade": event.grade,
+        "onset_date": event.onset,
+        "resolution_date": event.resolution,
+        "serious": event.serious,
+        "suspected_drug": event.suspected_drug.strip(),
+        "action": event.action.value,
+        "outcome": event.outcome.value,
+        "notes": event.notes,
+    }
+
+
 def fill_adverse_event_row(row: AdverseEventRow, event: AdverseEvent) -> None:
-    row.patient_id = event.patient_id
-    row.term = event.term.strip()
-    row.grade = event.grade
-    row.onset_date = event.onset
-    row.resolution_date = event.resolution
-    row.serious = event.serious
-    row.suspected_drug = event.suspected_drug.strip()
-    row.action = event.action.value
-    row.outcome = event.outcome.value
-    row.notes = event.notes
+    _fill(row, adverse_event_values(event))
 
 
 _PHOTO_COPIED = [

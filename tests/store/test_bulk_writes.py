@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import event as drawn
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from myocase.domain.cdasi import CdasiGrid
 from myocase.domain.changes import Change
-from myocase.domain.records import Identifiers, PatientRecord, Provenance, SeriesSettings
+from myocase.domain.records import Assessment, Identifiers, PatientRecord, Provenance, SeriesSettings
 from myocase.domain.validation import ValidationError
 from myocase.store import bulk_commands
 from myocase.store.bulk_commands import NewRecord, RecordRefused
@@ -29,16 +32,23 @@ from tests.factories import TODAY, make_assessment, make_course, make_event, mak
 TIMES = {"at", "created_at", "updated_at"}  # when a row was written: the clock's, not the record's
 
 
-@pytest.fixture
-def other(tmp_path: Path) -> Iterator[Casebook]:
-    """A second fresh series like ``book`` (on the same dialect), to save the same records one by one."""
+@contextmanager
+def _fresh(path: Path) -> Iterator[Casebook]:
+    """A fresh series like ``book``'s (on the same dialect): a file at ``path``, or a server's database."""
     with ExitStack() as stack:
         if SERVER_URL:
             casebook = Casebook.connect(stack.enter_context(_server_database()), today=lambda: TODAY)
         else:
-            casebook = Casebook.open(tmp_path / "other.sqlite", today=lambda: TODAY)
+            casebook = Casebook.open(path, today=lambda: TODAY)
         stack.callback(casebook.close)
         casebook.save_settings(SeriesSettings(name="Test series", cutoff=date(2023, 6, 30)))
+        yield casebook
+
+
+@pytest.fixture
+def other(tmp_path: Path) -> Iterator[Casebook]:
+    """A second fresh series like ``book`` (on the same dialect), to save the same records one by one."""
+    with _fresh(tmp_path / "other.sqlite") as casebook:
         yield casebook
 
 
@@ -92,7 +102,7 @@ def _one_by_one(book: Casebook, records: Sequence[NewRecord], sources: Sequence[
                 tuple(book.save(replace(item, patient_id=pid)) for item in items)
                 for items in (record.courses, record.assessments, record.adverse_events)
             ]
-            identifiers = replace(record.identifiers, patient_id=pid) if record.identifiers else None
+            identifiers = book.identifiers(pid) if record.identifiers else None  # as stored (texts stripped)
             stored.append(PatientRecord(patient, identifiers, *owned))
     return stored
 
@@ -266,3 +276,87 @@ def test_nothing_to_add_writes_nothing(book: Casebook) -> None:
         assert book.add_many([]) == []
     assert edits == []
     assert _content(book) == before
+
+
+# new records drawn as a registry holds them (ints and floats, empty and padded texts, texts JSON escapes and
+# texts it leaves), then perhaps one of them broken as ``save`` refuses it
+TEXTS = st.sampled_from(["", "  ", 'say "ok" \\ “fine”\n', "TIF1-γ ü 😀", " padded "])
+ASSESSMENTS = st.builds(
+    Assessment,
+    patient_id=st.just(0),
+    assessed_on=st.sampled_from([date(2019, 5, 23), date(2023, 6, 30), TODAY]),
+    notes=TEXTS,
+    cdasi_activity=st.sampled_from([None, 0, 10, 40]),
+    ck=st.sampled_from([None, 95, 95.0, 1200.5]),
+    ck_uln=st.just(170.0),
+    haq=st.sampled_from([0, 0.5, 1.15, 3]),
+    physician_global=st.sampled_from([None, 0, 6.4, 10]),
+    prednisone_mg=st.sampled_from([None, 0, 17.5, 40]),
+)
+COURSES = st.builds(
+    make_course,
+    st.just(0),
+    drug=st.sampled_from(["upadacitinib", " methotrexate ", "IVIG “2 g/kg”"]),
+    start=st.sampled_from(["2019", "2020-05", "2021-03-01"]),
+    dose=st.sampled_from([None, 15, 15.0, 2.5]),
+    notes=TEXTS,
+)
+EVENTS = st.builds(
+    make_event,
+    st.just(0),
+    term=st.sampled_from(["zoster", " acne "]),
+    grade=st.integers(1, 4),
+    serious=st.booleans(),
+)
+BROKEN = st.sampled_from(
+    [
+        ("assessments", {"haq": 4}),
+        ("assessments", {"assessed_on": date(2024, 1, 16)}),  # after 'today'
+        ("assessments", {"ck_uln": None}),
+        ("courses", {"drug": " "}),
+        ("adverse_events", {"grade": 0}),
+    ]
+)
+
+
+@settings(max_examples=16, deadline=None)
+@given(
+    assessments=st.lists(ASSESSMENTS, max_size=4),
+    courses=st.lists(COURSES, max_size=2),
+    events=st.lists(EVENTS, max_size=2),
+    identifiers=st.none() | st.builds(Identifiers, st.just(0), full_name=TEXTS, mrn=TEXTS),
+    broken=st.none() | BROKEN,
+    source=st.sampled_from(["", "registry.csv row 2"]),
+)
+def test_drawn_new_records_are_stored_or_refused_as_saving_them_one_by_one(
+    tmp_path_factory: pytest.TempPathFactory,
+    assessments: list[Assessment],
+    courses: list[Any],
+    events: list[Any],
+    identifiers: Identifiers | None,
+    broken: tuple[str, dict[str, Any]] | None,
+    source: str,
+) -> None:
+    patient = make_patient("NEW-01")
+    record = PatientRecord(patient, identifiers, tuple(courses), tuple(assessments), tuple(events))
+    if broken is not None and getattr(record, broken[0]):
+        *kept, last = getattr(record, broken[0])
+        record = replace(record, **{broken[0]: (*kept, replace(last, **broken[1]))})
+    folder = tmp_path_factory.mktemp("drawn")
+    with _fresh(folder / "bulk.sqlite") as book, _fresh(folder / "one.sqlite") as other:
+        before = _content(book)
+        try:
+            with other.recording() as saved_edits:
+                saved = _one_by_one(other, [record], [source])
+        except ValidationError as error:
+            with pytest.raises(RecordRefused) as refused:
+                book.add_many([record], sources=[source])
+            assert refused.value.problems == error.problems  # what save says of the first refused
+            assert _content(book) == before == _content(other)  # neither wrote anything
+            drawn("refused")
+            return
+        with book.recording() as edits:
+            stored = book.add_many([record], sources=[source])
+        assert _content(book) == _content(other)
+        assert (stored, edits) == (saved, saved_edits)
+        drawn("stored")
