@@ -114,6 +114,7 @@ _IOTA_MARK = "\u0345"
 _INITIAL_BEFORE = re.compile(r"(?<![\w.'’-])([^\W\d_])\.?\s{0,2}$")
 _INITIAL_AFTER = re.compile(r",?\s{0,2}([^\W\d_])\.?(?![\w'’-])")
 _GAP = re.compile(r"[\s,.\-'’]{1,3}")
+_APOSTROPHE = re.compile("['’]")
 
 
 def _merged(text: str, hits: list[Hit]) -> list[Hit]:
@@ -130,10 +131,10 @@ def _merged(text: str, hits: list[Hit]) -> list[Hit]:
 
 
 def fold(text: str) -> str:
-    """Case- and accent-insensitive form of a word ("José" → "jose")."""
+    """Case-, accent- and apostrophe-insensitive form of a word ("José" → "jose", "O’Brien" → "o'brien")."""
     if text.isascii():  # nothing to decompose, no accent to drop: casefold is lower
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
@@ -256,11 +257,7 @@ class Scrubber:
     def _names(self, text: str) -> list[Hit]:
         found: list[tuple[int, int, set[int]]] = []
         for match in _WORD.finditer(text):
-            word = match.group(0)
-            folded = fold(word)
-            owners = self._parts.get(folded)
-            if owners and (word[0].isupper() or folded not in COMMON_WORD_NAMES):
-                found.append((match.start(), match.end(), owners))
+            self._word_parts(match.group(0), match.start(), found)
         if self._unspaced_re is not None:
             for match in self._unspaced_re.finditer(text):
                 found.append((match.start(), match.end(), self._unspaced[match.group(0)]))
@@ -275,6 +272,31 @@ class Scrubber:
         return [
             self._with_initial(text, *span) for span in self._joined(text, sorted(found, key=lambda f: f[0]))
         ]
+
+    def _word_parts(self, word: str, at: int, found: list[tuple[int, int, set[int]]]) -> None:
+        """The name parts in a word (at ``at`` in the text): the whole word, or the longest stretches between
+        its apostrophes ("Smith's", "d'Smith", "O'Brien's": the name before, after or inside them)."""
+        if self._name_part(word, at, found) or not _APOSTROPHE.search(word):
+            return
+        cuts = [m.start() for m in _APOSTROPHE.finditer(word)]
+        start = 0
+        while start < len(word):
+            ends = [c for c in reversed(cuts) if c > start]
+            end = next((e for e in ends if self._name_part(word[start:e], at + start, found)), None)
+            if end is None:  # no name from here up to an apostrophe: the rest after the next one
+                end = ends[-1] if ends else len(word)
+                if not ends:
+                    self._name_part(word[start:], at + start, found)
+            start = end + 1
+
+    def _name_part(self, word: str, at: int, found: list[tuple[int, int, set[int]]]) -> bool:
+        """Whether ``word`` (at ``at`` in the text) is a part of a name, added to ``found`` if so."""
+        folded = fold(word)
+        owners = self._parts.get(folded)
+        if owners and (word[0].isupper() or folded not in COMMON_WORD_NAMES):
+            found.append((at, at + len(word), owners))
+            return True
+        return False
 
     @staticmethod
     def _joined(text: str, found: list[tuple[int, int, set[int]]]) -> list[tuple[int, int, set[int]]]:

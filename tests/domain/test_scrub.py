@@ -86,6 +86,19 @@ def test_accents_and_apostrophes() -> None:
     assert scrub.clean("Jose OBrien, o brien, Brien, AB-12-CD, ab12cd") == f"{REMOVED}, {REMOVED}, {REMOVED}"
 
 
+def test_a_name_with_an_apostrophe_after_or_before_it_is_removed() -> None:
+    """A possessive, an elided particle, or a name's own apostrophe written either way ('  or  ’)."""
+    scrub = Scrubber([Identifiers(3, full_name="Ann Zebedee", mrn=""), Identifiers(4, "Sean O'Brien", "")])
+    assert scrub.clean("Zebedee's zoster, Zebedee’s rash") == f"{REMOVED}'s zoster, {REMOVED}’s rash"
+    assert scrub.clean("Ann's knee; Ann Zebedee's hands") == f"{REMOVED}'s knee; {REMOVED}'s hands"
+    assert scrub.clean("d'Zebedee") == f"d'{REMOVED}"
+    assert (
+        scrub.clean("O’Brien or O'Brien's wife or O’Brien’s")
+        == f"{REMOVED} or {REMOVED}'s wife or {REMOVED}’s"
+    )
+    assert scrub.clean("it's Sean’s") == f"it's {REMOVED}’s"
+
+
 def test_each_hit_names_its_patient() -> None:
     hits = SCRUB.find("Hawthorne 44812 and Smith 1961-04-03")
     assert [(h.kind, h.patient_id) for h in hits] == [
@@ -125,6 +138,7 @@ def identity(draw: st.DrawFn) -> tuple[Identifiers, list[str]]:
     names = [
         f"{first} {last}", f"{last}, {first}", f"{last.upper()} {first.upper()}", f"{first.lower()} {last.lower()}",
         f"{f}. {last}", f"{last} {f}.", f"{f}.{l_}.", f"{l_}. {f}.", f"{first}", f"{last.lower()}",
+        f"{last}'s", f"{first}’s", f"{first} {last}'s",
     ]  # fmt: skip
     if (f + l_) not in CLINICAL_ABBREVIATIONS:
         names.append(f + l_)
