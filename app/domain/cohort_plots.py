@@ -21,12 +21,14 @@ A patient whose index start is known only to the year cannot be aligned and is e
 
 from __future__ import annotations
 
+import math
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import lru_cache
 
-from .clock import index_clock
+from .clock import Clock, index_clock
 from .cohort_swimmer import DiscontinuationSpec, SwimmerRowSpec, SwimmerSpec, build_swimmer
 from .dates import Precision
 from .numbers import MINUS, shown
@@ -49,7 +51,7 @@ from .plot_spec import (
     value_text,
     y_axis,
 )
-from .records import MedicationCourse
+from .records import Assessment, MedicationCourse
 from .scales import SCALES
 from .scores import SeverityBands
 from .style import DASHED, DAY_ZERO_LINE, MEDIAN_LINE, SPAGHETTI_LINE, LineStyle, SeriesStyle
@@ -140,36 +142,58 @@ class _Aligned:
     values: tuple[tuple[int, float, bool], ...]
 
 
+_ANY_DAY0 = date(2000, 1, 1)
+
+
+@lru_cache(maxsize=8192)
+def _when(days: int, drug: str) -> str:
+    """``index_clock(day0, drug).when(day)`` of a day ``days`` from day 0: the same words whatever the day 0,
+    so found once for the many patients who share it."""
+    return index_clock(_ANY_DAY0, drug).when(_ANY_DAY0 + timedelta(days=days))
+
+
+def _points(
+    data: PatientData,
+    measure: str,
+    chosen: Sequence[Assessment],
+    clock: Clock,
+    drug: str,
+    bands: SeverityBands,
+) -> tuple[PointSpec, ...]:
+    sid = data.patient.study_id
+    return tuple(
+        PointSpec(
+            x := clock.x(a.assessed_on),
+            float(getattr(a, measure)),
+            f"{sid}\n{value_text(measure, a, bands)}\n{_when(int(x), drug)}",
+            a.id,
+        )
+        for a in chosen
+    )
+
+
 def _line(
     data: PatientData, measure: str, course: MedicationCourse, cutoff: date, first: int, bands: SeverityBands
 ) -> _Aligned | str:
     day0 = course.start.earliest()
     clock = index_clock(day0, course.drug)
+    since = day0 + timedelta(days=first)
     chosen = sorted(
-        (
-            a
-            for a in data.assessments
-            if getattr(a, measure) is not None and day0 + timedelta(days=first) <= a.assessed_on <= cutoff
-        ),
+        (a for a in data.assessments if getattr(a, measure) is not None and since <= a.assessed_on <= cutoff),
         key=lambda a: (a.assessed_on, a.id or 0),
     )
     if not chosen:
         return f"no {SCALES[measure].label} values from day {shown(first, 0)} to the data cut-off"
-    sid = data.patient.study_id
-    points = tuple(
-        PointSpec(
-            clock.x(a.assessed_on),
-            float(getattr(a, measure)),
-            f"{sid}\n{value_text(measure, a, bands)}\n{clock.when(a.assessed_on)}",
-            a.id,
-        )
-        for a in chosen
-    )
+    sid, points = data.patient.study_id, _points(data, measure, chosen, clock, course.drug, bands)
     x_stop = course_stop_x(course, clock, cutoff)
     until = f"; {course.drug} stopped on day {num(x_stop)}" if x_stop is not None else ""
     tooltip = f"{sid}: {len(points)} values, day {num(points[0].x)} to {num(points[-1].x)}{until}"
     line = SpaghettiLineSpec(data.patient.id, sid, points, x_stop, SPAGHETTI_LINE, OFF_DRUG_LINE, tooltip)
-    values = tuple((int(p.x), p.y, course.is_on(a.assessed_on)) for p, a in zip(points, chosen, strict=True))
+    last = None if course.stop is None else course.stop.latest()  # ``course.is_on``, its bounds found once
+    values = tuple(
+        (int(p.x), p.y, day0 <= a.assessed_on and (last is None or a.assessed_on <= last))
+        for p, a in zip(points, chosen, strict=True)
+    )
     return _Aligned(line, values)
 
 
@@ -201,6 +225,26 @@ class MedianRule:
         ]
         return min(near)[2] if near else None
 
+    def picks(self, values: Sequence[tuple[int, float, bool]]) -> dict[int, float]:
+        """``pick`` of every bin at once (bins without a value left out), in one pass over the values: the bins
+        after the baseline tile the days, so each value falls in exactly one."""
+        found = {} if (baseline := self.pick(values, 0)) is None else {0: baseline}
+        half = self.bin_days / 2
+        nearest: dict[int, tuple[int, int, float]] = {}  # bin → (distance from its centre, day, value)
+        for d, v, on in values:
+            if not on or d <= self.baseline_after:
+                continue
+            # the bin whose centre − half < d ≤ centre + half (the division's rounding undone)
+            k = math.ceil((d - half) / self.bin_days)
+            while d > k * self.bin_days + half:
+                k += 1
+            while d <= k * self.bin_days - half:
+                k -= 1
+            key = (abs(d - k * self.bin_days), d, v)
+            if k > 0 and (k not in nearest or key < nearest[k]):
+                nearest[k] = key
+        return found | {k: key[2] for k, key in nearest.items()}
+
 
 def _median_point(rule: MedianRule, k: int, picked: list[float], unit: str) -> MedianPointSpec:
     middle = statistics.median(picked)
@@ -216,9 +260,10 @@ def _median_point(rule: MedianRule, k: int, picked: list[float], unit: str) -> M
 
 def _median(aligned: Sequence[_Aligned], rule: MedianRule, unit: str) -> tuple[MedianPointSpec, ...]:
     last = max((d for a in aligned for d, _, _ in a.values), default=0)
+    each = [rule.picks(a.values) for a in aligned]
     points = []
     for k in range(0, last // rule.bin_days + 2):
-        picked = [v for a in aligned if (v := rule.pick(a.values, k)) is not None]
+        picked = [v for found in each if (v := found.get(k)) is not None]
         if len(picked) >= rule.min_n:
             points.append(_median_point(rule, k, picked, unit))
     return tuple(points)
@@ -231,6 +276,7 @@ def _align_all(
     cutoff: date,
     first: int,
     bands: SeverityBands,
+    tick: Callable[[], object] | None,
 ) -> tuple[list[_Aligned], list[ExclusionSpec], list[str]]:
     aligned: list[_Aligned] = []
     excluded: list[ExclusionSpec] = []
@@ -245,6 +291,8 @@ def _align_all(
         elif isinstance(found, MedicationCourse):
             aligned.append(line)
             notes += start_note(data, found)
+        if tick is not None:
+            tick()
     return aligned, excluded, notes
 
 
@@ -275,10 +323,12 @@ def build_spaghetti(
     days_before: int = 90,
     rule: MedianRule = DEFAULT_RULE,
     severity: SeverityBands = DEFAULT_SEVERITY,
+    tick: Callable[[], object] | None = None,
 ) -> SpaghettiSpec:
-    """One line per patient from ``days_before`` days before day 0 to the cut-off, and the median."""
+    """One line per patient from ``days_before`` days before day 0 to the cut-off, and the median; ``tick()``
+    after each patient's line (progress; it may raise to stop the work)."""
     label, unit = SCALES[measure].label, SCALES[measure].unit
-    aligned, excluded, notes = _align_all(patients, measure, index_drug, cutoff, -days_before, severity)
+    aligned, excluded, notes = _align_all(patients, measure, index_drug, cutoff, -days_before, severity, tick)
     xs = [p.x for a in aligned for p in a.line.points] or [0.0]
     x_range = padded(min(min(xs), 0.0), max(max(xs), 0.0))
     y = y_axis([p.y for a in aligned for p in a.line.points], limits_of(measure))

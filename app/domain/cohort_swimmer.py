@@ -12,7 +12,7 @@ Per patient (rows longest on the drug first, or by study id):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -86,13 +86,16 @@ class SwimmerSpec:
     arrow_style: LineStyle = ONGOING_ARROW
 
 
-def _prior_bars(data: PatientData, index_drug: str, cutoff: date, clock: Clock) -> tuple[BarSpec, ...]:
+def _prior_bars(
+    data: PatientData, index: MedicationCourse, index_drug: str, cutoff: date, clock: Clock
+) -> tuple[BarSpec, ...]:
     """Earlier JAK phases, each drawn from its course and ending where the phase ends."""
-    courses = {
-        (c.drug.casefold(), c.start.earliest()): c for c in prior_jak_courses(data.courses, index_drug)
-    }
+    prior = prior_jak_courses(data.courses, index_drug, index)
+    if not prior:  # most patients: no phase to look for
+        return ()
+    courses = {(c.drug.casefold(), c.start.earliest()): c for c in prior}
     bars = []
-    for phase in treatment_phases(data.courses, index_drug, cutoff):
+    for phase in treatment_phases(data.courses, index_drug, cutoff, index):
         course = courses.get(((phase.drug or "").casefold(), phase.start))
         if phase.kind is not PhaseKind.JAK or course is None:
             continue
@@ -120,7 +123,7 @@ def _discontinuation(
 def _row(data: PatientData, course: MedicationCourse, index_drug: str, cutoff: date) -> SwimmerRowSpec:
     day0 = course.start.earliest()
     clock = index_clock(day0, course.drug)
-    prior = _prior_bars(data, index_drug, cutoff, clock)
+    prior = _prior_bars(data, course, index_drug, cutoff, clock)
     bar = course_bar(course, clock, cutoff)
     first = min([b.x_start for b in prior] + [0.0])
     events = tuple(
@@ -159,9 +162,11 @@ def build_swimmer(
     *,
     order: SwimmerOrder = "duration",
     group_label: str = "All patients",
+    tick: Callable[[], object] | None = None,
 ) -> SwimmerSpec:
     """One row per patient of the group (``patients``, named ``group_label``) with the index drug
-    started by the cut-off; the others in ``excluded``."""
+    started by the cut-off; the others in ``excluded``. ``tick()`` after each patient (progress; it may raise
+    to stop the work)."""
     rows: list[SwimmerRowSpec] = []
     excluded: list[ExclusionSpec] = []
     notes: list[str] = []
@@ -172,6 +177,8 @@ def build_swimmer(
         else:
             rows.append(_row(data, found, index_drug, cutoff))
             notes += start_note(data, found)
+        if tick is not None:
+            tick()
     if order == "duration":
         rows.sort(key=lambda r: -r.bar.x_end)  # stable: study ids stay in order on a tie
     xs = [x for r in rows for x in (r.bar.x_end, *(b.x_start for b in r.prior), *(e.x for e in r.events))]

@@ -29,7 +29,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, is_dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from .annotations import Crop, Shape
 from .cdasi import CdasiGrid, Mmt8Scores
@@ -48,10 +48,13 @@ from .records import (
     Provenance,
     SeriesSettings,
 )
-from .scrub import DATE_REMOVED, REMOVED, Hit, Scrubber
+from .scrub import DATE_REMOVED, REMOVED, Hit, RememberingScrubber, Scrubber
 
 OLDEST_SHOWN_AGE = 90  # ages from here up are shown as "≥ 90"
 
+_Read = TypeVar(
+    "_Read", Patient, MedicationCourse, Assessment, AdverseEvent
+)  # a record read with some fields
 
 _K, _T, _D, _R = Policy.KEEP, Policy.TEXT, Policy.DATE, Policy.RECORDS
 
@@ -160,17 +163,18 @@ class Disclosure:
         cutoff: date,
         secret: str = "",
         identifiers: Iterable[Identifiers] | None = None,
+        remember: bool = False,
     ) -> Disclosure:
         """The rule for an export of (some of) ``records``: pass every patient of the series, or only those
         exported with every patient's ``identifiers``, so that each one's identifiers are removed from every
-        other's text too."""
+        other's text too. ``remember``: each distinct text is cleaned once (texts that repeat in a registry)."""
         if not identified and mode is DateMode.ACTUAL:
             mode = DateMode.INDEX_DAYS
         if mode is DateMode.SHIFTED and not secret:
             raise ValueError("Shifted dates need the series' secret.")
         if identifiers is None:
             identifiers = (r.identifiers for r in records if r.identifiers is not None)
-        scrubber = Scrubber(identifiers)
+        scrubber = RememberingScrubber(identifiers) if remember else Scrubber(identifiers)
         clocks = {
             r.patient.id or 0: Clock.of(
                 r, mode, index_drug, cutoff, date_offset(secret, r.patient.id or 0) if secret else 0
@@ -222,6 +226,19 @@ class Disclosure:
         """The record as it may leave: every field as ``FIELD_POLICY`` decides."""
         return record if self.identified else _disclosed(record, self)
 
+    def texts(self, value: _Read, *names: str) -> _Read:
+        """``value`` (a record read with only some of its fields) with its free texts ``names`` as the rule
+        lets them out; the same object when none changes. Refused for a name the rule treats otherwise."""
+        policies = FIELD_POLICY[type(value)]
+        changes: dict[str, Any] = {}
+        for name in names:
+            if policies[name] is not Policy.TEXT:
+                raise ValueError(f"{type(value).__name__}.{name} is not free text to the rule")
+            typed = getattr(value, name)
+            if (shown := self.text(typed)) != typed:
+                changes[name] = shown
+        return replace(value, **changes) if changes else value
+
     def patient(self, patient: Patient) -> Patient:
         """The patient alone as it may leave (what ``record`` lets out of it, without the records around it)."""
         return patient if self.identified else _disclosed(patient, self)
@@ -241,6 +258,17 @@ class Disclosure:
         places = [w for w, text in (*(extra or {}).items(), *self.typed) if needle in text.casefold()]
         typed = f", typed in {'; '.join(dict.fromkeys(places))}" if places else ""
         return f"{hit.kind.value}{whose} (“{hit.text}”){typed}"
+
+
+def free_text_fields(kind: type[Any], names: Sequence[str]) -> tuple[str, ...]:
+    """Which of the fields ``names`` a lean read of ``kind`` carries are free text to the rule (for
+    ``Disclosure.texts``); refused when the rule would change any other (an identifier, an age: a lean read
+    that lets out only its texts must not carry it)."""
+    policies = FIELD_POLICY[kind]
+    changed = [name for name in names if policies[name] not in (Policy.KEEP, Policy.DATE, Policy.TEXT)]
+    if changed:
+        raise ValueError(f"{kind.__name__}: {', '.join(changed)} would be changed by the rule, not only read")
+    return tuple(name for name in names if policies[name] is Policy.TEXT)
 
 
 def _apply(policy: Policy, value: Any, disclosure: Disclosure) -> Any:

@@ -395,3 +395,18 @@ class Scrubber:
                 yield Hit(match.start(), match.end(), match.group(0), HitKind.BIRTH_DATE, min(owners))
             elif dates and full:
                 yield Hit(match.start(), match.end(), match.group(0), HitKind.DATE)
+
+
+class RememberingScrubber(Scrubber):
+    """A scrubber that cleans each distinct text once: drug names, units and adverse-event terms repeat in
+    patient after patient of a registry (for one export: what it remembers lives as long as it)."""
+
+    def __init__(self, identifiers: Iterable[Identifiers]) -> None:
+        super().__init__(identifiers)
+        self._cleaned: dict[tuple[str, bool], str] = {}
+
+    def clean(self, text: str, *, dates: bool = True) -> str:
+        cleaned = self._cleaned.get((text, dates))
+        if cleaned is None:
+            cleaned = self._cleaned[text, dates] = super().clean(text, dates=dates)
+        return cleaned

@@ -31,10 +31,11 @@ def disclosure_for(
     mode: DateMode = DateMode.INDEX_DAYS,
     index_drug: str | None = None,
     identifiers: Iterable[Identifiers] | None = None,
+    remember: bool = False,
 ) -> Disclosure:
     """The rule for one export. ``records`` must be every patient of the series (default: read
     them), or only those exported with every patient's ``identifiers``, so that each one's identifiers are
-    removed from every other's text too."""
+    removed from every other's text too. ``remember``: each distinct text cleaned once (``Disclosure.of``)."""
     series = book.settings()
     if not identified and mode is DateMode.ACTUAL:
         mode = DateMode.INDEX_DAYS
@@ -46,6 +47,7 @@ def disclosure_for(
         cutoff=series.cutoff_or(book.today()),
         secret=deidentification_secret(book) if mode is DateMode.SHIFTED else "",
         identifiers=identifiers,
+        remember=remember,
     )
 
 

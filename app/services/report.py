@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
+from itertools import count
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,13 +14,22 @@ from ..domain.analysis import AnalysisSettings
 from ..domain.clock import DateMode
 from ..domain.cohort_plots import PatientData, SpaghettiSpec, build_spaghetti
 from ..domain.cohort_swimmer import SwimmerSpec, build_swimmer
-from ..domain.disclosure import Disclosure
+from ..domain.disclosure import Disclosure, free_text_fields
 from ..domain.outcome_table import outcome_table
-from ..domain.records import PatientRecord, SeriesSettings
+from ..domain.records import (
+    AdverseEvent,
+    Assessment,
+    MedicationCourse,
+    Patient,
+    PatientRecord,
+    SeriesSettings,
+)
 from ..domain.timeline import TimelineSpec, record_timeline
 from ..domain.validation import Problem, ValidationError
 from ..domain.vocab import Subtype
 from ..report.model import ReportInput, ReportOptions
+from ..store import cohort_reads
+from ..store.bulk_reads import collector_paused
 from ..store.casebook import Casebook
 from . import stats
 from .analysis_settings import load_settings
@@ -30,6 +40,7 @@ if TYPE_CHECKING:
     from ..report.case_series import Progress
 
 PREFERENCE_KEY = "report"
+Step = Callable[[int, int], None]  # (patients done, patients in all): progress; it may raise to stop the work
 
 
 def load_options(book: Casebook, **overrides: Any) -> ReportOptions:
@@ -91,20 +102,82 @@ def cohort_specs(
 ) -> tuple[SpaghettiSpec, SwimmerSpec]:
     """The cohort figures of the group of ``records`` that ``settings.subtypes`` chooses (both figures
     follow it): they show days from each patient's index start only."""
-    group = [PatientData.of(r) for r in records if r.patient.subtype in settings.subtypes]
+    return _group_specs(
+        [PatientData.of(r) for r in records if r.patient.subtype in settings.subtypes], settings, cutoff
+    )
+
+
+def _group_specs(
+    group: Sequence[PatientData],
+    settings: AnalysisSettings,
+    cutoff: date,
+    tick: Callable[[], object] | None = None,
+) -> tuple[SpaghettiSpec, SwimmerSpec]:
     label = group_label(settings.subtypes)
     spaghetti = build_spaghetti(
         group, settings.measure, settings.index_drug, cutoff, group_label=label, severity=settings.severity,
+        tick=tick,
     )  # fmt: skip
-    return spaghetti, build_swimmer(group, settings.index_drug, cutoff, group_label=label)
+    return spaghetti, build_swimmer(group, settings.index_drug, cutoff, group_label=label, tick=tick)
 
 
-def cohort_figures(book: Casebook, settings: AnalysisSettings) -> tuple[SpaghettiSpec, SwimmerSpec]:
-    """The cohort figures as they may leave MyoCase (de-identified): what the window shows and exports."""
-    everyone = book.patient_records()
-    disclosure = disclosure_for(book, everyone, index_drug=settings.index_drug)
-    shown = [disclosure.record(r) for r in everyone]
-    return cohort_specs(shown, settings, book.settings().cutoff_or(book.today()))
+def cohort_figures(
+    book: Casebook, settings: AnalysisSettings, step: Step | None = None
+) -> tuple[SpaghettiSpec, SwimmerSpec]:
+    """The cohort figures as they may leave MyoCase (de-identified): what the window shows and exports.
+
+    Reads only what the figures use (``Casebook.cohort_rows``: the group's patients, courses, adverse events
+    and values of the measure) and lets its free texts out as the rule lets a full record's out, each distinct
+    text cleaned once. ``step(done, total)`` reports the patients done (about a hundred times in all, and at
+    the end); it may raise to stop the work."""
+    cutoff = book.settings().cutoff_or(book.today())
+    disclosure = disclosure_for(
+        book, [], index_drug=settings.index_drug, identifiers=book.series_identifiers(), remember=True
+    )
+    shown = _LeanTexts(disclosure, settings.measure)
+    with collector_paused():  # every object built is kept to the end: a collection pass would only walk them
+        group = book.cohort_rows(settings.measure, settings.subtypes, cutoff)
+        tick = None if step is None else _ticker(step, len(group), passes=3)  # let out, spaghetti, swimmer
+        for at, data in enumerate(group):
+            group[at] = shown.data(data)
+            if tick is not None:
+                tick()
+        return _group_specs(group, settings, cutoff, tick)
+
+
+def _ticker(step: Step, total: int, passes: int) -> Callable[[], None]:
+    """A tick for each patient in each of ``passes`` passes over ``total`` patients: ``step(done, total)`` about
+    a hundred times, and at the end, counting a patient done as each pass goes by."""
+    ticks, every, last = count(1), max(1, total * passes // 100), total * passes
+
+    def tick() -> None:
+        n = next(ticks)
+        if n % every == 0 or n == last:
+            step(n // passes, total)
+
+    return tick
+
+
+class _LeanTexts:
+    """The cohort read's lean records with their free texts as the rule lets them out (``Disclosure.texts``);
+    the other fields read are kept or dates (the figures show dates as days from day 0), which the rule leaves
+    as they are (``free_text_fields`` refuses a read that carries any other)."""
+
+    def __init__(self, disclosure: Disclosure, measure: str) -> None:
+        self.disclosure = disclosure
+        self.patient = free_text_fields(Patient, cohort_reads.PATIENT_FIELDS)
+        self.course = free_text_fields(MedicationCourse, cohort_reads.COURSE_FIELDS)
+        self.event = free_text_fields(AdverseEvent, cohort_reads.EVENT_FIELDS)
+        self.assessment = free_text_fields(Assessment, cohort_reads.assessment_fields(measure))
+
+    def data(self, data: PatientData) -> PatientData:
+        texts = self.disclosure.texts
+        return PatientData(
+            texts(data.patient, *self.patient),
+            tuple(texts(c, *self.course) for c in data.courses),
+            tuple(texts(a, *self.assessment) for a in data.assessments),
+            tuple(texts(e, *self.event) for e in data.events),
+        )
 
 
 def exported_timeline(book: Casebook, patient_id: int, *, identified: bool = False) -> TimelineSpec:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
@@ -22,13 +22,12 @@ from ..domain.analysis import (
 from ..domain.analysis_json import settings_to_json
 from ..domain.clock import Clock, DateMode, time_zero
 from ..domain.cohort import CohortFacts, cohort_facts, onset_age_text, prior_text
-from ..domain.disclosure import FIELD_POLICY, OLDEST_SHOWN_AGE, Disclosure
-from ..domain.measures import Policy
+from ..domain.disclosure import OLDEST_SHOWN_AGE, Disclosure
 from ..domain.numbers import plural
 from ..domain.outcome_table import CellKind, OutcomeTable, outcome_table
 from ..domain.phases import prior_jak_courses
-from ..domain.records import AdverseEvent, Identifiers, MedicationCourse, PatientRecord
-from ..domain.scrub import Scrubber
+from ..domain.records import AdverseEvent, MedicationCourse, PatientRecord
+from ..domain.scrub import RememberingScrubber
 from ..store.bulk_reads import collector_paused
 from ..store.casebook import Casebook
 
@@ -68,7 +67,7 @@ def run(
     study_ids: dict[int, str] = {}
     # The rule ``Disclosure.of`` builds from full records, built here from the lean read: every patient's
     # identifiers, and each one's clock and study ID as the read reaches them.
-    scrubber = _RememberingScrubber(book.series_identifiers())
+    scrubber = RememberingScrubber(book.series_identifiers())
     disclosure = Disclosure(
         identified=identified, mode=mode, index_drug=settings.index_drug, cutoff=cutoff, scrubber=scrubber,
         clocks=clocks, study_ids=study_ids,
@@ -142,53 +141,19 @@ def _scored(
     ]
 
 
-class _RememberingScrubber(Scrubber):
-    """The series' scrubber, cleaning each distinct text once: drug names, units and adverse-event terms
-    repeat in patient after patient."""
-
-    def __init__(self, identifiers: Iterable[Identifiers]) -> None:
-        super().__init__(identifiers)
-        self._cleaned: dict[tuple[str, bool], str] = {}
-
-    def clean(self, text: str, *, dates: bool = True) -> str:
-        cleaned = self._cleaned.get((text, dates))
-        if cleaned is None:
-            cleaned = self._cleaned[text, dates] = super().clean(text, dates=dates)
-        return cleaned
-
-
 def _shown(record: PatientRecord, disclosure: Disclosure) -> PatientRecord:
     """What the results show of a lean record, let out by the rule: the patient (study ID, age at onset) as
     ``Disclosure.record`` lets a patient out, and the free texts read of the courses (drug names: phase labels)
-    and adverse events (terms and suspected drugs: discontinuations) as ``FIELD_POLICY`` lets those out. The
+    and adverse events (terms and suspected drugs: discontinuations) as ``Disclosure.texts`` lets those out. The
     other fields are read by the computation only, and the visits only for their dates and values, which the
     rule keeps as they are (``test_stats_scale`` checks the policies); dates leave through the clocks."""
     if disclosure.identified:
         return record
-    courses, text = record.courses, disclosure.text
-    # the drug names as typed (nearly always): the same tuple; else each course as ``_texts`` lets it out
-    if FIELD_POLICY[MedicationCourse]["drug"] is not Policy.TEXT or any(
-        text(c.drug) != c.drug for c in courses
-    ):
-        courses = tuple(_texts(c, disclosure, "drug") for c in courses)
     return PatientRecord(
         disclosure.patient(record.patient),
-        courses=courses,
-        adverse_events=tuple(_texts(e, disclosure, "term", "suspected_drug") for e in record.adverse_events),
+        courses=tuple(disclosure.texts(c, "drug") for c in record.courses),
+        adverse_events=tuple(disclosure.texts(e, "term", "suspected_drug") for e in record.adverse_events),
     )
-
-
-def _texts(value: _Item, disclosure: Disclosure, *names: str) -> _Item:
-    """``value`` with its free texts ``names`` as the rule lets them out; the same object when none changes."""
-    policies = FIELD_POLICY[type(value)]
-    changes: dict[str, Any] = {}
-    for name in names:
-        if policies[name] is not Policy.TEXT:
-            raise ValueError(f"{type(value).__name__}.{name} is not free text to the rule")
-        typed = getattr(value, name)
-        if (shown := disclosure.text(typed)) != typed:
-            changes[name] = shown
-    return replace(value, **changes) if changes else value
 
 
 def _num(value: float | None, digits: int = 2) -> float | None:

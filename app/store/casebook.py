@@ -2,9 +2,9 @@
 
 ``Casebook`` is the one class callers use; its parts live by concern: ``transactions`` (sessions,
 batches, the journal of edits), ``queries`` (reads), ``analysis_reads`` (the analysis's lean read),
-``photo_commands`` and ``record_commands`` (writes: validated, audited, one transaction each),
-``bulk_commands`` (many new records in one executemany per table) and
-``replay`` (undo and redo of any edit). Nothing outside this package sees a Session.
+``cohort_reads`` (the cohort figures' lean read), ``photo_commands`` and ``record_commands``
+(writes: validated, audited, one transaction each), ``bulk_commands`` (many new records in one
+executemany per table) and ``replay`` (undo and redo of any edit). Nothing outside this package sees a Session.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from sqlalchemy import make_url
 
 from .analysis_reads import AnalysisReads
 from .bulk_commands import BulkCommands
+from .cohort_reads import CohortReads
 from .database import (
     make_engine,
     open_series_file,
@@ -29,7 +30,7 @@ from .replay import Replay
 __all__ = ["Casebook", "PatientBundle"]
 
 
-class Casebook(Replay, BulkCommands, AnalysisReads):
+class Casebook(Replay, BulkCommands, AnalysisReads, CohortReads):
     """One case series in one database."""
 
     @classmethod

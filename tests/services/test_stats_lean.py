@@ -123,4 +123,4 @@ def test_the_shown_texts_are_free_text_to_the_rule() -> None:
     assert {FIELD_POLICY[AdverseEvent][n] for n in ("term", "suspected_drug")} == {Policy.TEXT}
     course = MedicationCourse(1, "upadacitinib", DrugClass.JAK, PartialDate(FIRST, Precision.DAY))
     with pytest.raises(ValueError, match="drug_class is not free text"):
-        stats._texts(course, stats.Disclosure.of([], index_drug="upadacitinib", cutoff=FIRST), "drug_class")
+        stats.Disclosure.of([], index_drug="upadacitinib", cutoff=FIRST).texts(course, "drug_class")

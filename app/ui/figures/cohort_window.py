@@ -191,7 +191,7 @@ class CohortWindow(QMainWindow):
             self._draw(cohort_figures(book, settings))
         else:
             self.export_button.setEnabled(False)  # until the figures are drawn
-            self.busy.run(lambda _step: cohort_figures(book, settings))
+            self.busy.run(lambda step: cohort_figures(book, settings, step))
 
     def _draw(self, figures: tuple[SpaghettiSpec, SwimmerSpec]) -> None:
         spaghetti, swimmer = figures
