@@ -227,6 +227,10 @@ def typed_keys(db: Path, keys: str, runs: int) -> dict[str, tuple[float, float]]
         widget.resize(700, 860)
         widget.show()
     app.processEvents()
+    while panel.busy.running:  # a large series is read in the background: the rows come when read
+        app.processEvents()
+        time.sleep(0.01)
+    app.processEvents()
     differ = set(_rows_shown(panel.model)) ^ set(_rows_shown(model))
     if differ:
         raise SystemExit(f"the floor's rows differ from MyoCase's list: {sorted(differ)[:4]}")
