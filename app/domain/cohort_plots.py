@@ -133,6 +133,31 @@ class SpaghettiSpec:
     median_style: SeriesStyle = MEDIAN_LINE
     day_zero_style: LineStyle = DAY_ZERO_LINE
 
+    @property
+    def together(self) -> bool:
+        """Whether a registry's lines are drawn together (``MANY_LINES``): no markers, no study IDs."""
+        return len(self.lines) > MANY_LINES
+
+    @property
+    def drawn_lines(self) -> tuple[SpaghettiLineSpec, ...]:
+        """The lines drawn: every one, or of a registry about ``DRAWN_LINES`` spread evenly (one in every few;
+        the median is of them all)."""
+        return self.lines[:: -(-len(self.lines) // DRAWN_LINES)] if self.together else self.lines
+
+    def together_note(self) -> str:
+        """What a registry's figure leaves out, in words (empty when every line is drawn with its name)."""
+        if not self.together:
+            return ""
+        every = -(-len(self.lines) // DRAWN_LINES)
+        drawn = len(self.drawn_lines)
+        which = f"the lines of {drawn:,} (one patient in {every})" if every > 1 else "their lines"
+        median = ", the median of them all" if every > 1 and self.median else ""
+        return f"{len(self.lines):,} patients: {which} drawn without markers or study IDs{median}"
+
+
+MANY_LINES = 150  # above this many patients, their lines are drawn together: no markers, no study IDs
+DRAWN_LINES = 1_000  # of a registry, the lines of about this many patients, spread evenly, are drawn
+
 
 @dataclass(frozen=True)
 class _Aligned:

@@ -97,7 +97,8 @@ class _Candidates(Sequence[list[Box]]):
 
 def _spaghetti_labels(drawing: SpecDrawing, spec: SpaghettiSpec, sx: XScale, sy: XScale) -> None:
     """Band names at the right of their bands; each patient's study ID after its last value, moved up
-    or down a little to keep clear of the others and of the band names (where it is when nothing is free)."""
+    or down a little to keep clear of the others and of the band names (where it is when nothing is free),
+    unless the lines are a registry's, drawn together."""
     lo, hi = spec.y.range
     right = sx.left + sx.width
     wanted: list[list[Box]] = []
@@ -111,6 +112,8 @@ def _spaghetti_labels(drawing: SpecDrawing, spec: SpaghettiSpec, sx: XScale, sy:
     for band, placed in zip(spec.bands, bands, strict=True):
         if placed is not None:
             boxed_label(drawing, placed, band.label)
+    if spec.together:  # a registry's lines are drawn without their study IDs (the caption says so)
+        return
     options = _Candidates(spec, sx, sy)
     area = (sx.left, sy.left - 12, right + 40, sy.left + sy.width + 12)
     found = place_labels(options, area, [b for b in bands if b])
@@ -140,15 +143,17 @@ def draw_spaghetti(spec: SpaghettiSpec, width: float, height: float = 230.0) -> 
     title = f"{spec.measure_label}" + (f" ({spec.unit})" if spec.unit else "")
     drawing.add(text(4, height - 10, title, 6.8, bold=True))
 
+    lines = spec.drawn_lines  # a registry's: about a thousand, without markers, as on screen
+
     def patient_line(n: int, group: Group) -> None:
-        patient = spec.lines[n]
+        patient = lines[n]
         # off the drug first, so the last value on the drug keeps its on-drug marker on top
         for style, points in ((patient.off_drug_style, patient.off_drug), (patient.style, patient.on_drug)):
             placed = [(sx(p.x), sy(p.y)) for p in points]
-            polyline(group, style, placed, placed)
+            polyline(group, style, placed, [] if spec.together else placed)
 
-    drawing.add(_Made(len(spec.lines), patient_line))
-    drawing.counts["lines"] += len(spec.lines)
+    drawing.add(_Made(len(lines), patient_line))
+    drawing.counts["lines"] += len(lines)
     median = [(sx(m.x), sy(m.y)) for m in spec.median]
     polyline(drawing, spec.median_style, median, median)
     _spaghetti_labels(drawing, spec, sx, sy)

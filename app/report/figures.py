@@ -32,6 +32,8 @@ def cohort_figures(data: ReportInput, styles: Styles, width: float) -> list[Flow
             f"grey: each patient (dashed after stopping), black: the median. {spec.median_rule}"
         )
         notes = [f"Not shown: {e.study_id}: {e.reason}." for e in spec.excluded]
+        if spec.together:
+            caption += f" {spec.together_note()}."
         heading = para("Cohort figures", styles.h2)  # on the page of Figure 1, never alone above it
         story.append(KeepTogether([heading, draw_spaghetti(spec, width), para(caption, styles.caption)]))
         story += [para(note, styles.small) for note in notes]

@@ -5,15 +5,18 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
-from myocase.domain.cohort_plots import PatientData, build_spaghetti
+from myocase.domain.cohort_plots import PatientData, SpaghettiSpec, build_spaghetti
 from myocase.domain.cohort_swimmer import build_swimmer
 from myocase.domain.plot_labels import Box, overlaps
 from myocase.domain.records import SeriesSettings
 from myocase.domain.style import MarkerStyle, visible_on_paper
 from myocase.domain.timeline import TimelineSpec, build_timeline
+from myocase.report import figures as report_figures
 from myocase.report.drawings import (
     LABEL_FONT,
     SpecDrawing,
@@ -52,6 +55,15 @@ def nodes(group: Group) -> Iterator[Shape]:
     for node in group.contents:
         if isinstance(node, Group):
             yield from nodes(node)
+        else:
+            yield node
+
+
+def made(group: Group) -> Iterator[Shape]:
+    """Every shape as the renderer gets it: groups opened, and those made as drawn (``getContents``) made."""
+    for node in group.getContents():
+        if isinstance(node, Group):
+            yield from made(node)
         else:
             yield node
 
@@ -238,3 +250,36 @@ def test_a_lone_marker_is_one_shape_and_a_graded_one_keeps_its_grade() -> None:
     assert isinstance(graded, Group)
     assert [type(n).__name__ for n in graded.contents] == ["Rect", "String"]
     assert [n.text for n in nodes(graded) if isinstance(n, String)] == ["3"]
+
+
+@pytest.mark.demo
+def test_a_registrys_spaghetti_is_drawn_as_on_screen_without_markers_or_study_ids(book: Casebook) -> None:
+    data = [PatientData.of(r) for r in book.patient_records()]
+    cutoff = book.settings().cutoff
+    assert cutoff is not None
+    few = build_spaghetti(data, "cdasi_activity", "upadacitinib", cutoff)
+    lines = tuple(replace(few.lines[n % len(few.lines)], study_id=f"SYN-{n:05d}") for n in range(2_400))
+    registry = replace(few, lines=lines)
+
+    def drawn(spec: SpaghettiSpec) -> tuple[SpecDrawing, list[str], int]:
+        drawing = draw_spaghetti(spec, 480)
+        shapes = list(made(drawing))
+        ids = [n.text for n in shapes if isinstance(n, String) and n.text.startswith(("DEMO-", "SYN-"))]
+        return drawing, ids, sum(isinstance(n, Circle) for n in shapes)
+
+    small, small_ids, small_markers = drawn(few)
+    large, large_ids, large_markers = drawn(registry)
+    assert small.counts["lines"] == len(small_ids) == len(few.lines)  # each line named
+    assert small_markers > len(few.lines)
+    assert large.counts["lines"] == len(registry.drawn_lines) == 800  # one patient in 3, as on screen
+    assert large_ids == []
+    assert large_markers < small_markers - len(few.lines)  # the legend's only
+    assert large.counts["median"] == len(registry.median) > 0
+    (figure, *_) = report_figures.cohort_figures(
+        SimpleNamespace(spaghetti=registry, swimmer=None), Styles(), 480
+    )
+    caption = figure._content[-1].text  # type: ignore[attr-defined]
+    assert caption.endswith(
+        "2,400 patients: the lines of 800 (one patient in 3) drawn without markers or study IDs, the median of "
+        "them all."
+    )

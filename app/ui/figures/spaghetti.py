@@ -3,9 +3,10 @@ bands behind, drawn from ``domain.cohort_plots``' spec exactly as the PDF draws 
 
 The hit test is in screen pixels (nearest marker, then nearest line), so a thin line is as easy to
 hit as a thick one and a crossing picks the nearest strand; the hovered patient's line is thickened.
-A registry's lines (more than ``MANY_LINES``) are drawn together: one path per style, broken between
-patients, without markers or study IDs, named by the nearest value under the pointer; of more than
-``DRAWN_LINES`` patients, one in every few is drawn (the median is of them all), so a redraw stays quick.
+A registry's lines (``SpaghettiSpec.together``, more than ``cohort_plots.MANY_LINES``) are drawn together:
+one path per style, broken between patients, without markers or study IDs, named by the nearest value under
+the pointer; of more than ``DRAWN_LINES`` patients, one in every few is drawn (the median is of them all), so
+a redraw stays quick; the PDF draws the same lines (``SpaghettiSpec.drawn_lines``).
 """
 
 from __future__ import annotations
@@ -27,9 +28,6 @@ from .axes import set_spec_range, spec_axis, tick_pairs
 from .canvas import curve, text_item
 from .cohort_figure import HIT_PX, CohortFigure, figure_marker_px
 from .hits import Hit, HitMap
-
-MANY_LINES = 150  # above this many patients, their lines are drawn together (``_lines_together``)
-DRAWN_LINES = 1_000  # of a registry, the lines of about this many patients, spread evenly, are drawn
 
 
 @dataclass
@@ -70,8 +68,8 @@ class SpaghettiPlot(CohortFigure):
         self.grid(spec.ticks, spec.y.ticks)
         self._bands(spec)
         self.day_zero(spec.day_zero_style)
-        if len(spec.lines) > MANY_LINES:
-            self._lines_together(spec.lines)
+        if spec.together:
+            self._lines_together(spec.drawn_lines)
         else:
             for line in spec.lines:
                 self._line(line)
@@ -83,8 +81,8 @@ class SpaghettiPlot(CohortFigure):
             )  # fmt: skip
         self.legend.set_entries(spec.legend)
         notes = [f"Not shown: {e.study_id}: {e.reason}." for e in spec.excluded] + list(spec.notes)
-        if self.together:
-            notes.append(self._together_note(spec))
+        if spec.together:
+            notes.append(f"{spec.together_note()}; point at a line to name its patient.")
         self.set_notes(notes, spec.median_rule if spec.median else "")
         self.hits = self._hit_map(spec)
         self._declutter()
@@ -102,15 +100,6 @@ class SpaghettiPlot(CohortFigure):
         chosen = place_labels(options, area, bands)
         for (item, anchors), box, boxes in zip(self.end_labels, chosen, options, strict=True):
             item.setAnchor(anchors[boxes.index(box)] if box is not None else anchors[0])
-
-    def _together_note(self, spec: SpaghettiSpec) -> str:
-        every, drawn = self._every(spec.lines), len(self.drawn_lines)
-        which = f"the lines of {drawn:,} (one patient in {every})" if every > 1 else "their lines"
-        median = ", the median of them all" if every > 1 and spec.median else ""
-        return (
-            f"{len(spec.lines):,} patients: {which} drawn without markers or study IDs{median}; "
-            "point at a line to name its patient."
-        )
 
     def label_rect(self, item: pg.TextItem, anchor: tuple[float, float]) -> QRectF:
         """Where a label's text is drawn (scene pixels) with ``anchor``, from its point and its text's size."""
@@ -176,7 +165,7 @@ class SpaghettiPlot(CohortFigure):
         """Every patient's line in one path per style, broken between patients (NaN, ``connect="finite"``):
         a few items however many patients, the values after a stop over the others as ``_line`` draws them."""
         parts: dict[tuple[SeriesStyle, bool], tuple[list[float], list[float]]] = {}
-        for line in lines[:: self._every(lines)]:
+        for line in lines:
             for part, style, on_drug in (
                 (line.off_drug, line.off_drug_style, False),
                 (line.on_drug, line.style, True),
@@ -197,27 +186,25 @@ class SpaghettiPlot(CohortFigure):
             self.plot.addItem(item)
             self.together.append(item)
 
-    @staticmethod
-    def _every(lines: Sequence[SpaghettiLineSpec]) -> int:
-        """Of ``lines`` drawn together, one in this many is drawn (about ``DRAWN_LINES`` in all)."""
-        return -(-len(lines) // DRAWN_LINES)
-
     def _median(self, spec: SpaghettiSpec) -> None:
         if not spec.median:
             return
         xs, ys = [m.x for m in spec.median], [m.y for m in spec.median]
         self.median_curve, _ = self._curve(xs, ys, spec.median_style, 10)
+        lo, hi = spec.x_range
+        near_edge = xs[-1] > hi - 0.1 * (hi - lo)  # the name would run off the plot: above its last point
+        ax, ay = (0.9, 1.0) if near_edge else (-0.1, 0.5)
         label = pg.TextItem(
             "Median",
             color=qcolour(spec.median_style.line.colour),
-            anchor=(-0.1, 0.5),
+            anchor=(ax, ay),
             fill=(255, 255, 255, 190),
         )
         label.setFont(font(0, bold=True))
         label.setPos(xs[-1], ys[-1])
         label.setZValue(11)
         self.plot.addItem(label)
-        self.end_labels.insert(0, (label, [(-0.1, 0.5 + dy) for dy in (0, 0.8, -0.8)]))
+        self.end_labels.insert(0, (label, [(ax, ay + dy) for dy in (0, 0.8, -0.8)]))
 
     def _hit_map(self, spec: SpaghettiSpec) -> HitMap:
         """Every point drawn (a patient's, then the median's), then every line (the median's first). Lines

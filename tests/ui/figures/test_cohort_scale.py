@@ -8,12 +8,12 @@ from typing import Any
 
 import numpy as np
 import pytest
-from myocase.domain.cohort_plots import SpaghettiSpec
+from myocase.domain.cohort_plots import DRAWN_LINES, MANY_LINES, SpaghettiSpec
 from myocase.domain.cohort_swimmer import SwimmerSpec
 from myocase.services import analysis_settings
 from myocase.services.report import cohort_figures
 from myocase.store.casebook import Casebook
-from myocase.ui.figures import spaghetti, swimmer
+from myocase.ui.figures import swimmer
 from myocase.ui.figures.spaghetti import SpaghettiPlot
 from myocase.ui.figures.swimmer import SwimmerPlot
 from PySide6.QtWidgets import QGraphicsItem
@@ -54,12 +54,12 @@ def drawn(qtbot, figure, spec) -> list[QGraphicsItem]:  # type: ignore[no-untype
 @pytest.mark.demo
 def test_a_registry_spaghetti_is_as_many_items_as_a_few_hundred_lines(qtbot, demo_specs) -> None:  # type: ignore[no-untyped-def]
     spec = demo_specs[0]
-    few = len(drawn(qtbot, SpaghettiPlot(), spaghetti_of(spec, spaghetti.MANY_LINES + 1)))
+    few = len(drawn(qtbot, SpaghettiPlot(), spaghetti_of(spec, MANY_LINES + 1)))
     registry = SpaghettiPlot()
     many = drawn(qtbot, registry, spaghetti_of(spec, REGISTRY))
     assert len(many) <= few < 100  # the same few items for 151 patients or 10,000
     assert len(registry.plot.listDataItems()) <= 5  # one path per line style, and the median
-    assert len(registry.drawn_lines) == registry.counts()["lines"] == spaghetti.DRAWN_LINES
+    assert len(registry.drawn_lines) == registry.counts()["lines"] == DRAWN_LINES
     shown = [d.spec for d in registry.drawn_lines]
     values = sum(int(np.isfinite(item.getData()[0]).sum()) for item in registry.together)
     assert values == sum(len(line.on_drug) + len(line.off_drug) for line in shown)  # what the paths hold
@@ -106,3 +106,17 @@ def test_a_registry_swimmer_draws_its_first_rows_and_says_so(qtbot, demo_specs) 
     assert f"Showing the first {swimmer.SHOWN_ROWS} of {REGISTRY:,} patients." in registry.notes.text()
     ticks = registry.plot.getAxis("left")._tickLevels or []  # the study IDs at the left: the rows drawn
     assert [label for _, label in ticks[0]][-1] == f"SYN-{swimmer.SHOWN_ROWS:05d}"
+
+
+@pytest.mark.demo
+def test_the_medians_name_stays_on_the_plot_when_its_line_reaches_the_right_edge(qtbot, demo_specs) -> None:  # type: ignore[no-untyped-def]
+    spec = demo_specs[0]
+    hi = spec.x_range[1]
+    last = replace(spec.median[-1], x=hi - 0.01 * (hi - spec.x_range[0]))
+    figure = SpaghettiPlot()
+    drawn(qtbot, figure, replace(spec, median=(*spec.median[:-1], last)))
+    figure.resize(1000, 600)
+    figure.graph.grab()  # laid out and painted, as the user sees it
+    (name,) = [item for item, _ in figure.end_labels if item.textItem.toPlainText() == "Median"]
+    shown = figure.plot.vb.sceneBoundingRect()
+    assert shown.contains(name.textItem.sceneBoundingRect())  # not cut off at the plot's right edge
