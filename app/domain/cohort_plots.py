@@ -31,7 +31,7 @@ from functools import lru_cache
 from .clock import Clock, index_clock
 from .cohort_swimmer import DiscontinuationSpec, SwimmerRowSpec, SwimmerSpec, build_swimmer
 from .dates import Precision
-from .numbers import MINUS, shown
+from .numbers import MINUS, shown, thousands
 from .plot_spec import (
     BandSpec,
     ExclusionSpec,
@@ -150,9 +150,9 @@ class SpaghettiSpec:
             return ""
         every = -(-len(self.lines) // DRAWN_LINES)
         drawn = len(self.drawn_lines)
-        which = f"the lines of {drawn:,} (one patient in {every})" if every > 1 else "their lines"
+        which = f"the lines of {thousands(drawn)} (one patient in {every})" if every > 1 else "their lines"
         median = ", the median of them all" if every > 1 and self.median else ""
-        return f"{len(self.lines):,} patients: {which} drawn without markers or study IDs{median}"
+        return f"{thousands(len(self.lines))} patients: {which} drawn without markers or study IDs{median}"
 
 
 MANY_LINES = 150  # above this many patients, their lines are drawn together: no markers, no study IDs

@@ -74,6 +74,11 @@ def percent(value: float | None, digits: int = 1, sign: bool = False) -> str:
     return f"{signed(value, digits) if sign else shown(value, digits)} %"
 
 
+def thousands(count: int) -> str:
+    """A count with thousands separators: ``thousands(8000) == "8,000"``."""
+    return f"{count:,}"
+
+
 def plural(count: int, noun: str, many: str | None = None) -> str:
     """``plural(1, "patient") == "1 patient"``, ``plural(2, "patient") == "2 patients"``;
     ``many`` names the plural when adding "s" is wrong ("analysis" → "analyses" is known)."""
