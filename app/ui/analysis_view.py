@@ -228,6 +228,7 @@ class AnalysisView(QWidget):
         drugs = sorted({*controller.book.drugs(), "upadacitinib", "tofacitinib"})
         self.result: stats.SeriesStats | None = None
         self.busy = BackgroundRow("Analysing")
+        controller.closing.connect(self.busy.stop_and_wait)  # nothing reads a closed series
         self.panel = SettingsPanel(controller.analysis_settings(), drugs)
         self.save_button = QPushButton("Use these settings for reports and statistics")
         self.save_button.setToolTip(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from .worker import ProgressCallback, TaskRunner
@@ -84,6 +84,13 @@ class BackgroundRow(QWidget):
     def cancel(self) -> None:
         self._next = None
         self.runner.cancel()
+
+    def stop_and_wait(self) -> None:
+        """Cancel, and wait until the run has let go of the series (before the series is closed); its last
+        signals are handled now, so that none is taken for a run started after."""
+        self.cancel()
+        if self.runner.wait():
+            QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
 
     def _on_progressed(self, done: int, total: int, _what: str) -> None:
         if total > 0:

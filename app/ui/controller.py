@@ -88,6 +88,7 @@ class Controller(QObject):
     patient_loaded = Signal(object)
     message = Signal(str)
     failed = Signal(str)
+    closing = Signal()  # the series is about to be closed: work in the thread pool lets go of it first
 
     def __init__(self, book: Casebook, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -139,6 +140,7 @@ class Controller(QObject):
     def open_database(self, location: Path | str) -> None:
         """Switch to another series: a file, or a server URL (the undo history belongs to the old one)."""
         book = Casebook.connect(location) if isinstance(location, str) else Casebook.open(location)
+        self.closing.emit()
         self.book.close()
         self.book = book
         self._mark, self._own = book.change_mark(), set()
@@ -175,6 +177,7 @@ class Controller(QObject):
 
     def close(self) -> None:
         self.follower.stop()
+        self.closing.emit()
         self.book.close()
 
     # ------------------------------------------------------------ other writers

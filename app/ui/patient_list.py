@@ -70,6 +70,7 @@ class PatientListPanel(QWidget):
         self.count.setWordWrap(True)
         self.busy = BackgroundRow("Reading")
         self.busy.finished.connect(self._on_read)
+        controller.closing.connect(self.busy.stop_and_wait)  # nothing reads a closed series
         self.busy.stopped.connect(lambda: self._not_read("reading it was cancelled"))
         self.busy.failed.connect(lambda message: self._not_read(f"⚠ it could not be read: {message}"))
         self._read_count = 0  # each read's number: only the newest read's rows are shown

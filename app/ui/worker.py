@@ -32,6 +32,8 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self.pool = pool or QThreadPool.globalInstance()
         self._stop = threading.Event()
+        self._idle = threading.Event()  # set while no task of this runner is in the pool
+        self._idle.set()
         self.running = False
 
     def start(self, work: Work, cancelled_error: type[BaseException] | None = None) -> None:
@@ -39,8 +41,19 @@ class TaskRunner(QObject):
         if self.running:
             raise RuntimeError("a task is already running")
         self._stop.clear()
+        self._idle.clear()
         self.running = True
         self.pool.start(_Job(self, work, cancelled_error))
+
+    @property
+    def idle(self) -> bool:
+        """Whether no task of this runner is in the thread pool (a cancelled one may still be finishing)."""
+        return self._idle.is_set()
+
+    def wait(self, seconds: float = 30.0) -> bool:
+        """Block until the task has left the thread pool (after ``cancel``, at its next progress call); False
+        if it is still there after ``seconds``."""
+        return self._idle.wait(seconds)
 
     def cancel(self) -> None:
         self._stop.set()
@@ -53,6 +66,7 @@ class TaskRunner(QObject):
     def _done(self, signal: Signal, *args: Any) -> None:
         self.running = False
         signal.emit(*args)  # type: ignore[attr-defined]
+        self._idle.set()
 
 
 class _Job(QRunnable):

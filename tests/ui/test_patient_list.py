@@ -179,7 +179,8 @@ def gated_list(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
             return real(book)
 
         def step(done: int, total: int) -> None:
-            gate.wait(10)
+            while not gate.wait(0.01):
+                progress(0, total)  # raises once cancelled, as a real read's next chunk would
             progress(done, total)
 
         return real(book, progress=step)
@@ -242,14 +243,22 @@ def test_cancel_leaves_the_list_empty_and_says_so_and_f5_reads_it_again(
 
 @pytest.mark.demo
 def test_a_series_opened_while_the_last_one_is_read_lists_its_own_patients_only(
-    qtbot, controller: Controller, gated_list: threading.Event, tmp_path: Path
+    qtbot,
+    controller: Controller,
+    gated_list: threading.Event,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # type: ignore[no-untyped-def]
     panel = _window(qtbot, controller).patients
     qtbot.waitUntil(lambda: panel.busy.running)
     other = Casebook.open(tmp_path / "other.sqlite")
     other.save_patient(Patient("OTHER-1", Subtype.ASYS, Sex.FEMALE))
     other.close()
-    controller.open_database(tmp_path / "other.sqlite")  # a new read follows the demo's, stopped
+    demo, idle_at_close = controller.book, []
+    real_close = demo.close
+    monkeypatch.setattr(demo, "close", lambda: idle_at_close.append(panel.busy.runner.idle) or real_close())
+    controller.open_database(tmp_path / "other.sqlite")
+    assert idle_at_close == [True]  # the demo's read had stopped before its series was closed
     gated_list.set()
     qtbot.waitUntil(lambda: not panel.busy.running and panel.model.rowCount() == 1, timeout=20_000)
     qtbot.wait(50)  # anything the stopped read might still deliver

@@ -59,6 +59,7 @@ class CohortWindow(QMainWindow):
         row = self._build_controls(controller.analysis_settings())
         self._build_figures()
         self.busy = BackgroundRow("Drawing")
+        controller.closing.connect(self.busy.stop_and_wait)  # nothing reads a closed series
         central = QWidget()
         column = QVBoxLayout(central)
         column.addLayout(row)
