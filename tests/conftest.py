@@ -103,13 +103,21 @@ def book(request: pytest.FixtureRequest, db_path: Path) -> Iterator[Casebook]:
     if request.node.get_closest_marker("demo"):
         yield from _demo_copy(request.getfixturevalue("demo_path"), db_path)
         return
+    with fresh_series(db_path) as casebook:
+        yield casebook
+
+
+@contextmanager
+def fresh_series(path: Path, settings: SeriesSettings | None = None) -> Iterator[Casebook]:
+    """A fresh, migrated series on the dialect under test: a file at ``path``, or a new database on the test
+    server; 'today' pinned to ``TODAY``; ``settings`` saved (default: a test series cut off on 2023-06-30)."""
     with ExitStack() as stack:
         if SERVER_URL:
             casebook = Casebook.connect(stack.enter_context(_server_database()), today=lambda: TODAY)
         else:
-            casebook = Casebook.open(db_path, today=lambda: TODAY)
+            casebook = Casebook.open(path, today=lambda: TODAY)
         stack.callback(casebook.close)
-        casebook.save_settings(SeriesSettings(name="Test series", cutoff=date(2023, 6, 30)))
+        casebook.save_settings(settings or SeriesSettings(name="Test series", cutoff=date(2023, 6, 30)))
         yield casebook
 
 

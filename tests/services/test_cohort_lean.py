@@ -5,7 +5,6 @@ its progress reaches every patient and can stop the work."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import ExitStack
 from datetime import date, timedelta
 from itertools import count
 
@@ -30,22 +29,9 @@ from myocase.services.disclosure import disclosure_for
 from myocase.store import cohort_reads
 from myocase.store.casebook import Casebook
 
-from tests.conftest import SERVER_URL, _server_database
-from tests.factories import TODAY
+from tests.conftest import fresh_series
+from tests.services.test_stats_lean import DRUGS, FIRST, SURNAMES
 
-SURNAMES = ("Quortlebury", "Zebedee", "Marsh")
-# Drug names as typed: the index drug spelled twice, other JAK inhibitors, other treatment, a patient's name.
-DRUGS = (
-    ("upadacitinib", DrugClass.JAK),
-    ("Upadacitinib ", DrugClass.JAK),
-    ("tofacitinib", DrugClass.JAK),
-    ("baricitinib", DrugClass.JAK),
-    ("methotrexate", DrugClass.CONVENTIONAL),
-    ("prednisone", DrugClass.GLUCOCORTICOID),
-    ("Quortlebury mix", DrugClass.OTHER),
-    ("Marsh JAK", DrugClass.JAK),
-)
-FIRST = date(2019, 1, 1)
 CUTOFF = date(2021, 9, 30)  # some records fall after it
 SETTINGS_TRIED = [
     {},
@@ -103,13 +89,10 @@ def full_records_figures(book: Casebook, settings: AnalysisSettings) -> tuple[Sp
 @pytest.fixture(scope="module")
 def series(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Casebook]:
     """One series for every example (each example's patients are deleted after it), on the test server too."""
-    with ExitStack() as stack:
-        if SERVER_URL:
-            book = Casebook.connect(stack.enter_context(_server_database()), today=lambda: TODAY)
-        else:
-            book = Casebook.open(tmp_path_factory.mktemp("cohort") / "series.sqlite", today=lambda: TODAY)
-        stack.callback(book.close)
-        book.save_settings(SeriesSettings(name="Cohort series", cutoff=CUTOFF))
+    with fresh_series(
+        tmp_path_factory.mktemp("cohort") / "series.sqlite",
+        SeriesSettings(name="Cohort series", cutoff=CUTOFF),
+    ) as book:
         yield book
 
 

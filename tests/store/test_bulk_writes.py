@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -17,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from myocase.domain.cdasi import CdasiGrid
 from myocase.domain.changes import Change
-from myocase.domain.records import Assessment, Identifiers, PatientRecord, Provenance, SeriesSettings
+from myocase.domain.records import Assessment, Identifiers, PatientRecord, Provenance
 from myocase.domain.validation import ValidationError
 from myocase.store import bulk_commands
 from myocase.store.bulk_commands import NewRecord, RecordRefused
@@ -26,29 +25,16 @@ from myocase.store.database import ReadOnlyError
 from myocase.store.tables import Base
 from sqlalchemy import event, select
 
-from tests.conftest import SERVER_URL, _server_database
+from tests.conftest import fresh_series
 from tests.factories import TODAY, make_assessment, make_course, make_event, make_patient
 
 TIMES = {"at", "created_at", "updated_at"}  # when a row was written: the clock's, not the record's
 
 
-@contextmanager
-def _fresh(path: Path) -> Iterator[Casebook]:
-    """A fresh series like ``book``'s (on the same dialect): a file at ``path``, or a server's database."""
-    with ExitStack() as stack:
-        if SERVER_URL:
-            casebook = Casebook.connect(stack.enter_context(_server_database()), today=lambda: TODAY)
-        else:
-            casebook = Casebook.open(path, today=lambda: TODAY)
-        stack.callback(casebook.close)
-        casebook.save_settings(SeriesSettings(name="Test series", cutoff=date(2023, 6, 30)))
-        yield casebook
-
-
 @pytest.fixture
 def other(tmp_path: Path) -> Iterator[Casebook]:
     """A second fresh series like ``book`` (on the same dialect), to save the same records one by one."""
-    with _fresh(tmp_path / "other.sqlite") as casebook:
+    with fresh_series(tmp_path / "other.sqlite") as casebook:
         yield casebook
 
 
@@ -343,7 +329,7 @@ def test_drawn_new_records_are_stored_or_refused_as_saving_them_one_by_one(
         *kept, last = getattr(record, broken[0])
         record = replace(record, **{broken[0]: (*kept, replace(last, **broken[1]))})
     folder = tmp_path_factory.mktemp("drawn")
-    with _fresh(folder / "bulk.sqlite") as book, _fresh(folder / "one.sqlite") as other:
+    with fresh_series(folder / "bulk.sqlite") as book, fresh_series(folder / "one.sqlite") as other:
         before = _content(book)
         try:
             with other.recording() as saved_edits:
