@@ -281,17 +281,9 @@ def _plan_patient(plan: _Plan, record: PatientRecord, source: str) -> list[_Part
     return [patient, *patient.children]
 
 
-# each kind's row values at once (what its ``fill_row`` sets): a registry has many
-_VALUES: dict[type, Callable[[Any], dict[str, Any]]] = {
-    MedicationCourse: mapping.course_values,
-    Assessment: mapping.assessment_values,
-    AdverseEvent: mapping.adverse_event_values,
-}
-
-
 def _owned_part(record: MedicationCourse | Assessment | AdverseEvent, source: str) -> _Part:
     kind = KINDS[type(record)]
-    row = SimpleNamespace(**_VALUES[type(record)](record))
+    row = SimpleNamespace(**KINDS[type(record)].values(record))
     conflicts.stamp(row, None, None, record)
     return _Part(kind.entity, row, kind.to_record, source)
 

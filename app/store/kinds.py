@@ -17,27 +17,28 @@ R = TypeVar("R", bound=MedicationCourse | Assessment | AdverseEvent)
 
 @dataclass(frozen=True)
 class RecordKind:
-    """Its audit name, ORM row, conversions both ways, validation and listing order."""
+    """Its audit name, ORM row, conversions both ways (a row's column values from a record, for an ORM row
+    (``mapping.fill_row``) or a bulk insert), validation and listing order."""
 
     entity: str
     row: type[Any]
     to_record: Callable[[Any], Any]
-    fill_row: Callable[[Any, Any], None]
+    values: Callable[[Any], dict[str, Any]]
     validate: Callable[[Any, date], list[Problem]]
     order_by: str
 
 
 KINDS: dict[type, RecordKind] = {
     MedicationCourse: RecordKind(
-        "medication_course", CourseRow, mapping.course_record, mapping.fill_course_row, validate_course,
+        "medication_course", CourseRow, mapping.course_record, mapping.course_values, validate_course,
         "start_date",
     ),
     Assessment: RecordKind(
-        "assessment", AssessmentRow, mapping.assessment_record, mapping.fill_assessment_row,
+        "assessment", AssessmentRow, mapping.assessment_record, mapping.assessment_values,
         validate_assessment, "assessed_on",
     ),
     AdverseEvent: RecordKind(
-        "adverse_event", AdverseEventRow, mapping.adverse_event_record, mapping.fill_adverse_event_row,
+        "adverse_event", AdverseEventRow, mapping.adverse_event_record, mapping.adverse_event_values,
         validate_adverse_event, "onset_date",
     ),
 }  # fmt: skip

@@ -142,13 +142,14 @@ def course_record(row: CourseRow) -> MedicationCourse:
     )
 
 
-def _fill(row: Any, values: dict[str, Any]) -> None:
+def fill_row(row: Any, values: dict[str, Any]) -> None:
+    """Set a row's columns to ``values`` (what a kind's ``values`` gives)."""
     for name, value in values.items():
         setattr(row, name, value)
 
 
 def course_values(course: MedicationCourse) -> dict[str, Any]:
-    """The column values of a course's row (what ``fill_course_row`` sets)."""
+    """The column values of a course's row."""
     stop = course.stop
     return {
         "patient_id": course.patient_id,
@@ -164,10 +165,6 @@ def course_values(course: MedicationCourse) -> dict[str, Any]:
         "stop_reason": course.stop_reason.value if course.stop_reason else None,
         "notes": course.notes,
     }
-
-
-def fill_course_row(row: CourseRow, course: MedicationCourse) -> None:
-    _fill(row, course_values(course))
 
 
 _ASSESSMENT_COPIED = [
@@ -196,15 +193,11 @@ def assessment_record(row: AssessmentRow) -> Assessment:
 
 
 def assessment_values(assessment: Assessment) -> dict[str, Any]:
-    """The column values of an assessment's row (what ``fill_assessment_row`` sets)."""
+    """The column values of an assessment's row."""
     values = dict(zip(_ASSESSMENT_COPIED, _read_assessment_copied(assessment), strict=True))
     values["cdasi_grid"] = assessment.cdasi_grid.to_json() if assessment.cdasi_grid else None
     values["mmt8_groups"] = assessment.mmt8_groups.to_json() if assessment.mmt8_groups else None
     return values
-
-
-def fill_assessment_row(row: AssessmentRow, assessment: Assessment) -> None:
-    _fill(row, assessment_values(assessment))
 
 
 def adverse_event_record(row: AdverseEventRow) -> AdverseEvent:
@@ -225,7 +218,7 @@ def adverse_event_record(row: AdverseEventRow) -> AdverseEvent:
 
 
 def adverse_event_values(event: AdverseEvent) -> dict[str, Any]:
-    """The column values of an adverse event's row (what ``fill_adverse_event_row`` sets)."""
+    """The column values of an adverse event's row."""
     return {
         "patient_id": event.patient_id,
         "term": event.term.strip(),
@@ -238,10 +231,6 @@ def adverse_event_values(event: AdverseEvent) -> dict[str, Any]:
         "outcome": event.outcome.value,
         "notes": event.notes,
     }
-
-
-def fill_adverse_event_row(row: AdverseEventRow, event: AdverseEvent) -> None:
-    _fill(row, adverse_event_values(event))
 
 
 _PHOTO_COPIED = [

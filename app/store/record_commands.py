@@ -247,7 +247,7 @@ class RecordCommands(PhotoCommands):
             if row is None:
                 row = kind.row(id=record.id)
                 session.add(row)
-            kind.fill_row(row, record)
+            mapping.fill_row(row, kind.values(record))
             conflicts.stamp(row, old, kind.to_record(row), record)
             session.flush()
             new: R = kind.to_record(row)

@@ -56,7 +56,7 @@ def test_an_assessment_read_from_its_row_is_the_record_its_init_makes(
 @given(ASSESSMENTS)
 def test_an_assessment_row_of_the_orm_holds_the_values_at_once(assessment: Assessment) -> None:
     row = AssessmentRow()
-    mapping.fill_assessment_row(row, assessment)
+    mapping.fill_row(row, mapping.assessment_values(assessment))
     row.id, row.version = 5, 1
     assert mapping.assessment_record(row) == replace(assessment, id=5, version=1)
 
@@ -84,8 +84,8 @@ def test_each_kinds_row_values_fill_every_column_but_the_id_and_version() -> Non
     assert set(mapping.adverse_event_values(event)) == _columns(AdverseEventRow)
     assert set(mapping.assessment_values(assessment)) == _columns(AssessmentRow)
     course_row, event_row = CourseRow(id=8, version=1), AdverseEventRow(id=9, version=1)
-    mapping.fill_course_row(course_row, course)
-    mapping.fill_adverse_event_row(event_row, event)
+    mapping.fill_row(course_row, mapping.course_values(course))
+    mapping.fill_row(event_row, mapping.adverse_event_values(event))
     assert mapping.course_record(course_row) == replace(course, drug="prednisone", id=8, version=1)
     assert mapping.adverse_event_record(event_row) == replace(
         event, term="zoster", suspected_drug="upa", id=9, version=1
